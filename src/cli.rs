@@ -1,0 +1,178 @@
+//! Every clap type of `miiflow`. Doc comments are the help text. No I/O here: parsing only
+//! validates (files, keys and the network are the commands' business).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (HTTP 2xx)
+  1    any other failure (keyring, I/O, a refused redirect)
+  2    usage or bad input; nothing was sent
+  3    no API key, or the server said 401/403
+  4    any other HTTP 4xx
+  5    HTTP 5xx
+  6    network: no connection, timeout, connection dropped, body cut short
+  130  interrupted (Ctrl-C)";
+
+const ENVIRONMENT: &str = "\
+Environment:
+  MIIFLOW_API_KEY    the API key to send (used when no --profile is given)
+  MIIFLOW_BASE_URL   the API's base URL (default https://api.miiflow.ai)
+  MIIFLOW_PROFILE    the profile to use (default \"default\")
+  NO_COLOR           no colour, unless --color always
+  CLICOLOR_FORCE     colour even when not on a terminal";
+
+/// Run Miiflow workflows from the command line.
+///
+/// stdout carries the answer's body and nothing else; the status line, warnings and
+/// errors go to stderr.
+#[derive(Debug, Parser)]
+#[command(name = "miiflow", version, after_help = format!("{EXIT_CODES}\n\n{ENVIRONMENT}"))]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The API's base URL.
+    #[arg(long, global = true, env = "MIIFLOW_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Show request and response headers on stderr (key masked); twice also the request body.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print no status line, only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Run(RunArgs),
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+fn seconds(s: &str) -> Result<Duration, String> {
+    let n: f64 = s
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    Duration::try_from_secs_f64(n).map_err(|_| format!("'{s}' is not a usable number of seconds"))
+}
+
+/// Run a workflow (agent) and print its answer.
+///
+/// The input is built from --input (a JSON file, or - for stdin) and request items in
+/// HTTPie's syntax, merged over it. What you write is what is sent: numbers, escapes and key
+/// order are kept byte for byte.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Request items:
+  key=value          a string
+  key:=json          raw JSON (number, boolean, null, array, object)
+  key=@file          the text of a file
+  key:=@file.json    the JSON of a file
+  a[b][c]=x          nested objects; a[]=x appends, a[2]=x sets an index
+  k\\=q=v             a backslash escapes separator characters
+
+Examples:
+  miiflow run agent_abc123 city=Paris days:=3
+  miiflow run agent_abc123 --input params.json --jq .output
+  echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
+  miiflow run agent_abc123 city=Paris --curl")]
+pub struct RunArgs {
+    /// The workflow's id, as shown in its API Access example (agent_…).
+    #[arg(value_parser = non_empty)]
+    pub agent_id: String,
+
+    /// Request items merged into the input: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
+
+    /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
+    #[arg(long, short = 'i', value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+
+    /// Apply a jq filter to a JSON answer (2xx only), in-process.
+    #[arg(long, value_name = "FILTER")]
+    pub jq: Option<String>,
+
+    /// With --jq: print strings without quotes, as jq -r.
+    #[arg(short, long, requires = "jq")]
+    pub raw_output: bool,
+
+    /// With --jq: one compact line per result, as jq -c.
+    #[arg(short, long, requires = "jq")]
+    pub compact_output: bool,
+
+    /// Write the body to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Put the status line and headers before the body.
+    #[arg(long)]
+    pub include: bool,
+
+    /// Print the request that would be sent (key masked) and send nothing.
+    #[arg(long, conflicts_with = "curl")]
+    pub dry_run: bool,
+
+    /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
+    #[arg(long)]
+    pub curl: bool,
+
+    /// Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted).
+    #[arg(long)]
+    pub allow_http: bool,
+
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    pub connect_timeout: Duration,
+
+    /// Seconds the whole run may take; 0 means no limit.
+    #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_exit_codes_and_environment() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("130  interrupted"), "{help}");
+        assert!(help.contains("MIIFLOW_API_KEY"), "{help}");
+    }
+}

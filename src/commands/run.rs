@@ -1,0 +1,200 @@
+//! `miiflow run`: build the input, send one agent run, print the answer.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::cli::{Global, RunArgs};
+use crate::client::{self, Options};
+use crate::credentials::{self, ApiKey, ENV_KEY};
+use crate::error::Error;
+use crate::input::{self, Source};
+use crate::output::{self, Jq, Stdout, Terminal};
+use crate::request::{self, Request};
+
+pub fn run(global: &Global, args: RunArgs) -> anyhow::Result<()> {
+    let term = Terminal::detect(global.color);
+    let mut warn = |m: String| eprintln!("miiflow: warning: {m}");
+
+    // Everything the user gave is checked before a key is looked up or a byte is sent.
+    let items = input::parse_items(&args.items)?;
+    let jq = match &args.jq {
+        Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
+        None => None,
+    };
+    let source = args.input.as_deref().map(Source::from_arg);
+    let input = input::build(source.as_ref(), &items, &mut warn)?;
+    let base = request::base_url(global.base_url.as_deref(), args.allow_http)?;
+    let req = Request::agent_run(&base, &args.agent_id, &input);
+
+    let mut stdout = Stdout::default();
+    if args.curl {
+        stdout.write_all(req.to_curl().as_bytes())?;
+        return Ok(());
+    }
+    let key = credentials::resolve(std::env::var_os(ENV_KEY));
+    if args.dry_run {
+        if let Err(e) = &key {
+            warn(format!("{e}; a real run would stop here (exit 3)"));
+        }
+        let key = key.as_ref().ok().map(|(k, _)| k);
+        stdout.write_all(req.dry_run(key).as_bytes())?;
+        return Ok(());
+    }
+    let (key, _origin) = key?;
+
+    let opts = Options {
+        connect_timeout: args.connect_timeout,
+        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = exchange(global, &args, term, &req, &key, opts, jq.as_ref(), &mut stdout) => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
+        }
+    })
+}
+
+/// Where the body goes.
+enum Sink {
+    /// A pipe or file on stdout: the bytes as they arrive.
+    Stream,
+    /// A person or a filter: the whole body first, then pretty, coloured or filtered.
+    Render,
+    File(std::path::PathBuf),
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn exchange(
+    global: &Global,
+    args: &RunArgs,
+    term: Terminal,
+    req: &Request,
+    key: &ApiKey,
+    opts: Options,
+    jq: Option<&Jq>,
+    stdout: &mut Stdout,
+) -> anyhow::Result<()> {
+    let verbose = global.verbose;
+    if verbose > 0 {
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "> POST {}", req.url)?;
+        for (name, value) in req.headers(Some(key), false) {
+            writeln!(err, "> {name}: {value}")?;
+        }
+        if verbose > 1 {
+            writeln!(err, ">\n{}", String::from_utf8_lossy(&req.body))?;
+        }
+    }
+    let http = client::client(opts)?;
+    let spinner = output::spinner(term.stderr_tty && !global.quiet, &args.agent_id);
+    let started = Instant::now();
+    let sent = client::send(&http, req, key, opts).await;
+    let mut resp = match sent {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(s) = spinner {
+                s.finish_and_clear();
+            }
+            return Err(e.into());
+        }
+    };
+    let status = resp.status();
+    let ok = status.is_success();
+    let head = {
+        let mut h = format!("{:?} {}\n", resp.version(), status);
+        for (name, value) in resp.headers() {
+            h.push_str(&format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes())));
+        }
+        h.push('\n');
+        h
+    };
+    if verbose > 0 {
+        for line in head.lines().filter(|l| !l.is_empty()) {
+            eprintln!("< {line}");
+        }
+    }
+
+    let sink = match &args.output {
+        Some(path) => Sink::File(path.clone()),
+        None if !ok || jq.is_some() || term.pretty() => Sink::Render,
+        None => Sink::Stream,
+    };
+    let mut body = Vec::new();
+    let mut file = match &sink {
+        Sink::File(path) => Some(create_output(path)?),
+        _ => None,
+    };
+    if args.include {
+        match file.as_mut() {
+            Some(f) => f.write_all(head.as_bytes())?,
+            None => stdout.write_all(head.as_bytes())?,
+        }
+    }
+    loop {
+        let chunk = resp.chunk().await.map_err(|e| client::classify(&e, opts));
+        let chunk = match chunk {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                if let Some(s) = &spinner {
+                    s.finish_and_clear();
+                }
+                return Err(e.into());
+            }
+        };
+        match (&sink, file.as_mut()) {
+            (_, Some(f)) => f.write_all(&chunk)?,
+            (Sink::Stream, None) => stdout.write_all(&chunk)?,
+            _ => {}
+        }
+        if !ok || matches!(sink, Sink::Render) {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    if let (Some(f), Sink::File(path)) = (file, &sink) {
+        f.persist(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if matches!(sink, Sink::Render) {
+        let rendered = match jq {
+            Some(jq) if ok => jq.apply(&body, args.raw_output, args.compact_output, term.stdout_color)?,
+            _ if term.pretty() => output::pretty_json(&body, term.stdout_color).unwrap_or_else(|| body.clone()),
+            _ => body.clone(),
+        };
+        stdout.write_all(&rendered)?;
+    }
+    if !global.quiet {
+        eprintln!("{}", output::status_line(status, elapsed, term.stderr_color));
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Status {
+            status: status.as_u16(),
+            reason: output::reason(status, &body),
+        }
+        .into())
+    }
+}
+
+/// A temporary file beside the target, renamed into place once the whole body is in.
+fn create_output(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".miiflow-output")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))
+}

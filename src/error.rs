@@ -1,0 +1,132 @@
+//! Typed errors where a caller or the exit code depends on the kind, and the one place that
+//! turns any error into an exit code.
+
+use std::fmt;
+
+/// The exit codes of `miiflow`, as documented in `--help` and the README.
+pub mod code {
+    pub const OK: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const AUTH: u8 = 3;
+    pub const CLIENT: u8 = 4;
+    pub const SERVER: u8 = 5;
+    pub const NETWORK: u8 = 6;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// Usage or input that cannot be sent: exit 2.
+    BadInput(String),
+    /// No key to send: exit 3. The text says where we looked.
+    NoKey(String),
+    /// The server answered with a non-2xx status (its body has already been printed);
+    /// `reason` is the line for stderr, status included.
+    Status { status: u16, reason: String },
+    /// The request or the answer did not make it across the network: exit 6.
+    Network(String),
+    /// A redirect that would have taken the request elsewhere: exit 1.
+    RedirectRefused(String),
+    /// Ctrl-C: exit 130.
+    Interrupted,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::BadInput(m) | Error::NoKey(m) | Error::Network(m) => f.write_str(m),
+            Error::RedirectRefused(m) => f.write_str(m),
+            Error::Status { reason, .. } => f.write_str(reason),
+            Error::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The exit code for an HTTP status: 0 for 2xx, then by class.
+pub fn status_code(status: u16) -> u8 {
+    match status {
+        200..=299 => code::OK,
+        401 | 403 => code::AUTH,
+        400..=499 => code::CLIENT,
+        500..=599 => code::SERVER,
+        _ => code::FAILURE,
+    }
+}
+
+/// The exit code for an error that ended the program: the first typed cause decides.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<Error>() {
+            return match e {
+                Error::BadInput(_) => code::USAGE,
+                Error::NoKey(_) => code::AUTH,
+                Error::Status { status, .. } => status_code(*status),
+                Error::Network(_) => code::NETWORK,
+                Error::RedirectRefused(_) => code::FAILURE,
+                Error::Interrupted => code::INTERRUPTED,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<clap::Error>() {
+            return e.exit_code().clamp(0, 255) as u8;
+        }
+    }
+    code::FAILURE
+}
+
+/// True when the error only says that the reader of stdout went away (`| head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_classes() {
+        let table = [
+            (200, 0),
+            (204, 0),
+            (301, 1),
+            (400, 4),
+            (401, 3),
+            (403, 3),
+            (404, 4),
+            (429, 4),
+            (500, 5),
+            (503, 5),
+        ];
+        for (status, want) in table {
+            assert_eq!(status_code(status), want, "{status}");
+        }
+    }
+
+    #[test]
+    fn typed_causes_decide_through_context() {
+        let cases: Vec<(Error, u8)> = vec![
+            (Error::BadInput("x".into()), 2),
+            (Error::NoKey("x".into()), 3),
+            (Error::Network("x".into()), 6),
+            (Error::RedirectRefused("x".into()), 1),
+            (Error::Interrupted, 130),
+            (
+                Error::Status {
+                    status: 502,
+                    reason: "x".into(),
+                },
+                5,
+            ),
+        ];
+        for (e, want) in cases {
+            let err = anyhow::Error::new(e).context("while running");
+            assert_eq!(exit_code(&err), want, "{err:#}");
+        }
+        assert_eq!(exit_code(&anyhow::anyhow!("plain")), 1);
+    }
+}

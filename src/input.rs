@@ -1,0 +1,321 @@
+//! `--input FILE|-` and request items → the `input` value of an agent run, as JSON bytes.
+//!
+//! Everything here validates before anything is sent: a bad file or item is an
+//! [`Error::BadInput`](crate::error::Error::BadInput) naming the culprit.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::items::{self, Item, Seg, Sep};
+use crate::json::{self, Json, Kind};
+
+/// Where the base `input` comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Source {
+    pub fn from_arg(arg: &Path) -> Source {
+        if arg == Path::new("-") {
+            Source::Stdin
+        } else {
+            Source::File(arg.to_owned())
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "<stdin>".into(),
+        }
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::BadInput(msg.into())
+}
+
+/// Reads a file (or stdin) as UTF-8 text that is not blank.
+fn read_text(source: &Source) -> Result<String, Error> {
+    let name = source.name();
+    let bytes = match source {
+        Source::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| bad(format!("{name}: cannot read: {e}")))?;
+            buf
+        }
+        Source::File(path) => read_file(path)?,
+    };
+    let text = utf8(bytes, &name)?;
+    if text.trim().is_empty() {
+        return Err(bad(format!("{name}: the input is empty; expected a JSON value")));
+    }
+    Ok(text)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    let name = path.display();
+    if path.is_dir() {
+        return Err(bad(format!("{name}: is a folder, not a file")));
+    }
+    std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_owned(),
+            _ => e.to_string(),
+        };
+        bad(format!("{name}: cannot read: {why}"))
+    })
+}
+
+fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        bad(format!("{name}:{line}:{column}: invalid UTF-8 (byte offset {at})"))
+    })
+}
+
+/// Reads a JSON document, reporting errors as `NAME:LINE:COLUMN: …`.
+fn parse_json(text: &str, name: &str, warn: &mut dyn FnMut(String)) -> Result<Json, Error> {
+    Json::parse(text, &mut |w| warn(format!("{name}: {w}")))
+        .map_err(|e| bad(format!("{name}:{e}")))
+}
+
+/// The `input` value for one run: the source's JSON with the items merged over it.
+///
+/// Without items the source's bytes are sent exactly as written (surrounding white space
+/// trimmed); with neither, the input is `{}`.
+pub fn build(
+    source: Option<&Source>,
+    items: &[Item],
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<u8>, Error> {
+    let base = match source {
+        Some(source) => {
+            let name = source.name();
+            let text = read_text(source)?;
+            let dups = json::check(&text).map_err(|e| bad(format!("{name}:{e}")))?;
+            if items.is_empty() && dups.is_empty() {
+                return Ok(text.trim().as_bytes().to_vec());
+            }
+            Some((name.clone(), parse_json(&text, &name, warn)?))
+        }
+        None => None,
+    };
+    merge(base, items, warn)
+}
+
+/// Merges parsed items over an optional base document (named for messages).
+pub fn merge(
+    base: Option<(String, Json)>,
+    items: &[Item],
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<u8>, Error> {
+    let mut root = match base {
+        Some((name, json)) => {
+            if !items.is_empty() && json.kind() != Kind::Object {
+                return Err(bad(format!(
+                    "{name}: the input is {} {}, so items cannot be merged into it; \
+                     items need an object",
+                    article(json.kind()),
+                    json.kind().name()
+                )));
+            }
+            Some(json)
+        }
+        None => None,
+    };
+    for item in items {
+        let value = item_value(item, warn)?;
+        set(&mut root, &item.path, value).map_err(|e| bad(format!("item '{}': {e}", item.orig)))?;
+    }
+    Ok(root.unwrap_or_else(|| Json::Object(Vec::new())).to_bytes())
+}
+
+fn article(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Object | Kind::Array => "an",
+        _ => "a",
+    }
+}
+
+/// Parses command-line items, naming the first malformed one.
+pub fn parse_items(args: &[String]) -> Result<Vec<Item>, Error> {
+    args.iter().map(|a| items::parse(a).map_err(bad)).collect()
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+fn item_value(item: &Item, warn: &mut dyn FnMut(String)) -> Result<Json, Error> {
+    let named = |e: Error| match e {
+        Error::BadInput(m) => bad(format!("item '{}': {m}", item.orig)),
+        other => other,
+    };
+    match item.sep {
+        Sep::Str => Ok(Json::string(&item.value)),
+        Sep::Json => {
+            let name = format!("item '{}'", item.orig);
+            if item.value.trim().is_empty() {
+                return Err(bad(format!("{name}: expected a JSON value after ':='")));
+            }
+            parse_json(&item.value, &name, warn)
+        }
+        Sep::FileText => {
+            let path = expand_home(&item.value);
+            let bytes = read_file(&path).map_err(named)?;
+            let text = utf8(bytes, &path.display().to_string()).map_err(named)?;
+            Ok(Json::string(&text))
+        }
+        Sep::FileJson => {
+            let source = Source::File(expand_home(&item.value));
+            let text = read_text(&source).map_err(named)?;
+            parse_json(&text, &source.name(), warn).map_err(named)
+        }
+    }
+}
+
+fn container_for(seg: &Seg) -> Json {
+    match seg {
+        Seg::Key(_) => Json::Object(Vec::new()),
+        Seg::Index(_) | Seg::Append => Json::Array(Vec::new()),
+    }
+}
+
+/// HTTPie's `interpret()`: walks `path` from `root`, creating objects and arrays as needed,
+/// and sets the value at its end.
+fn set(root: &mut Option<Json>, path: &[Seg], value: Json) -> Result<(), String> {
+    let mut cursor = root.get_or_insert_with(|| container_for(&path[0]));
+    let mut value = Some(value);
+    for (i, seg) in path.iter().enumerate() {
+        let next = path.get(i + 1);
+        let wanted = match seg {
+            Seg::Key(_) => Kind::Object,
+            _ => Kind::Array,
+        };
+        if cursor.kind() != wanted {
+            return Err(format!(
+                "cannot perform '{}' based access on '{}' which has a type of '{}' but this \
+                 operation requires a type of '{}'",
+                match seg {
+                    Seg::Key(_) => "key",
+                    Seg::Index(_) => "index",
+                    Seg::Append => "append",
+                },
+                items::show_path(&path[..i]),
+                cursor.kind().name(),
+                wanted.name()
+            ));
+        }
+        cursor.open();
+        let fresh = || match next {
+            Some(n) => container_for(n),
+            None => Json::null(),
+        };
+        let slot: &mut Json = match (cursor, seg) {
+            (Json::Object(entries), Seg::Key(k)) => {
+                let at = match entries.iter().position(|(key, _)| key == k) {
+                    Some(at) => at,
+                    None => {
+                        entries.push((k.clone(), fresh()));
+                        entries.len() - 1
+                    }
+                };
+                &mut entries[at].1
+            }
+            (Json::Array(items), Seg::Index(n)) => {
+                if items.len() <= *n {
+                    items.resize_with(n + 1, Json::null);
+                }
+                if next.is_some() && items[*n].kind() == Kind::Null {
+                    items[*n] = fresh();
+                }
+                &mut items[*n]
+            }
+            (Json::Array(items), Seg::Append) => {
+                items.push(fresh());
+                items.last_mut().expect("just pushed")
+            }
+            _ => unreachable!("kind checked above"),
+        };
+        if next.is_none() {
+            *slot = value.take().expect("set once");
+            return Ok(());
+        }
+        cursor = slot;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build_items(items: &[&str]) -> Result<String, String> {
+        let args: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+        let items = parse_items(&args).map_err(|e| e.to_string())?;
+        let out = merge(None, &items, &mut |_| {}).map_err(|e| e.to_string())?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn items_build_nested_json() {
+        let cases: &[(&[&str], &str)] = &[
+            (&[], "{}"),
+            (&["a=1"], r#"{"a":"1"}"#),
+            (&["a:=1"], r#"{"a":1}"#),
+            (&["a[b][c]=x"], r#"{"a":{"b":{"c":"x"}}}"#),
+            (&["a[]=x", "a[]=y"], r#"{"a":["x","y"]}"#),
+            (&["a[2]=x"], r#"{"a":[null,null,"x"]}"#),
+            (&["a[1][b]=x"], r#"{"a":[null,{"b":"x"}]}"#),
+            (&["[]:=1", "[]:=2"], "[1,2]"),
+            (&["a=1", "a=2"], r#"{"a":"2"}"#),
+            (&["n:=123456789012345678901234567890"], r#"{"n":123456789012345678901234567890}"#),
+            (&[r"k\=q=v"], r#"{"k=q":"v"}"#),
+        ];
+        for (items, want) in cases {
+            assert_eq!(build_items(items).as_deref(), Ok(*want), "{items:?}");
+        }
+    }
+
+    #[test]
+    fn type_clashes_are_named() {
+        let err = build_items(&["a=1", "a[b]=2"]).unwrap_err();
+        assert!(err.contains("a[b]=2") && err.contains("'string'"), "{err}");
+        let err = build_items(&["a[]=1", "a[x]=2"]).unwrap_err();
+        assert!(err.contains("'array'"), "{err}");
+    }
+
+    #[test]
+    fn items_merge_over_a_document_keeping_its_bytes() {
+        let doc = Json::parse(r#"{"big":1e400,"o":{"x":"\u00e9"},"keep":[1.0]}"#, &mut |_| {})
+            .unwrap();
+        let items = parse_items(&["o[y]:=2".into(), "new=z".into()]).unwrap();
+        let out = merge(Some(("f".into(), doc)), &items, &mut |_| {}).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"big":1e400,"o":{"x":"\u00e9","y":2},"keep":[1.0],"new":"z"}"#
+        );
+    }
+
+    #[test]
+    fn items_need_an_object() {
+        let doc = Json::parse("[1]", &mut |_| {}).unwrap();
+        let items = parse_items(&["a=1".into()]).unwrap();
+        let err = merge(Some(("f.json".into(), doc)), &items, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("an array"), "{err}");
+    }
+}

@@ -1,0 +1,349 @@
+//! A JSON tree that keeps what the user wrote.
+//!
+//! Values stay as their original bytes (`serde_json::value::RawValue`) until an item needs to
+//! change them; only the objects and arrays on an item's path are opened. So numbers of any size
+//! and spelling, string escapes and key order reach the server byte for byte.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{self, DeserializeSeed, Deserialize, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+#[derive(Debug, Clone)]
+pub enum Json {
+    /// Untouched bytes of one JSON value.
+    Raw(Box<RawValue>),
+    Object(Vec<(String, Json)>),
+    Array(Vec<Json>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Boolean,
+    Null,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Object => "object",
+            Kind::Array => "array",
+            Kind::String => "string",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// Where a JSON text could not be read, with serde_json's words for what it expected.
+#[derive(Debug)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl From<serde_json::Error> for SyntaxError {
+    fn from(e: serde_json::Error) -> Self {
+        let full = e.to_string();
+        // serde_json appends " at line L column C"; we print the position in front instead.
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_owned(),
+            None => full,
+        };
+        SyntaxError {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
+impl Json {
+    pub fn string(s: &str) -> Json {
+        Json::Raw(serde_json::value::to_raw_value(s).expect("a string always serialises"))
+    }
+
+    pub fn null() -> Json {
+        Json::Raw(RawValue::from_string("null".into()).expect("null is JSON"))
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Json::Object(_) => Kind::Object,
+            Json::Array(_) => Kind::Array,
+            Json::Raw(raw) => match raw.get().as_bytes().first() {
+                Some(b'{') => Kind::Object,
+                Some(b'[') => Kind::Array,
+                Some(b'"') => Kind::String,
+                Some(b't' | b'f') => Kind::Boolean,
+                Some(b'n') => Kind::Null,
+                _ => Kind::Number,
+            },
+        }
+    }
+
+    /// Reads a JSON text; duplicate keys are reported through `warn` (with their path) and
+    /// resolved as Python and jq do: the last value wins, in the first key's place.
+    pub fn parse(text: &str, warn: &mut dyn FnMut(String)) -> Result<Json, SyntaxError> {
+        let dups = check(text)?;
+        let raw: Box<RawValue> = serde_json::from_str(text)?;
+        let mut json = Json::Raw(raw);
+        if !dups.is_empty() {
+            for path in dups {
+                warn(format!("duplicate key {path}; the last value wins"));
+            }
+            json.open_deep();
+        }
+        Ok(json)
+    }
+
+    /// Turns a raw object or array into its parts, so that they can be changed.
+    pub fn open(&mut self) {
+        let kind = self.kind();
+        let Json::Raw(raw) = self else { return };
+        let opened = match kind {
+            Kind::Object => {
+                let Entries(entries) =
+                    serde_json::from_str(raw.get()).expect("checked JSON reopens");
+                Json::Object(entries.into_iter().map(|(k, v)| (k, Json::Raw(v))).collect())
+            }
+            Kind::Array => {
+                let items: Vec<Box<RawValue>> =
+                    serde_json::from_str(raw.get()).expect("checked JSON reopens");
+                Json::Array(items.into_iter().map(Json::Raw).collect())
+            }
+            _ => return,
+        };
+        *self = opened;
+    }
+
+    fn open_deep(&mut self) {
+        self.open();
+        match self {
+            Json::Object(entries) => entries.iter_mut().for_each(|(_, v)| v.open_deep()),
+            Json::Array(items) => items.iter_mut().for_each(Json::open_deep),
+            Json::Raw(_) => {}
+        }
+    }
+
+    /// Writes the value: raw parts as they were, opened parts compactly.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Json::Raw(raw) => out.extend_from_slice(raw.get().as_bytes()),
+            Json::Object(entries) => {
+                out.push(b'{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut *out, k).expect("writing to a Vec");
+                    out.push(b':');
+                    v.write(out);
+                }
+                out.push(b'}');
+            }
+            Json::Array(items) => {
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    v.write(out);
+                }
+                out.push(b']');
+            }
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write(&mut out);
+        out
+    }
+}
+
+/// An object's members in order, duplicates resolved (last value, first place).
+struct Entries(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries: Vec<(String, Box<RawValue>)> = Vec::new();
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                    match seen.get(&k) {
+                        Some(&i) => entries[i].1 = v,
+                        None => {
+                            seen.insert(k.clone(), entries.len());
+                            entries.push((k, v));
+                        }
+                    }
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Validates a JSON text without building it, and returns the paths of duplicate keys.
+/// Memory stays proportional to nesting depth and key counts, not to the text.
+pub fn check(text: &str) -> Result<Vec<String>, SyntaxError> {
+    let walk = RefCell::new(Walk::default());
+    let mut de = serde_json::Deserializer::from_str(text);
+    Node(&walk).deserialize(&mut de)?;
+    de.end()?;
+    Ok(walk.into_inner().dups)
+}
+
+/// How serde_json (with `arbitrary_precision`) presents a number, so that numbers of any
+/// size are accepted, as JSON allows.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+#[derive(Default)]
+struct Walk {
+    path: Vec<String>,
+    dups: Vec<String>,
+}
+
+struct Node<'a>(&'a RefCell<Walk>);
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            self.0.borrow_mut().path.push(format!("[{i}]"));
+            let more = seq.next_element_seed(Node(self.0))?;
+            self.0.borrow_mut().path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.is_empty() && key == NUMBER_TOKEN {
+                // serde_json's arbitrary_precision hands numbers over as this one-entry map.
+                map.next_value::<IgnoredAny>()?;
+                return Ok(());
+            }
+            let segment = format!(".{}", serde_json::to_string(&key).unwrap_or_default());
+            if !seen.insert(key) {
+                let mut walk = self.0.borrow_mut();
+                let path = walk.path.concat() + &segment;
+                walk.dups.push(path);
+            }
+            self.0.borrow_mut().path.push(segment);
+            map.next_value_seed(Node(self.0))?;
+            self.0.borrow_mut().path.pop();
+        }
+        Ok(())
+    }
+}
+
+/// Checks that a text is one JSON value and nothing else, as cheaply as possible.
+pub fn validate(text: &str) -> Result<(), SyntaxError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    (&mut de).deserialize_any(IgnoredAny)?;
+    de.end()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (String, Vec<String>) {
+        let mut warnings = Vec::new();
+        let json = Json::parse(text, &mut |w| warnings.push(w)).unwrap();
+        (String::from_utf8(json.to_bytes()).unwrap(), warnings)
+    }
+
+    #[test]
+    fn keeps_numbers_escapes_and_order() {
+        let text = r#"{"z":1234567890123456789012345,"h":1e400,"a":1.50,"e":1E+2,"s":"\u00e9\n","k":[1.0,-0]}"#;
+        assert_eq!(parse(text), (text.to_owned(), vec![]));
+    }
+
+    #[test]
+    fn duplicates_warn_and_last_wins_in_first_place() {
+        let (out, warnings) = parse(r#"{"a":1,"b":{"c":1,"c":2.50},"a":3}"#);
+        assert_eq!(out, r#"{"a":3,"b":{"c":2.50}}"#);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains(r#"."b"."c""#), "{warnings:?}");
+        assert!(warnings[1].contains(r#"."a""#), "{warnings:?}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = Json::parse("{\n  \"a\": 1,\n}", &mut |_| {}).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert!(err.message.contains("trailing comma"), "{}", err.message);
+    }
+
+    #[test]
+    fn kinds() {
+        for (text, kind) in [
+            ("{}", Kind::Object),
+            ("[]", Kind::Array),
+            ("\"x\"", Kind::String),
+            ("-1", Kind::Number),
+            ("true", Kind::Boolean),
+            ("null", Kind::Null),
+        ] {
+            assert_eq!(Json::parse(text, &mut |_| {}).unwrap().kind(), kind);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! `miiflow`: a command-line client for running Miiflow workflows over Miiflow's HTTP API,
+//! and `miiflow-mock`, a local stand-in for that API.
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod credentials;
+pub mod error;
+pub mod input;
+pub mod items;
+pub mod json;
+pub mod mock;
+pub mod output;
+pub mod request;

@@ -1,0 +1,423 @@
+//! The stand-in server: hyper on a loopback port, state in memory.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, channel::Channel};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::value::RawValue;
+
+use super::Fault;
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// What the mock serves.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Keys accepted as `Authorization: Bearer KEY`; keys created through the key API join them.
+    pub keys: Vec<String>,
+    /// A folder of `AGENT_ID.json` canned answers; without it every run is echoed.
+    pub answers: Option<PathBuf>,
+    /// Added before every `agent_run` answer.
+    pub latency: Duration,
+    /// Consumed one per `agent_run` request, in order.
+    pub faults: Vec<Fault>,
+    /// Every request as a JSON line (method, path, headers, body).
+    pub log: Option<PathBuf>,
+    /// Answer 404 to the key API, as a server without one would.
+    pub no_key_api: bool,
+}
+
+struct KeyRecord {
+    id: String,
+    name: String,
+    secret: String,
+    created_at: String,
+    last_used_at: Option<String>,
+}
+
+struct State {
+    config: Config,
+    keys: Vec<KeyRecord>,
+    created: u64,
+    runs: u64,
+    faults: VecDeque<Fault>,
+    log: Option<std::fs::File>,
+}
+
+/// A running mock.
+pub struct Mock {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+impl Mock {
+    /// Binds `addr` (port 0 for a free one) and serves in the background of the current runtime.
+    pub async fn start(addr: SocketAddr, config: Config) -> std::io::Result<Mock> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let log = match &config.log {
+            Some(path) => Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            ),
+            None => None,
+        };
+        let keys = config
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| KeyRecord {
+                id: format!("key_mock{:04}", i + 1),
+                name: if i == 0 { "mock".into() } else { format!("mock-{}", i + 1) },
+                secret: k.clone(),
+                created_at: now(),
+                last_used_at: None,
+            })
+            .collect();
+        let state = Arc::new(Mutex::new(State {
+            faults: config.faults.iter().cloned().collect(),
+            config,
+            keys,
+            created: 0,
+            runs: 0,
+            log,
+        }));
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Mock { addr, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+}
+
+fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+    let mut resp = Response::new(full(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, "application/json".parse().expect("static header"));
+    resp
+}
+
+fn error(status: StatusCode, message: &str) -> Response<Body> {
+    json(status, serde_json::json!({ "error": message }).to_string())
+}
+
+async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Body>, std::io::Error> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.map_err(std::io::Error::other)?.to_bytes();
+    let path = parts.uri.path().to_owned();
+    let auth = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    {
+        let mut st = state.lock().expect("mock state");
+        let headers: serde_json::Map<String, serde_json::Value> = parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+            .collect();
+        let line = serde_json::json!({
+            "method": parts.method.as_str(),
+            "path": path,
+            "headers": headers,
+            "body": String::from_utf8_lossy(&body),
+        });
+        if let Some(log) = st.log.as_mut() {
+            let _ = writeln!(log, "{line}");
+        }
+    }
+    let authorised = {
+        let mut st = state.lock().expect("mock state");
+        match st.keys.iter_mut().find(|k| Some(&k.secret) == auth.as_ref()) {
+            Some(k) => {
+                k.last_used_at = Some(now());
+                true
+            }
+            None => false,
+        }
+    };
+    let keys_path = path.strip_prefix("/api/v1/api_keys");
+    match (&parts.method, path.as_str(), keys_path) {
+        (&Method::POST, "/api/v1/agent_run", _) => {
+            if !authorised {
+                return Ok(error(StatusCode::UNAUTHORIZED, "invalid or missing API key"));
+            }
+            agent_run(state, &parts.headers, body).await
+        }
+        (_, _, Some(rest)) if !state.lock().expect("mock state").config.no_key_api => {
+            if !authorised {
+                return Ok(error(StatusCode::UNAUTHORIZED, "invalid or missing API key"));
+            }
+            Ok(keys(&state, &parts.method, rest, &body))
+        }
+        (_, "/api/v1/agent_run", _) => Ok(error(StatusCode::METHOD_NOT_ALLOWED, "use POST")),
+        _ => Ok(error(StatusCode::NOT_FOUND, "not found")),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RunBody {
+    agent_id: String,
+    input: Box<RawValue>,
+}
+
+async fn agent_run(
+    state: Arc<Mutex<State>>,
+    headers: &hyper::HeaderMap,
+    body: Bytes,
+) -> Result<Response<Body>, std::io::Error> {
+    let (fault, latency, answers, run) = {
+        let mut st = state.lock().expect("mock state");
+        st.runs += 1;
+        (st.faults.pop_front(), st.config.latency, st.config.answers.clone(), st.runs)
+    };
+    tokio::time::sleep(latency).await;
+    match fault {
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return Ok(error(status, &format!("injected fault: HTTP {code}")));
+        }
+        Some(Fault::RateLimit(secs)) => {
+            let mut resp = error(StatusCode::TOO_MANY_REQUESTS, "rate limited");
+            resp.headers_mut().insert(RETRY_AFTER, secs.into());
+            return Ok(resp);
+        }
+        Some(Fault::Drop) => return Err(std::io::Error::other("injected fault: drop")),
+        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+        Some(Fault::Redirect(to)) => {
+            let mut resp = Response::new(full(Bytes::new()));
+            *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            resp.headers_mut().insert(
+                LOCATION,
+                to.parse().map_err(std::io::Error::other)?,
+            );
+            return Ok(resp);
+        }
+        Some(Fault::Truncate) | None => {}
+    }
+    let json_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json_type {
+        return Ok(error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+    }
+    let run_body: RunBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return Ok(error(StatusCode::BAD_REQUEST, &format!("bad request body: {e}"))),
+    };
+    if run_body.agent_id.is_empty() {
+        return Ok(error(StatusCode::BAD_REQUEST, "agent_id is empty"));
+    }
+    let resp = match answers {
+        Some(dir) => canned(&dir, &run_body.agent_id).await?,
+        None => json(StatusCode::OK, echo(&run_body, run)),
+    };
+    if fault == Some(Fault::Truncate) {
+        return truncated(resp).await;
+    }
+    Ok(resp)
+}
+
+/// `{"run_id":…,"agent_id":…,"status":"completed","output":<the input, byte for byte>}`.
+fn echo(run: &RunBody, n: u64) -> Vec<u8> {
+    let mut out = format!("{{\"run_id\":\"run_mock{n:06}\",\"agent_id\":").into_bytes();
+    serde_json::to_writer(&mut out, &run.agent_id).expect("writing to a Vec");
+    out.extend_from_slice(b",\"status\":\"completed\",\"output\":");
+    out.extend_from_slice(run.input.get().as_bytes());
+    out.push(b'}');
+    out
+}
+
+/// A canned answer: the file's bytes as a 200 JSON body, or, when the file is an object
+/// with a `"$mock"` member, the answer it describes:
+/// `{"$mock": {"status": 200, "headers": {…}, "body": …, "events": […], "event_delay_ms": 50}}`.
+async fn canned(dir: &std::path::Path, agent_id: &str) -> Result<Response<Body>, std::io::Error> {
+    let safe = !agent_id.is_empty()
+        && agent_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !agent_id.starts_with('.');
+    let path = dir.join(format!("{agent_id}.json"));
+    let Ok(text) = (if safe { std::fs::read(&path) } else { Err(std::io::ErrorKind::NotFound.into()) }) else {
+        return Ok(error(StatusCode::NOT_FOUND, &format!("agent {agent_id} not found")));
+    };
+    #[derive(serde::Deserialize)]
+    struct Spec {
+        #[serde(rename = "$mock")]
+        mock: Directed,
+    }
+    #[derive(serde::Deserialize)]
+    struct Directed {
+        #[serde(default)]
+        status: Option<u16>,
+        #[serde(default)]
+        headers: serde_json::Map<String, serde_json::Value>,
+        #[serde(default)]
+        body: Option<Box<RawValue>>,
+        #[serde(default)]
+        events: Option<Vec<Box<RawValue>>>,
+        #[serde(default)]
+        event_delay_ms: u64,
+    }
+    let Ok(Spec { mock }) = serde_json::from_slice::<Spec>(&text) else {
+        return Ok(json(StatusCode::OK, text));
+    };
+    let status = StatusCode::from_u16(mock.status.unwrap_or(200)).map_err(std::io::Error::other)?;
+    let mut resp = match mock.events {
+        Some(events) => {
+            let (mut tx, body) = Channel::<Bytes, std::io::Error>::new(4);
+            let delay = Duration::from_millis(mock.event_delay_ms);
+            tokio::spawn(async move {
+                for (i, event) in events.iter().enumerate() {
+                    if i > 0 {
+                        tokio::time::sleep(delay).await;
+                    }
+                    let compact: serde_json::Value =
+                        serde_json::from_str(event.get()).unwrap_or_default();
+                    let frame = format!("data: {compact}\n\n");
+                    if tx.send_data(Bytes::from(frame)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+            let mut resp = Response::new(body.boxed());
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, "text/event-stream".parse().expect("static header"));
+            resp
+        }
+        None => json(
+            status,
+            mock.body.map(|b| b.get().to_owned()).unwrap_or_default(),
+        ),
+    };
+    *resp.status_mut() = status;
+    for (name, value) in mock.headers {
+        let value = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+        if let (Ok(n), Ok(v)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderValue::from_str(&value),
+        ) {
+            resp.headers_mut().insert(n, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// Sends half of the body under a `Content-Length` for all of it, then breaks the connection.
+async fn truncated(resp: Response<Body>) -> Result<Response<Body>, std::io::Error> {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body.collect().await?.to_bytes();
+    let (mut tx, channel) = Channel::<Bytes, std::io::Error>::new(1);
+    let half = bytes.slice(..bytes.len() / 2);
+    tokio::spawn(async move {
+        let _ = tx.send_data(half).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        tx.abort(std::io::Error::other("injected fault: truncate"));
+    });
+    parts.headers.insert(CONTENT_LENGTH, bytes.len().into());
+    Ok(Response::from_parts(parts, channel.boxed()))
+}
+
+fn keys(state: &Mutex<State>, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
+    let mut st = state.lock().expect("mock state");
+    let listing = |k: &KeyRecord| {
+        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at});
+        if let Some(used) = &k.last_used_at {
+            v["last_used_at"] = used.clone().into();
+        }
+        v
+    };
+    match (method, rest) {
+        (&Method::GET, "" | "/") => {
+            let all: Vec<_> = st.keys.iter().map(listing).collect();
+            json(StatusCode::OK, serde_json::Value::from(all).to_string())
+        }
+        (&Method::POST, "" | "/") => {
+            #[derive(serde::Deserialize)]
+            struct Create {
+                name: String,
+            }
+            let Ok(Create { name }) = serde_json::from_slice::<Create>(body) else {
+                return error(StatusCode::BAD_REQUEST, "expected {\"name\": \"…\"}");
+            };
+            if name.trim().is_empty() {
+                return error(StatusCode::BAD_REQUEST, "name is empty");
+            }
+            st.created += 1;
+            let n = st.created;
+            let nonce = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or_default();
+            let record = KeyRecord {
+                id: format!("key_new{n:04}"),
+                name,
+                secret: format!("mk_mock_{n:04}{nonce:08x}created"),
+                created_at: now(),
+                last_used_at: None,
+            };
+            let out = serde_json::json!({
+                "id": record.id, "name": record.name, "key": record.secret, "created_at": record.created_at,
+            });
+            st.keys.push(record);
+            json(StatusCode::CREATED, out.to_string())
+        }
+        (&Method::DELETE, id) if id.starts_with('/') => {
+            let id = &id[1..];
+            match st.keys.iter().position(|k| k.id == id) {
+                Some(i) => {
+                    st.keys.remove(i);
+                    let mut resp = Response::new(full(Bytes::new()));
+                    *resp.status_mut() = StatusCode::NO_CONTENT;
+                    resp
+                }
+                None => error(StatusCode::NOT_FOUND, &format!("no key {id}")),
+            }
+        }
+        _ => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
+    }
+}

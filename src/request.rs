@@ -1,0 +1,193 @@
+//! Pure request building: (base URL, agent id, input, key) → the request, and its renderings
+//! for `--dry-run`, `--curl` and `--verbose`. No I/O.
+
+use std::net::IpAddr;
+
+use reqwest::Url;
+
+use crate::credentials::{ApiKey, ENV_KEY};
+use crate::error::Error;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
+pub const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
+pub const USER_AGENT: &str = concat!("miiflow/", env!("CARGO_PKG_VERSION"));
+
+/// True for hosts whose traffic never leaves the machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Checks the base URL: http or https with a host, no query; plain http only to loopback
+/// unless `allow_http`.
+pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
+    let text = arg.unwrap_or(DEFAULT_BASE_URL);
+    let bad = |why: &str| Error::BadInput(format!("base URL '{text}': {why}"));
+    let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be https:// (or http:// to this machine)"));
+    }
+    if url.host().is_none() {
+        return Err(bad("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it must not have a query or fragment"));
+    }
+    if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
+        return Err(Error::BadInput(format!(
+            "refusing to send the API key over plain http:// to {}: use https://, or \
+             --allow-http if you accept that anyone on the way can read the key",
+            url.host_str().unwrap_or_default()
+        )));
+    }
+    Ok(url)
+}
+
+/// Joins a path onto the base, keeping any path prefix the base has.
+pub fn endpoint(base: &Url, path: &str) -> Url {
+    let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
+    Url::parse(&joined).expect("a checked base URL plus a path is a URL")
+}
+
+/// One agent run, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub url: Url,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The body is `{"agent_id":…,"input":…}`, as Miiflow documents it, with `input` exactly
+    /// the bytes given.
+    pub fn agent_run(base: &Url, agent_id: &str, input: &[u8]) -> Request {
+        let mut body = Vec::with_capacity(input.len() + agent_id.len() + 32);
+        body.extend_from_slice(b"{\"agent_id\":");
+        serde_json::to_writer(&mut body, agent_id).expect("writing to a Vec");
+        body.extend_from_slice(b",\"input\":");
+        body.extend_from_slice(input);
+        body.push(b'}');
+        Request {
+            url: endpoint(base, AGENT_RUN_PATH),
+            body,
+        }
+    }
+
+    /// The headers sent, with the key masked unless `reveal` (used only to build the real request).
+    pub fn headers(&self, key: Option<&ApiKey>, reveal: bool) -> Vec<(&'static str, String)> {
+        let auth = match key {
+            Some(k) if reveal => format!("Bearer {}", k.expose()),
+            Some(k) => format!("Bearer {}", k.masked()),
+            None => "Bearer <no key: run `miiflow login` or set MIIFLOW_API_KEY>".into(),
+        };
+        vec![
+            ("Authorization", auth),
+            ("Content-Type", "application/json".into()),
+            ("User-Agent", USER_AGENT.into()),
+        ]
+    }
+
+    /// What `--dry-run` prints: request line, headers (key masked), blank line, body.
+    pub fn dry_run(&self, key: Option<&ApiKey>) -> String {
+        let mut out = format!("POST {}\n", self.url);
+        for (name, value) in self.headers(key, false) {
+            out.push_str(&format!("{name}: {value}\n"));
+        }
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&self.body));
+        out.push('\n');
+        out
+    }
+
+    /// An equivalent curl command; the key is read from the environment when it runs.
+    pub fn to_curl(&self) -> String {
+        let quote = |s: &str| {
+            shlex::try_quote(s)
+                .map(|q| q.into_owned())
+                .unwrap_or_else(|_| format!("'{}'", s.replace('\'', r"'\''")))
+        };
+        let body = String::from_utf8_lossy(&self.body);
+        format!(
+            "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer ${ENV_KEY}\" \\\n  \
+             -H 'Content-Type: application/json' \\\n  --data-binary {}\n",
+            quote(self.url.as_str()),
+            quote(&body)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn base_urls() {
+        let table: &[(Option<&str>, bool, Result<&str, &str>)] = &[
+            (None, false, Ok("https://api.miiflow.ai/")),
+            (Some("http://127.0.0.1:8080"), false, Ok("http://127.0.0.1:8080/")),
+            (Some("http://127.8.0.1"), false, Ok("http://127.8.0.1/")),
+            (Some("http://[::1]:9"), false, Ok("http://[::1]:9/")),
+            (Some("http://localhost:9"), false, Ok("http://localhost:9/")),
+            (Some("http://example.com"), false, Err("plain http://")),
+            (Some("http://example.com"), true, Ok("http://example.com/")),
+            (Some("ftp://example.com"), false, Err("scheme")),
+            (Some("https://x.io/?a=1"), false, Err("query")),
+            (Some("not a url"), false, Err("base URL")),
+        ];
+        for (arg, allow, want) in table {
+            let got = base_url(*arg, *allow).map(|u| u.to_string()).map_err(|e| e.to_string());
+            match (got, want) {
+                (Ok(g), Ok(w)) => assert_eq!(&g, w),
+                (Err(g), Err(w)) => assert!(g.contains(w), "{arg:?}: {g}"),
+                (g, w) => panic!("{arg:?}: got {g:?}, want {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn agent_run_matches_the_documented_request() {
+        let table = [
+            ("https://api.miiflow.ai", "https://api.miiflow.ai/api/v1/agent_run"),
+            ("https://api.miiflow.ai/", "https://api.miiflow.ai/api/v1/agent_run"),
+            ("http://127.0.0.1:3000/proxy/", "http://127.0.0.1:3000/proxy/api/v1/agent_run"),
+        ];
+        for (base, want) in table {
+            let req = Request::agent_run(&url(base), "agent_xxxYYYzzz", br#"{"a":1}"#);
+            assert_eq!(req.url.as_str(), want);
+            assert_eq!(req.body, br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#);
+        }
+        let req = Request::agent_run(&url("https://x.io"), "a\"b", b"1");
+        assert_eq!(req.body, br#"{"agent_id":"a\"b","input":1}"#);
+    }
+
+    #[test]
+    fn renderings_never_show_the_key() {
+        let key = ApiKey::parse("mk_secret_value_9876").unwrap();
+        let req = Request::agent_run(&url("https://x.io"), "agent_1", b"{}");
+        let dry = req.dry_run(Some(&key));
+        assert!(dry.starts_with("POST https://x.io/api/v1/agent_run\n"), "{dry}");
+        assert!(dry.contains("Authorization: Bearer mk_…9876"), "{dry}");
+        assert!(!dry.contains("secret_value"), "{dry}");
+        let curl = req.to_curl();
+        assert!(curl.contains("\"Authorization: Bearer $MIIFLOW_API_KEY\""), "{curl}");
+        assert!(curl.contains(r#"'{"agent_id":"agent_1","input":{}}'"#), "{curl}");
+        let real = req.headers(Some(&key), true);
+        assert_eq!(real[0].1, "Bearer mk_secret_value_9876");
+    }
+
+    #[test]
+    fn curl_quotes_single_quotes() {
+        let req = Request::agent_run(&url("https://x.io"), "agent_1", br#"{"q":"it's"}"#);
+        let curl = req.to_curl();
+        assert!(!curl.contains("it's'"), "{curl}");
+    }
+}
