@@ -106,7 +106,13 @@ pub fn classify(err: &reqwest::Error, opts: Options) -> Error {
     }
     let host = err
         .url()
-        .map(|u| format!("{}:{}", u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0)))
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
         .unwrap_or_default();
     if err.is_redirect() {
         return Error::RedirectRefused(format!("redirect refused: {}", root_cause(err)));
@@ -149,6 +155,9 @@ mod tests {
         assert!(same_origin(&u("https://a.io/x"), &u("https://a.io:443/y")));
         assert!(!same_origin(&u("https://a.io/"), &u("http://a.io/")));
         assert!(!same_origin(&u("https://a.io/"), &u("https://b.io/")));
-        assert!(!same_origin(&u("http://127.0.0.1:1/"), &u("http://127.0.0.1:2/")));
+        assert!(!same_origin(
+            &u("http://127.0.0.1:1/"),
+            &u("http://127.0.0.1:2/")
+        ));
     }
 }

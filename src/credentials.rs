@@ -109,7 +109,9 @@ mod tests {
 
     #[test]
     fn resolve_needs_a_key() {
-        assert!(matches!(resolve(None), Err(Error::NoKey(m)) if m.contains("miiflow login") && m.contains(ENV_KEY)));
+        assert!(
+            matches!(resolve(None), Err(Error::NoKey(m)) if m.contains("miiflow login") && m.contains(ENV_KEY))
+        );
         assert!(matches!(resolve(Some("".into())), Err(Error::NoKey(_))));
         assert_eq!(resolve(Some("k_123".into())).unwrap().1, Origin::Env);
     }

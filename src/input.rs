@@ -54,7 +54,9 @@ fn read_text(source: &Source) -> Result<String, Error> {
     };
     let text = utf8(bytes, &name)?;
     if text.trim().is_empty() {
-        return Err(bad(format!("{name}: the input is empty; expected a JSON value")));
+        return Err(bad(format!(
+            "{name}: the input is empty; expected a JSON value"
+        )));
     }
     Ok(text)
 }
@@ -78,16 +80,23 @@ fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
         let at = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..at];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-        bad(format!("{name}:{line}:{column}: invalid UTF-8 (byte offset {at})"))
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        bad(format!(
+            "{name}:{line}:{column}: invalid UTF-8 (byte offset {at})"
+        ))
     })
 }
 
 /// Reads a JSON document, reporting errors as `NAME:LINE:COLUMN: …`.
 fn parse_json(text: &str, name: &str, warn: &mut dyn FnMut(String)) -> Result<Json, Error> {
-    Json::parse(text, &mut |w| warn(format!("{name}: {w}")))
-        .map_err(|e| bad(format!("{name}:{e}")))
+    Json::parse(text, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| bad(format!("{name}:{e}")))
 }
 
 /// The `input` value for one run: the source's JSON with the items merged over it.
@@ -172,7 +181,12 @@ fn item_value(item: &Item, warn: &mut dyn FnMut(String)) -> Result<Json, Error> 
             if item.value.trim().is_empty() {
                 return Err(bad(format!("{name}: expected a JSON value after ':='")));
             }
-            parse_json(&item.value, &name, warn)
+            Json::parse(&item.value, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| {
+                bad(format!(
+                    "{name}: invalid JSON after ':=': {} at column {}",
+                    e.message, e.column
+                ))
+            })
         }
         Sep::FileText => {
             let path = expand_home(&item.value);
@@ -283,7 +297,10 @@ mod tests {
             (&["a[1][b]=x"], r#"{"a":[null,{"b":"x"}]}"#),
             (&["[]:=1", "[]:=2"], "[1,2]"),
             (&["a=1", "a=2"], r#"{"a":"2"}"#),
-            (&["n:=123456789012345678901234567890"], r#"{"n":123456789012345678901234567890}"#),
+            (
+                &["n:=123456789012345678901234567890"],
+                r#"{"n":123456789012345678901234567890}"#,
+            ),
             (&[r"k\=q=v"], r#"{"k=q":"v"}"#),
         ];
         for (items, want) in cases {
@@ -301,8 +318,11 @@ mod tests {
 
     #[test]
     fn items_merge_over_a_document_keeping_its_bytes() {
-        let doc = Json::parse(r#"{"big":1e400,"o":{"x":"\u00e9"},"keep":[1.0]}"#, &mut |_| {})
-            .unwrap();
+        let doc = Json::parse(
+            r#"{"big":1e400,"o":{"x":"\u00e9"},"keep":[1.0]}"#,
+            &mut |_| {},
+        )
+        .unwrap();
         let items = parse_items(&["o[y]:=2".into(), "new=z".into()]).unwrap();
         let out = merge(Some(("f".into(), doc)), &items, &mut |_| {}).unwrap();
         assert_eq!(

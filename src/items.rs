@@ -228,7 +228,11 @@ fn tokenize_path(source: &str) -> Vec<PathTok> {
         match c {
             '[' | ']' => {
                 flush(&mut buf, &mut escaped, &mut out);
-                out.push(if c == '[' { PathTok::Open } else { PathTok::Close });
+                out.push(if c == '[' {
+                    PathTok::Open
+                } else {
+                    PathTok::Close
+                });
             }
             '\\' if chars.peek().is_some() => {
                 let n = chars.next().unwrap_or_default();

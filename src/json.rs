@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserializer as _;
-use serde::de::{self, DeserializeSeed, Deserialize, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 #[derive(Debug, Clone)]
@@ -120,7 +120,12 @@ impl Json {
             Kind::Object => {
                 let Entries(entries) =
                     serde_json::from_str(raw.get()).expect("checked JSON reopens");
-                Json::Object(entries.into_iter().map(|(k, v)| (k, Json::Raw(v))).collect())
+                Json::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k, Json::Raw(v)))
+                        .collect(),
+                )
             }
             Kind::Array => {
                 let items: Vec<Box<RawValue>> =

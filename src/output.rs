@@ -180,21 +180,34 @@ pub fn status_line(status: reqwest::StatusCode, elapsed: Duration, color: bool) 
 /// A one-line reason for a non-2xx answer: the status, and the body's `error`, `message` or
 /// `detail` when it has one.
 pub fn reason(status: reqwest::StatusCode, body: &[u8]) -> String {
-    let head = format!("HTTP {} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+    let head = format!(
+        "HTTP {} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    );
     let head = head.trim_end().to_owned();
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return head;
     };
-    let said = ["error", "message", "detail"].iter().find_map(|k| match value.get(k) {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(inner @ serde_json::Value::Object(_)) => {
-            inner.get("message").and_then(|m| m.as_str()).map(str::to_owned)
-        }
-        _ => None,
-    });
+    let said = ["error", "message", "detail"]
+        .iter()
+        .find_map(|k| match value.get(k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(inner @ serde_json::Value::Object(_)) => inner
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned),
+            _ => None,
+        });
     match said {
         Some(s) => {
-            let line: String = s.lines().next().unwrap_or_default().chars().take(300).collect();
+            let line: String = s
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect();
             format!("{head}: {line}")
         }
         None => head,
@@ -235,7 +248,12 @@ impl Jq {
         let arena = Arena::default();
         let modules = loader
             .load(&arena, File { code, path: () })
-            .map_err(|errs| format!("--jq '{code}': cannot parse the filter ({} error(s))", errs.len()))?;
+            .map_err(|errs| {
+                format!(
+                    "--jq '{code}': cannot parse the filter ({} error(s))",
+                    errs.len()
+                )
+            })?;
         let filter = jaq_core::Compiler::default()
             .with_funs(funs)
             .compile(modules)
@@ -250,7 +268,13 @@ impl Jq {
     }
 
     /// Runs the filter on a JSON body and renders each result as jq would.
-    pub fn apply(&self, body: &[u8], raw: bool, compact: bool, color: bool) -> anyhow::Result<Vec<u8>> {
+    pub fn apply(
+        &self,
+        body: &[u8],
+        raw: bool,
+        compact: bool,
+        color: bool,
+    ) -> anyhow::Result<Vec<u8>> {
         use jaq_core::{Ctx, Vars, data, unwrap_valr};
         let input = jaq_json::read::parse_single(body)
             .map_err(|e| anyhow::anyhow!("--jq: the answer is not JSON ({e})"))?;
@@ -318,8 +342,14 @@ mod tests {
     #[test]
     fn reasons_come_from_the_body_when_it_has_one() {
         let s = reqwest::StatusCode::NOT_FOUND;
-        assert_eq!(reason(s, br#"{"error":"agent not found"}"#), "HTTP 404 Not Found: agent not found");
-        assert_eq!(reason(s, br#"{"error":{"message":"nope"}}"#), "HTTP 404 Not Found: nope");
+        assert_eq!(
+            reason(s, br#"{"error":"agent not found"}"#),
+            "HTTP 404 Not Found: agent not found"
+        );
+        assert_eq!(
+            reason(s, br#"{"error":{"message":"nope"}}"#),
+            "HTTP 404 Not Found: nope"
+        );
         assert_eq!(reason(s, b"<html>"), "HTTP 404 Not Found");
     }
 
@@ -327,9 +357,17 @@ mod tests {
     fn jq_keeps_big_numbers_and_raw_strings() {
         let jq = Jq::compile(".n, .s").unwrap();
         let out = jq
-            .apply(br#"{"n":1234567890123456789012345,"s":"a\"b"}"#, true, false, false)
+            .apply(
+                br#"{"n":1234567890123456789012345,"s":"a\"b"}"#,
+                true,
+                false,
+                false,
+            )
             .unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "1234567890123456789012345\na\"b\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1234567890123456789012345\na\"b\n"
+        );
         assert!(Jq::compile(".[").is_err());
         assert!(Jq::compile("nosuchfn").is_err());
     }

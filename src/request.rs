@@ -31,7 +31,9 @@ pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     let bad = |why: &str| Error::BadInput(format!("base URL '{text}': {why}"));
     let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("the scheme must be https:// (or http:// to this machine)"));
+        return Err(bad(
+            "the scheme must be https:// (or http:// to this machine)",
+        ));
     }
     if url.host().is_none() {
         return Err(bad("it has no host"));
@@ -133,7 +135,11 @@ mod tests {
     fn base_urls() {
         let table: &[(Option<&str>, bool, Result<&str, &str>)] = &[
             (None, false, Ok("https://api.miiflow.ai/")),
-            (Some("http://127.0.0.1:8080"), false, Ok("http://127.0.0.1:8080/")),
+            (
+                Some("http://127.0.0.1:8080"),
+                false,
+                Ok("http://127.0.0.1:8080/"),
+            ),
             (Some("http://127.8.0.1"), false, Ok("http://127.8.0.1/")),
             (Some("http://[::1]:9"), false, Ok("http://[::1]:9/")),
             (Some("http://localhost:9"), false, Ok("http://localhost:9/")),
@@ -144,7 +150,9 @@ mod tests {
             (Some("not a url"), false, Err("base URL")),
         ];
         for (arg, allow, want) in table {
-            let got = base_url(*arg, *allow).map(|u| u.to_string()).map_err(|e| e.to_string());
+            let got = base_url(*arg, *allow)
+                .map(|u| u.to_string())
+                .map_err(|e| e.to_string());
             match (got, want) {
                 (Ok(g), Ok(w)) => assert_eq!(&g, w),
                 (Err(g), Err(w)) => assert!(g.contains(w), "{arg:?}: {g}"),
@@ -156,14 +164,26 @@ mod tests {
     #[test]
     fn agent_run_matches_the_documented_request() {
         let table = [
-            ("https://api.miiflow.ai", "https://api.miiflow.ai/api/v1/agent_run"),
-            ("https://api.miiflow.ai/", "https://api.miiflow.ai/api/v1/agent_run"),
-            ("http://127.0.0.1:3000/proxy/", "http://127.0.0.1:3000/proxy/api/v1/agent_run"),
+            (
+                "https://api.miiflow.ai",
+                "https://api.miiflow.ai/api/v1/agent_run",
+            ),
+            (
+                "https://api.miiflow.ai/",
+                "https://api.miiflow.ai/api/v1/agent_run",
+            ),
+            (
+                "http://127.0.0.1:3000/proxy/",
+                "http://127.0.0.1:3000/proxy/api/v1/agent_run",
+            ),
         ];
         for (base, want) in table {
             let req = Request::agent_run(&url(base), "agent_xxxYYYzzz", br#"{"a":1}"#);
             assert_eq!(req.url.as_str(), want);
-            assert_eq!(req.body, br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#);
+            assert_eq!(
+                req.body,
+                br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#
+            );
         }
         let req = Request::agent_run(&url("https://x.io"), "a\"b", b"1");
         assert_eq!(req.body, br#"{"agent_id":"a\"b","input":1}"#);
@@ -174,12 +194,21 @@ mod tests {
         let key = ApiKey::parse("mk_secret_value_9876").unwrap();
         let req = Request::agent_run(&url("https://x.io"), "agent_1", b"{}");
         let dry = req.dry_run(Some(&key));
-        assert!(dry.starts_with("POST https://x.io/api/v1/agent_run\n"), "{dry}");
+        assert!(
+            dry.starts_with("POST https://x.io/api/v1/agent_run\n"),
+            "{dry}"
+        );
         assert!(dry.contains("Authorization: Bearer mk_…9876"), "{dry}");
         assert!(!dry.contains("secret_value"), "{dry}");
         let curl = req.to_curl();
-        assert!(curl.contains("\"Authorization: Bearer $MIIFLOW_API_KEY\""), "{curl}");
-        assert!(curl.contains(r#"'{"agent_id":"agent_1","input":{}}'"#), "{curl}");
+        assert!(
+            curl.contains("\"Authorization: Bearer $MIIFLOW_API_KEY\""),
+            "{curl}"
+        );
+        assert!(
+            curl.contains(r#"'{"agent_id":"agent_1","input":{}}'"#),
+            "{curl}"
+        );
         let real = req.headers(Some(&key), true);
         assert_eq!(real[0].1, "Bearer mk_secret_value_9876");
     }

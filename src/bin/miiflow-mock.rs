@@ -1,5 +1,6 @@
 //! `miiflow-mock`: the command line of the stand-in API (see `miiflow::mock`).
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -104,8 +105,14 @@ impl Options {
 async fn serve(options: Options) -> anyhow::Result<u8> {
     let (addr, config, key) = options.config();
     let mock = Mock::start(addr, config).await?;
-    println!("export MIIFLOW_BASE_URL={}", mock.url());
-    println!("export MIIFLOW_API_KEY={key}");
+    // One write, and no panic if whoever started us stopped reading.
+    let exports = format!(
+        "export MIIFLOW_BASE_URL={}\nexport MIIFLOW_API_KEY={key}\n",
+        mock.url()
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(exports.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     eprintln!(
         "miiflow-mock: serving on {} (a stand-in written from the public contract, not Miiflow); Ctrl-C stops it",
         mock.url()
@@ -152,7 +159,10 @@ fn signal_code(_: &std::process::ExitStatus) -> u8 {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("miiflow-mock: error: {e}");

@@ -109,7 +109,10 @@ async fn exchange(
     let head = {
         let mut h = format!("{:?} {}\n", resp.version(), status);
         for (name, value) in resp.headers() {
-            h.push_str(&format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes())));
+            h.push_str(&format!(
+                "{name}: {}\n",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
         }
         h.push('\n');
         h
@@ -167,14 +170,24 @@ async fn exchange(
     }
     if matches!(sink, Sink::Render) {
         let rendered = match jq {
-            Some(jq) if ok => jq.apply(&body, args.raw_output, args.compact_output, term.stdout_color)?,
-            _ if term.pretty() => output::pretty_json(&body, term.stdout_color).unwrap_or_else(|| body.clone()),
+            Some(jq) if ok => jq.apply(
+                &body,
+                args.raw_output,
+                args.compact_output,
+                term.stdout_color,
+            )?,
+            _ if term.pretty() => {
+                output::pretty_json(&body, term.stdout_color).unwrap_or_else(|| body.clone())
+            }
             _ => body.clone(),
         };
         stdout.write_all(&rendered)?;
     }
     if !global.quiet {
-        eprintln!("{}", output::status_line(status, elapsed, term.stderr_color));
+        eprintln!(
+            "{}",
+            output::status_line(status, elapsed, term.stderr_color)
+        );
     }
     if ok {
         Ok(())

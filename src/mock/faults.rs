@@ -37,7 +37,8 @@ impl FromStr for Fault {
             "truncate" => Ok(Fault::Truncate),
             "slow" => Ok(Fault::Slow(Duration::from_millis(number(arg)?))),
             "redirect" => Ok(Fault::Redirect(
-                arg.ok_or_else(|| format!("fault '{s}' needs a URL"))?.to_owned(),
+                arg.ok_or_else(|| format!("fault '{s}' needs a URL"))?
+                    .to_owned(),
             )),
             "429" if arg.is_some() => Ok(Fault::RateLimit(number(arg)?)),
             code => match code.parse::<u16>() {
@@ -59,7 +60,10 @@ mod tests {
         assert_eq!("500".parse(), Ok(Fault::Status(500)));
         assert_eq!("429:2".parse(), Ok(Fault::RateLimit(2)));
         assert_eq!("drop".parse(), Ok(Fault::Drop));
-        assert_eq!("slow:150".parse(), Ok(Fault::Slow(Duration::from_millis(150))));
+        assert_eq!(
+            "slow:150".parse(),
+            Ok(Fault::Slow(Duration::from_millis(150)))
+        );
         assert_eq!(
             "redirect:http://127.0.0.1:9/x".parse(),
             Ok(Fault::Redirect("http://127.0.0.1:9/x".into()))

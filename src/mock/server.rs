@@ -84,7 +84,11 @@ impl Mock {
             .enumerate()
             .map(|(i, k)| KeyRecord {
                 id: format!("key_mock{:04}", i + 1),
-                name: if i == 0 { "mock".into() } else { format!("mock-{}", i + 1) },
+                name: if i == 0 {
+                    "mock".into()
+                } else {
+                    format!("mock-{}", i + 1)
+                },
                 secret: k.clone(),
                 created_at: now(),
                 last_used_at: None,
@@ -100,7 +104,9 @@ impl Mock {
         }));
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let state = state.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
@@ -127,14 +133,18 @@ impl Mock {
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
 }
 
 fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     let mut resp = Response::new(full(body));
     *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert(CONTENT_TYPE, "application/json".parse().expect("static header"));
+    resp.headers_mut().insert(
+        CONTENT_TYPE,
+        "application/json".parse().expect("static header"),
+    );
     resp
 }
 
@@ -142,9 +152,16 @@ fn error(status: StatusCode, message: &str) -> Response<Body> {
     json(status, serde_json::json!({ "error": message }).to_string())
 }
 
-async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Body>, std::io::Error> {
+async fn handle(
+    state: Arc<Mutex<State>>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, std::io::Error> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map_err(std::io::Error::other)?.to_bytes();
+    let body = body
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?
+        .to_bytes();
     let path = parts.uri.path().to_owned();
     let auth = parts
         .headers
@@ -171,7 +188,11 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
     }
     let authorised = {
         let mut st = state.lock().expect("mock state");
-        match st.keys.iter_mut().find(|k| Some(&k.secret) == auth.as_ref()) {
+        match st
+            .keys
+            .iter_mut()
+            .find(|k| Some(&k.secret) == auth.as_ref())
+        {
             Some(k) => {
                 k.last_used_at = Some(now());
                 true
@@ -183,13 +204,19 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
     match (&parts.method, path.as_str(), keys_path) {
         (&Method::POST, "/api/v1/agent_run", _) => {
             if !authorised {
-                return Ok(error(StatusCode::UNAUTHORIZED, "invalid or missing API key"));
+                return Ok(error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid or missing API key",
+                ));
             }
             agent_run(state, &parts.headers, body).await
         }
         (_, _, Some(rest)) if !state.lock().expect("mock state").config.no_key_api => {
             if !authorised {
-                return Ok(error(StatusCode::UNAUTHORIZED, "invalid or missing API key"));
+                return Ok(error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid or missing API key",
+                ));
             }
             Ok(keys(&state, &parts.method, rest, &body))
         }
@@ -212,7 +239,12 @@ async fn agent_run(
     let (fault, latency, answers, run) = {
         let mut st = state.lock().expect("mock state");
         st.runs += 1;
-        (st.faults.pop_front(), st.config.latency, st.config.answers.clone(), st.runs)
+        (
+            st.faults.pop_front(),
+            st.config.latency,
+            st.config.answers.clone(),
+            st.runs,
+        )
     };
     tokio::time::sleep(latency).await;
     match fault {
@@ -230,10 +262,8 @@ async fn agent_run(
         Some(Fault::Redirect(to)) => {
             let mut resp = Response::new(full(Bytes::new()));
             *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
-            resp.headers_mut().insert(
-                LOCATION,
-                to.parse().map_err(std::io::Error::other)?,
-            );
+            resp.headers_mut()
+                .insert(LOCATION, to.parse().map_err(std::io::Error::other)?);
             return Ok(resp);
         }
         Some(Fault::Truncate) | None => {}
@@ -243,11 +273,19 @@ async fn agent_run(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if !json_type {
-        return Ok(error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+        return Ok(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        ));
     }
     let run_body: RunBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return Ok(error(StatusCode::BAD_REQUEST, &format!("bad request body: {e}"))),
+        Err(e) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                &format!("bad request body: {e}"),
+            ));
+        }
     };
     if run_body.agent_id.is_empty() {
         return Ok(error(StatusCode::BAD_REQUEST, "agent_id is empty"));
@@ -282,8 +320,15 @@ async fn canned(dir: &std::path::Path, agent_id: &str) -> Result<Response<Body>,
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         && !agent_id.starts_with('.');
     let path = dir.join(format!("{agent_id}.json"));
-    let Ok(text) = (if safe { std::fs::read(&path) } else { Err(std::io::ErrorKind::NotFound.into()) }) else {
-        return Ok(error(StatusCode::NOT_FOUND, &format!("agent {agent_id} not found")));
+    let Ok(text) = (if safe {
+        std::fs::read(&path)
+    } else {
+        Err(std::io::ErrorKind::NotFound.into())
+    }) else {
+        return Ok(error(
+            StatusCode::NOT_FOUND,
+            &format!("agent {agent_id} not found"),
+        ));
     };
     #[derive(serde::Deserialize)]
     struct Spec {
@@ -325,8 +370,10 @@ async fn canned(dir: &std::path::Path, agent_id: &str) -> Result<Response<Body>,
                 }
             });
             let mut resp = Response::new(body.boxed());
-            resp.headers_mut()
-                .insert(CONTENT_TYPE, "text/event-stream".parse().expect("static header"));
+            resp.headers_mut().insert(
+                CONTENT_TYPE,
+                "text/event-stream".parse().expect("static header"),
+            );
             resp
         }
         None => json(
@@ -336,7 +383,10 @@ async fn canned(dir: &std::path::Path, agent_id: &str) -> Result<Response<Body>,
     };
     *resp.status_mut() = status;
     for (name, value) in mock.headers {
-        let value = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+        let value = value
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| value.to_string());
         if let (Ok(n), Ok(v)) = (
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
             hyper::header::HeaderValue::from_str(&value),

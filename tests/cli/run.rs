@@ -1,0 +1,707 @@
+//! `miiflow run` through the real binary against the real mock.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+#[test]
+fn request_matches_the_documented_curl_command() {
+    let server = Server::start();
+    let input = r#"{"input_parameter_1":1,"input_parameter_2":"two"}"#;
+    let dir = temp();
+    let file = write(dir.path(), "in.json", input);
+    server
+        .miiflow()
+        .args(["run", "agent_xxxYYYzzz", "--input"])
+        .arg(&file)
+        .assert()
+        .success();
+    // Miiflow's own example, sent by curl to the same server.
+    let body = format!(r#"{{"agent_id":"agent_xxxYYYzzz","input":{input}}}"#);
+    let status = Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-X", "POST"])
+        .arg(format!("{}/api/v1/agent_run", server.url))
+        .args(["-H", &format!("Authorization: Bearer {KEY}")])
+        .args(["-H", "Content-Type: application/json", "-d", &body])
+        .status()
+        .expect("curl runs");
+    assert!(status.success());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let (ours, theirs) = (&requests[0], &requests[1]);
+    for field in ["method", "path", "body"] {
+        assert_eq!(ours[field], theirs[field], "{field}");
+    }
+    for header in ["authorization", "content-type"] {
+        assert_eq!(
+            ours["headers"][header], theirs["headers"][header],
+            "{header}"
+        );
+    }
+    assert_eq!(ours["method"], "POST");
+    assert_eq!(ours["path"], "/api/v1/agent_run");
+    assert_eq!(ours["headers"]["authorization"], format!("Bearer {KEY}"));
+    assert_eq!(ours["headers"]["content-type"], "application/json");
+}
+
+#[test]
+fn big_integers_and_spelling_reach_the_server_and_come_back_byte_for_byte() {
+    let server = Server::start();
+    let dir = temp();
+    let input = "{\n  \"n\": 1234567890123456789012345,\n  \"f\": 1.50, \"e\": 1E+2,\n  \"s\": \"caf\\u00e9 \\/\", \"z\": -0\n}\n";
+    let file = write(dir.path(), "in.json", input);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_big", "--input"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent = only_body(&server);
+    assert_eq!(
+        sent,
+        format!(r#"{{"agent_id":"agent_big","input":{}}}"#, input.trim())
+    );
+    // The mock echoes the input raw; piped, we print exactly what it sent.
+    let expected = format!(
+        r#"{{"run_id":"run_mock000001","agent_id":"agent_big","status":"completed","output":{}}}"#,
+        input.trim()
+    );
+    assert_eq!(out.stdout, expected.as_bytes());
+}
+
+#[test]
+fn piped_body_is_exactly_the_servers_bytes() {
+    let dir = temp();
+    let answer =
+        b"{ \"n\" : 12345678901234567890123456789 ,\n\"t\":\"\\u2603\\n\",  \"x\": [1.0e10]}\n\n";
+    write(dir.path(), "agent_exact.json", answer);
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_exact"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, answer);
+    let err = stderr(&out);
+    assert!(err.starts_with("HTTP 200 OK · "), "{err}");
+}
+
+#[test]
+fn items_merge_over_the_input_file_and_stdin() {
+    let server = Server::start();
+    let dir = temp();
+    let file = write(dir.path(), "in.json", r#"{"keep":1.10,"o":{"a":1}}"#);
+    server
+        .miiflow()
+        .args(["run", "agent_1", "--input"])
+        .arg(&file)
+        .args(["o[b]:=true", "tags[]=x", "name=Ada"])
+        .assert()
+        .success();
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"keep":1.10,"o":{"a":1,"b":true},"tags":["x"],"name":"Ada"}}"#
+    );
+    let server = Server::start();
+    server
+        .miiflow()
+        .args(["run", "agent_1", "--input", "-", "q=2"])
+        .write_stdin("{\"q\": 1, \"r\": 2.0}\n")
+        .assert()
+        .success();
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"q":"2","r":2.0}}"#
+    );
+}
+
+#[test]
+fn stdin_is_read_only_when_asked_for() {
+    let server = Server::start();
+    server
+        .miiflow()
+        .args(["run", "agent_1", "a=1"])
+        .write_stdin("{\"ignored\": true}")
+        .assert()
+        .success();
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"a":"1"}}"#
+    );
+}
+
+#[test]
+fn duplicate_keys_warn_and_the_last_wins() {
+    let server = Server::start();
+    let dir = temp();
+    let file = write(dir.path(), "dup.json", r#"{"a":1,"b":2,"a":3}"#);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "--input"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains(r#"duplicate key ."a"; the last value wins"#),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"a":3,"b":2}}"#
+    );
+}
+
+#[test]
+fn file_items_read_text_and_json() {
+    let server = Server::start();
+    let dir = temp();
+    write(dir.path(), "note.txt", "line one\nline two\n");
+    write(dir.path(), "cfg.json", r#"{"depth": 2.50}"#);
+    server
+        .miiflow()
+        .current_dir(dir.path())
+        .args(["run", "agent_1", "note=@note.txt", "cfg:=@cfg.json"])
+        .assert()
+        .success();
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"note":"line one\nline two\n","cfg":{"depth": 2.50}}}"#
+    );
+}
+
+/// Every bad input is refused with exit 2, names the culprit, and sends nothing.
+#[test]
+fn bad_input_is_refused_before_sending() {
+    let server = Server::start();
+    let dir = temp();
+    let d = dir.path();
+    write(d, "empty.json", "");
+    write(d, "blank.json", "  \n\t\n");
+    write(d, "bad.json", "{\n  \"a\": 1,\n  \"b\": [1,,2]\n}");
+    write(d, "trailing.json", "{\"a\": 1} x");
+    write(d, "latin1.json", b"{\"a\": \"caf\xe9\"}");
+    write(d, "array.json", "[1, 2]");
+    std::fs::create_dir(d.join("folder")).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", "agent_1", "--input", "missing.json"],
+            "missing.json: cannot read: no such file",
+        ),
+        (
+            &["run", "agent_1", "--input", "folder"],
+            "folder: is a folder",
+        ),
+        (
+            &["run", "agent_1", "--input", "empty.json"],
+            "empty.json: the input is empty",
+        ),
+        (
+            &["run", "agent_1", "--input", "blank.json"],
+            "blank.json: the input is empty",
+        ),
+        (
+            &["run", "agent_1", "--input", "bad.json"],
+            "bad.json:3:11: expected value",
+        ),
+        (
+            &["run", "agent_1", "--input", "trailing.json"],
+            "trailing.json:1:10: trailing characters",
+        ),
+        (
+            &["run", "agent_1", "--input", "latin1.json"],
+            "latin1.json:1:11: invalid UTF-8",
+        ),
+        (
+            &["run", "agent_1", "--input", "array.json", "a=1"],
+            "array.json: the input is an array",
+        ),
+        (
+            &["run", "agent_1", "nonsense"],
+            "'nonsense' is not a request item",
+        ),
+        (
+            &["run", "agent_1", "X-Header:1"],
+            "'X-Header:1' is an HTTP header",
+        ),
+        (
+            &["run", "agent_1", "a:=tru"],
+            "item 'a:=tru': invalid JSON after ':=': EOF while parsing a value at column 3",
+        ),
+        (
+            &["run", "agent_1", "a:="],
+            "item 'a:=': expected a JSON value",
+        ),
+        (&["run", "agent_1", "a[=1"], "item 'a[=1'"),
+        (
+            &["run", "agent_1", "a=1", "a[b]=2"],
+            "item 'a[b]=2': cannot perform 'key' based access",
+        ),
+        (&["run", "agent_1", "a[-1]=2"], "negative indexes"),
+        (&["run", "agent_1", "a[99999999]=2"], "too large"),
+        (
+            &["run", "agent_1", "t=@missing.txt"],
+            "item 't=@missing.txt': missing.txt: cannot read",
+        ),
+        (
+            &["run", "agent_1", "t:=@latin1.json"],
+            "item 't:=@latin1.json': latin1.json:1:11: invalid UTF-8",
+        ),
+        (&["run", "agent_1", "t:=@folder"], "folder: is a folder"),
+        (&["run", "", "a=1"], "must not be empty"),
+        (&["run", " ", "a=1"], "must not be empty"),
+        (&["run"], "AGENT_ID"),
+        (&["run", "agent_1", "--jq", ".["], "--jq"),
+        (
+            &["run", "agent_1", "--timeout", "soon"],
+            "not a number of seconds",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = server
+            .miiflow()
+            .current_dir(d)
+            .args(*args)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: want {message:?} in {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert!(server.requests().is_empty(), "{:#?}", server.requests());
+}
+
+#[test]
+fn plain_http_is_refused_for_other_hosts() {
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "--base-url", "http://example.invalid"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refusing to send the API key over plain http://"),
+        "{}",
+        stderr(&out)
+    );
+    // --allow-http lets it through (and then the name does not resolve: a network error).
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args([
+            "run",
+            "agent_1",
+            "--allow-http",
+            "--base-url",
+            "http://example.invalid",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+}
+
+#[test]
+fn no_key_is_exit_3_and_nothing_is_sent() {
+    let server = Server::start();
+    let out = miiflow()
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .args(["run", "agent_1", "a=1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("miiflow login") && err.contains("MIIFLOW_API_KEY"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn exit_codes_follow_the_status_class_and_the_body_still_reaches_stdout() {
+    for (fault, code) in [
+        ("400", 4),
+        ("404", 4),
+        ("422", 4),
+        ("403", 3),
+        ("500", 5),
+        ("503", 5),
+    ] {
+        let server = Server::with(&["--fault", fault]);
+        let out = server.miiflow().args(["run", "agent_1"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{fault}: {}", stderr(&out));
+        assert_eq!(
+            stdout(&out),
+            format!(r#"{{"error":"injected fault: HTTP {fault}"}}"#)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("miiflow: error: HTTP {fault} ")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("injected fault: HTTP {fault}")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_key_is_exit_3() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .env("MIIFLOW_API_KEY", "mk_wrong_key_000000000")
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("HTTP 401 Unauthorized: invalid or missing API key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("mk_wrong_key_000000000"));
+}
+
+#[test]
+fn network_failures_are_exit_6() {
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "--base-url", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot connect to 127.0.0.1:"),
+        "{}",
+        stderr(&out)
+    );
+
+    for (fault, words) in [("drop", "failed"), ("truncate", "cut short")] {
+        let server = Server::with(&["--fault", fault]);
+        let out = server
+            .miiflow()
+            .args(["run", "agent_1", "a=1"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{fault}: {}", stderr(&out));
+        assert!(stderr(&out).contains(words), "{fault}: {}", stderr(&out));
+    }
+
+    let server = Server::with(&["--fault", "slow:3000"]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "--timeout", "0.3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("0.3 s (--timeout)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_cross_origin_redirect_is_refused_and_the_other_server_sees_nothing() {
+    let other = Server::start();
+    let target = format!("redirect:{}/api/v1/agent_run", other.url);
+    let server = Server::with(&["--fault", &target]);
+    let out = server.miiflow().args(["run", "agent_1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refused a redirect"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(other.requests().is_empty());
+}
+
+#[test]
+fn a_same_origin_redirect_is_followed_with_the_key() {
+    let server = Server::start();
+    let redirecting = Server::with(&["--fault", "redirect:/api/v1/agent_run"]);
+    let _ = server;
+    let out = redirecting
+        .miiflow()
+        .args(["run", "agent_1", "a=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let requests = redirecting.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[1]["headers"]["authorization"],
+        format!("Bearer {KEY}")
+    );
+}
+
+#[test]
+fn ctrl_c_ends_a_run_with_130() {
+    let server = Server::with(&["--fault", "slow:5000"]);
+    let child = server
+        .miiflow_std()
+        .args(["run", "agent_1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    server.wait_for_requests(1);
+    let started = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let dir = temp();
+    let big = format!(r#"{{"data":"{}"}}"#, "x".repeat(4 << 20));
+    write(dir.path(), "agent_big.json", &big);
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' run agent_big | head -c1",
+            assert_cmd::cargo::cargo_bin("miiflow").display()
+        ))
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"{");
+    let err = stderr(&out);
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_options() {
+    let server = Server::start();
+    let dir = temp();
+    let target = dir.path().join("answer.json");
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "a=1", "-o"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let saved = std::fs::read_to_string(&target).unwrap();
+    assert!(saved.ends_with(r#""output":{"a":"1"}}"#), "{saved}");
+
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "a=1", "--include"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.starts_with("HTTP/1.1 200 OK\n"), "{text}");
+    assert!(text.contains("content-type: application/json\n"), "{text}");
+    assert!(text.ends_with("\n\n{\"run_id\":\"run_mock000002\",\"agent_id\":\"agent_1\",\"status\":\"completed\",\"output\":{\"a\":\"1\"}}"), "{text}");
+
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "city=Paris", "--jq", ".output.city", "-r"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "Paris\n");
+    let out = server
+        .miiflow()
+        .args([
+            "run",
+            "agent_1",
+            "n:=123456789012345678901234567",
+            "--jq",
+            ".output",
+            "-c",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "{\"n\":123456789012345678901234567}\n");
+
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_failed_answer_is_never_filtered() {
+    let server = Server::with(&["--fault", "404"]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "--jq", ".output", "-r"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(stdout(&out), r#"{"error":"injected fault: HTTP 404"}"#);
+}
+
+#[test]
+fn verbose_masks_the_key_everywhere() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "-vv", "a=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("> Authorization: Bearer mk_…cdef"), "{err}");
+    assert!(err.contains("< HTTP/1.1 200 OK"), "{err}");
+    assert!(
+        err.contains(r#"{"agent_id":"agent_1","input":{"a":"1"}}"#),
+        "{err}"
+    );
+    assert!(!err.contains(KEY) && !stdout(&out).contains(KEY));
+}
+
+#[test]
+fn dry_run_sends_nothing_and_masks_the_key() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "--dry-run", "a=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("POST {}/api/v1/agent_run\n", server.url)),
+        "{text}"
+    );
+    assert!(text.contains("Authorization: Bearer mk_…cdef\n"), "{text}");
+    assert!(
+        text.ends_with("\n\n{\"agent_id\":\"agent_1\",\"input\":{\"a\":\"1\"}}\n"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_curl_command_works_and_reads_the_key_from_the_environment() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args([
+            "run",
+            "agent_1",
+            "--curl",
+            "q=it's \"quoted\"",
+            "n:=12345678901234567890123",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let curl = stdout(&out);
+    assert!(!curl.contains(KEY), "{curl}");
+    assert!(server.requests().is_empty());
+    let ran = Command::new("sh")
+        .arg("-c")
+        .arg(&curl)
+        .env("MIIFLOW_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(ran.status.success());
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"q":"it's \"quoted\"","n":12345678901234567890123}}"#
+    );
+}
+
+#[test]
+fn terminal_output_is_pretty_and_coloured_and_keeps_numbers() {
+    let dir = temp();
+    write(
+        dir.path(),
+        "agent_t.json",
+        r#"{"n":12345678901234567890123,"s":"\u00e9"}"#,
+    );
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let bin = assert_cmd::cargo::cargo_bin("miiflow");
+    // `script` gives the command a terminal for stdout and stderr.
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' run agent_t", bin.display()),
+            "/dev/null",
+        ])
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("\x1b[34;1m\"n\"\x1b[0m: \x1b[36m12345678901234567890123\x1b[0m"),
+        "{text:?}"
+    );
+    assert!(text.contains("\"\\u00e9\""), "{text:?}");
+    assert!(text.contains("HTTP 200 OK"), "{text:?}");
+    // NO_COLOR keeps it pretty but plain.
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' run agent_t", bin.display()),
+            "/dev/null",
+        ])
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("{\r\n  \"n\": 12345678901234567890123,\r\n"),
+        "{text:?}"
+    );
+    assert!(!text.contains("\x1b[3"), "{text:?}");
+}
+
+#[test]
+fn no_spinner_or_colour_when_stderr_is_not_a_terminal() {
+    let server = Server::with(&["--latency", "300"]);
+    let started = Instant::now();
+    let out = server.miiflow().args(["run", "agent_1"]).output().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("HTTP 200 OK · 0.") && err.ends_with(" s\n"),
+        "{err:?}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = miiflow().arg("--help").output().unwrap();
+    let text = stdout(&out);
+    for line in [
+        "3    no API key",
+        "6    network",
+        "130  interrupted",
+        "MIIFLOW_BASE_URL",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}

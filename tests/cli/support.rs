@@ -1,0 +1,162 @@
+//! Shared test helpers: a hermetic `miiflow` command and a real `miiflow-mock` on loopback.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin;
+
+pub const KEY: &str = "mk_test_0123456789abcdef";
+
+/// Environment variables a developer's shell might have that would change what a test sees.
+const SCRUB: &[&str] = &[
+    "MIIFLOW_API_KEY",
+    "MIIFLOW_BASE_URL",
+    "MIIFLOW_PROFILE",
+    "MIIFLOW_CONFIG_DIR",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "RUST_BACKTRACE",
+    "RUST_LIB_BACKTRACE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+];
+
+/// `miiflow` with a clean environment and its config in a fresh temporary folder.
+pub fn miiflow() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(cargo_bin("miiflow"));
+    for var in SCRUB {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// The same, as a plain `std::process::Command`, for tests that signal the process.
+pub fn miiflow_std() -> Command {
+    let mut cmd = Command::new(cargo_bin("miiflow"));
+    for var in SCRUB {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A folder with the test's files, removed at the end.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write a test file");
+    path
+}
+
+/// A running `miiflow-mock serve`, stopped on drop.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Server::with(&[])
+    }
+
+    /// Starts the mock with extra arguments (faults, answers, latency…), accepting [`KEY`].
+    pub fn with(args: &[&str]) -> Server {
+        let dir = temp();
+        let log = dir.path().join("requests.jsonl");
+        let mut child = Command::new(cargo_bin("miiflow-mock"))
+            .args(["serve", "--key", KEY, "--log"])
+            .arg(&log)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start miiflow-mock");
+        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let first = lines
+            .next()
+            .expect("a line from miiflow-mock")
+            .expect("utf-8");
+        let url = first
+            .strip_prefix("export MIIFLOW_BASE_URL=")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_owned();
+        let second = lines.next().expect("a second line").expect("utf-8");
+        assert!(second.starts_with("export MIIFLOW_API_KEY="), "{second}");
+        Server {
+            child,
+            url,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// `miiflow` pointed at this server with the accepted key.
+    pub fn miiflow(&self) -> assert_cmd::Command {
+        let mut cmd = miiflow();
+        cmd.env("MIIFLOW_BASE_URL", &self.url)
+            .env("MIIFLOW_API_KEY", KEY);
+        cmd
+    }
+
+    pub fn miiflow_std(&self) -> Command {
+        let mut cmd = miiflow_std();
+        cmd.env("MIIFLOW_BASE_URL", &self.url)
+            .env("MIIFLOW_API_KEY", KEY);
+        cmd
+    }
+
+    /// Every request the server has seen, in order.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON log line"))
+            .collect()
+    }
+
+    /// Waits until the server has seen `n` requests.
+    pub fn wait_for_requests(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.requests().len() < n {
+            assert!(
+                Instant::now() < deadline,
+                "the server never saw {n} request(s)"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A local port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The body of the only request a server saw, as a string.
+pub fn only_body(server: &Server) -> String {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    requests[0]["body"].as_str().expect("a body").to_owned()
+}
