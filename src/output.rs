@@ -221,10 +221,10 @@ pub fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        indicatif::ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
             .expect("a valid template"),
     );
-    bar.set_message(what.to_owned());
+    bar.set_message(format!("running {what}"));
     bar.enable_steady_tick(Duration::from_millis(100));
     Some(bar)
 }
