@@ -39,8 +39,12 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
+    /// The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"].
+    #[arg(long, global = true, value_name = "P")]
+    pub profile: Option<String>,
+
     /// The API's base URL.
     #[arg(long, global = true, env = "MIIFLOW_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
@@ -56,6 +60,10 @@ pub struct Global {
     /// Print no status line, only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted).
+    #[arg(long, global = true)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +76,141 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Run(RunArgs),
+    Login(LoginArgs),
+    Logout(LogoutArgs),
+    Status(StatusArgs),
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// Store an API key for a profile, in the OS keyring.
+///
+/// On a terminal the key is asked for with a hidden prompt; in scripts, pipe it in with
+/// --with-key. The key is never taken as a command-line value (it would show in `ps` and in
+/// your shell history). It is checked against the server before it is stored, unless
+/// --no-verify.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow login                                   # asks for the key, hidden
+  miiflow login --profile staging --base-url https://staging.example.com
+  printf %s \"$KEY\" | miiflow login --with-key      # from a secret store, in a script
+  miiflow login --with-key --insecure-storage < key.txt   # a machine with no keyring")]
+pub struct LoginArgs {
+    /// Read the key from stdin (one trailing newline is dropped).
+    #[arg(long)]
+    pub with_key: bool,
+
+    /// Store the key without checking it against the server.
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that
+    /// have none. Anyone who can read your files can read the key.
+    #[arg(long)]
+    pub insecure_storage: bool,
+}
+
+/// Forget a profile's stored key. This does not revoke it on the server (`keys delete` does).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow logout
+  miiflow logout --profile staging
+  miiflow logout --all")]
+pub struct LogoutArgs {
+    /// Forget every profile's key.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Show each profile: base URL, where its key comes from, the key masked, its id and name.
+///
+/// Exits 3 when the active profile has no key.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow status
+  miiflow status --json | jq -r .active")]
+pub struct StatusArgs {
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Manage API keys on the server (with the active key).
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    Create(KeysCreateArgs),
+    List(KeysListArgs),
+    Delete(KeysDeleteArgs),
+    Rotate(KeysRotateArgs),
+}
+
+/// Create a key on the server and store it as a profile of the same name.
+///
+/// The id and name are printed on stderr. The secret is printed only with --show (once, alone
+/// on its line on stdout), or when it could not be stored, so that it is never lost.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow keys create ci                     # stored in the keyring as profile 'ci'
+  KEY=$(miiflow keys create ci --no-store)   # hand it to another system instead")]
+pub struct KeysCreateArgs {
+    /// The key's name on the server, and the profile that stores it.
+    #[arg(value_parser = non_empty)]
+    pub name: String,
+
+    /// Also print the secret on stdout, once.
+    #[arg(long)]
+    pub show: bool,
+
+    /// Do not store the key; print it (implies --show).
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+/// List the server's keys, marking those stored here.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow keys list
+  miiflow keys list --json | jq -r '.[].id'")]
+pub struct KeysListArgs {
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Revoke a key on the server and forget the local profile that holds it.
+///
+/// Asks for confirmation on a terminal; elsewhere it needs --yes.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow keys delete ci
+  miiflow keys delete key_8f2a --yes")]
+pub struct KeysDeleteArgs {
+    /// The key's name or id.
+    #[arg(value_name = "NAME|ID", value_parser = non_empty)]
+    pub target: String,
+
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+/// Replace a profile's key: create a new one, store it, check it, then delete the old one.
+///
+/// Nothing is deleted until the new key is stored and works.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow keys rotate            # the active profile
+  miiflow keys rotate ci")]
+pub struct KeysRotateArgs {
+    /// The profile to rotate [default: the active profile].
+    pub name: Option<String>,
 }
 
 fn non_empty(s: &str) -> Result<String, String> {
@@ -145,10 +288,6 @@ pub struct RunArgs {
     /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
     #[arg(long)]
     pub curl: bool,
-
-    /// Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted).
-    #[arg(long)]
-    pub allow_http: bool,
 
     /// Seconds to wait for a connection.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]

@@ -82,6 +82,23 @@ pub async fn send(
     builder.send().await.map_err(|e| classify(&e, opts))
 }
 
+/// Runs async work on a fresh single-threaded runtime; Ctrl-C ends it at once with
+/// [`Error::Interrupted`].
+pub fn block_on<T>(
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = work => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
+        }
+    })
+}
+
 /// The deepest cause's words, which are the ones that say what happened.
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = err;

@@ -1,9 +1,12 @@
 //! `miiflow`: a command-line client for running Miiflow workflows over Miiflow's HTTP API,
 //! and `miiflow-mock`, a local stand-in for that API.
 
+pub mod api;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod config;
+pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod input;

@@ -10,6 +10,8 @@ use crate::error::Error;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
 pub const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
+/// The key API: assumed, not documented by Miiflow (see docs/API.md).
+pub const API_KEYS_PATH: &str = "/api/v1/api_keys";
 pub const USER_AGENT: &str = concat!("miiflow/", env!("CARGO_PKG_VERSION"));
 
 /// True for hosts whose traffic never leaves the machine.

@@ -66,6 +66,10 @@ struct Options {
     #[arg(long = "fault", value_name = "SPEC")]
     faults: Vec<Fault>,
 
+    /// A fault for the next key-API request, in order (repeatable): STATUS, drop, slow:MS.
+    #[arg(long = "key-fault", value_name = "SPEC")]
+    key_faults: Vec<Fault>,
+
     /// Append every request (method, path, headers, body) to FILE as a JSON line.
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
@@ -95,6 +99,7 @@ impl Options {
             answers: self.answers,
             latency: Duration::from_millis(self.latency),
             faults: self.faults,
+            key_faults: self.key_faults,
             log: self.log,
             no_key_api: self.no_key_api,
         };

@@ -1,11 +1,136 @@
-//! One file per command; `dispatch` picks the handler.
+//! One file per command; `dispatch` builds the context and picks the handler.
 
+pub mod keys;
+pub mod login;
+pub mod logout;
 pub mod run;
+pub mod status;
 
 use crate::cli::{Cli, Command};
+use crate::context::Context;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let mut ctx = Context::from_env(cli.global)?;
     match cli.command {
-        Command::Run(args) => run::run(&cli.global, args),
+        Command::Run(args) => run::run(&ctx, args),
+        Command::Login(args) => login::run(&mut ctx, args),
+        Command::Logout(args) => logout::run(&mut ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
+        Command::Keys(command) => keys::run(&mut ctx, command),
+    }
+}
+
+/// The handlers on keyring-core's mock store: fast, in one process, no D-Bus.
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use clap::Parser;
+    use keyring_core::{Entry, Error as KeyringError, mock};
+
+    use crate::cli::{Cli, LogoutArgs};
+    use crate::config::Storage;
+    use crate::context::Context;
+    use crate::credentials::{ApiKey, KeyringStore, Origin};
+
+    const KEY: &str = "mk_unit_0123456789abcd";
+
+    fn context(
+        dir: &std::path::Path,
+        store: &Arc<keyring_core::CredentialStore>,
+        args: &[&str],
+    ) -> Context {
+        let mut argv = vec!["miiflow"];
+        argv.extend_from_slice(args);
+        argv.push("status");
+        let cli = Cli::parse_from(argv);
+        Context::new(
+            cli.global,
+            dir.to_owned(),
+            Box::new(KeyringStore::with_store(store.clone())),
+        )
+        .unwrap()
+    }
+
+    fn base() -> reqwest::Url {
+        reqwest::Url::parse("https://api.miiflow.ai").unwrap()
+    }
+
+    #[test]
+    fn login_stores_in_the_keyring_and_logout_forgets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<keyring_core::CredentialStore> = mock::Store::new().unwrap();
+        let key = ApiKey::parse(KEY).unwrap();
+        let mut ctx = context(dir.path(), &store, &[]);
+        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base()).unwrap();
+        assert_eq!(
+            store
+                .build("miiflow", "default", None)
+                .unwrap()
+                .get_password()
+                .unwrap(),
+            KEY
+        );
+        let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+        assert!(
+            config.contains("storage = \"keyring\"") && !config.contains(KEY),
+            "{config}"
+        );
+
+        // Another process would start from the files and the store.
+        let ctx = context(dir.path(), &store, &[]);
+        let resolved = ctx.resolve_key().unwrap();
+        assert_eq!(
+            (resolved.key.expose(), resolved.origin),
+            (KEY, Origin::Stored(Storage::Keyring))
+        );
+
+        let mut ctx = context(dir.path(), &store, &[]);
+        super::logout::run(&mut ctx, LogoutArgs { all: false }).unwrap();
+        assert!(matches!(
+            store
+                .build("miiflow", "default", None)
+                .unwrap()
+                .get_password(),
+            Err(KeyringError::NoEntry)
+        ));
+        super::logout::run(&mut ctx, LogoutArgs { all: false }).unwrap();
+        assert!(ctx.resolve_key().is_err());
+    }
+
+    #[test]
+    fn a_locked_keyring_stores_nothing_and_names_the_ways_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<keyring_core::CredentialStore> = mock::Store::new().unwrap();
+        let entry: Entry = store.build("miiflow", "ci", None).unwrap();
+        let cred: &mock::Cred = entry.as_any().downcast_ref().unwrap();
+        cred.set_error(KeyringError::NoStorageAccess(Box::new(
+            std::io::Error::other("prompt dismissed"),
+        )));
+        let mut ctx = context(dir.path(), &store, &["--profile", "ci"]);
+        let key = ApiKey::parse(KEY).unwrap();
+        let err =
+            super::login::store_key(&mut ctx, "ci", &key, Storage::Keyring, &base()).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("unlock prompt")
+                && text.contains("MIIFLOW_API_KEY")
+                && text.contains("--insecure-storage"),
+            "{text}"
+        );
+        assert!(!dir.path().join("config.toml").exists());
+    }
+
+    #[test]
+    fn moving_a_key_to_the_keyring_removes_the_plain_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<keyring_core::CredentialStore> = mock::Store::new().unwrap();
+        let key = ApiKey::parse(KEY).unwrap();
+        let mut ctx = context(dir.path(), &store, &[]);
+        super::login::store_key(&mut ctx, "default", &key, Storage::PlainFile, &base()).unwrap();
+        assert!(ctx.plain.path("default").exists());
+        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base()).unwrap();
+        assert!(!ctx.plain.path("default").exists());
+        assert_eq!(ctx.keyring.get("default").unwrap().unwrap().expose(), KEY);
     }
 }

@@ -3,19 +3,19 @@
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::Context as _;
 
 use crate::cli::{Global, RunArgs};
 use crate::client::{self, Options};
-use crate::credentials::{self, ApiKey, ENV_KEY};
+use crate::context::Context;
+use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::input::{self, Source};
 use crate::output::{self, Jq, Stdout, Terminal};
-use crate::request::{self, Request};
+use crate::request::Request;
 
-pub fn run(global: &Global, args: RunArgs) -> anyhow::Result<()> {
-    let term = Terminal::detect(global.color);
-    let mut warn = |m: String| eprintln!("miiflow: warning: {m}");
+pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
+    let mut warn = |m: String| ctx.warn(&m);
 
     // Everything the user gave is checked before a key is looked up or a byte is sent.
     let items = input::parse_items(&args.items)?;
@@ -25,39 +25,46 @@ pub fn run(global: &Global, args: RunArgs) -> anyhow::Result<()> {
     };
     let source = args.input.as_deref().map(Source::from_arg);
     let input = input::build(source.as_ref(), &items, &mut warn)?;
-    let base = request::base_url(global.base_url.as_deref(), args.allow_http)?;
-    let req = Request::agent_run(&base, &args.agent_id, &input);
-
+    let active = ctx.active_profile()?;
     let mut stdout = Stdout::default();
     if args.curl {
+        let req = Request::agent_run(&ctx.base_url(&active)?, &args.agent_id, &input);
         stdout.write_all(req.to_curl().as_bytes())?;
         return Ok(());
     }
-    let key = credentials::resolve(std::env::var_os(ENV_KEY));
     if args.dry_run {
-        if let Err(e) = &key {
+        let resolved = ctx.resolve_key();
+        let profile = resolved
+            .as_ref()
+            .map_or(active.as_str(), |r| r.profile.as_str());
+        let req = Request::agent_run(&ctx.base_url(profile)?, &args.agent_id, &input);
+        if let Err(e) = &resolved {
             warn(format!("{e}; a real run would stop here (exit 3)"));
         }
-        let key = key.as_ref().ok().map(|(k, _)| k);
-        stdout.write_all(req.dry_run(key).as_bytes())?;
+        stdout.write_all(
+            req.dry_run(resolved.as_ref().ok().map(|r| &r.key))
+                .as_bytes(),
+        )?;
         return Ok(());
     }
-    let (key, _origin) = key?;
-
+    // The base URL is checked before the keyring is asked for anything.
+    ctx.base_url(&active)?;
+    let resolved = ctx.resolve_key()?;
+    let req = Request::agent_run(&ctx.base_url(&resolved.profile)?, &args.agent_id, &input);
     let opts = Options {
         connect_timeout: args.connect_timeout,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        tokio::select! {
-            result = exchange(global, &args, term, &req, &key, opts, jq.as_ref(), &mut stdout) => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
-        }
-    })
+    client::block_on(exchange(
+        &ctx.global,
+        &args,
+        ctx.term,
+        &req,
+        &resolved.key,
+        opts,
+        jq.as_ref(),
+        &mut stdout,
+    ))
 }
 
 /// Where the body goes.

@@ -31,6 +31,8 @@ pub struct Config {
     pub latency: Duration,
     /// Consumed one per `agent_run` request, in order.
     pub faults: Vec<Fault>,
+    /// Consumed one per key-API request, in order (statuses and `drop` apply there).
+    pub key_faults: Vec<Fault>,
     /// Every request as a JSON line (method, path, headers, body).
     pub log: Option<PathBuf>,
     /// Answer 404 to the key API, as a server without one would.
@@ -51,6 +53,7 @@ struct State {
     created: u64,
     runs: u64,
     faults: VecDeque<Fault>,
+    key_faults: VecDeque<Fault>,
     log: Option<std::fs::File>,
 }
 
@@ -96,6 +99,7 @@ impl Mock {
             .collect();
         let state = Arc::new(Mutex::new(State {
             faults: config.faults.iter().cloned().collect(),
+            key_faults: config.key_faults.iter().cloned().collect(),
             config,
             keys,
             created: 0,
@@ -212,6 +216,17 @@ async fn handle(
             agent_run(state, &parts.headers, body).await
         }
         (_, _, Some(rest)) if !state.lock().expect("mock state").config.no_key_api => {
+            let fault = state.lock().expect("mock state").key_faults.pop_front();
+            match fault {
+                Some(Fault::Status(code)) => {
+                    let status =
+                        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    return Ok(error(status, &format!("injected fault: HTTP {code}")));
+                }
+                Some(Fault::Drop) => return Err(std::io::Error::other("injected fault: drop")),
+                Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+                _ => {}
+            }
             if !authorised {
                 return Ok(error(
                     StatusCode::UNAUTHORIZED,

@@ -1,7 +1,10 @@
 //! One integration binary, organised by command. Every test runs the real binaries against a
 //! real loopback server, in a scrubbed environment.
 
+mod credentials;
 mod items;
+mod keyring;
+mod keys;
 mod mock;
 mod run;
 mod support;

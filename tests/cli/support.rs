@@ -24,12 +24,21 @@ const SCRUB: &[&str] = &[
     "ALL_PROXY",
 ];
 
-/// `miiflow` with a clean environment and its config in a fresh temporary folder.
+/// A config folder of its own for every command that does not share one (never the user's).
+fn fresh_config_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("config-{}-{n}", std::process::id()))
+}
+
+/// `miiflow` with a clean environment and a config folder of its own.
 pub fn miiflow() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(cargo_bin("miiflow"));
     for var in SCRUB {
         cmd.env_remove(var);
     }
+    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
     cmd
 }
 
@@ -39,7 +48,54 @@ pub fn miiflow_std() -> Command {
     for var in SCRUB {
         cmd.env_remove(var);
     }
+    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
     cmd
+}
+
+/// A config folder shared by the commands of one test, as a user's would be.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home { dir: temp() }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// `miiflow` with this config folder, pointed at `server`, with no key in the environment.
+    pub fn miiflow(&self, server: &Server) -> assert_cmd::Command {
+        let mut cmd = miiflow();
+        cmd.env("MIIFLOW_CONFIG_DIR", self.config_dir())
+            .env("MIIFLOW_BASE_URL", &server.url);
+        cmd
+    }
+
+    /// Every file under the config folder whose bytes contain `needle`.
+    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, needle, found);
+                } else if std::fs::read(&path)
+                    .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
+                {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.config_dir(), needle.as_bytes(), &mut found);
+        found
+    }
+
+    pub fn config(&self) -> String {
+        std::fs::read_to_string(self.config_dir().join("config.toml")).unwrap_or_default()
+    }
 }
 
 /// A folder with the test's files, removed at the end.
@@ -110,6 +166,16 @@ impl Server {
         cmd.env("MIIFLOW_BASE_URL", &self.url)
             .env("MIIFLOW_API_KEY", KEY);
         cmd
+    }
+
+    /// The keys the server knows, through its key API.
+    pub fn keys(&self) -> Vec<serde_json::Value> {
+        let out = Command::new("curl")
+            .args(["-sS", "-H", &format!("Authorization: Bearer {KEY}")])
+            .arg(format!("{}/api/v1/api_keys", self.url))
+            .output()
+            .expect("curl runs");
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("a key list")
     }
 
     /// Every request the server has seen, in order.

@@ -1,0 +1,153 @@
+//! The key API (an assumption of this project; see docs/API.md): list, create, delete.
+
+use std::time::Duration;
+
+use reqwest::Url;
+use serde::Deserialize;
+
+use crate::client::{self, Options};
+use crate::credentials::ApiKey;
+use crate::error::Error;
+use crate::request::{self, API_KEYS_PATH};
+
+/// Key calls are quick; a stuck server must not hold a terminal for the run timeout.
+const OPTIONS: Options = Options {
+    connect_timeout: Duration::from_secs(10),
+    timeout: Some(Duration::from_secs(30)),
+};
+
+pub const NO_KEY_API: &str = "this server has no key API: create keys in the dashboard \
+     (Settings › API Keys) and use `miiflow login`";
+
+/// A key as the server lists it. Unknown fields are kept for `--json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A key just created: the only time the server shows its secret.
+#[derive(Deserialize)]
+pub struct Created {
+    pub id: String,
+    pub name: String,
+    key: secrecy::SecretString,
+}
+
+impl Created {
+    pub fn secret(&self) -> Result<ApiKey, Error> {
+        use secrecy::ExposeSecret;
+        ApiKey::parse(self.key.expose_secret())
+            .map_err(|why| Error::Network(format!("the server sent an unusable key: {why}")))
+    }
+}
+
+pub struct Api {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Api {
+    pub fn new(base: Url) -> anyhow::Result<Api> {
+        Ok(Api {
+            http: client::client(OPTIONS)?,
+            base,
+        })
+    }
+
+    fn url(&self, suffix: &str) -> Url {
+        request::endpoint(&self.base, &format!("{API_KEYS_PATH}{suffix}"))
+    }
+
+    async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+        key: &ApiKey,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), Error> {
+        let resp = req
+            .bearer_auth(key.expose())
+            .send()
+            .await
+            .map_err(|e| client::classify(&e, OPTIONS))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| client::classify(&e, OPTIONS))?;
+        if status.is_success() {
+            return Ok((status, body.to_vec()));
+        }
+        Err(Error::Status {
+            status: status.as_u16(),
+            reason: crate::output::reason(status, &body),
+        })
+    }
+
+    pub async fn list(&self, key: &ApiKey) -> Result<Vec<KeyInfo>, Error> {
+        let (_, body) = self
+            .send(self.http.get(self.url("")), key)
+            .await
+            .map_err(no_api)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| Error::Network(format!("the key list is not what was expected: {e}")))
+    }
+
+    pub async fn create(&self, key: &ApiKey, name: &str) -> Result<Created, Error> {
+        let body = serde_json::json!({ "name": name }).to_string();
+        let req = self
+            .http
+            .post(self.url(""))
+            .header("Content-Type", "application/json")
+            .body(body);
+        let (_, body) = self.send(req, key).await.map_err(no_api)?;
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::Network(format!(
+                "the new key's answer is not what was expected: {e}"
+            ))
+        })
+    }
+
+    /// Revokes a key; false when the server no longer had it.
+    pub async fn delete(&self, key: &ApiKey, id: &str) -> Result<bool, Error> {
+        let mut url = self.url("");
+        url.path_segments_mut()
+            .map_err(|()| Error::BadInput("the base URL cannot take a path".into()))?
+            .push(id);
+        match self.send(self.http.delete(url), key).await {
+            Ok(_) => Ok(true),
+            Err(Error::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(no_api(e)),
+        }
+    }
+}
+
+/// A 404 or 405 from the key API means the server has none: say so, and what to do instead.
+fn no_api(e: Error) -> Error {
+    match e {
+        Error::Status {
+            status: s @ (404 | 405),
+            ..
+        } => Error::Status {
+            status: s,
+            reason: format!("HTTP {s}: {NO_KEY_API}"),
+        },
+        e => e,
+    }
+}
+
+/// Whether an error says the server has no key API.
+pub fn is_no_key_api(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Status {
+            status: 404 | 405,
+            ..
+        }
+    )
+}

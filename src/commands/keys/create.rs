@@ -1,0 +1,80 @@
+//! `miiflow keys create NAME`: a new key on the server, stored as profile NAME. A created key is
+//! never lost: if it cannot be stored, it is printed with the reason.
+
+use crate::cli::KeysCreateArgs;
+use crate::client;
+use crate::config::{self, Profile, Storage};
+use crate::context::Context;
+use crate::credentials::ApiKey;
+use crate::error::Error;
+
+pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
+    let store_it = !args.no_store;
+    if store_it {
+        config::check_profile_name(&args.name)?;
+        if ctx
+            .config
+            .profile(&args.name)
+            .and_then(|p| p.storage)
+            .is_some()
+        {
+            return Err(Error::BadInput(format!(
+                "profile '{0}' already holds a key; choose another name, or forget that one first \
+                 (`miiflow logout --profile {0}`)",
+                args.name
+            ))
+            .into());
+        }
+    }
+    let (resolved, api) = super::connect(ctx)?;
+    let created = client::block_on(async { Ok(api.create(&resolved.key, &args.name).await?) })?;
+    let secret = created.secret()?;
+    eprintln!("Created key '{}' ({}).", created.name, created.id);
+    if !store_it {
+        print_secret(&secret);
+        return Ok(());
+    }
+    let base = ctx.base_url(&resolved.profile)?;
+    let stored = ctx
+        .keyring
+        .set(&args.name, &secret)
+        .map_err(anyhow::Error::new)
+        .and_then(|()| {
+            ctx.config.profiles.insert(
+                args.name.clone(),
+                Profile {
+                    base_url: super::recorded_base(&base),
+                    storage: Some(Storage::Keyring),
+                    key_id: Some(created.id.clone()),
+                    key_name: Some(created.name.clone()),
+                },
+            );
+            ctx.save_config()
+        });
+    match stored {
+        Ok(()) => {
+            eprintln!(
+                "Stored in the OS keyring as profile '{0}': use it with `--profile {0}`.",
+                args.name
+            );
+            if args.show {
+                print_secret(&secret);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            ctx.config.profiles.remove(&args.name);
+            print_secret(&secret);
+            Err(e.context(format!(
+                "the new key was NOT stored; it is printed above, once: copy it now (store it \
+                 later with `miiflow login --profile {} --with-key`)",
+                args.name
+            )))
+        }
+    }
+}
+
+/// The secret, alone on its line on stdout: the one place a full key is ever printed.
+fn print_secret(key: &ApiKey) {
+    println!("{}", key.expose());
+}

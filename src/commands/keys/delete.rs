@@ -1,0 +1,77 @@
+//! `miiflow keys delete NAME|ID`: revoke on the server, forget the local profile holding it.
+
+use std::io::IsTerminal;
+
+use crate::cli::KeysDeleteArgs;
+use crate::client;
+use crate::commands::logout;
+use crate::context::Context;
+use crate::error::Error;
+
+pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
+    let (resolved, api) = super::connect(ctx)?;
+    let keys = client::block_on(async { Ok(api.list(&resolved.key).await?) })?;
+    let by_id: Vec<_> = keys.iter().filter(|k| k.id == args.target).collect();
+    let matches = if by_id.is_empty() {
+        keys.iter().filter(|k| k.name == args.target).collect()
+    } else {
+        by_id
+    };
+    let key = match matches.as_slice() {
+        [] => {
+            eprintln!(
+                "The server has no key named or with id '{}': nothing to do.",
+                args.target
+            );
+            return Ok(());
+        }
+        [one] => (*one).clone(),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|k| k.id.as_str()).collect();
+            return Err(Error::BadInput(format!(
+                "{} keys are named '{}': delete one by id ({})",
+                many.len(),
+                args.target,
+                ids.join(", ")
+            ))
+            .into());
+        }
+    };
+    let what = format!("key '{}' ({})", key.name, key.id);
+    if !args.yes {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(Error::BadInput(format!(
+                "not deleting {what} without confirmation: there is no terminal to ask on; pass --yes"
+            ))
+            .into());
+        }
+        let sure = dialoguer::Confirm::new()
+            .with_prompt(format!("Revoke {what}? Anything using it stops working."))
+            .default(false)
+            .interact()
+            .map_err(|e| anyhow::anyhow!("cannot ask for confirmation: {e}"))?;
+        if !sure {
+            anyhow::bail!("cancelled: nothing was deleted");
+        }
+    }
+    let existed = client::block_on(async { Ok(api.delete(&resolved.key, &key.id).await?) })?;
+    if existed {
+        eprintln!("Revoked {what}.");
+    } else {
+        eprintln!("{what} was already gone from the server.");
+    }
+    let holders: Vec<String> = ctx
+        .config
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.key_id.as_deref() == Some(key.id.as_str()))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for profile in holders {
+        logout::forget(ctx, &profile)?;
+        ctx.config.profiles.remove(&profile);
+        ctx.save_config()?;
+        eprintln!("Forgot local profile '{profile}', which held it.");
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! `miiflow keys list`: the server's keys, marking those stored here.
+
+use crate::cli::KeysListArgs;
+use crate::client;
+use crate::context::Context;
+
+pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
+    let (resolved, api) = super::connect(ctx)?;
+    let keys = client::block_on(async { Ok(api.list(&resolved.key).await?) })?;
+    let stored_as = |id: &str| -> Option<String> {
+        ctx.config
+            .profiles
+            .iter()
+            .find(|(_, p)| p.key_id.as_deref() == Some(id) && p.storage.is_some())
+            .map(|(name, _)| name.clone())
+    };
+    if args.json {
+        let out: Vec<serde_json::Value> = keys
+            .iter()
+            .map(|k| {
+                let mut v = serde_json::json!({
+                    "id": k.id, "name": k.name, "created_at": k.created_at, "last_used_at": k.last_used_at,
+                });
+                for (field, value) in &k.rest {
+                    v[field] = value.clone();
+                }
+                v["stored_as"] = stored_as(&k.id).into();
+                v
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if keys.is_empty() {
+        eprintln!("The server has no keys.");
+        return Ok(());
+    }
+    let rows: Vec<[String; 5]> = keys
+        .iter()
+        .map(|k| {
+            [
+                k.id.clone(),
+                k.name.clone(),
+                k.created_at.clone().unwrap_or_else(|| "-".into()),
+                k.last_used_at.clone().unwrap_or_else(|| "-".into()),
+                stored_as(&k.id)
+                    .map(|p| format!("profile {p}"))
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let header = ["ID", "NAME", "CREATED", "LAST USED", "STORED HERE"].map(String::from);
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in [&header].into_iter().chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! `miiflow login`: take a key (hidden prompt or stdin), check it, store it, record the profile.
+
+use std::io::{IsTerminal, Read};
+
+use crate::api::{self, Api};
+use crate::cli::LoginArgs;
+use crate::client;
+use crate::config::Storage;
+use crate::context::Context;
+use crate::credentials::{ApiKey, StoreError, WAYS_ON};
+use crate::error::Error;
+
+/// What the server said about the key.
+enum Checked {
+    Yes,
+    Skipped,
+    Unknown(String),
+}
+
+pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
+    let profile = ctx.active_profile()?;
+    let base = ctx.base_url(&profile)?;
+    let key = read_key(args.with_key, &profile)?;
+
+    let checked = if args.no_verify {
+        Checked::Skipped
+    } else {
+        let api = Api::new(base.clone())?;
+        match client::block_on(async { Ok(api.list(&key).await) })? {
+            Ok(_) => Checked::Yes,
+            Err(
+                e @ Error::Status {
+                    status: 401 | 403, ..
+                },
+            ) => {
+                return Err(
+                    anyhow::Error::new(e).context("the server refused this key; it was not stored")
+                );
+            }
+            Err(e) if api::is_no_key_api(&e) => {
+                Checked::Unknown("this server has no key API to check it with".into())
+            }
+            Err(e) => Checked::Unknown(e.to_string()),
+        }
+    };
+
+    let storage = if args.insecure_storage {
+        Storage::PlainFile
+    } else {
+        Storage::Keyring
+    };
+    store_key(ctx, &profile, &key, storage, &base)?;
+
+    let place = match storage {
+        Storage::Keyring => "the OS keyring".to_owned(),
+        Storage::PlainFile => format!("a plain file, {}", ctx.plain.path(&profile).display()),
+    };
+    eprintln!(
+        "Logged in: profile '{profile}', key {}, stored in {place}.",
+        key.masked()
+    );
+    match checked {
+        Checked::Yes => eprintln!("The key works with {base}."),
+        Checked::Skipped => eprintln!("The key was not checked (--no-verify)."),
+        Checked::Unknown(why) => ctx.note(&format!("the key could not be verified: {why}")),
+    }
+    Ok(())
+}
+
+/// Stores the key and records the profile; the old copy goes when the storage changes.
+pub fn store_key(
+    ctx: &mut Context,
+    profile: &str,
+    key: &ApiKey,
+    storage: Storage,
+    base: &reqwest::Url,
+) -> anyhow::Result<()> {
+    ctx.store(storage).set(profile, key).map_err(|e| match e {
+        StoreError::Unavailable(_) => {
+            anyhow::anyhow!("{e}; the key was not stored. Ways on: {WAYS_ON}")
+        }
+        StoreError::Other(m) => anyhow::anyhow!("cannot store the key: {m}"),
+    })?;
+    let previous = ctx.config.profile(profile).and_then(|p| p.storage);
+    if let Some(old) = previous.filter(|old| *old != storage) {
+        // The key moved: the old copy must not linger.
+        if let Err(e) = ctx.store(old).delete(profile) {
+            ctx.warn(&format!(
+                "could not remove the old copy from {}: {e}",
+                ctx.store(old).describe()
+            ));
+        }
+    }
+    let explicit_base = ctx.global.base_url.is_some();
+    let entry = ctx.config.profiles.entry(profile.to_owned()).or_default();
+    entry.storage = Some(storage);
+    entry.key_id = None;
+    entry.key_name = None;
+    if explicit_base {
+        entry.base_url = Some(base.to_string());
+    }
+    ctx.save_config()
+}
+
+/// The key, from stdin with --with-key or from a hidden prompt on a terminal; never waits on
+/// a stdin that nobody said to read.
+fn read_key(with_key: bool, profile: &str) -> anyhow::Result<ApiKey> {
+    let bad = |why: String| Error::BadInput(why);
+    if with_key {
+        let mut text = String::new();
+        std::io::stdin()
+            .lock()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| bad(format!("cannot read the key from stdin: {e}")))?;
+        return Ok(ApiKey::parse(&text).map_err(|why| bad(format!("the key on stdin: {why}")))?);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(bad(
+            "no terminal to ask for the key on: pipe it in with --with-key, e.g. \
+             `printf %s \"$KEY\" | miiflow login --with-key`"
+                .into(),
+        )
+        .into());
+    }
+    let typed = dialoguer::Password::new()
+        .with_prompt(format!("API key for profile '{profile}' (hidden)"))
+        .interact()
+        .map_err(|e| bad(format!("cannot read the key: {e}")))?;
+    Ok(ApiKey::parse(&typed).map_err(|why| bad(format!("the key: {why}")))?)
+}

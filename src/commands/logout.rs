@@ -1,0 +1,49 @@
+//! `miiflow logout`: forget stored keys. Idempotent; it does not revoke anything.
+
+use crate::cli::LogoutArgs;
+use crate::context::Context;
+use crate::error::Error;
+
+pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
+    if args.all && ctx.global.profile.is_some() {
+        return Err(Error::BadInput("--all and --profile do not go together".into()).into());
+    }
+    let targets: Vec<String> = if args.all {
+        ctx.config.profiles.keys().cloned().collect()
+    } else {
+        vec![ctx.active_profile()?]
+    };
+    let mut forgot = Vec::new();
+    for profile in &targets {
+        forget(ctx, profile)?;
+        if ctx.config.profiles.remove(profile).is_some() {
+            forgot.push(profile.clone());
+        }
+    }
+    ctx.save_config()?;
+    if forgot.is_empty() {
+        match args.all {
+            true => eprintln!("No profile has a stored key: nothing to do."),
+            false => eprintln!("Profile '{}' has no stored key: nothing to do.", targets[0]),
+        }
+        return Ok(());
+    }
+    for profile in &forgot {
+        eprintln!("Logged out of profile '{profile}': its key is forgotten on this machine.");
+    }
+    eprintln!(
+        "This does not revoke a key on the server: it stays valid until deleted there \
+         (`miiflow keys delete NAME|ID`, or the dashboard)."
+    );
+    Ok(())
+}
+
+/// Removes a profile's secret from wherever the config says it is.
+pub fn forget(ctx: &Context, profile: &str) -> anyhow::Result<()> {
+    if let Some(storage) = ctx.config.profile(profile).and_then(|p| p.storage) {
+        ctx.store(storage)
+            .delete(profile)
+            .map_err(|e| anyhow::anyhow!("cannot forget profile '{profile}''s key: {e}"))?;
+    }
+    Ok(())
+}

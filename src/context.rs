@@ -1,0 +1,119 @@
+//! What every command needs to know about its surroundings: the global options, the config,
+//! the stores, the environment, the terminal. Built once in `commands::dispatch`; handlers take
+//! it so that tests can hand them other stores.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use reqwest::Url;
+
+use crate::cli::Global;
+use crate::config::{self, Config, DEFAULT_PROFILE, Storage};
+use crate::credentials::{self, ENV_KEY, KeyringStore, PlainFileStore, Resolved, Sources, Store};
+use crate::error::Error;
+use crate::output::Terminal;
+use crate::request;
+
+pub const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
+
+pub struct Context {
+    pub global: Global,
+    pub config_dir: PathBuf,
+    pub config: Config,
+    pub keyring: Box<dyn Store>,
+    pub plain: PlainFileStore,
+    pub env_key: Option<OsString>,
+    pub env_profile: Option<String>,
+    pub term: Terminal,
+}
+
+impl Context {
+    pub fn from_env(global: Global) -> anyhow::Result<Context> {
+        let mut ctx = Context::new(global, config::dir()?, Box::new(KeyringStore::native()))?;
+        ctx.env_key = std::env::var_os(ENV_KEY);
+        ctx.env_profile = std::env::var(PROFILE_ENV).ok().filter(|p| !p.is_empty());
+        Ok(ctx)
+    }
+
+    /// A context with the given config folder and keyring, and nothing from the environment.
+    pub fn new(
+        global: Global,
+        config_dir: PathBuf,
+        keyring: Box<dyn Store>,
+    ) -> anyhow::Result<Context> {
+        Ok(Context {
+            term: Terminal::detect(global.color),
+            config: Config::load(&config_dir)?,
+            plain: PlainFileStore::new(&config_dir),
+            keyring,
+            env_key: None,
+            env_profile: None,
+            config_dir,
+            global,
+        })
+    }
+
+    pub fn store(&self, storage: Storage) -> &dyn Store {
+        match storage {
+            Storage::Keyring => self.keyring.as_ref(),
+            Storage::PlainFile => &self.plain,
+        }
+    }
+
+    /// `--profile`, else `MIIFLOW_PROFILE`, else `default`.
+    pub fn active_profile(&self) -> Result<String, Error> {
+        let name = self
+            .global
+            .profile
+            .clone()
+            .or_else(|| self.env_profile.clone())
+            .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
+        config::check_profile_name(&name)?;
+        Ok(name)
+    }
+
+    /// The key to send, with a one-line notice when `MIIFLOW_API_KEY` hides a stored key.
+    pub fn resolve_key(&self) -> Result<Resolved, Error> {
+        if let Some(p) = &self.global.profile {
+            config::check_profile_name(p)?;
+        }
+        let resolved = credentials::resolve(&Sources {
+            explicit_profile: self.global.profile.as_deref(),
+            env_key: self.env_key.clone(),
+            env_profile: self.env_profile.as_deref(),
+            config: &self.config,
+            keyring: self.keyring.as_ref(),
+            plain: &self.plain,
+        })?;
+        if let Some(hidden) = &resolved.hidden {
+            self.note(&format!(
+                "using {ENV_KEY}; it takes precedence over the key stored for profile '{hidden}' \
+                 (pass --profile {hidden} to use that one)"
+            ));
+        }
+        Ok(resolved)
+    }
+
+    /// The base URL for a profile: `--base-url` or `MIIFLOW_BASE_URL`, else the profile's, else
+    /// the default.
+    pub fn base_url(&self, profile: &str) -> Result<Url, Error> {
+        let configured = self
+            .config
+            .profile(profile)
+            .and_then(|p| p.base_url.clone());
+        let text = self.global.base_url.clone().or(configured);
+        request::base_url(text.as_deref(), self.global.allow_http)
+    }
+
+    pub fn note(&self, message: &str) {
+        eprintln!("miiflow: note: {message}");
+    }
+
+    pub fn warn(&self, message: &str) {
+        eprintln!("miiflow: warning: {message}");
+    }
+
+    pub fn save_config(&self) -> anyhow::Result<()> {
+        self.config.save(&self.config_dir)
+    }
+}

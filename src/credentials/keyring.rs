@@ -1,0 +1,187 @@
+//! The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
+//! through the `keyring` crate: service `miiflow`, account = the profile's name. Every call runs
+//! on its own thread under a timeout, so a locked or absent keyring cannot hang a CI job.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use keyring_core::{CredentialStore, Entry, Error as KeyringError};
+
+use super::{ApiKey, Store, StoreError};
+
+pub const SERVICE: &str = "miiflow";
+/// Seconds a keyring call may take (default 5).
+pub const TIMEOUT_ENV: &str = "MIIFLOW_KEYRING_TIMEOUT";
+
+#[derive(Clone)]
+enum Backend {
+    /// The platform's store, set up on first use by the `keyring` crate.
+    Native,
+    /// A given store, such as keyring-core's mock in unit tests.
+    Custom(Arc<CredentialStore>),
+}
+
+pub struct KeyringStore {
+    backend: Backend,
+    timeout: Duration,
+}
+
+impl KeyringStore {
+    pub fn native() -> KeyringStore {
+        let timeout = std::env::var(TIMEOUT_ENV)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .unwrap_or(Duration::from_secs(5));
+        KeyringStore {
+            backend: Backend::Native,
+            timeout,
+        }
+    }
+
+    pub fn with_store(store: Arc<CredentialStore>) -> KeyringStore {
+        KeyringStore {
+            backend: Backend::Custom(store),
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        profile: &str,
+        op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let backend = self.backend.clone();
+        let profile = profile.to_owned();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let result = entry(&backend, &profile).and_then(|e| op(&e));
+            let _ = tx.send(result);
+        });
+        match rx.recv_timeout(self.timeout) {
+            Ok(result) => result.map_err(|e| describe(&e)),
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "the keyring did not answer within {} s (is it locked, waiting on a prompt?)",
+                self.timeout.as_secs_f64()
+            ))),
+        }
+    }
+}
+
+fn entry(backend: &Backend, profile: &str) -> keyring_core::Result<Entry> {
+    match backend {
+        Backend::Native => {
+            if let Err(e) = keyring::Entry::store_status() {
+                return Err(clone_error(e));
+            }
+            keyring::Entry::new(SERVICE, profile).map(|e| e.inner)
+        }
+        Backend::Custom(store) => store.build(SERVICE, profile, None),
+    }
+}
+
+/// The store's set-up error is kept in a static; its words are what we need.
+fn clone_error(e: &KeyringError) -> KeyringError {
+    KeyringError::Invalid("keyring".into(), format!("{e} ({e:?})"))
+}
+
+/// Names the cause in the user's terms. The texts matched here are those measured on headless
+/// Linux (see KEYRING-CI.md): no session bus, no provider, a locked keyring.
+fn describe(e: &KeyringError) -> StoreError {
+    let text = format!("{e} {e:?}");
+    let lower = text.to_lowercase();
+    let cause = if lower.contains("org.freedesktop.secrets") || lower.contains("serviceunknown") {
+        "no Secret Service provider is running on the D-Bus session (such as gnome-keyring or KeePassXC)"
+            .to_owned()
+    } else if lower.contains("failed to connect")
+        || lower.contains("dbus_session_bus_address")
+        || lower.contains("connection refused")
+        || lower.contains("no such file or directory")
+    {
+        "there is no D-Bus session bus to reach a Secret Service (usual on a headless or CI machine)"
+            .to_owned()
+    } else if lower.contains("prompt") || lower.contains("dismissed") {
+        "the keyring is locked and the unlock prompt could not be shown or was dismissed".to_owned()
+    } else if matches!(e, KeyringError::NoStorageAccess(_)) || lower.contains("locked") {
+        format!("the keyring is locked or refused access ({e})")
+    } else if matches!(
+        e,
+        KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..)
+    ) {
+        return StoreError::Other("the stored key is not readable text".into());
+    } else {
+        format!("{e}")
+    };
+    StoreError::Unavailable(cause)
+}
+
+impl Store for KeyringStore {
+    fn get(&self, profile: &str) -> Result<Option<ApiKey>, StoreError> {
+        let found = self.call(profile, |e| match e.get_password() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(err) => Err(err),
+        })?;
+        match found {
+            Some(secret) => ApiKey::parse(&secret).map(Some).map_err(|why| {
+                StoreError::Other(format!(
+                    "the key stored for profile '{profile}' is unusable: {why}"
+                ))
+            }),
+            None => Ok(None),
+        }
+    }
+
+    fn set(&self, profile: &str, key: &ApiKey) -> Result<(), StoreError> {
+        let secret = key.clone();
+        self.call(profile, move |e| e.set_password(secret.expose()))
+    }
+
+    fn delete(&self, profile: &str) -> Result<bool, StoreError> {
+        self.call(profile, |e| match e.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(KeyringError::NoEntry) => Ok(false),
+            Err(err) => Err(err),
+        })
+    }
+
+    fn describe(&self) -> &'static str {
+        "the OS keyring"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_named() {
+        let platform =
+            |s: &str| KeyringError::PlatformFailure(Box::new(std::io::Error::other(s.to_owned())));
+        let cases = [
+            (
+                platform("zbus error: Failed to connect to address unix:path=/run/user/0/bus"),
+                "no D-Bus session bus",
+            ),
+            (
+                platform("ServiceUnknown: The name org.freedesktop.secrets was not provided"),
+                "no Secret Service provider",
+            ),
+            (
+                KeyringError::NoStorageAccess(Box::new(std::io::Error::other("prompt dismissed"))),
+                "unlock prompt",
+            ),
+            (
+                KeyringError::NoStorageAccess(Box::new(std::io::Error::other("NoResult"))),
+                "locked",
+            ),
+        ];
+        for (err, want) in cases {
+            match describe(&err) {
+                StoreError::Unavailable(m) => assert!(m.contains(want), "{m}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! login, logout, status and key precedence. The tests here need no keyring (plain-file storage,
+//! or a keyring that is deliberately unreachable); `keyring.rs` has the real Secret Service.
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+const OTHER: &str = "mk_other_key_fedcba9876";
+
+fn login_plain(home: &Home, server: &Server, profile: &str, key: &str) {
+    home.miiflow(server)
+        .args([
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--profile",
+            profile,
+        ])
+        .write_stdin(format!("{key}\n"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn login_without_a_terminal_or_with_key_stops_at_once() {
+    let home = Home::new();
+    let server = Server::start();
+    // stdin is a pipe that stays open: a login that read it would hang.
+    let mut child = miiflow_std()
+        .arg("login")
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let stdin = child.stdin.take();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "login waited on stdin"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--with-key"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn login_with_key_refuses_bad_keys() {
+    let home = Home::new();
+    let server = Server::start();
+    for (stdin, why) in [
+        ("", "empty"),
+        ("\n", "empty"),
+        ("mk_a b\n", "white space"),
+        ("mk_a\n\n", "white space"),
+    ] {
+        let out = home
+            .miiflow(&server)
+            .args(["login", "--with-key", "--insecure-storage"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{stdin:?}");
+        assert!(stderr(&out).contains(why), "{stdin:?}: {}", stderr(&out));
+    }
+    assert!(home.config().is_empty());
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_refused_key_is_not_stored() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args(["login", "--with-key", "--insecure-storage"])
+        .write_stdin("mk_wrong_key_00000000\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("refused this key; it was not stored") && err.contains("HTTP 401"),
+        "{err}"
+    );
+    assert!(!err.contains("mk_wrong_key_00000000"));
+    assert!(home.config().is_empty());
+    assert!(home.files_containing("mk_wrong_key").is_empty());
+}
+
+#[test]
+fn a_key_that_cannot_be_checked_is_stored_with_a_note() {
+    let home = Home::new();
+    let server = Server::with(&["--no-key-api"]);
+    let out = home
+        .miiflow(&server)
+        .args(["login", "--with-key", "--insecure-storage"])
+        .write_stdin(KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not be verified: this server has no key API"),
+        "{}",
+        stderr(&out)
+    );
+
+    let home = Home::new();
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let out = miiflow()
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .args([
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--base-url",
+            &url,
+        ])
+        .write_stdin(KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not be verified: cannot connect"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(home.config().contains(&url), "{}", home.config());
+}
+
+#[test]
+fn plain_file_storage_from_login_to_logout() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args(["login", "--with-key", "--insecure-storage"])
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("The key works"), "{}", stderr(&out));
+    let key_file = home.config_dir().join("credentials/default.key");
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), KEY);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&key_file), 0o600);
+        assert_eq!(mode(key_file.parent().unwrap()), 0o700);
+    }
+    // Only the opt-in plain file holds the secret; the config never does.
+    assert_eq!(home.files_containing(KEY), vec![key_file.clone()]);
+    assert!(
+        home.config().contains("storage = \"plain-file\""),
+        "{}",
+        home.config()
+    );
+
+    home.miiflow(&server)
+        .args(["run", "agent_1", "a=1"])
+        .assert()
+        .success();
+    let runs = server.requests();
+    assert_eq!(
+        runs.last().unwrap()["headers"]["authorization"],
+        format!("Bearer {KEY}")
+    );
+
+    let out = home.miiflow(&server).args(["status"]).output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("mk_…cdef (plain file: "), "{text}");
+    assert!(!text.contains(KEY), "{text}");
+    let out = home
+        .miiflow(&server)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["active_source"], "plain file");
+    assert_eq!(status["profiles"][0]["storage"], "plain file");
+    assert_eq!(status["profiles"][0]["key"], "mk_…cdef");
+
+    let out = home.miiflow(&server).args(["logout"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("does not revoke"), "{}", stderr(&out));
+    assert!(!key_file.exists());
+    let out = home.miiflow(&server).args(["logout"]).output().unwrap();
+    assert!(out.status.success(), "logging out twice is fine");
+    assert!(stderr(&out).contains("nothing to do"), "{}", stderr(&out));
+    let out = home.miiflow(&server).args(["status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).contains("none stored"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_environment_key_and_profiles_take_turns() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    login_plain(&home, &server, "default", KEY);
+    let auth_of_last_run = || {
+        let requests = server.requests();
+        requests.last().unwrap()["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // MIIFLOW_API_KEY beats the stored default, and says so once.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(auth_of_last_run(), format!("Bearer {OTHER}"));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("takes precedence over the key stored for profile 'default'")
+            .count(),
+        1,
+        "{err}"
+    );
+    // An explicit --profile beats MIIFLOW_API_KEY.
+    home.miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .args(["--profile", "default", "run", "agent_1"])
+        .assert()
+        .success();
+    assert_eq!(auth_of_last_run(), format!("Bearer {KEY}"));
+    // MIIFLOW_PROFILE picks the stored key when there is no env key.
+    login_plain(&home, &server, "second", OTHER);
+    home.miiflow(&server)
+        .env("MIIFLOW_PROFILE", "second")
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+    assert_eq!(auth_of_last_run(), format!("Bearer {OTHER}"));
+    // A profile with no key is exit 3, and names the way on.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .args(["--profile", "nobody", "run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("miiflow login --profile nobody"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// No D-Bus session bus at all, as on a fresh CI machine.
+fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/miiflow-test-bus",
+    )
+}
+
+#[test]
+fn no_keyring_at_all_is_a_clear_message_not_a_hang() {
+    let home = Home::new();
+    let server = Server::start();
+    let started = Instant::now();
+    let out = without_keyring(&mut home.miiflow(&server))
+        .args(["login", "--with-key"])
+        .write_stdin(KEY)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for words in [
+        "no D-Bus session bus",
+        "was not stored",
+        "MIIFLOW_API_KEY",
+        "--insecure-storage",
+    ] {
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    assert!(!err.contains(KEY));
+    assert!(home.config().is_empty());
+
+    // A profile recorded in the keyring, with the keyring gone: exit 3, saying which.
+    std::fs::create_dir_all(home.config_dir()).unwrap();
+    write(
+        &home.config_dir(),
+        "config.toml",
+        "[profiles.default]\nstorage = \"keyring\"\n",
+    );
+    let out = without_keyring(&mut home.miiflow(&server))
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("the keyring could not be reached"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r["path"] != "/api/v1/agent_run")
+    );
+}
+
+#[test]
+fn a_keyring_that_never_answers_times_out() {
+    let dir = temp();
+    let socket = dir.path().join("bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    // Accept and hold connections, answering nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let home = Home::new();
+    let server = Server::start();
+    let started = Instant::now();
+    let out = home
+        .miiflow(&server)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .env("MIIFLOW_KEYRING_TIMEOUT", "1")
+        .args(["login", "--with-key", "--no-verify"])
+        .write_stdin(KEY)
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("did not answer within 1 s"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn status_without_any_key_is_exit_3_and_json_says_so() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["active_profile"], "default");
+    assert_eq!(status["active_source"], serde_json::Value::Null);
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["status"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("Active key: MIIFLOW_API_KEY (mk_…cdef)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn logout_all_forgets_every_profile() {
+    let home = Home::new();
+    let server = Server::start();
+    login_plain(&home, &server, "one", KEY);
+    login_plain(&home, &server, "two", KEY);
+    let out = home
+        .miiflow(&server)
+        .args(["logout", "--all"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("profile 'one'") && err.contains("profile 'two'"),
+        "{err}"
+    );
+    assert!(home.files_containing(KEY).is_empty());
+    let out = home
+        .miiflow(&server)
+        .args(["logout", "--all", "--profile", "one"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn secrets_never_reach_argv() {
+    // The key is read from stdin or the environment; no flag takes it.
+    let out = miiflow().args(["login", "--key", KEY]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let mut child = miiflow_std()
+        .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(KEY.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(!cmdline.windows(KEY.len()).any(|w| w == KEY.as_bytes()));
+}

@@ -1,0 +1,290 @@
+//! `miiflow keys …` against the mock's key API, without a keyring (plain-file profiles, or a
+//! keyring made unreachable on purpose).
+
+use crate::support::*;
+
+const OTHER: &str = "mk_other_key_fedcba9876";
+
+fn names(server: &Server) -> Vec<String> {
+    server
+        .keys()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn ids(server: &Server) -> Vec<String> {
+    server
+        .keys()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A plain-file profile holding `key`, with its server id known (as `keys create` records it).
+fn plain_profile(home: &Home, profile: &str, key: &str, id: Option<&str>) {
+    let dir = home.config_dir();
+    std::fs::create_dir_all(dir.join("credentials")).unwrap();
+    let mut config = std::fs::read_to_string(dir.join("config.toml")).unwrap_or_default();
+    config.push_str(&format!("[profiles.{profile}]\nstorage = \"plain-file\"\n"));
+    if let Some(id) = id {
+        config.push_str(&format!("key_id = \"{id}\"\n"));
+    }
+    write(&dir, "config.toml", config);
+    write(&dir.join("credentials"), &format!("{profile}.key"), key);
+}
+
+#[test]
+fn create_no_store_prints_the_secret_once_and_stores_nothing() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "create", "ci", "--no-store"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let secret = stdout(&out);
+    let secret = secret.strip_suffix('\n').unwrap();
+    assert!(!secret.is_empty() && !secret.contains('\n'));
+    assert!(
+        stderr(&out).contains("Created key 'ci' (key_new0001)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(secret));
+    assert_eq!(names(&server), ["mock", "ci"]);
+    assert!(home.config().is_empty());
+    // The printed key works.
+    home.miiflow(&server)
+        .env("MIIFLOW_API_KEY", secret)
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn create_with_the_keyring_unavailable_still_hands_the_key_over() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/miiflow-test-bus",
+        )
+        .args(["keys", "create", "ci"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the new key was NOT stored") && err.contains("no D-Bus session bus"),
+        "{err}"
+    );
+    let secret = stdout(&out).trim().to_owned();
+    assert!(secret.starts_with("mk_"), "{secret}");
+    assert!(!home.config().contains("ci"), "{}", home.config());
+    home.miiflow(&server)
+        .env("MIIFLOW_API_KEY", &secret)
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn create_refuses_a_profile_that_already_holds_a_key() {
+    let home = Home::new();
+    let server = Server::start();
+    plain_profile(&home, "ci", OTHER, None);
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "create", "ci"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("already holds a key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn list_marks_the_keys_stored_here() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    plain_profile(&home, "second", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("ID ") && lines[0].contains("STORED HERE"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("key_mock0001") && lines[1].ends_with(" -"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("key_mock0002") && lines[2].ends_with("profile second"),
+        "{text}"
+    );
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "list", "--json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[1]["stored_as"], "second");
+    assert_eq!(list[0]["stored_as"], serde_json::Value::Null);
+    assert!(!stdout(&out).contains(OTHER));
+}
+
+#[test]
+fn delete_needs_a_terminal_or_yes_and_then_forgets_the_local_profile() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    plain_profile(&home, "second", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "delete", "mock-2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    assert_eq!(ids(&server), ["key_mock0001", "key_mock0002"]);
+    assert!(home.config().contains("second"));
+
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "delete", "mock-2", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Revoked key 'mock-2' (key_mock0002)")
+            && err.contains("Forgot local profile 'second'"),
+        "{err}"
+    );
+    assert_eq!(ids(&server), ["key_mock0001"]);
+    assert!(!home.config().contains("second"));
+    assert!(home.files_containing(OTHER).is_empty());
+
+    // Again: nothing to do, exit 0.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "delete", "key_mock0002", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("nothing to do"), "{}", stderr(&out));
+}
+
+#[test]
+fn rotate_with_a_failing_create_deletes_nothing() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER, "--key-fault", "500"]);
+    plain_profile(&home, "default", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(ids(&server), ["key_mock0001", "key_mock0002"]);
+    assert_eq!(home.files_containing(OTHER).len(), 1);
+    assert!(home.config().contains("key_mock0002"));
+}
+
+#[test]
+fn rotate_replaces_the_key_then_deletes_the_old_one() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    plain_profile(&home, "default", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Revoked the old key (key_mock0002)"), "{err}");
+    assert_eq!(ids(&server), ["key_mock0001", "key_new0001"]);
+    assert!(home.files_containing(OTHER).is_empty());
+    assert!(
+        home.config().contains("key_id = \"key_new0001\""),
+        "{}",
+        home.config()
+    );
+    // The profile's new key works; the old one is revoked.
+    home.miiflow(&server)
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn rotate_without_the_old_id_keeps_the_old_key_and_says_so() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    plain_profile(&home, "default", OTHER, None);
+    let out = home
+        .miiflow(&server)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the old key was not deleted: its id is unknown"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        ids(&server),
+        ["key_mock0001", "key_mock0002", "key_new0001"]
+    );
+    home.miiflow(&server)
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_server_without_a_key_api_points_to_the_dashboard() {
+    let server = Server::with(&["--no-key-api"]);
+    for args in [
+        &["keys", "list"][..],
+        &["keys", "create", "x", "--no-store"],
+    ] {
+        let out = server.miiflow().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("this server has no key API") && err.contains("Settings › API Keys"),
+            "{err}"
+        );
+    }
+}
