@@ -430,3 +430,80 @@ fn secrets_never_reach_argv() {
     assert!(child.wait().unwrap().success());
     assert!(!cmdline.windows(KEY.len()).any(|w| w == KEY.as_bytes()));
 }
+
+/// Runs `miiflow ARGS` on a terminal (`script`), typing `keys` once it has had time to ask.
+fn on_a_terminal(
+    home: &Home,
+    server: &Server,
+    env_key: bool,
+    args: &str,
+    keys: &str,
+) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("miiflow");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "(sleep 0.7; printf '{keys}') | script -qec \"'{}' {args}\" /dev/null",
+            bin.display()
+        ))
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env_remove("MIIFLOW_API_KEY")
+        .env_remove("RUST_BACKTRACE");
+    if env_key {
+        cmd.env("MIIFLOW_API_KEY", KEY);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn login_asks_with_a_hidden_prompt_on_a_terminal() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = on_a_terminal(
+        &home,
+        &server,
+        false,
+        "login --insecure-storage",
+        &format!("{KEY}\\r"),
+    );
+    let screen = stdout(&out);
+    assert!(
+        screen.contains("API key for profile 'default' (hidden)"),
+        "{screen:?}"
+    );
+    assert!(!screen.contains(KEY), "the key is never echoed: {screen:?}");
+    assert!(
+        screen.contains("Logged in: profile 'default'"),
+        "{screen:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.config_dir().join("credentials/default.key")).unwrap(),
+        KEY
+    );
+}
+
+#[test]
+fn keys_delete_asks_on_a_terminal_and_no_deletes_nothing() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "n");
+    assert!(
+        stdout(&out).contains("Revoke key 'mock-2' (key_mock0002)?"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("nothing was deleted"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(server.keys().len(), 2);
+    let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "y");
+    assert!(
+        stdout(&out).contains("Revoked key 'mock-2'"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(server.keys().len(), 1);
+}
