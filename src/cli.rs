@@ -289,11 +289,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub curl: bool,
 
+    /// How often to send again when nothing can have run: the connection was refused, or the
+    /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
     /// Seconds to wait for a connection.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
     pub connect_timeout: Duration,
 
-    /// Seconds the whole run may take; 0 means no limit.
+    /// Seconds the whole run may take, retries included; 0 means no limit.
     #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds)]
     pub timeout: Duration,
 }

@@ -1,12 +1,14 @@
 //! Sending: the HTTP client, its timeouts and redirect rule, and what a failure means.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
 
 use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::request::Request;
+use crate::retry::{self, Decision, Outcome, Reason};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -66,20 +68,132 @@ pub fn client(opts: Options) -> anyhow::Result<reqwest::Client> {
     Ok(builder.build()?)
 }
 
-/// Sends the request with the real key.
-pub async fn send(
-    client: &reqwest::Client,
-    req: &Request,
-    key: &ApiKey,
-    opts: Options,
-) -> Result<reqwest::Response, Error> {
-    let mut builder = client.post(req.url.clone()).body(req.body.clone());
-    for (name, value) in req.headers(Some(key), true) {
-        if name != "User-Agent" {
-            builder = builder.header(name, value);
+/// A shared "not before" time: a 429 seen by one sender slows every sender (batch workers).
+#[derive(Debug, Clone, Default)]
+pub struct Pacer(Arc<Mutex<Option<Instant>>>);
+
+impl Pacer {
+    /// Nobody sends for `wait` from now (a later hold already in force stays).
+    pub fn hold(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut not_before = self.0.lock().expect("pacer lock");
+        if not_before.is_none_or(|t| t < until) {
+            *not_before = Some(until);
         }
     }
-    builder.send().await.map_err(|e| classify(&e, opts))
+
+    /// Waits until sending is allowed.
+    pub async fn ready(&self) {
+        loop {
+            let until = *self.0.lock().expect("pacer lock");
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// How one run is sent: the client, the user's timeouts, how often to retry, the shared pace,
+/// and where to say that a retry is coming.
+pub struct Sender<'a> {
+    pub client: &'a reqwest::Client,
+    pub opts: Options,
+    pub retries: u32,
+    pub pacer: Pacer,
+    pub notify: &'a (dyn Fn(&str) + Sync),
+}
+
+impl Sender<'_> {
+    /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
+    /// within `--timeout` for all the attempts together.
+    pub async fn send(&self, req: &Request, key: &ApiKey) -> Result<reqwest::Response, Error> {
+        let deadline = self.opts.timeout.map(|t| Instant::now() + t);
+        let mut attempt = 0;
+        loop {
+            self.pacer.ready().await;
+            let mut builder = self.client.post(req.url.clone()).body(req.body.clone());
+            for (name, value) in req.headers(Some(key), true) {
+                if name != "User-Agent" {
+                    builder = builder.header(name, value);
+                }
+            }
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(timed_out(self.opts));
+                }
+                builder = builder.timeout(left);
+            }
+            let result = builder.send().await;
+            let outcome = match &result {
+                Ok(resp) => Outcome::Status(
+                    resp.status().as_u16(),
+                    resp.headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
+                ),
+                Err(e) if e.is_connect() && !e.is_timeout() => Outcome::NotConnected,
+                Err(_) => Outcome::Failed,
+            };
+            let what = || match &result {
+                Ok(resp) => format!(
+                    "HTTP {} {}",
+                    resp.status().as_u16(),
+                    resp.status().canonical_reason().unwrap_or("")
+                ),
+                Err(e) => classify(e, self.opts).to_string(),
+            };
+            match retry::decide(outcome, attempt, self.retries, fastrand::f64()) {
+                Decision::Stop => return result.map_err(|e| classify(&e, self.opts)),
+                Decision::TooLong(wait) => {
+                    (self.notify)(&format!(
+                        "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not retried",
+                        what(),
+                        wait.as_secs(),
+                        retry::MAX_WAIT.as_secs()
+                    ));
+                    return result.map_err(|e| classify(&e, self.opts));
+                }
+                Decision::Retry(wait, reason) => {
+                    if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                        (self.notify)(&format!(
+                            "{}: no time left under --timeout to retry",
+                            what()
+                        ));
+                        return result.map_err(|e| classify(&e, self.opts));
+                    }
+                    let why = match reason {
+                        Reason::RetryAfter => " (Retry-After)",
+                        Reason::Backoff => "",
+                    };
+                    (self.notify)(&format!(
+                        "{}; retrying in {:.1} s{why}, attempt {} of {}",
+                        what(),
+                        wait.as_secs_f64(),
+                        attempt + 2,
+                        self.retries + 1
+                    ));
+                    drop(result);
+                    if matches!(outcome, Outcome::Status(429, _)) {
+                        // Rate limits apply to every sender of this process.
+                        self.pacer.hold(wait);
+                    } else {
+                        tokio::time::sleep(wait).await;
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+fn timed_out(opts: Options) -> Error {
+    Error::Network(format!(
+        "no complete answer within {} (--timeout); the workflow may still be running",
+        secs(opts.timeout.unwrap_or_default())
+    ))
 }
 
 /// Runs async work on a fresh single-threaded runtime; Ctrl-C ends it at once with
@@ -140,10 +254,7 @@ pub fn classify(err: &reqwest::Error, opts: Options) -> Error {
                 "could not connect to {host} within {} (--connect-timeout)",
                 secs(opts.connect_timeout)
             )),
-            (false, Some(t)) => Error::Network(format!(
-                "no complete answer within {} (--timeout); the workflow may still be running",
-                secs(t)
-            )),
+            (false, Some(_)) => timed_out(opts),
             (false, None) => Error::Network(format!("timed out: {}", root_cause(err))),
         };
     }

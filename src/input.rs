@@ -338,4 +338,57 @@ mod tests {
         let err = merge(Some(("f.json".into(), doc)), &items, &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("an array"), "{err}");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Items drawn from the grammar's own characters, so separators, brackets and escapes
+        /// meet in every order; plus wholly arbitrary strings.
+        fn item() -> impl Strategy<Value = String> {
+            prop_oneof!["[a-z0-9\\[\\]=:;@\\\\\" {}.,-]{0,14}", any::<String>(),]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_items_never_panic_and_build_the_same_valid_json_twice(args in prop::collection::vec(item(), 0..6)) {
+                let build = || -> Result<Vec<u8>, String> {
+                    let items = parse_items(&args).map_err(|e| e.to_string())?;
+                    merge(None, &items, &mut |_| {}).map_err(|e| e.to_string())
+                };
+                let first = build();
+                prop_assert_eq!(&first, &build());
+                if let Ok(bytes) = first {
+                    prop_assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok(), "{:?}", String::from_utf8_lossy(&bytes));
+                }
+            }
+
+            #[test]
+            fn any_bytes_as_an_input_file_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64), with_item in any::<bool>()) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("in.json");
+                std::fs::write(&path, &bytes).unwrap();
+                let items = if with_item { parse_items(&["k=v".to_owned()]).unwrap() } else { vec![] };
+                if let Ok(out) = build(Some(&Source::File(path)), &items, &mut |_| {}) {
+                    prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok());
+                }
+            }
+
+            #[test]
+            fn json_like_input_files_never_panic(text in "[ \\[\\]{}:,\"a-c0-9.eE+\\-tfnrul\\\\]{0,40}") {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("in.json");
+                std::fs::write(&path, &text).unwrap();
+                let items = parse_items(&["a[b]=1".to_owned()]).unwrap();
+                for items in [&items[..], &[]] {
+                    if let Ok(out) = build(Some(&Source::File(path.clone())), items, &mut |_| {}) {
+                        prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok(), "{}", text);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -15,3 +15,4 @@ pub mod json;
 pub mod mock;
 pub mod output;
 pub mod request;
+pub mod retry;

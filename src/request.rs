@@ -63,7 +63,8 @@ pub fn endpoint(base: &Url, path: &str) -> Url {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub url: Url,
-    pub body: Vec<u8>,
+    /// Cheap to clone for a retry, however large.
+    pub body: bytes::Bytes,
 }
 
 impl Request {
@@ -78,7 +79,7 @@ impl Request {
         body.push(b'}');
         Request {
             url: endpoint(base, AGENT_RUN_PATH),
-            body,
+            body: body.into(),
         }
     }
 
@@ -184,11 +185,11 @@ mod tests {
             assert_eq!(req.url.as_str(), want);
             assert_eq!(
                 req.body,
-                br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#
+                &br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#[..]
             );
         }
         let req = Request::agent_run(&url("https://x.io"), "a\"b", b"1");
-        assert_eq!(req.body, br#"{"agent_id":"a\"b","input":1}"#);
+        assert_eq!(req.body, &br#"{"agent_id":"a\"b","input":1}"#[..]);
     }
 
     #[test]

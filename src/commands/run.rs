@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use crate::cli::{Global, RunArgs};
-use crate::client::{self, Options};
+use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
 use crate::credentials::ApiKey;
 use crate::error::Error;
@@ -55,16 +55,43 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         connect_timeout: args.connect_timeout,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
     };
-    client::block_on(exchange(
+    let quiet = ctx.global.quiet;
+    let spinner = output::spinner(ctx.term.stderr_tty && !quiet, &args.agent_id);
+    let notify = |m: &str| {
+        if !quiet {
+            match &spinner {
+                Some(s) => s.suspend(|| eprintln!("miiflow: {m}")),
+                None => eprintln!("miiflow: {m}"),
+            }
+        }
+    };
+    let http = client::client(Options {
+        timeout: None,
+        ..opts
+    })?;
+    let sender = Sender {
+        client: &http,
+        opts,
+        retries: args.retries,
+        pacer: Pacer::default(),
+        notify: &notify,
+    };
+    let result = client::block_on(exchange(
         &ctx.global,
         &args,
         ctx.term,
         &req,
         &resolved.key,
-        opts,
+        &sender,
+        spinner.as_ref(),
         jq.as_ref(),
         &mut stdout,
-    ))
+    ));
+    // Also on Ctrl-C: no spinner left behind on the terminal.
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
+    }
+    result
 }
 
 /// Where the body goes.
@@ -83,10 +110,12 @@ async fn exchange(
     term: Terminal,
     req: &Request,
     key: &ApiKey,
-    opts: Options,
+    sender: &Sender<'_>,
+    spinner: Option<&indicatif::ProgressBar>,
     jq: Option<&Jq>,
     stdout: &mut Stdout,
 ) -> anyhow::Result<()> {
+    let opts = sender.opts;
     let verbose = global.verbose;
     if verbose > 0 {
         let mut err = std::io::stderr().lock();
@@ -98,19 +127,8 @@ async fn exchange(
             writeln!(err, ">\n{}", String::from_utf8_lossy(&req.body))?;
         }
     }
-    let http = client::client(opts)?;
-    let spinner = output::spinner(term.stderr_tty && !global.quiet, &args.agent_id);
     let started = Instant::now();
-    let sent = client::send(&http, req, key, opts).await;
-    let mut resp = match sent {
-        Ok(r) => r,
-        Err(e) => {
-            if let Some(s) = spinner {
-                s.finish_and_clear();
-            }
-            return Err(e.into());
-        }
-    };
+    let mut resp = sender.send(req, key).await?;
     let status = resp.status();
     let ok = status.is_success();
     let head = {
@@ -151,12 +169,7 @@ async fn exchange(
         let chunk = match chunk {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(e) => {
-                if let Some(s) = &spinner {
-                    s.finish_and_clear();
-                }
-                return Err(e.into());
-            }
+            Err(e) => return Err(e.into()),
         };
         match (&sink, file.as_mut()) {
             (_, Some(f)) => f.write_all(&chunk)?,

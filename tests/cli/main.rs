@@ -6,5 +6,6 @@ mod items;
 mod keyring;
 mod keys;
 mod mock;
+mod reliability;
 mod run;
 mod support;

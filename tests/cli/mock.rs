@@ -203,11 +203,15 @@ fn canned_answers_set_status_headers_and_stream_events() {
 #[test]
 fn faults_are_consumed_in_order() {
     let server = Server::with(&["--fault", "503", "--fault", "429:7"]);
-    let first = server.miiflow().args(["run", "agent_1"]).output().unwrap();
+    let first = server
+        .miiflow()
+        .args(["run", "agent_1", "--retries", "0"])
+        .output()
+        .unwrap();
     assert_eq!(first.status.code(), Some(5));
     let second = server
         .miiflow()
-        .args(["run", "agent_1", "--include"])
+        .args(["run", "agent_1", "--include", "--retries", "0"])
         .output()
         .unwrap();
     assert_eq!(second.status.code(), Some(4));

@@ -332,7 +332,11 @@ fn exit_codes_follow_the_status_class_and_the_body_still_reaches_stdout() {
         ("503", 5),
     ] {
         let server = Server::with(&["--fault", fault]);
-        let out = server.miiflow().args(["run", "agent_1"]).output().unwrap();
+        let out = server
+            .miiflow()
+            .args(["run", "agent_1", "--retries", "0"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(code), "{fault}: {}", stderr(&out));
         assert_eq!(
             stdout(&out),
@@ -460,7 +464,7 @@ fn ctrl_c_ends_a_run_with_130() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
-    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     assert!(out.stdout.is_empty());
 }
 

@@ -153,6 +153,11 @@ impl Server {
         }
     }
 
+    /// The mock's process id (its own command line carries its test keys).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `miiflow` pointed at this server with the accepted key.
     pub fn miiflow(&self) -> assert_cmd::Command {
         let mut cmd = miiflow();
