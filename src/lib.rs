@@ -16,3 +16,4 @@ pub mod mock;
 pub mod output;
 pub mod request;
 pub mod retry;
+pub mod sse;

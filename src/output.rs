@@ -85,17 +85,36 @@ const NUMBER: &str = "36";
 const LITERAL: &str = "33";
 const NULL: &str = "90";
 
+/// How [`reformat`] lays JSON out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Two-space indent, one member per line, as jq prints.
+    Pretty,
+    /// No insignificant white space: one line.
+    Compact,
+}
+
 /// Re-indents valid JSON without re-reading its values: numbers and string escapes stay as
 /// sent. Returns `None` when `text` is not one JSON value (it is then printed as it is).
 pub fn pretty_json(text: &[u8], color: bool) -> Option<Vec<u8>> {
+    let mut out = reformat(text, Layout::Pretty, color)?;
+    out.push(b'\n');
+    Some(out)
+}
+
+/// Lays out valid JSON token by token, copying every string and number as it is.
+pub fn reformat(text: &[u8], layout: Layout, color: bool) -> Option<Vec<u8>> {
     let s = std::str::from_utf8(text).ok()?;
     crate::json::validate(s).ok()?;
     let c = |code| color.then_some(code);
-    let mut out = Vec::with_capacity(text.len() * 2);
+    let pretty = layout == Layout::Pretty;
+    let mut out = Vec::with_capacity(text.len() + text.len() / 2);
     let mut depth = 0usize;
     let newline = |out: &mut Vec<u8>, depth: usize| {
-        out.push(b'\n');
-        out.extend(std::iter::repeat_n(b' ', depth * 2));
+        if pretty {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', depth * 2));
+        }
     };
     let next_significant = |from: usize| text[from..].iter().find(|b| !b.is_ascii_whitespace());
     let mut i = 0;
@@ -123,7 +142,8 @@ pub fn pretty_json(text: &[u8], color: bool) -> Option<Vec<u8>> {
                 out.push(b',');
                 newline(&mut out, depth);
             }
-            b':' => out.extend_from_slice(b": "),
+            b':' if pretty => out.extend_from_slice(b": "),
+            b':' => out.push(b':'),
             b'"' => {
                 let mut j = i + 1;
                 while text[j] != b'"' {
@@ -153,7 +173,6 @@ pub fn pretty_json(text: &[u8], color: bool) -> Option<Vec<u8>> {
         }
         i += 1;
     }
-    out.push(b'\n');
     Some(out)
 }
 
@@ -330,6 +349,13 @@ mod tests {
         assert!(out.contains("\x1b[34;1m\"k\"\x1b[0m"), "{out:?}");
         assert!(out.contains("\x1b[32m\"v\"\x1b[0m"), "{out:?}");
         assert!(out.contains("\x1b[36m1\x1b[0m"), "{out:?}");
+    }
+
+    #[test]
+    fn compact_removes_only_white_space() {
+        let text = b"{ \"a\" : [ 1.50 , \"x y\" ],\n \"b\": { } }";
+        let out = reformat(text, Layout::Compact, false).unwrap();
+        assert_eq!(out, br#"{"a":[1.50,"x y"],"b":{}}"#);
     }
 
     #[test]

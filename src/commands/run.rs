@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::input::{self, Source};
 use crate::output::{self, Jq, Stdout, Terminal};
 use crate::request::Request;
+use crate::sse;
 
 pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
@@ -94,13 +95,58 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     result
 }
 
-/// Where the body goes.
+/// How the body is handled.
 enum Sink {
-    /// A pipe or file on stdout: the bytes as they arrive.
+    /// The bytes as they arrive: to a pipe, a file, or `-o`.
     Stream,
-    /// A person or a filter: the whole body first, then pretty, coloured or filtered.
+    /// Server-sent events: one compact JSON line per event, as each arrives.
+    Events(sse::Parser),
+    /// For a person or a filter: the whole body first, then pretty, coloured or filtered.
     Render,
-    File(std::path::PathBuf),
+}
+
+/// Where the body goes: stdout, or a temporary file renamed over `-o FILE` once complete.
+enum Target<'a> {
+    Stdout(&'a mut Stdout),
+    File(tempfile::NamedTempFile, &'a std::path::Path),
+}
+
+impl Target<'_> {
+    fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        match self {
+            Target::Stdout(out) => out.write_all(bytes)?,
+            Target::File(file, path) => file
+                .write_all(bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        if let Target::File(file, path) = self {
+            file.persist(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// One event as one line: its JSON data compacted (data that is not JSON becomes a JSON
+/// string), or what `--jq` makes of it.
+fn render_event(data: &[u8], jq: Option<&Jq>, raw: bool, color: bool) -> anyhow::Result<Vec<u8>> {
+    let json = match output::reformat(data, output::Layout::Compact, false) {
+        Some(compact) => compact,
+        None => serde_json::to_vec(&String::from_utf8_lossy(data))?,
+    };
+    if let Some(jq) = jq {
+        return jq.apply(&json, raw, true, color);
+    }
+    let mut line = match color {
+        true => output::reformat(&json, output::Layout::Compact, true).unwrap_or(json),
+        false => json,
+    };
+    line.push(b'\n');
+    Ok(line)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -148,33 +194,42 @@ async fn exchange(
         }
     }
 
+    let events = ok
+        && resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
     let sink = match &args.output {
-        Some(path) => Sink::File(path.clone()),
+        _ if events => Sink::Events(sse::Parser::default()),
+        Some(_) => Sink::Stream,
         None if !ok || jq.is_some() || term.pretty() => Sink::Render,
         None => Sink::Stream,
     };
-    let mut body = Vec::new();
-    let mut file = match &sink {
-        Sink::File(path) => Some(create_output(path)?),
-        _ => None,
+    let mut out = match &args.output {
+        Some(path) => Target::File(create_output(path)?, path),
+        None => Target::Stdout(stdout),
     };
     if args.include {
-        match file.as_mut() {
-            Some(f) => f.write_all(head.as_bytes())?,
-            None => stdout.write_all(head.as_bytes())?,
-        }
+        out.write(head.as_bytes())?;
     }
+    let color = term.stdout_color && args.output.is_none();
+    let mut sink = sink;
+    let mut body = Vec::new();
     loop {
-        let chunk = resp.chunk().await.map_err(|e| client::classify(&e, opts));
-        let chunk = match chunk {
+        let chunk = match resp.chunk().await {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(client::classify(&e, opts).into()),
         };
-        match (&sink, file.as_mut()) {
-            (_, Some(f)) => f.write_all(&chunk)?,
-            (Sink::Stream, None) => stdout.write_all(&chunk)?,
-            _ => {}
+        match &mut sink {
+            Sink::Stream => out.write(&chunk)?,
+            Sink::Events(parser) => {
+                for data in parser.push(&chunk) {
+                    out.write(&render_event(&data, jq, args.raw_output, color)?)?;
+                }
+            }
+            Sink::Render => {}
         }
         if !ok || matches!(sink, Sink::Render) {
             body.extend_from_slice(&chunk);
@@ -184,25 +239,15 @@ async fn exchange(
         s.finish_and_clear();
     }
     let elapsed = started.elapsed();
-    if let (Some(f), Sink::File(path)) = (file, &sink) {
-        f.persist(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
     if matches!(sink, Sink::Render) {
         let rendered = match jq {
-            Some(jq) if ok => jq.apply(
-                &body,
-                args.raw_output,
-                args.compact_output,
-                term.stdout_color,
-            )?,
-            _ if term.pretty() => {
-                output::pretty_json(&body, term.stdout_color).unwrap_or_else(|| body.clone())
-            }
+            Some(jq) if ok => jq.apply(&body, args.raw_output, args.compact_output, color)?,
+            _ if term.pretty() => output::pretty_json(&body, color).unwrap_or_else(|| body.clone()),
             _ => body.clone(),
         };
-        stdout.write_all(&rendered)?;
+        out.write(&rendered)?;
     }
+    out.finish()?;
     if !global.quiet {
         eprintln!(
             "{}",

@@ -8,4 +8,5 @@ mod keys;
 mod mock;
 mod reliability;
 mod run;
+mod stream;
 mod support;

@@ -163,16 +163,17 @@ fn canned_answers_set_status_headers_and_stream_events() {
         r#"{"$mock": {"status": 409, "headers": {"x-run": "r1"}, "body": {"error": "already running"}}}"#,
     );
     let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
-    let out = server
-        .miiflow()
-        .args(["run", "agent_sse"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        stdout(&out),
-        "data: {\"step\":1}\n\ndata: {\"step\":2,\"done\":true}\n\n"
-    );
+    let (code, body) = curl(&[
+        "-H",
+        &format!("Authorization: Bearer {KEY}"),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"agent_id":"agent_sse","input":{}}"#,
+        &format!("{}/api/v1/agent_run", server.url),
+    ]);
+    assert_eq!(code, 200);
+    assert_eq!(body, "data: {\"step\":1}\n\ndata: {\"step\":2,\"done\":true}\n\n");
 
     let out = server
         .miiflow()
