@@ -247,7 +247,8 @@ Examples:
   miiflow run agent_abc123 city=Paris days:=3
   miiflow run agent_abc123 --input params.json --jq .output
   echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
-  miiflow run agent_abc123 city=Paris --curl")]
+  miiflow run agent_abc123 city=Paris --curl
+  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl")]
 pub struct RunArgs {
     /// The workflow's id, as shown in its API Access example (agent_…).
     #[arg(value_parser = non_empty)]
@@ -260,6 +261,15 @@ pub struct RunArgs {
     /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
     #[arg(long, short = 'i', value_name = "FILE|-")]
     pub input: Option<PathBuf>,
+
+    /// Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON
+    /// result line per input line on stdout, in input order.
+    #[arg(long, value_name = "FILE.jsonl|-", conflicts_with_all = ["input", "jq", "output", "include", "dry_run", "curl"])]
+    pub batch: Option<PathBuf>,
+
+    /// With --batch: how many runs are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
 
     /// Apply a jq filter to a JSON answer (2xx only), in-process.
     #[arg(long, value_name = "FILTER")]

@@ -96,15 +96,16 @@ impl Pacer {
 
 /// How one run is sent: the client, the user's timeouts, how often to retry, the shared pace,
 /// and where to say that a retry is coming.
-pub struct Sender<'a> {
-    pub client: &'a reqwest::Client,
+#[derive(Clone)]
+pub struct Sender {
+    pub client: reqwest::Client,
     pub opts: Options,
     pub retries: u32,
     pub pacer: Pacer,
-    pub notify: &'a (dyn Fn(&str) + Sync),
+    pub notify: Arc<dyn Fn(&str) + Send + Sync>,
 }
 
-impl Sender<'_> {
+impl Sender {
     /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
     /// within `--timeout` for all the attempts together.
     pub async fn send(&self, req: &Request, key: &ApiKey) -> Result<reqwest::Response, Error> {
@@ -196,16 +197,20 @@ fn timed_out(opts: Options) -> Error {
     ))
 }
 
-/// Runs async work on a fresh single-threaded runtime; Ctrl-C ends it at once with
-/// [`Error::Interrupted`].
+/// A single-threaded runtime: one process sends one run, or a batch of concurrent ones, and
+/// waits on the network, not on the CPU.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
+}
+
+/// Runs async work on a fresh runtime; Ctrl-C ends it at once with [`Error::Interrupted`].
 pub fn block_on<T>(
     work: impl std::future::Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         tokio::select! {
             result = work => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),

@@ -30,6 +30,8 @@ pub enum Error {
     RedirectRefused(String),
     /// Ctrl-C: exit 130.
     Interrupted,
+    /// Some lines of a batch failed: the exit code the first failed line would have given.
+    Batch { code: u8, message: String },
 }
 
 impl fmt::Display for Error {
@@ -39,6 +41,7 @@ impl fmt::Display for Error {
             Error::RedirectRefused(m) => f.write_str(m),
             Error::Status { reason, .. } => f.write_str(reason),
             Error::Interrupted => f.write_str("interrupted"),
+            Error::Batch { message, .. } => f.write_str(message),
         }
     }
 }
@@ -67,6 +70,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 Error::Network(_) => code::NETWORK,
                 Error::RedirectRefused(_) => code::FAILURE,
                 Error::Interrupted => code::INTERRUPTED,
+                Error::Batch { code, .. } => *code,
             };
         }
         if let Some(e) = cause.downcast_ref::<clap::Error>() {

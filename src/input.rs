@@ -26,7 +26,7 @@ impl Source {
         }
     }
 
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
             Source::Stdin => "<stdin>".into(),
@@ -38,7 +38,7 @@ fn bad(msg: impl Into<String>) -> Error {
     Error::BadInput(msg.into())
 }
 
-/// Reads a file (or stdin) as UTF-8 text that is not blank.
+/// Reads a file (or stdin) as UTF-8 text.
 fn read_text(source: &Source) -> Result<String, Error> {
     let name = source.name();
     let bytes = match source {
@@ -52,13 +52,7 @@ fn read_text(source: &Source) -> Result<String, Error> {
         }
         Source::File(path) => read_file(path)?,
     };
-    let text = utf8(bytes, &name)?;
-    if text.trim().is_empty() {
-        return Err(bad(format!(
-            "{name}: the input is empty; expected a JSON value"
-        )));
-    }
-    Ok(text)
+    utf8(bytes, &name)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
@@ -96,7 +90,16 @@ fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
 
 /// Reads a JSON document, reporting errors as `NAME:LINE:COLUMN: …`.
 fn parse_json(text: &str, name: &str, warn: &mut dyn FnMut(String)) -> Result<Json, Error> {
-    Json::parse(text, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| bad(format!("{name}:{e}")))
+    Json::parse(text, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| bad(position(name, &e)))
+}
+
+/// `FILE:LINE:COLUMN: what was expected`; a batch line (named `line N`) has only a column.
+fn position(name: &str, e: &json::SyntaxError) -> String {
+    if name.starts_with("line ") {
+        format!("{name}, column {}: {}", e.column, e.message)
+    } else {
+        format!("{name}:{e}")
+    }
 }
 
 /// The `input` value for one run: the source's JSON with the items merged over it.
@@ -108,19 +111,37 @@ pub fn build(
     items: &[Item],
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<u8>, Error> {
-    let base = match source {
-        Some(source) => {
-            let name = source.name();
-            let text = read_text(source)?;
-            let dups = json::check(&text).map_err(|e| bad(format!("{name}:{e}")))?;
-            if items.is_empty() && dups.is_empty() {
-                return Ok(text.trim().as_bytes().to_vec());
-            }
-            Some((name.clone(), parse_json(&text, &name, warn)?))
-        }
-        None => None,
-    };
-    merge(base, items, warn)
+    match source {
+        Some(source) => from_text(read_text(source)?, &source.name(), items, warn),
+        None => merge(None, items, warn),
+    }
+}
+
+/// One JSON text (a file, or a batch line) named `name` in messages, with the items merged over
+/// it. Without items or duplicate keys the text's own buffer is returned, unparsed and uncopied,
+/// so a large input costs its size once.
+pub fn from_text(
+    text: String,
+    name: &str,
+    items: &[Item],
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<u8>, Error> {
+    if text.trim().is_empty() {
+        return Err(bad(format!(
+            "{name}: the input is empty; expected a JSON value"
+        )));
+    }
+    let dups = json::check(&text).map_err(|e| bad(position(name, &e)))?;
+    if items.is_empty() && dups.is_empty() {
+        let end = text.trim_end().len();
+        let start = text.len() - text.trim_start().len();
+        let mut bytes = text.into_bytes();
+        bytes.truncate(end);
+        bytes.drain(..start);
+        return Ok(bytes);
+    }
+    let json = parse_json(&text, name, warn)?;
+    merge(Some((name.to_owned(), json)), items, warn)
 }
 
 /// Merges parsed items over an optional base document (named for messages).
@@ -197,6 +218,12 @@ fn item_value(item: &Item, warn: &mut dyn FnMut(String)) -> Result<Json, Error> 
         Sep::FileJson => {
             let source = Source::File(expand_home(&item.value));
             let text = read_text(&source).map_err(named)?;
+            if text.trim().is_empty() {
+                return Err(named(bad(format!(
+                    "{}: the file is empty; expected JSON",
+                    source.name()
+                ))));
+            }
             parse_json(&text, &source.name(), warn).map_err(named)
         }
     }

@@ -69,13 +69,14 @@ pub struct Request {
 
 impl Request {
     /// The body is `{"agent_id":…,"input":…}`, as Miiflow documents it, with `input` exactly
-    /// the bytes given.
-    pub fn agent_run(base: &Url, agent_id: &str, input: &[u8]) -> Request {
-        let mut body = Vec::with_capacity(input.len() + agent_id.len() + 32);
-        body.extend_from_slice(b"{\"agent_id\":");
-        serde_json::to_writer(&mut body, agent_id).expect("writing to a Vec");
-        body.extend_from_slice(b",\"input\":");
-        body.extend_from_slice(input);
+    /// the bytes given. The input's buffer becomes the body's, so a large input is not copied.
+    pub fn agent_run(base: &Url, agent_id: &str, input: impl Into<Vec<u8>>) -> Request {
+        let mut prefix = b"{\"agent_id\":".to_vec();
+        serde_json::to_writer(&mut prefix, agent_id).expect("writing to a Vec");
+        prefix.extend_from_slice(b",\"input\":");
+        let mut body = input.into();
+        body.reserve_exact(prefix.len() + 1);
+        body.splice(0..0, prefix);
         body.push(b'}');
         Request {
             url: endpoint(base, AGENT_RUN_PATH),
@@ -181,21 +182,21 @@ mod tests {
             ),
         ];
         for (base, want) in table {
-            let req = Request::agent_run(&url(base), "agent_xxxYYYzzz", br#"{"a":1}"#);
+            let req = Request::agent_run(&url(base), "agent_xxxYYYzzz", &br#"{"a":1}"#[..]);
             assert_eq!(req.url.as_str(), want);
             assert_eq!(
                 req.body,
                 &br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#[..]
             );
         }
-        let req = Request::agent_run(&url("https://x.io"), "a\"b", b"1");
+        let req = Request::agent_run(&url("https://x.io"), "a\"b", &b"1"[..]);
         assert_eq!(req.body, &br#"{"agent_id":"a\"b","input":1}"#[..]);
     }
 
     #[test]
     fn renderings_never_show_the_key() {
         let key = ApiKey::parse("mk_secret_value_9876").unwrap();
-        let req = Request::agent_run(&url("https://x.io"), "agent_1", b"{}");
+        let req = Request::agent_run(&url("https://x.io"), "agent_1", &b"{}"[..]);
         let dry = req.dry_run(Some(&key));
         assert!(
             dry.starts_with("POST https://x.io/api/v1/agent_run\n"),
@@ -218,7 +219,7 @@ mod tests {
 
     #[test]
     fn curl_quotes_single_quotes() {
-        let req = Request::agent_run(&url("https://x.io"), "agent_1", br#"{"q":"it's"}"#);
+        let req = Request::agent_run(&url("https://x.io"), "agent_1", &br#"{"q":"it's"}"#[..]);
         let curl = req.to_curl();
         assert!(!curl.contains("it's'"), "{curl}");
     }

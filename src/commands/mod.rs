@@ -1,5 +1,6 @@
 //! One file per command; `dispatch` builds the context and picks the handler.
 
+pub mod batch;
 pub mod keys;
 pub mod login;
 pub mod logout;

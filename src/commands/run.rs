@@ -1,6 +1,7 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -24,12 +25,21 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
         None => None,
     };
+    let active = ctx.active_profile()?;
+    if let Some(batch) = &args.batch {
+        ctx.base_url(&active)?;
+        let source = Source::from_arg(batch);
+        let lines = super::batch::open(&source)?;
+        let resolved = ctx.resolve_key()?;
+        let base = ctx.base_url(&resolved.profile)?;
+        let sender = sender(ctx, &args, None)?;
+        return super::batch::run(ctx, &args, lines, &items, &base, &resolved.key, sender);
+    }
     let source = args.input.as_deref().map(Source::from_arg);
     let input = input::build(source.as_ref(), &items, &mut warn)?;
-    let active = ctx.active_profile()?;
     let mut stdout = Stdout::default();
     if args.curl {
-        let req = Request::agent_run(&ctx.base_url(&active)?, &args.agent_id, &input);
+        let req = Request::agent_run(&ctx.base_url(&active)?, &args.agent_id, input);
         stdout.write_all(req.to_curl().as_bytes())?;
         return Ok(());
     }
@@ -38,7 +48,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         let profile = resolved
             .as_ref()
             .map_or(active.as_str(), |r| r.profile.as_str());
-        let req = Request::agent_run(&ctx.base_url(profile)?, &args.agent_id, &input);
+        let req = Request::agent_run(&ctx.base_url(profile)?, &args.agent_id, input);
         if let Err(e) = &resolved {
             warn(format!("{e}; a real run would stop here (exit 3)"));
         }
@@ -51,32 +61,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     // The base URL is checked before the keyring is asked for anything.
     ctx.base_url(&active)?;
     let resolved = ctx.resolve_key()?;
-    let req = Request::agent_run(&ctx.base_url(&resolved.profile)?, &args.agent_id, &input);
-    let opts = Options {
-        connect_timeout: args.connect_timeout,
-        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
-    };
-    let quiet = ctx.global.quiet;
-    let spinner = output::spinner(ctx.term.stderr_tty && !quiet, &args.agent_id);
-    let notify = |m: &str| {
-        if !quiet {
-            match &spinner {
-                Some(s) => s.suspend(|| eprintln!("miiflow: {m}")),
-                None => eprintln!("miiflow: {m}"),
-            }
-        }
-    };
-    let http = client::client(Options {
-        timeout: None,
-        ..opts
-    })?;
-    let sender = Sender {
-        client: &http,
-        opts,
-        retries: args.retries,
-        pacer: Pacer::default(),
-        notify: &notify,
-    };
+    let req = Request::agent_run(&ctx.base_url(&resolved.profile)?, &args.agent_id, input);
+    let spinner = output::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
+    let sender = sender(ctx, &args, spinner.clone())?;
     let result = client::block_on(exchange(
         &ctx.global,
         &args,
@@ -93,6 +80,37 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         s.finish_and_clear();
     }
     result
+}
+
+/// The sender for this command's options; retry notices go to stderr around `bar`.
+pub fn sender(
+    ctx: &Context,
+    args: &RunArgs,
+    bar: Option<indicatif::ProgressBar>,
+) -> anyhow::Result<Sender> {
+    let opts = Options {
+        connect_timeout: args.connect_timeout,
+        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+    };
+    let quiet = ctx.global.quiet;
+    Ok(Sender {
+        // Each send sets its own timeout: what is left of --timeout.
+        client: client::client(Options {
+            timeout: None,
+            ..opts
+        })?,
+        opts,
+        retries: args.retries,
+        pacer: Pacer::default(),
+        notify: Arc::new(move |m: &str| {
+            if !quiet {
+                match &bar {
+                    Some(b) => b.suspend(|| eprintln!("miiflow: {m}")),
+                    None => eprintln!("miiflow: {m}"),
+                }
+            }
+        }),
+    })
 }
 
 /// How the body is handled.
@@ -156,7 +174,7 @@ async fn exchange(
     term: Terminal,
     req: &Request,
     key: &ApiKey,
-    sender: &Sender<'_>,
+    sender: &Sender,
     spinner: Option<&indicatif::ProgressBar>,
     jq: Option<&Jq>,
     stdout: &mut Stdout,

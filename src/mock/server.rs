@@ -55,6 +55,9 @@ struct State {
     faults: VecDeque<Fault>,
     key_faults: VecDeque<Fault>,
     log: Option<std::fs::File>,
+    started: std::time::Instant,
+    /// Inputs whose `$fault` has been served.
+    directed: std::collections::HashSet<Bytes>,
 }
 
 /// A running mock.
@@ -100,6 +103,8 @@ impl Mock {
         let state = Arc::new(Mutex::new(State {
             faults: config.faults.iter().cloned().collect(),
             key_faults: config.key_faults.iter().cloned().collect(),
+            started: std::time::Instant::now(),
+            directed: Default::default(),
             config,
             keys,
             created: 0,
@@ -181,6 +186,7 @@ async fn handle(
             .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
             .collect();
         let line = serde_json::json!({
+            "ms": st.started.elapsed().as_millis() as u64,
             "method": parts.method.as_str(),
             "path": path,
             "headers": headers,
@@ -261,6 +267,29 @@ async fn agent_run(
             st.runs,
         )
     };
+    // A run's own input may ask for a fault: {"$fault": "500"} (for batch tests, where the
+    // order requests arrive in is not the order of the lines).
+    let fault = fault.or_else(|| {
+        #[derive(serde::Deserialize)]
+        struct Directive {
+            input: DirectiveInput,
+        }
+        #[derive(serde::Deserialize)]
+        struct DirectiveInput {
+            #[serde(rename = "$fault")]
+            fault: String,
+        }
+        let fault = serde_json::from_slice::<Directive>(&body)
+            .ok()
+            .and_then(|d| d.input.fault.parse().ok())?;
+        // Once per distinct input: a resend of the same run is answered normally.
+        let first_time = state
+            .lock()
+            .expect("mock state")
+            .directed
+            .insert(body.clone());
+        first_time.then_some(fault)
+    });
     tokio::time::sleep(latency).await;
     match fault {
         Some(Fault::Status(code)) => {

@@ -1,6 +1,7 @@
 //! One integration binary, organised by command. Every test runs the real binaries against a
 //! real loopback server, in a scrubbed environment.
 
+mod batch;
 mod credentials;
 mod items;
 mod keyring;

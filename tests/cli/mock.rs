@@ -173,7 +173,10 @@ fn canned_answers_set_status_headers_and_stream_events() {
         &format!("{}/api/v1/agent_run", server.url),
     ]);
     assert_eq!(code, 200);
-    assert_eq!(body, "data: {\"step\":1}\n\ndata: {\"step\":2,\"done\":true}\n\n");
+    assert_eq!(
+        body,
+        "data: {\"step\":1}\n\ndata: {\"step\":2,\"done\":true}\n\n"
+    );
 
     let out = server
         .miiflow()

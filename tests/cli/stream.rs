@@ -19,7 +19,10 @@ fn sse_server(events: &str, delay_ms: u64) -> (Server, tempfile::TempDir) {
 
 #[test]
 fn events_reach_the_reader_one_by_one() {
-    let (server, _dir) = sse_server(r#"[{"step": 1}, {"step": 2}, {"step": 3, "done": true}]"#, 400);
+    let (server, _dir) = sse_server(
+        r#"[{"step": 1}, {"step": 2}, {"step": 3, "done": true}]"#,
+        400,
+    );
     let started = Instant::now();
     let mut child = server
         .miiflow_std()
@@ -28,17 +31,27 @@ fn events_reach_the_reader_one_by_one() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut seen = Vec::new();
-    while let Some(line) = lines.next() {
+    for line in lines {
         seen.push((line.unwrap(), started.elapsed()));
     }
     assert!(child.wait().unwrap().success());
     let texts: Vec<&str> = seen.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(texts, [r#"{"step":1}"#, r#"{"step":2}"#, r#"{"step":3,"done":true}"#]);
+    assert_eq!(
+        texts,
+        [
+            r#"{"step":1}"#,
+            r#"{"step":2}"#,
+            r#"{"step":3,"done":true}"#
+        ]
+    );
     // The first event came out while the others were still on their way.
     let (first, last) = (seen[0].1, seen[2].1);
-    assert!(last - first >= Duration::from_millis(600), "first at {first:?}, last at {last:?}");
+    assert!(
+        last - first >= Duration::from_millis(600),
+        "first at {first:?}, last at {last:?}"
+    );
 }
 
 #[test]

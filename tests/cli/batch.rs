@@ -1,0 +1,280 @@
+//! `run --batch`: ordered result lines, failures in place, real concurrency, shared backoff,
+//! Ctrl-C keeping what finished.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn results(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn three_hundred_lines_in_order_with_failures_in_place() {
+    let dir = temp();
+    let mut text = String::new();
+    for n in 1..=300 {
+        match n {
+            100 | 200 => text.push_str(&format!("{{\"n\":{n},\"$fault\":\"500\"}}\n")),
+            150 => text.push_str("{\"n\": oops}\n"),
+            _ => text.push_str(&format!("{{\"n\":{n}}}\n")),
+        }
+    }
+    let file = write(dir.path(), "in.jsonl", text);
+    let server = Server::with(&["--latency", "5"]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--concurrency", "16", "tag=x", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let lines = results(&out.stdout);
+    assert_eq!(lines.len(), 300);
+    for (i, line) in lines.iter().enumerate() {
+        let n = i as u64 + 1;
+        assert_eq!(line["line"], n, "{line}");
+        match n {
+            100 | 200 => {
+                assert_eq!(line["status"], 500, "{line}");
+                assert_eq!(line["body"]["error"], "injected fault: HTTP 500");
+            }
+            150 => {
+                assert_eq!(line["status"], Value::Null);
+                let error = line["error"].as_str().unwrap();
+                assert!(
+                    error.starts_with("line 150, column 7: expected value"),
+                    "{error}"
+                );
+            }
+            _ => {
+                assert_eq!(line["status"], 200, "{line}");
+                assert_eq!(line["body"]["output"]["n"], n);
+                assert_eq!(line["body"]["output"]["tag"], "x");
+            }
+        }
+    }
+    // The first failed line decides the exit code: line 100, a 5xx.
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("300 lines, 297 succeeded, 3 failed"), "{err}");
+    assert!(
+        err.contains("3 of 300 lines failed; the first, line 100: HTTP 500"),
+        "{err}"
+    );
+    // The bad line never reached the server; the 500s were not resent.
+    assert_eq!(server.requests().len(), 299);
+}
+
+#[test]
+fn bodies_are_embedded_byte_for_byte_and_non_json_as_strings() {
+    let dir = temp();
+    write(
+        dir.path(),
+        "agent_text.json",
+        r#"{"$mock": {"body": "not used"}}"#,
+    );
+    let server = Server::start();
+    let file = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"big\": 123456789012345678901234567890, \"f\": 1.50}\n",
+    );
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "{\"line\":1,\"status\":200,\"body\":{\"run_id\":\"run_mock000001\",\"agent_id\":\"agent_b\",\
+         \"status\":\"completed\",\"output\":{\"big\":123456789012345678901234567890,\"f\":1.50}}}\n"
+    );
+    let dir2 = temp();
+    write(
+        dir2.path(),
+        "agent_sse.json",
+        r#"{"$mock": {"events": [{"a": 1}]}}"#,
+    );
+    let server = Server::with(&["--answers", dir2.path().to_str().unwrap()]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_sse", "--batch", "-"])
+        .write_stdin("{}\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "{\"line\":1,\"status\":200,\"body\":\"data: {\\\"a\\\":1}\\n\\n\"}\n"
+    );
+}
+
+#[test]
+fn requests_really_overlap() {
+    let server = Server::with(&["--latency", "300"]);
+    let input: String = (1..=24).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let started = Instant::now();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-", "--concurrency", "8"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(results(&out.stdout).len(), 24);
+    // One after another they would take 7.2 s; eight at a time, about 0.9 s.
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    let starts: Vec<u64> = server
+        .requests()
+        .iter()
+        .map(|r| r["ms"].as_u64().unwrap())
+        .collect();
+    let first_eight = &starts[..8];
+    assert!(
+        first_eight.iter().max().unwrap() - first_eight.iter().min().unwrap() < 250,
+        "{starts:?}"
+    );
+}
+
+#[test]
+fn one_rate_limit_slows_every_worker() {
+    let server = Server::with(&["--latency", "100"]);
+    let mut input = String::from("{\"$fault\":\"429:1\"}\n");
+    input.push_str(
+        &(2..=12)
+            .map(|n| format!("{{\"n\":{n}}}\n"))
+            .collect::<String>(),
+    );
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-", "--concurrency", "4"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 13, "12 lines and one retry");
+    let limited = requests
+        .iter()
+        .find(|r| r["body"].as_str().unwrap().contains("$fault"))
+        .unwrap()["ms"]
+        .as_u64()
+        .unwrap();
+    // The 429 was answered 100 ms after it arrived; for one second after that, nobody sent.
+    let answered = limited + 100;
+    for r in &requests {
+        let ms = r["ms"].as_u64().unwrap();
+        assert!(
+            !(answered + 50..answered + 950).contains(&ms),
+            "a request at {ms} ms, 429 answered at {answered} ms"
+        );
+    }
+    assert!(
+        stderr(&out).contains("retrying in 1.0 s (Retry-After)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_first_failed_line_sets_the_exit_code() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-", "--retries", "0"])
+        .write_stdin("{\"a\":1}\n[1\n{\"$fault\":\"404\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-", "--retries", "0"])
+        .write_stdin("{\"$fault\":\"404\",\"k\":2}\n{\"$fault\":\"503\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-"])
+        .write_stdin("{\"$fault\":\"drop\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(results(&out.stdout)[0]["status"], Value::Null);
+}
+
+#[test]
+fn batch_input_problems_are_refused_up_front() {
+    let dir = temp();
+    for (args, words) in [
+        (
+            &["--batch", "missing.jsonl"][..],
+            "missing.jsonl: cannot read",
+        ),
+        (&["--batch", "."], "is a folder"),
+        (
+            &["--batch", "x.jsonl", "--input", "y.json"],
+            "cannot be used with",
+        ),
+        (&["--concurrency", "4"], "--batch"),
+        (
+            &["--batch", "x.jsonl", "--concurrency", "0"],
+            "0 is not in 1..=256",
+        ),
+    ] {
+        let out = miiflow()
+            .current_dir(dir.path())
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["run", "agent_b"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(words), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn ctrl_c_mid_batch_keeps_the_finished_lines() {
+    let server = Server::with(&["--latency", "300"]);
+    let dir = temp();
+    let input: String = (1..=40).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let file = write(dir.path(), "in.jsonl", input);
+    let mut child = server
+        .miiflow_std()
+        .args(["run", "agent_b", "--concurrency", "2", "--batch"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let started = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let lines = results(format!("{first}{rest}").as_bytes());
+    assert!(lines.len() >= 2 && lines.len() < 40, "{}", lines.len());
+    let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+    assert!(lines.iter().all(|l| l["status"] == 200));
+}
