@@ -1,0 +1,285 @@
+//! The performance benchmark: the release binaries against miiflow-mock on loopback, with curl
+//! in the same run for comparison (this machine is noisy: medians and ratios, interleaved).
+//!
+//!     cargo bench --bench perf
+//!
+//! Prints a Markdown table; the latest one is kept in docs/PERFORMANCE.md.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "mk_bench_0123456789abcdef";
+const MIIFLOW: &str = env!("CARGO_BIN_EXE_miiflow");
+const MOCK: &str = env!("CARGO_BIN_EXE_miiflow-mock");
+
+struct Mock {
+    child: Child,
+    url: String,
+}
+
+impl Mock {
+    fn start(args: &[&str]) -> Mock {
+        let mut child = Command::new(MOCK)
+            .args(["serve", "--key", KEY])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start miiflow-mock");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("export MIIFLOW_BASE_URL=")
+            .unwrap()
+            .to_owned();
+        Mock { child, url }
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a command to the end: wall time, peak RSS in KiB (from wait4), success.
+fn measure(cmd: &mut Command) -> (Duration, u64, bool) {
+    let started = Instant::now();
+    let child = cmd.spawn().expect("spawn");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting on our own child, with valid pointers to a status and a rusage.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let took = started.elapsed();
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    std::mem::forget(child);
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    (took, usage.ru_maxrss as u64, ok)
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn miiflow(url: &str) -> Command {
+    let mut cmd = Command::new(MIIFLOW);
+    cmd.env("MIIFLOW_API_KEY", KEY)
+        .env("MIIFLOW_BASE_URL", url)
+        .env(
+            "MIIFLOW_CONFIG_DIR",
+            std::env::temp_dir().join("miiflow-bench-config"),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn curl(url: &str, body: &str) -> Command {
+    let mut cmd = Command::new("curl");
+    cmd.args(["-sS", "-o", "/dev/null", "-X", "POST"])
+        .arg(format!("{url}/api/v1/agent_run"))
+        .args(["-H", &format!("Authorization: Bearer {KEY}")])
+        .args([
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// A file of about `mb` MB: `{"data":"xxxx…"}`.
+fn big_json(path: &Path, mb: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    f.write_all(b"{\"data\":\"").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..mb {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"}").unwrap();
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let curl = Command::new("curl")
+        .arg("--version")
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, Linux {}; {curl}", kernel.trim())
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is taken.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let body = r#"{"agent_id":"agent_bench","input":{"a":"1"}}"#;
+
+    // 1. One run against curl, interleaved.
+    let mock = Mock::start(&[]);
+    for _ in 0..5 {
+        measure(miiflow(&mock.url).args(["run", "agent_bench", "a=1"]));
+        measure(&mut curl(&mock.url, body));
+    }
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..51 {
+        let (t, _, ok) = measure(miiflow(&mock.url).args(["run", "agent_bench", "a=1"]));
+        assert!(ok, "miiflow run failed");
+        ours.push(t);
+        let (t, _, ok) = measure(&mut curl(&mock.url, body));
+        assert!(ok, "curl failed");
+        theirs.push(t);
+    }
+    let (m, c) = (median(ours), median(theirs));
+    rows.push((
+        "one `run` vs `curl` (same POST, 51 interleaved, median)".into(),
+        format!("{} vs {}", ms(m), ms(c)),
+        format!(
+            "{:.2}× curl (target ≤ 1.0×)",
+            m.as_secs_f64() / c.as_secs_f64()
+        ),
+    ));
+
+    // 2. Start-up.
+    let version: Vec<Duration> = (0..101)
+        .map(|_| measure(Command::new(MIIFLOW).arg("--version").stdout(Stdio::null())).0)
+        .collect();
+    rows.push((
+        "`miiflow --version` (101 runs, median)".into(),
+        ms(median(version)),
+        "target ≤ 3 ms".into(),
+    ));
+    let dry: Vec<Duration> = (0..101)
+        .map(|_| measure(miiflow(&mock.url).args(["run", "agent_bench", "a=1", "--dry-run"])).0)
+        .collect();
+    rows.push((
+        "`miiflow run --dry-run` (101 runs, median)".into(),
+        ms(median(dry)),
+        "".into(),
+    ));
+    drop(mock);
+
+    // 3. A batch of 1,000 at concurrency 50, 50 ms per answer: ideal 1.0 s.
+    let mock = Mock::start(&["--latency", "50"]);
+    let lines: String = (1..=1000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.path().join("batch.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..3 {
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch failed");
+        ours.push(t);
+        let script = format!(
+            "seq 1000 | xargs -P 50 -I{{}} curl -sS -o /dev/null -X POST '{}/api/v1/agent_run' -H 'Authorization: Bearer {KEY}' -H 'Content-Type: application/json' --data-binary '{{\"agent_id\":\"agent_bench\",\"input\":{{\"n\":{{}}}}}}'",
+            mock.url
+        );
+        let (t, _, ok) = measure(Command::new("sh").arg("-c").arg(&script));
+        assert!(ok, "xargs curl failed");
+        theirs.push(t);
+    }
+    let (b, x) = (median(ours), median(theirs));
+    rows.push((
+        "`--batch` 1,000 inputs, concurrency 50, 50 ms latency (3 runs, median)".into(),
+        format!("{:.3} s (ideal 1.000 s)", b.as_secs_f64()),
+        format!("{:.2}× ideal (target ≤ 1.15×)", b.as_secs_f64()),
+    ));
+    rows.push((
+        "`xargs -P 50` running `curl`, same 1,000 (3 runs, median)".into(),
+        format!("{:.3} s", x.as_secs_f64()),
+        format!(
+            "miiflow {:.1}× faster (target ≥ 3×)",
+            x.as_secs_f64() / b.as_secs_f64()
+        ),
+    ));
+    drop(mock);
+
+    // 4. Memory: a 200 MB answer piped on; a 100 MB input file.
+    let answers = dir.path().join("answers");
+    std::fs::create_dir(&answers).unwrap();
+    big_json(&answers.join("agent_big.json"), 200);
+    std::fs::write(answers.join("agent_sink.json"), r#"{"ok":true}"#).unwrap();
+    let input: PathBuf = dir.path().join("input.json");
+    big_json(&input, 100);
+    let mock = Mock::start(&["--answers", answers.to_str().unwrap()]);
+    let (_, rss, ok) = measure(miiflow(&mock.url).args(["run", "agent_big"]));
+    assert!(ok, "big answer failed");
+    let (_, curl_rss, _) = measure(
+        Command::new("curl")
+            .args(["-sS", "-o", "/dev/null", "-X", "POST"])
+            .arg(format!("{}/api/v1/agent_run", mock.url))
+            .args([
+                "-H",
+                &format!("Authorization: Bearer {KEY}"),
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                r#"{"agent_id":"agent_big","input":{}}"#,
+            ]),
+    );
+    rows.push((
+        "peak RSS, 200 MB answer piped on".into(),
+        format!(
+            "{:.1} MB (curl: {:.1} MB)",
+            rss as f64 / 1024.0,
+            curl_rss as f64 / 1024.0
+        ),
+        "target < 32 MB".into(),
+    ));
+    let size = std::fs::metadata(&input).unwrap().len() as f64 / (1 << 20) as f64;
+    let (_, rss, ok) = measure(
+        miiflow(&mock.url)
+            .args(["run", "agent_sink", "--input"])
+            .arg(&input),
+    );
+    assert!(ok, "big input failed");
+    let rss_mb = rss as f64 / 1024.0;
+    rows.push((
+        format!("peak RSS, {size:.0} MB `--input` file"),
+        format!("{rss_mb:.1} MB"),
+        format!("{:.2}× the file (target < 1.5×)", rss_mb / size),
+    ));
+    drop(mock);
+
+    println!("Machine: {}", machine());
+    println!("Command: cargo bench --bench perf\n");
+    println!("| measure | result | against the target |");
+    println!("|---|---|---|");
+    for (what, result, verdict) in rows {
+        println!("| {what} | {result} | {verdict} |");
+    }
+}
