@@ -17,20 +17,39 @@ Exit codes:
   6    network: no connection, timeout, connection dropped, body cut short
   130  interrupted (Ctrl-C)";
 
-const ENVIRONMENT: &str = "\
+pub const ENVIRONMENT: &str = "\
 Environment:
-  MIIFLOW_API_KEY    the API key to send (used when no --profile is given)
-  MIIFLOW_BASE_URL   the API's base URL (default https://api.miiflow.ai)
-  MIIFLOW_PROFILE    the profile to use (default \"default\")
-  NO_COLOR           no colour, unless --color always
-  CLICOLOR_FORCE     colour even when not on a terminal";
+  MIIFLOW_API_KEY          the API key to send (used when no --profile is given)
+  MIIFLOW_BASE_URL         the API's base URL (default https://api.miiflow.ai)
+  MIIFLOW_PROFILE          the profile to use (default \"default\")
+  MIIFLOW_CONFIG_DIR       the config folder (default ~/.config/miiflow on Linux)
+  MIIFLOW_KEYRING_TIMEOUT  seconds a keyring call may take (default 5)
+  NO_COLOR                 no colour, unless --color always
+  CLICOLOR_FORCE           colour even when not on a terminal";
+
+pub const FILES: &str = "\
+Files:
+  ~/.config/miiflow/config.toml      profiles: base URL, key id and name, where the key is (never the key)
+  ~/.config/miiflow/credentials/     keys stored by login --insecure-storage (0600 files)
+  OS keyring, service \"miiflow\"      keys stored by login and keys create; account = profile name";
+
+const EXAMPLES: &str = "\
+Examples:
+  miiflow login
+  miiflow run agent_abc123 city=Paris days:=3
+  MIIFLOW_API_KEY=… miiflow run agent_abc123 --input params.json --jq .output
+  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl";
 
 /// Run Miiflow workflows from the command line.
 ///
 /// stdout carries the answer's body and nothing else; the status line, warnings and
 /// errors go to stderr.
 #[derive(Debug, Parser)]
-#[command(name = "miiflow", version, after_help = format!("{EXIT_CODES}\n\n{ENVIRONMENT}"))]
+#[command(
+    name = "miiflow",
+    version,
+    after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}")
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -81,6 +100,22 @@ pub enum Command {
     Status(StatusArgs),
     #[command(subcommand)]
     Keys(KeysCommand),
+    Completions(CompletionsArgs),
+}
+
+/// Print a shell completion script.
+///
+/// The same scripts are in the repository's completions/ folder.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow completions bash > ~/.local/share/bash-completion/completions/miiflow
+  miiflow completions zsh > \"${fpath[1]}/_miiflow\"
+  miiflow completions fish > ~/.config/fish/completions/miiflow.fish")]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Store an API key for a profile, in the OS keyring.
@@ -139,7 +174,16 @@ pub struct StatusArgs {
 }
 
 /// Manage API keys on the server (with the active key).
+///
+/// These calls use a key API that Miiflow does not document (see docs/API.md); a server
+/// without one says so, and keys are then made in the dashboard.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "\
+Examples:
+  miiflow keys list
+  miiflow keys create ci
+  miiflow keys rotate ci
+  miiflow keys delete ci --yes")]
 pub enum KeysCommand {
     Create(KeysCreateArgs),
     List(KeysListArgs),

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod docs;
 pub mod error;
 pub mod input;
 pub mod items;

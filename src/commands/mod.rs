@@ -11,13 +11,23 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let command = match cli.command {
+        // Needs no config, key or network.
+        Command::Completions(args) => {
+            let script = crate::docs::completions(args.shell);
+            crate::output::Stdout::default().write_all(&script)?;
+            return Ok(());
+        }
+        other => other,
+    };
     let mut ctx = Context::from_env(cli.global)?;
-    match cli.command {
+    match command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Login(args) => login::run(&mut ctx, args),
         Command::Logout(args) => logout::run(&mut ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Keys(command) => keys::run(&mut ctx, command),
+        Command::Completions(_) => Ok(()),
     }
 }
 

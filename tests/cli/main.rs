@@ -3,6 +3,7 @@
 
 mod batch;
 mod credentials;
+mod generated;
 mod items;
 mod keyring;
 mod keys;

@@ -1,0 +1,247 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[miiflow] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'miiflow'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'miiflow'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Run a workflow (agent) and print its answer'
+            cand login 'Store an API key for a profile, in the OS keyring'
+            cand logout 'Forget a profile''s stored key. This does not revoke it on the server (`keys delete` does)'
+            cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+            cand keys 'Manage API keys on the server (with the active key)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;run'= {
+            cand -i 'A JSON file with the input; - reads stdin (stdin is read only when asked for)'
+            cand --input 'A JSON file with the input; - reads stdin (stdin is read only when asked for)'
+            cand --batch 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order'
+            cand --concurrency 'With --batch: how many runs are in flight at once'
+            cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
+            cand -o 'Write the body to FILE instead of stdout'
+            cand --output 'Write the body to FILE instead of stdout'
+            cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -r 'With --jq: print strings without quotes, as jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, as jq -r'
+            cand -c 'With --jq: one compact line per result, as jq -c'
+            cand --compact-output 'With --jq: one compact line per result, as jq -c'
+            cand --include 'Put the status line and headers before the body'
+            cand --dry-run 'Print the request that would be sent (key masked) and send nothing'
+            cand --curl 'Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;login'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --with-key 'Read the key from stdin (one trailing newline is dropped)'
+            cand --no-verify 'Store the key without checking it against the server'
+            cand --insecure-storage 'Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that have none. Anyone who can read your files can read the key'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;logout'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --all 'Forget every profile''s key'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;status'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON for scripts'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;keys'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create a key on the server and store it as a profile of the same name'
+            cand list 'List the server''s keys, marking those stored here'
+            cand delete 'Revoke a key on the server and forget the local profile that holds it'
+            cand rotate 'Replace a profile''s key: create a new one, store it, check it, then delete the old one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;keys;create'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --show 'Also print the secret on stdout, once'
+            cand --no-store 'Do not store the key; print it (implies --show)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;keys;list'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON for scripts'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;keys;delete'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;keys;rotate'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;keys;help'= {
+            cand create 'Create a key on the server and store it as a profile of the same name'
+            cand list 'List the server''s keys, marking those stored here'
+            cand delete 'Revoke a key on the server and forget the local profile that holds it'
+            cand rotate 'Replace a profile''s key: create a new one, store it, check it, then delete the old one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;keys;help;create'= {
+        }
+        &'miiflow;keys;help;list'= {
+        }
+        &'miiflow;keys;help;delete'= {
+        }
+        &'miiflow;keys;help;rotate'= {
+        }
+        &'miiflow;keys;help;help'= {
+        }
+        &'miiflow;completions'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;help'= {
+            cand run 'Run a workflow (agent) and print its answer'
+            cand login 'Store an API key for a profile, in the OS keyring'
+            cand logout 'Forget a profile''s stored key. This does not revoke it on the server (`keys delete` does)'
+            cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+            cand keys 'Manage API keys on the server (with the active key)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;help;run'= {
+        }
+        &'miiflow;help;login'= {
+        }
+        &'miiflow;help;logout'= {
+        }
+        &'miiflow;help;status'= {
+        }
+        &'miiflow;help;keys'= {
+            cand create 'Create a key on the server and store it as a profile of the same name'
+            cand list 'List the server''s keys, marking those stored here'
+            cand delete 'Revoke a key on the server and forget the local profile that holds it'
+            cand rotate 'Replace a profile''s key: create a new one, store it, check it, then delete the old one'
+        }
+        &'miiflow;help;keys;create'= {
+        }
+        &'miiflow;help;keys;list'= {
+        }
+        &'miiflow;help;keys;delete'= {
+        }
+        &'miiflow;help;keys;rotate'= {
+        }
+        &'miiflow;help;completions'= {
+        }
+        &'miiflow;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,187 @@
+//! Shell completions and man pages, rendered from the clap definition in `cli.rs` (the one
+//! source of the interface). Committed copies in `completions/` and `man/` are checked against
+//! these by a test; `MIIFLOW_OVERWRITE_GENERATED=1 cargo test generated` refreshes them.
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use roff::{Roff, roman};
+
+use crate::cli::{self, Cli};
+
+/// The date on the man pages: the date of this version's interface, a constant so that the
+/// pages are the same whenever they are generated. Change it with the interface.
+const MAN_DATE: &str = "2026-11-26";
+
+/// Each shell and the file its script is committed as.
+pub const SHELLS: [(Shell, &str); 5] = [
+    (Shell::Bash, "miiflow.bash"),
+    (Shell::Zsh, "_miiflow"),
+    (Shell::Fish, "miiflow.fish"),
+    (Shell::PowerShell, "_miiflow.ps1"),
+    (Shell::Elvish, "miiflow.elv"),
+];
+
+/// The completion script for a shell.
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "miiflow", &mut out);
+    out
+}
+
+/// Every man page: `miiflow.1` and one per subcommand (`miiflow-keys-create.1`, …), as
+/// (file name, contents).
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut pages = Vec::new();
+    collect(&cmd, &mut pages);
+    pages
+}
+
+fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+    pages.push(page(cmd));
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        collect(sub, pages);
+    }
+}
+
+fn page(cmd: &clap::Command) -> (String, Vec<u8>) {
+    // The top-level help's own "Exit codes"/"Environment" blocks are rendered as sections
+    // below, on every page, instead of as clap's "EXTRA".
+    let man = clap_mangen::Man::new(cmd.clone())
+        .date(MAN_DATE)
+        .source(concat!("miiflow ", env!("CARGO_PKG_VERSION")))
+        .manual("miiflow manual");
+    let name = man.get_filename();
+    let mut out = Vec::new();
+    let parts: [fn(&clap_mangen::Man, &mut dyn std::io::Write) -> std::io::Result<()>; 5] = [
+        clap_mangen::Man::render_title,
+        clap_mangen::Man::render_name_section,
+        clap_mangen::Man::render_synopsis_section,
+        clap_mangen::Man::render_description_section,
+        clap_mangen::Man::render_options_section,
+    ];
+    for part in parts {
+        part(&man, &mut out).expect("writing to a Vec");
+    }
+    // clap_mangen puts a blank line between two `.br` before a value list, which mandoc
+    // rightly warns about; one `.br` says the same.
+    let out_text = String::from_utf8(out)
+        .expect("roff is text")
+        .replace("\n.br\n\n.br\n", "\n.br\n");
+    let mut out = out_text.into_bytes();
+    if cmd.get_subcommands().any(|s| s.get_name() != "help") {
+        man.render_subcommands_section(&mut out)
+            .expect("writing to a Vec");
+    }
+    let mut roff = Roff::default();
+    // Blocks of the command's own after-help ("Examples:", "Request items:", …).
+    let after = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    for (title, lines) in blocks(&after) {
+        if matches!(title.as_str(), "Exit codes" | "Environment") {
+            continue;
+        }
+        section(&mut roff, &title.to_uppercase(), &lines);
+    }
+    section(&mut roff, "EXIT STATUS", &block_lines(cli::EXIT_CODES));
+    section(&mut roff, "ENVIRONMENT", &block_lines(cli::ENVIRONMENT));
+    section(&mut roff, "FILES", &block_lines(cli::FILES));
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([roman(
+        "miiflow(1), miiflow-run(1), miiflow-login(1), miiflow-status(1), miiflow-keys(1), \
+         miiflow-mock --help",
+    )]);
+    out.extend_from_slice(roff.to_roff().as_bytes());
+    (name, out)
+}
+
+/// A section of preformatted lines (examples and tables keep their layout).
+fn section(roff: &mut Roff, title: &str, lines: &[String]) {
+    roff.control("SH", [title]);
+    roff.control("nf", [] as [&str; 0]);
+    for line in lines {
+        roff.text([roman(line.as_str())]);
+    }
+    roff.control("fi", [] as [&str; 0]);
+}
+
+/// Splits after-help text into titled blocks: a line ending in ':' opens one.
+fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        if !line.starts_with(' ') && line.ends_with(':') {
+            out.push((line.trim_end_matches(':').to_owned(), Vec::new()));
+        } else if let Some((_, lines)) = out.last_mut() {
+            if !line.trim().is_empty() {
+                lines.push(line.trim_start().to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The lines of a one-block text such as [`cli::EXIT_CODES`], without its title.
+fn block_lines(text: &str) -> Vec<String> {
+    blocks(text)
+        .into_iter()
+        .flat_map(|(_, lines)| lines)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_a_page_and_pages_are_reproducible() {
+        let pages = man_pages();
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        for want in [
+            "miiflow.1",
+            "miiflow-run.1",
+            "miiflow-login.1",
+            "miiflow-keys-create.1",
+            "miiflow-completions.1",
+        ] {
+            assert!(names.contains(&want), "{names:?}");
+        }
+        assert_eq!(pages, man_pages());
+        let run = String::from_utf8(
+            pages
+                .iter()
+                .find(|(n, _)| n == "miiflow-run.1")
+                .unwrap()
+                .1
+                .clone(),
+        )
+        .unwrap();
+        for section in [
+            "EXIT STATUS",
+            "ENVIRONMENT",
+            "FILES",
+            "EXAMPLES",
+            "REQUEST ITEMS",
+        ] {
+            assert!(
+                run.contains(&format!(".SH \"{section}\""))
+                    || run.contains(&format!(".SH {section}")),
+                "{section}"
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_split_on_titles() {
+        let b = blocks("Examples:\n  a\n  b\n\nMore:\n  c");
+        assert_eq!(
+            b,
+            vec![
+                ("Examples".into(), vec!["a".into(), "b".into()]),
+                ("More".into(), vec!["c".into()])
+            ]
+        );
+    }
+}
