@@ -54,7 +54,8 @@ fn page(cmd: &clap::Command) -> (String, Vec<u8>) {
         .manual("miiflow manual");
     let name = man.get_filename();
     let mut out = Vec::new();
-    let parts: [fn(&clap_mangen::Man, &mut dyn std::io::Write) -> std::io::Result<()>; 5] = [
+    type Part = fn(&clap_mangen::Man, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let parts: [Part; 5] = [
         clap_mangen::Man::render_title,
         clap_mangen::Man::render_name_section,
         clap_mangen::Man::render_synopsis_section,
@@ -114,10 +115,10 @@ fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
     for line in text.lines() {
         if !line.starts_with(' ') && line.ends_with(':') {
             out.push((line.trim_end_matches(':').to_owned(), Vec::new()));
-        } else if let Some((_, lines)) = out.last_mut() {
-            if !line.trim().is_empty() {
-                lines.push(line.trim_start().to_owned());
-            }
+        } else if let Some((_, lines)) = out.last_mut()
+            && !line.trim().is_empty()
+        {
+            lines.push(line.trim_start().to_owned());
         }
     }
     out
