@@ -134,44 +134,38 @@ pub struct Sources<'a> {
 /// The key for a command: an explicit `--profile`'s stored key; else `MIIFLOW_API_KEY`; else
 /// the stored key of `MIIFLOW_PROFILE` or `default`.
 pub fn resolve(s: &Sources) -> Result<Resolved, Error> {
-    if let Some(profile) = s.explicit_profile {
-        return match stored(s, profile)? {
-            Some((key, storage)) => Ok(Resolved {
-                key,
-                origin: Origin::Stored(storage),
-                profile: profile.to_owned(),
-                hidden: None,
-            }),
-            None => Err(Error::NoKey(format!(
-                "profile '{profile}' has no stored key: run `miiflow login --profile {profile}`"
-            ))),
-        };
-    }
-    let active = s.env_profile.unwrap_or(DEFAULT_PROFILE);
-    if let Some(raw) = s.env_key.clone().filter(|v| !v.is_empty()) {
+    let profile = s
+        .explicit_profile
+        .or(s.env_profile)
+        .unwrap_or(DEFAULT_PROFILE);
+    let env_key = s.env_key.clone().filter(|v| !v.is_empty());
+    if let (None, Some(raw)) = (s.explicit_profile, env_key) {
         let text = raw
             .into_string()
             .map_err(|_| Error::NoKey(format!("{ENV_KEY} is not valid UTF-8")))?;
         let key = ApiKey::parse(&text).map_err(|why| Error::NoKey(format!("{ENV_KEY}: {why}")))?;
         let hidden = s
             .config
-            .profile(active)
+            .profile(profile)
             .and_then(|p| p.storage)
-            .map(|_| active.to_owned());
+            .map(|_| profile.to_owned());
         return Ok(Resolved {
             key,
             origin: Origin::Env,
-            profile: active.to_owned(),
+            profile: profile.to_owned(),
             hidden,
         });
     }
-    match stored(s, active)? {
+    match stored(s, profile)? {
         Some((key, storage)) => Ok(Resolved {
             key,
             origin: Origin::Stored(storage),
-            profile: active.to_owned(),
+            profile: profile.to_owned(),
             hidden: None,
         }),
+        None if s.explicit_profile.is_some() => Err(Error::NoKey(format!(
+            "profile '{profile}' has no stored key: run `miiflow login --profile {profile}`"
+        ))),
         None => Err(Error::NoKey(format!(
             "no API key: run `miiflow login`, or set {ENV_KEY} (for scripts and CI)"
         ))),

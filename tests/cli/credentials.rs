@@ -7,8 +7,6 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
-const OTHER: &str = "mk_other_key_fedcba9876";
-
 fn login_plain(home: &Home, server: &Server, profile: &str, key: &str) {
     home.miiflow(server)
         .args([
@@ -258,14 +256,6 @@ fn the_environment_key_and_profiles_take_turns() {
         "{}",
         stderr(&out)
     );
-}
-
-/// No D-Bus session bus at all, as on a fresh CI machine.
-fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
-    cmd.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/miiflow-test-bus",
-    )
 }
 
 #[test]

@@ -3,8 +3,6 @@
 
 use crate::support::*;
 
-const OTHER: &str = "mk_other_key_fedcba9876";
-
 fn names(server: &Server) -> Vec<String> {
     server
         .keys()
@@ -68,13 +66,8 @@ fn create_no_store_prints_the_secret_once_and_stores_nothing() {
 fn create_with_the_keyring_unavailable_still_hands_the_key_over() {
     let home = Home::new();
     let server = Server::start();
-    let out = home
-        .miiflow(&server)
+    let out = without_keyring(&mut home.miiflow(&server))
         .env("MIIFLOW_API_KEY", KEY)
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/miiflow-test-bus",
-        )
         .args(["keys", "create", "ci"])
         .output()
         .unwrap();

@@ -8,6 +8,16 @@ use std::time::{Duration, Instant};
 use assert_cmd::cargo::cargo_bin;
 
 pub const KEY: &str = "mk_test_0123456789abcdef";
+/// A second key, for tests with two.
+pub const OTHER: &str = "mk_other_key_fedcba9876";
+
+/// No D-Bus session bus at all, as on a fresh CI machine: the keyring cannot be reached.
+pub fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/miiflow-test-bus",
+    )
+}
 
 /// Environment variables a developer's shell might have that would change what a test sees.
 const SCRUB: &[&str] = &[
