@@ -53,6 +53,11 @@ pub struct Stdout {
 }
 
 impl Stdout {
+    /// True once the reader has gone away.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
     pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.closed {
             return Ok(());

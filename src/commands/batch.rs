@@ -340,6 +340,11 @@ async fn drive(
                     window.add_permits(1);
                     next += 1;
                 }
+                if stdout.closed() {
+                    // Nobody reads the results any more (`| head`): run no more workflows.
+                    dispatcher.abort();
+                    return Ok(summary);
+                }
             }
             _ = &mut ctrl_c => {
                 dispatcher.abort();

@@ -191,6 +191,11 @@ async fn exchange(
             writeln!(err, ">\n{}", String::from_utf8_lossy(&req.body))?;
         }
     }
+    // Where the body goes is settled before anything is sent: a bad -o path costs no run.
+    let mut out = match &args.output {
+        Some(path) => Target::File(create_output(path)?, path),
+        None => Target::Stdout(stdout),
+    };
     let started = Instant::now();
     let mut resp = sender.send(req, key).await?;
     let status = resp.status();
@@ -223,10 +228,6 @@ async fn exchange(
         Some(_) => Sink::Stream,
         None if !ok || jq.is_some() || term.pretty() => Sink::Render,
         None => Sink::Stream,
-    };
-    let mut out = match &args.output {
-        Some(path) => Target::File(create_output(path)?, path),
-        None => Target::Stdout(stdout),
     };
     if args.include {
         out.write(head.as_bytes())?;

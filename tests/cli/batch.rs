@@ -278,3 +278,34 @@ fn ctrl_c_mid_batch_keeps_the_finished_lines() {
     assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
     assert!(lines.iter().all(|l| l["status"] == 200));
 }
+
+#[test]
+fn a_closed_stdout_stops_the_batch() {
+    let server = Server::with(&["--latency", "50"]);
+    let dir = temp();
+    let input: String = (1..=200).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let file = write(dir.path(), "in.jsonl", input);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' run agent_b --concurrency 2 --batch '{}' | head -n 1",
+            assert_cmd::cargo::cargo_bin("miiflow").display(),
+            file.display()
+        ))
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(results(&out.stdout).len(), 1);
+    let err = stderr(&out);
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(
+        server.requests().len() < 20,
+        "{} runs after the reader left",
+        server.requests().len()
+    );
+}

@@ -513,6 +513,18 @@ fn output_options() {
     let saved = std::fs::read_to_string(&target).unwrap();
     assert!(saved.ends_with(r#""output":{"a":"1"}}"#), "{saved}");
 
+    // A folder that does not exist: refused before anything is sent.
+    let runs_before = server.requests().len();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "-o"])
+        .arg(dir.path().join("no/such/folder/answer.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), runs_before);
+
     let out = server
         .miiflow()
         .args(["run", "agent_1", "a=1", "--include"])
