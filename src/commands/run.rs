@@ -181,15 +181,20 @@ async fn exchange(
 ) -> anyhow::Result<()> {
     let opts = sender.opts;
     let verbose = global.verbose;
+    // stderr lines around a live spinner go above it, not through it.
+    let say = |text: &str| match spinner {
+        Some(s) => s.suspend(|| eprint!("{text}")),
+        None => eprint!("{text}"),
+    };
     if verbose > 0 {
-        let mut err = std::io::stderr().lock();
-        writeln!(err, "> POST {}", req.url)?;
+        let mut text = format!("> POST {}\n", req.url);
         for (name, value) in req.headers(Some(key), false) {
-            writeln!(err, "> {name}: {value}")?;
+            text.push_str(&format!("> {name}: {value}\n"));
         }
         if verbose > 1 {
-            writeln!(err, ">\n{}", String::from_utf8_lossy(&req.body))?;
+            text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(&req.body)));
         }
+        say(&text);
     }
     // Where the body goes is settled before anything is sent: a bad -o path costs no run.
     let mut out = match &args.output {
@@ -212,9 +217,12 @@ async fn exchange(
         h
     };
     if verbose > 0 {
-        for line in head.lines().filter(|l| !l.is_empty()) {
-            eprintln!("< {line}");
-        }
+        let text: String = head
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| format!("< {l}\n"))
+            .collect();
+        say(&text);
     }
 
     let events = ok
