@@ -123,6 +123,7 @@ pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 pub struct Server {
     child: Child,
     pub url: String,
+    key: String,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -134,10 +135,22 @@ impl Server {
 
     /// Starts the mock with extra arguments (faults, answers, latency…), accepting [`KEY`].
     pub fn with(args: &[&str]) -> Server {
+        let mut all = vec!["--key", KEY];
+        all.extend_from_slice(args);
+        Server::spawn(&all)
+    }
+
+    /// Starts the mock with no `--key`: it makes one up and prints it, so that this key is on
+    /// no command line at all (see [`Server::key`]).
+    pub fn with_made_up_key(args: &[&str]) -> Server {
+        Server::spawn(args)
+    }
+
+    fn spawn(args: &[&str]) -> Server {
         let dir = temp();
         let log = dir.path().join("requests.jsonl");
         let mut child = Command::new(cargo_bin("miiflow-mock"))
-            .args(["serve", "--key", KEY, "--log"])
+            .args(["serve", "--log"])
             .arg(&log)
             .args(args)
             .stdout(Stdio::piped())
@@ -154,32 +167,36 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line: {first}"))
             .to_owned();
         let second = lines.next().expect("a second line").expect("utf-8");
-        assert!(second.starts_with("export MIIFLOW_API_KEY="), "{second}");
+        let key = second
+            .strip_prefix("export MIIFLOW_API_KEY=")
+            .unwrap_or_else(|| panic!("unexpected second line: {second}"))
+            .to_owned();
         Server {
             child,
             url,
+            key,
             log,
             _dir: dir,
         }
     }
 
-    /// The mock's process id (its own command line carries its test keys).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    /// The first key the server accepts ([`KEY`] unless made up).
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     /// `miiflow` pointed at this server with the accepted key.
     pub fn miiflow(&self) -> assert_cmd::Command {
         let mut cmd = miiflow();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
-            .env("MIIFLOW_API_KEY", KEY);
+            .env("MIIFLOW_API_KEY", &self.key);
         cmd
     }
 
     pub fn miiflow_std(&self) -> Command {
         let mut cmd = miiflow_std();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
-            .env("MIIFLOW_API_KEY", KEY);
+            .env("MIIFLOW_API_KEY", &self.key);
         cmd
     }
 
