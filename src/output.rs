@@ -273,10 +273,31 @@ impl Jq {
         let modules = loader
             .load(&arena, File { code, path: () })
             .map_err(|errs| {
-                format!(
-                    "--jq '{code}': cannot parse the filter ({} error(s))",
-                    errs.len()
-                )
+                use jaq_core::load::Error;
+                // Each error says what was expected and where (the rest of the filter from there).
+                let at = |rest: &str| match rest.is_empty() {
+                    true => "at the end".to_owned(),
+                    false => format!("at '{}'", rest.chars().take(20).collect::<String>()),
+                };
+                let what: Vec<String> = errs
+                    .into_iter()
+                    .flat_map(|(_, e)| match e {
+                        Error::Io(io) => io.into_iter().map(|(p, m)| format!("{p}: {m}")).collect(),
+                        Error::Lex(lex) => lex
+                            .into_iter()
+                            .map(|(expect, rest)| {
+                                format!("expected {} {}", expect.as_str(), at(rest))
+                            })
+                            .collect(),
+                        Error::Parse(parse) => parse
+                            .into_iter()
+                            .map(|(expect, rest)| {
+                                format!("expected {} {}", expect.as_str(), at(rest))
+                            })
+                            .collect::<Vec<_>>(),
+                    })
+                    .collect();
+                format!("--jq '{code}': {}", what.join("; "))
             })?;
         let filter = jaq_core::Compiler::default()
             .with_funs(funs)

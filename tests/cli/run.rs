@@ -255,7 +255,14 @@ fn bad_input_is_refused_before_sending() {
         (&["run", "", "a=1"], "must not be empty"),
         (&["run", " ", "a=1"], "must not be empty"),
         (&["run"], "AGENT_ID"),
-        (&["run", "agent_1", "--jq", ".["], "--jq"),
+        (
+            &["run", "agent_1", "--jq", ".["],
+            "--jq '.[': expected closing bracket at the end",
+        ),
+        (
+            &["run", "agent_1", "--jq", "nosuchfn"],
+            "--jq 'nosuchfn': unknown name(s): nosuchfn",
+        ),
         (
             &["run", "agent_1", "--timeout", "soon"],
             "not a number of seconds",
