@@ -65,7 +65,13 @@ pub struct Global {
     pub profile: Option<String>,
 
     /// The API's base URL.
-    #[arg(long, global = true, env = "MIIFLOW_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "MIIFLOW_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
 
     /// When to colour output.
