@@ -108,12 +108,12 @@ fn position(name: &str, e: &json::SyntaxError) -> String {
 /// trimmed); with neither, the input is `{}`.
 pub fn build(
     source: Option<&Source>,
-    items: &[Item],
+    items: &[Prepared],
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<u8>, Error> {
     match source {
         Some(source) => from_text(read_text(source)?, &source.name(), items, warn),
-        None => merge(None, items, warn),
+        None => merge(None, items),
     }
 }
 
@@ -123,7 +123,7 @@ pub fn build(
 pub fn from_text(
     text: String,
     name: &str,
-    items: &[Item],
+    items: &[Prepared],
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<u8>, Error> {
     if text.trim().is_empty() {
@@ -141,15 +141,11 @@ pub fn from_text(
         return Ok(bytes);
     }
     let json = parse_json(&text, name, warn)?;
-    merge(Some((name.to_owned(), json)), items, warn)
+    merge(Some((name.to_owned(), json)), items)
 }
 
 /// Merges parsed items over an optional base document (named for messages).
-pub fn merge(
-    base: Option<(String, Json)>,
-    items: &[Item],
-    warn: &mut dyn FnMut(String),
-) -> Result<Vec<u8>, Error> {
+pub fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>, Error> {
     let mut root = match base {
         Some((name, json)) => {
             if !items.is_empty() && json.kind() != Kind::Object {
@@ -164,9 +160,9 @@ pub fn merge(
         }
         None => None,
     };
-    for item in items {
-        let value = item_value(item, warn)?;
-        set(&mut root, &item.path, value).map_err(|e| bad(format!("item '{}': {e}", item.orig)))?;
+    for Prepared { item, value } in items {
+        set(&mut root, &item.path, value.clone())
+            .map_err(|e| bad(format!("item '{}': {e}", item.orig)))?;
     }
     Ok(root.unwrap_or_else(|| Json::Object(Vec::new())).to_bytes())
 }
@@ -178,9 +174,23 @@ fn article(kind: Kind) -> &'static str {
     }
 }
 
-/// Parses command-line items, naming the first malformed one.
-pub fn parse_items(args: &[String]) -> Result<Vec<Item>, Error> {
-    args.iter().map(|a| items::parse(a).map_err(bad)).collect()
+/// A request item with its value resolved (files read, JSON checked): done once, before
+/// anything is sent, and reused for every line of a batch.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    item: Item,
+    value: Json,
+}
+
+/// Parses command-line items and resolves their values, naming the first bad one.
+pub fn parse_items(args: &[String], warn: &mut dyn FnMut(String)) -> Result<Vec<Prepared>, Error> {
+    args.iter()
+        .map(|a| {
+            let item = items::parse(a).map_err(bad)?;
+            let value = item_value(&item, warn)?;
+            Ok(Prepared { item, value })
+        })
+        .collect()
 }
 
 fn expand_home(path: &str) -> PathBuf {
@@ -307,8 +317,8 @@ mod tests {
 
     fn build_items(items: &[&str]) -> Result<String, String> {
         let args: Vec<String> = items.iter().map(|s| s.to_string()).collect();
-        let items = parse_items(&args).map_err(|e| e.to_string())?;
-        let out = merge(None, &items, &mut |_| {}).map_err(|e| e.to_string())?;
+        let items = parse_items(&args, &mut |_| {}).map_err(|e| e.to_string())?;
+        let out = merge(None, &items).map_err(|e| e.to_string())?;
         Ok(String::from_utf8(out).unwrap())
     }
 
@@ -350,8 +360,8 @@ mod tests {
             &mut |_| {},
         )
         .unwrap();
-        let items = parse_items(&["o[y]:=2".into(), "new=z".into()]).unwrap();
-        let out = merge(Some(("f".into(), doc)), &items, &mut |_| {}).unwrap();
+        let items = parse_items(&["o[y]:=2".into(), "new=z".into()], &mut |_| {}).unwrap();
+        let out = merge(Some(("f".into(), doc)), &items).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"big":1e400,"o":{"x":"\u00e9","y":2},"keep":[1.0],"new":"z"}"#
@@ -361,8 +371,8 @@ mod tests {
     #[test]
     fn items_need_an_object() {
         let doc = Json::parse("[1]", &mut |_| {}).unwrap();
-        let items = parse_items(&["a=1".into()]).unwrap();
-        let err = merge(Some(("f.json".into(), doc)), &items, &mut |_| {}).unwrap_err();
+        let items = parse_items(&["a=1".into()], &mut |_| {}).unwrap();
+        let err = merge(Some(("f.json".into(), doc)), &items).unwrap_err();
         assert!(err.to_string().contains("an array"), "{err}");
     }
 
@@ -383,8 +393,8 @@ mod tests {
             #[test]
             fn any_items_never_panic_and_build_the_same_valid_json_twice(args in prop::collection::vec(item(), 0..6)) {
                 let build = || -> Result<Vec<u8>, String> {
-                    let items = parse_items(&args).map_err(|e| e.to_string())?;
-                    merge(None, &items, &mut |_| {}).map_err(|e| e.to_string())
+                    let items = parse_items(&args, &mut |_| {}).map_err(|e| e.to_string())?;
+                    merge(None, &items).map_err(|e| e.to_string())
                 };
                 let first = build();
                 prop_assert_eq!(&first, &build());
@@ -398,7 +408,7 @@ mod tests {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("in.json");
                 std::fs::write(&path, &bytes).unwrap();
-                let items = if with_item { parse_items(&["k=v".to_owned()]).unwrap() } else { vec![] };
+                let items = if with_item { parse_items(&["k=v".to_owned()], &mut |_| {}).unwrap() } else { vec![] };
                 if let Ok(out) = build(Some(&Source::File(path)), &items, &mut |_| {}) {
                     prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok());
                 }
@@ -409,7 +419,7 @@ mod tests {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("in.json");
                 std::fs::write(&path, &text).unwrap();
-                let items = parse_items(&["a[b]=1".to_owned()]).unwrap();
+                let items = parse_items(&["a[b]=1".to_owned()], &mut |_| {}).unwrap();
                 for items in [&items[..], &[]] {
                     if let Ok(out) = build(Some(&Source::File(path.clone())), items, &mut |_| {}) {
                         prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok(), "{}", text);

@@ -15,8 +15,7 @@ use crate::client::{self, Sender};
 use crate::context::Context;
 use crate::credentials::ApiKey;
 use crate::error::{self, Error, code};
-use crate::input::{self, Source};
-use crate::items::Item;
+use crate::input::{self, Prepared, Source};
 use crate::output::{self, Layout, Stdout};
 use crate::request::Request;
 
@@ -103,7 +102,7 @@ fn embed(body: &[u8]) -> Vec<u8> {
 async fn one(
     n: usize,
     line: std::io::Result<Vec<u8>>,
-    items: Arc<Vec<Item>>,
+    items: Arc<Vec<Prepared>>,
     base: Url,
     agent_id: Arc<str>,
     key: ApiKey,
@@ -154,7 +153,7 @@ pub fn run(
     ctx: &Context,
     args: &RunArgs,
     lines: Lines,
-    items: &[Item],
+    items: &[Prepared],
     base: &Url,
     key: &ApiKey,
     sender: Sender,
@@ -251,7 +250,7 @@ struct Summary {
 #[allow(clippy::too_many_arguments)]
 async fn drive(
     lines: Lines,
-    items: Arc<Vec<Item>>,
+    items: Arc<Vec<Prepared>>,
     base: Url,
     agent_id: Arc<str>,
     key: ApiKey,

@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
 
     // Everything the user gave is checked before a key is looked up or a byte is sent.
-    let items = input::parse_items(&args.items)?;
+    let items = input::parse_items(&args.items, &mut warn)?;
     let jq = match &args.jq {
         Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
         None => None,

@@ -309,3 +309,40 @@ fn a_closed_stdout_stops_the_batch() {
         server.requests().len()
     );
 }
+
+#[test]
+fn bad_items_stop_a_batch_before_anything_is_sent() {
+    let server = Server::start();
+    let dir = temp();
+    let file = write(dir.path(), "in.jsonl", "{\"n\":1}\n{\"n\":2}\n");
+    let out = server
+        .miiflow()
+        .current_dir(dir.path())
+        .args(["run", "agent_b", "note=@missing.txt", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("item 'note=@missing.txt': missing.txt: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(server.requests().is_empty());
+    // A file item is read once and merged into every line.
+    write(dir.path(), "note.txt", "hello");
+    let out = server
+        .miiflow()
+        .current_dir(dir.path())
+        .args(["run", "agent_b", "note=@note.txt", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        results(&out.stdout)
+            .iter()
+            .all(|r| r["body"]["output"]["note"] == "hello")
+    );
+}
