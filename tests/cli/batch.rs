@@ -63,7 +63,7 @@ fn three_hundred_lines_in_order_with_failures_in_place() {
     // The first failed line decides the exit code: line 100, a 5xx.
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("300 lines, 297 succeeded, 3 failed"), "{err}");
+    assert_contains(&err, "300 lines, 297 succeeded, 3 failed");
     assert!(
         err.contains("3 of 300 lines failed; the first, line 100: HTTP 500"),
         "{err}"
@@ -179,11 +179,7 @@ fn one_rate_limit_slows_every_worker() {
             "a request at {ms} ms, 429 answered at {answered} ms"
         );
     }
-    assert!(
-        stderr(&out).contains("retrying in 1.0 s (Retry-After)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "retrying in 1.0 s (Retry-After)");
 }
 
 #[test]
@@ -323,10 +319,9 @@ fn bad_items_stop_a_batch_before_anything_is_sent() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("item 'note=@missing.txt': missing.txt: cannot read"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "item 'note=@missing.txt': missing.txt: cannot read",
     );
     assert!(out.stdout.is_empty());
     assert!(server.requests().is_empty());

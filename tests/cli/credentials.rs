@@ -47,7 +47,7 @@ fn login_without_a_terminal_or_with_key_stops_at_once() {
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--with-key"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "--with-key");
     assert!(server.requests().is_empty());
 }
 
@@ -106,10 +106,9 @@ fn a_key_that_cannot_be_checked_is_stored_with_a_note() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("could not be verified: this server has no key API"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "could not be verified: this server has no key API",
     );
 
     let home = Home::new();
@@ -127,12 +126,8 @@ fn a_key_that_cannot_be_checked_is_stored_with_a_note() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("could not be verified: cannot connect"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(home.config().contains(&url), "{}", home.config());
+    assert_contains(&stderr(&out), "could not be verified: cannot connect");
+    assert_contains(&home.config(), &url);
 }
 
 #[test]
@@ -146,7 +141,7 @@ fn plain_file_storage_from_login_to_logout() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("The key works"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "The key works");
     let key_file = home.config_dir().join("credentials/default.key");
     assert_eq!(std::fs::read_to_string(&key_file).unwrap(), KEY);
     {
@@ -157,11 +152,7 @@ fn plain_file_storage_from_login_to_logout() {
     }
     // Only the opt-in plain file holds the secret; the config never does.
     assert_eq!(home.files_containing(KEY), vec![key_file.clone()]);
-    assert!(
-        home.config().contains("storage = \"plain-file\""),
-        "{}",
-        home.config()
-    );
+    assert_contains(&home.config(), "storage = \"plain-file\"");
 
     home.miiflow(&server)
         .args(["run", "agent_1", "a=1"])
@@ -190,14 +181,14 @@ fn plain_file_storage_from_login_to_logout() {
 
     let out = home.miiflow(&server).args(["logout"]).output().unwrap();
     assert!(out.status.success());
-    assert!(stderr(&out).contains("does not revoke"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "does not revoke");
     assert!(!key_file.exists());
     let out = home.miiflow(&server).args(["logout"]).output().unwrap();
     assert!(out.status.success(), "logging out twice is fine");
-    assert!(stderr(&out).contains("nothing to do"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "nothing to do");
     let out = home.miiflow(&server).args(["status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(stdout(&out).contains("none stored"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "none stored");
 }
 
 #[test]
@@ -251,11 +242,7 @@ fn the_environment_key_and_profiles_take_turns() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("miiflow login --profile nobody"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "miiflow login --profile nobody");
 }
 
 #[test]
@@ -294,11 +281,7 @@ fn no_keyring_at_all_is_a_clear_message_not_a_hang() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("the keyring could not be reached"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "the keyring could not be reached");
     assert!(
         server
             .requests()
@@ -339,11 +322,7 @@ fn a_keyring_that_never_answers_times_out() {
         started.elapsed()
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("did not answer within 1 s"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "did not answer within 1 s");
 }
 
 #[test]
@@ -366,11 +345,7 @@ fn status_without_any_key_is_exit_3_and_json_says_so() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(
-        stdout(&out).contains("Active key: MIIFLOW_API_KEY (mk_…cdef)"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "Active key: MIIFLOW_API_KEY (mk_…cdef)");
 }
 
 #[test]
@@ -386,10 +361,8 @@ fn logout_all_forgets_every_profile() {
         .unwrap();
     assert!(out.status.success());
     let err = stderr(&out);
-    assert!(
-        err.contains("profile 'one'") && err.contains("profile 'two'"),
-        "{err}"
-    );
+    assert_contains(&err, "profile 'one'");
+    assert_contains(&err, "profile 'two'");
     assert!(home.files_containing(KEY).is_empty());
     let out = home
         .miiflow(&server)
@@ -478,22 +451,10 @@ fn keys_delete_asks_on_a_terminal_and_no_deletes_nothing() {
     let home = Home::new();
     let server = Server::with(&["--key", OTHER]);
     let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "n");
-    assert!(
-        stdout(&out).contains("Revoke key 'mock-2' (key_mock0002)?"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("nothing was deleted"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "Revoke key 'mock-2' (key_mock0002)?");
+    assert_contains(&stdout(&out), "nothing was deleted");
     assert_eq!(server.keys().len(), 2);
     let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "y");
-    assert!(
-        stdout(&out).contains("Revoked key 'mock-2'"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "Revoked key 'mock-2'");
     assert_eq!(server.keys().len(), 1);
 }

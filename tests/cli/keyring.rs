@@ -48,11 +48,7 @@ fn login_run_status_logout_on_the_real_keyring() {
         home.files_containing(KEY).is_empty(),
         "the config folder never holds the secret"
     );
-    assert!(
-        home.config().contains("storage = \"keyring\""),
-        "{}",
-        home.config()
-    );
+    assert_contains(&home.config(), "storage = \"keyring\"");
 
     // A separate process reads it back.
     home.miiflow(&server)
@@ -69,11 +65,7 @@ fn login_run_status_logout_on_the_real_keyring() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(
-        stdout(&out).contains("mk_…cdef (keyring)"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "mk_…cdef (keyring)");
 
     home.miiflow(&server)
         .args(["--profile", &profile, "logout"])
@@ -106,11 +98,7 @@ fn keys_create_rotate_delete_on_the_real_keyring() {
     );
     let first = secret_tool(&name).expect("stored in the keyring");
     assert!(home.files_containing(&first).is_empty());
-    assert!(
-        home.config().contains("key_id = \"key_new0001\""),
-        "{}",
-        home.config()
-    );
+    assert_contains(&home.config(), "key_id = \"key_new0001\"");
 
     let out = home
         .miiflow(&server)
@@ -118,11 +106,7 @@ fn keys_create_rotate_delete_on_the_real_keyring() {
         .args(["keys", "list"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains(&format!("profile {name}")),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), &format!("profile {name}"));
 
     let out = home
         .miiflow(&server)

@@ -46,11 +46,7 @@ fn create_no_store_prints_the_secret_once_and_stores_nothing() {
     let secret = stdout(&out);
     let secret = secret.strip_suffix('\n').unwrap();
     assert!(!secret.is_empty() && !secret.contains('\n'));
-    assert!(
-        stderr(&out).contains("Created key 'ci' (key_new0001)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "Created key 'ci' (key_new0001)");
     assert!(!stderr(&out).contains(secret));
     assert_eq!(names(&server), ["mock", "ci"]);
     assert!(home.config().is_empty());
@@ -73,10 +69,8 @@ fn create_with_the_keyring_unavailable_still_hands_the_key_over() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("the new key was NOT stored") && err.contains("no D-Bus session bus"),
-        "{err}"
-    );
+    assert_contains(&err, "the new key was NOT stored");
+    assert_contains(&err, "no D-Bus session bus");
     let secret = stdout(&out).trim().to_owned();
     assert!(secret.starts_with("mk_"), "{secret}");
     assert!(!home.config().contains("ci"), "{}", home.config());
@@ -99,11 +93,7 @@ fn create_refuses_a_profile_that_already_holds_a_key() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("already holds a key"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "already holds a key");
     assert!(server.requests().is_empty());
 }
 
@@ -157,7 +147,7 @@ fn delete_needs_a_terminal_or_yes_and_then_forgets_the_local_profile() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "pass --yes");
     assert_eq!(ids(&server), ["key_mock0001", "key_mock0002"]);
     assert!(home.config().contains("second"));
 
@@ -169,11 +159,8 @@ fn delete_needs_a_terminal_or_yes_and_then_forgets_the_local_profile() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(
-        err.contains("Revoked key 'mock-2' (key_mock0002)")
-            && err.contains("Forgot local profile 'second'"),
-        "{err}"
-    );
+    assert_contains(&err, "Revoked key 'mock-2' (key_mock0002)");
+    assert_contains(&err, "Forgot local profile 'second'");
     assert_eq!(ids(&server), ["key_mock0001"]);
     assert!(!home.config().contains("second"));
     assert!(home.files_containing(OTHER).is_empty());
@@ -186,7 +173,7 @@ fn delete_needs_a_terminal_or_yes_and_then_forgets_the_local_profile() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(stderr(&out).contains("nothing to do"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "nothing to do");
 }
 
 #[test]
@@ -217,14 +204,10 @@ fn rotate_replaces_the_key_then_deletes_the_old_one() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Revoked the old key (key_mock0002)"), "{err}");
+    assert_contains(&err, "Revoked the old key (key_mock0002)");
     assert_eq!(ids(&server), ["key_mock0001", "key_new0001"]);
     assert!(home.files_containing(OTHER).is_empty());
-    assert!(
-        home.config().contains("key_id = \"key_new0001\""),
-        "{}",
-        home.config()
-    );
+    assert_contains(&home.config(), "key_id = \"key_new0001\"");
     // The profile's new key works; the old one is revoked.
     home.miiflow(&server)
         .args(["run", "agent_1"])
@@ -250,10 +233,9 @@ fn rotate_without_the_old_id_keeps_the_old_key_and_says_so() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("the old key was not deleted: its id is unknown"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "the old key was not deleted: its id is unknown",
     );
     assert_eq!(
         ids(&server),
@@ -275,9 +257,7 @@ fn a_server_without_a_key_api_points_to_the_dashboard() {
         let out = server.miiflow().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(4), "{args:?}");
         let err = stderr(&out);
-        assert!(
-            err.contains("this server has no key API") && err.contains("Settings › API Keys"),
-            "{err}"
-        );
+        assert_contains(&err, "this server has no key API");
+        assert_contains(&err, "Settings › API Keys");
     }
 }

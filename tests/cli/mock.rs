@@ -32,7 +32,7 @@ fn exec_runs_the_demo() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains(r#""output":{"city":"Paris"}"#), "{text}");
+    assert_contains(&text, r#""output":{"city":"Paris"}"#);
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn exec_passes_on_the_exit_code_and_sets_the_environment() {
 fn help_says_it_is_not_miiflow() {
     let out = mock().arg("--help").output().unwrap();
     let text = stdout(&out);
-    assert!(text.contains("it is not Miiflow"), "{text}");
+    assert_contains(&text, "it is not Miiflow");
 }
 
 fn curl(args: &[&str]) -> (u16, String) {
@@ -197,11 +197,7 @@ fn canned_answers_set_status_headers_and_stream_events() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(
-        stderr(&out).contains("agent agent_unknown not found"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "agent agent_unknown not found");
 }
 
 #[test]
@@ -219,10 +215,6 @@ fn faults_are_consumed_in_order() {
         .output()
         .unwrap();
     assert_eq!(second.status.code(), Some(4));
-    assert!(
-        stdout(&second).contains("retry-after: 7\n"),
-        "{}",
-        stdout(&second)
-    );
+    assert_contains(&stdout(&second), "retry-after: 7\n");
     server.miiflow().args(["run", "agent_1"]).assert().success();
 }

@@ -291,10 +291,9 @@ fn plain_http_is_refused_for_other_hosts() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("refusing to send the API key over plain http://"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "refusing to send the API key over plain http://",
     );
     // --allow-http lets it through (and then the name does not resolve: a network error).
     let out = miiflow()
@@ -321,10 +320,8 @@ fn no_key_is_exit_3_and_nothing_is_sent() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
-    assert!(
-        err.contains("miiflow login") && err.contains("MIIFLOW_API_KEY"),
-        "{err}"
-    );
+    assert_contains(&err, "miiflow login");
+    assert_contains(&err, "MIIFLOW_API_KEY");
     assert!(server.requests().is_empty());
 }
 
@@ -350,14 +347,8 @@ fn exit_codes_follow_the_status_class_and_the_body_still_reaches_stdout() {
             format!(r#"{{"error":"injected fault: HTTP {fault}"}}"#)
         );
         let err = stderr(&out);
-        assert!(
-            err.contains(&format!("miiflow: error: HTTP {fault} ")),
-            "{err}"
-        );
-        assert!(
-            err.contains(&format!("injected fault: HTTP {fault}")),
-            "{err}"
-        );
+        assert_contains(&err, &format!("miiflow: error: HTTP {fault} "));
+        assert_contains(&err, &format!("injected fault: HTTP {fault}"));
     }
 }
 
@@ -371,10 +362,9 @@ fn a_wrong_key_is_exit_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("HTTP 401 Unauthorized: invalid or missing API key"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "HTTP 401 Unauthorized: invalid or missing API key",
     );
     assert!(!stderr(&out).contains("mk_wrong_key_000000000"));
 }
@@ -388,11 +378,7 @@ fn network_failures_are_exit_6() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("cannot connect to 127.0.0.1:"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "cannot connect to 127.0.0.1:");
 
     for (fault, words) in [("drop", "failed"), ("truncate", "cut short")] {
         let server = Server::with(&["--fault", fault]);
@@ -412,11 +398,7 @@ fn network_failures_are_exit_6() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(6));
-    assert!(
-        stderr(&out).contains("0.3 s (--timeout)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "0.3 s (--timeout)");
 }
 
 #[test]
@@ -426,11 +408,7 @@ fn a_cross_origin_redirect_is_refused_and_the_other_server_sees_nothing() {
     let server = Server::with(&["--fault", &target]);
     let out = server.miiflow().args(["run", "agent_1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("refused a redirect"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "refused a redirect");
     assert!(other.requests().is_empty());
 }
 
@@ -529,7 +507,7 @@ fn output_options() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "cannot write");
     assert_eq!(server.requests().len(), runs_before);
 
     let out = server
@@ -539,7 +517,7 @@ fn output_options() {
         .unwrap();
     let text = stdout(&out);
     assert!(text.starts_with("HTTP/1.1 200 OK\n"), "{text}");
-    assert!(text.contains("content-type: application/json\n"), "{text}");
+    assert_contains(&text, "content-type: application/json\n");
     assert!(text.ends_with("\n\n{\"run_id\":\"run_mock000002\",\"agent_id\":\"agent_1\",\"status\":\"completed\",\"output\":{\"a\":\"1\"}}"), "{text}");
 
     let out = server
@@ -593,12 +571,9 @@ fn verbose_masks_the_key_everywhere() {
         .unwrap();
     assert!(out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("> Authorization: Bearer mk_…cdef"), "{err}");
-    assert!(err.contains("< HTTP/1.1 200 OK"), "{err}");
-    assert!(
-        err.contains(r#"{"agent_id":"agent_1","input":{"a":"1"}}"#),
-        "{err}"
-    );
+    assert_contains(&err, "> Authorization: Bearer mk_…cdef");
+    assert_contains(&err, "< HTTP/1.1 200 OK");
+    assert_contains(&err, r#"{"agent_id":"agent_1","input":{"a":"1"}}"#);
     assert!(!err.contains(KEY) && !stdout(&out).contains(KEY));
 }
 
@@ -616,7 +591,7 @@ fn dry_run_sends_nothing_and_masks_the_key() {
         text.starts_with(&format!("POST {}/api/v1/agent_run\n", server.url)),
         "{text}"
     );
-    assert!(text.contains("Authorization: Bearer mk_…cdef\n"), "{text}");
+    assert_contains(&text, "Authorization: Bearer mk_…cdef\n");
     assert!(
         text.ends_with("\n\n{\"agent_id\":\"agent_1\",\"input\":{\"a\":\"1\"}}\n"),
         "{text}"

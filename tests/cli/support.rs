@@ -238,6 +238,12 @@ impl Drop for Server {
     }
 }
 
+/// `haystack` contains `needle`, or the test fails showing the whole haystack.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needle: &str) {
+    assert!(haystack.contains(needle), "{needle:?} not in:\n{haystack}");
+}
+
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
