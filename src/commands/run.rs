@@ -233,9 +233,10 @@ async fn exchange(
             .is_some_and(|v| v.starts_with("text/event-stream"));
     let sink = match &args.output {
         _ if events => Sink::Events(sse::Parser::default()),
-        Some(_) => Sink::Stream,
-        None if !ok || jq.is_some() || term.pretty() => Sink::Render,
-        None => Sink::Stream,
+        // A filter needs the whole body, wherever its result goes.
+        _ if ok && jq.is_some() => Sink::Render,
+        None if !ok || term.pretty() => Sink::Render,
+        _ => Sink::Stream,
     };
     if args.include {
         out.write(head.as_bytes())?;

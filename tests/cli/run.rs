@@ -540,6 +540,23 @@ fn output_options() {
         .unwrap();
     assert_eq!(stdout(&out), "{\"n\":123456789012345678901234567}\n");
 
+    let filtered = dir.path().join("city.txt");
+    server
+        .miiflow()
+        .args([
+            "run",
+            "agent_1",
+            "city=Oslo",
+            "--jq",
+            ".output.city",
+            "-r",
+            "-o",
+        ])
+        .arg(&filtered)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&filtered).unwrap(), "Oslo\n");
+
     let out = server
         .miiflow()
         .args(["run", "agent_1", "-q"])
