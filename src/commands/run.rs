@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use crate::cli::{Global, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
-use crate::credentials::ApiKey;
+use crate::credentials::{ApiKey, ENV_KEY, Origin};
 use crate::error::Error;
 use crate::input::{self, Source};
 use crate::output::{self, Jq, Stdout, Terminal};
@@ -78,6 +78,25 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     // Also on Ctrl-C: no spinner left behind on the terminal.
     if let Some(s) = &spinner {
         s.finish_and_clear();
+    }
+    if let Err(e) = &result
+        && matches!(
+            e.downcast_ref::<Error>(),
+            Some(Error::Status {
+                status: 401 | 403,
+                ..
+            })
+        )
+    {
+        ctx.note(&format!(
+            "the key sent was {}, from {}; `miiflow status` shows where keys come from",
+            resolved.key.masked(),
+            match resolved.origin {
+                Origin::Env => ENV_KEY.to_owned(),
+                Origin::Stored(storage) =>
+                    format!("profile '{}' ({})", resolved.profile, storage.describe()),
+            }
+        ));
     }
     result
 }

@@ -366,6 +366,10 @@ fn a_wrong_key_is_exit_3() {
         &stderr(&out),
         "HTTP 401 Unauthorized: invalid or missing API key",
     );
+    assert_contains(
+        &stderr(&out),
+        "the key sent was mk_…0000, from MIIFLOW_API_KEY",
+    );
     assert!(!stderr(&out).contains("mk_wrong_key_000000000"));
 }
 
