@@ -131,3 +131,34 @@ fn keys_create_rotate_delete_on_the_real_keyring() {
     assert_eq!(secret_tool(&name), None);
     assert!(!home.config().contains(&name));
 }
+
+#[test]
+#[ignore = "needs a private Secret Service: run scripts/test"]
+fn a_locked_keyring_is_a_clear_message_not_a_hang() {
+    require_private_keyring();
+    // A session of its own whose gnome-keyring was started but never unlocked.
+    let data = temp();
+    let runtime = temp();
+    let config = temp();
+    let script = format!(
+        "gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; \
+         printf %s '{KEY}' | '{}' login --with-key --no-verify",
+        assert_cmd::cargo::cargo_bin("miiflow").display()
+    );
+    let started = std::time::Instant::now();
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env("MIIFLOW_CONFIG_DIR", config.path())
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_contains(&err, "the keyring is locked");
+    assert_contains(&err, "--insecure-storage");
+    assert!(!err.contains(KEY));
+    assert!(!config.path().join("config.toml").exists());
+}
