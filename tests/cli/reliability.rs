@@ -192,3 +192,48 @@ fn the_key_is_on_no_command_line_during_a_run() {
     let tail = &key[key.len() - 4..];
     assert_contains(&stderr(&out), &format!("Bearer mk_…{tail}"));
 }
+
+#[test]
+fn a_connect_timeout_is_exit_6_naming_the_flag_and_is_not_retried() {
+    // A loopback listener whose accept queue is full: further connections wait forever.
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut held = Vec::new();
+    while let Ok(stream) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+        held.push(stream);
+        assert!(held.len() < 64, "the accept queue never filled");
+    }
+    let started = Instant::now();
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args([
+            "run",
+            "agent_1",
+            "--connect-timeout",
+            "0.5",
+            "--base-url",
+            &format!("http://{addr}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert_contains(
+        &stderr(&out),
+        &format!("could not connect to {addr} within 0.5 s (--connect-timeout)"),
+    );
+    assert!(!stderr(&out).contains("retrying"), "{}", stderr(&out));
+}
