@@ -74,6 +74,7 @@ fn ms(d: Duration) -> String {
 
 fn miiflow(url: &str) -> Command {
     let mut cmd = Command::new(MIIFLOW);
+    no_proxy(&mut cmd);
     cmd.env("MIIFLOW_API_KEY", KEY)
         .env("MIIFLOW_BASE_URL", url)
         .env(
@@ -85,8 +86,24 @@ fn miiflow(url: &str) -> Command {
     cmd
 }
 
+/// Loopback traffic only: a proxy from the environment would measure something else.
+fn no_proxy(cmd: &mut Command) -> &mut Command {
+    for proxy in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        cmd.env_remove(proxy);
+    }
+    cmd
+}
+
 fn curl(url: &str, body: &str) -> Command {
     let mut cmd = Command::new("curl");
+    no_proxy(&mut cmd);
     cmd.args(["-sS", "-o", "/dev/null", "-X", "POST"])
         .arg(format!("{url}/api/v1/agent_run"))
         .args(["-H", &format!("Authorization: Bearer {KEY}")])
@@ -208,7 +225,7 @@ fn main() {
             "seq 1000 | xargs -P 50 -I{{}} curl -sS -o /dev/null -X POST '{}/api/v1/agent_run' -H 'Authorization: Bearer {KEY}' -H 'Content-Type: application/json' --data-binary '{{\"agent_id\":\"agent_bench\",\"input\":{{\"n\":{{}}}}}}'",
             mock.url
         );
-        let (t, _, ok) = measure(Command::new("sh").arg("-c").arg(&script));
+        let (t, _, ok) = measure(no_proxy(Command::new("sh").arg("-c").arg(&script)));
         assert!(ok, "xargs curl failed");
         theirs.push(t);
     }

@@ -32,6 +32,9 @@ const SCRUB: &[&str] = &[
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
 ];
 
 /// A config folder of its own for every command that does not share one (never the user's).
