@@ -24,6 +24,15 @@ pub enum Storage {
 }
 
 impl Storage {
+    /// The name in the config file and in `status --json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Storage::Keyring => "keyring",
+            Storage::PlainFile => "plain-file",
+        }
+    }
+
+    /// The words for people.
     pub fn describe(self) -> &'static str {
         match self {
             Storage::Keyring => "keyring",

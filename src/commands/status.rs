@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
             "name": name,
             "active": *name == active,
             "base_url": base,
-            "storage": profile.storage.map(|s| s.describe()),
+            "storage": profile.storage.map(Storage::id),
             "path": (profile.storage == Some(Storage::PlainFile)).then(|| ctx.plain.path(name)),
             "key": key,
             "key_id": profile.key_id,
@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
     let source = match &resolved {
         Ok(r) => Some(match r.origin {
             Origin::Env => "env",
-            Origin::Stored(s) => s.describe(),
+            Origin::Stored(s) => s.id(),
         }),
         Err(_) => None,
     };
@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
             (Some(k), _) => {
                 println!("Active key: {ENV_KEY} ({k}), with profile '{active}''s settings")
             }
-            (None, Some(s)) => println!("Active key: profile '{active}' ({s})"),
+            (None, Some(s)) => println!("Active key: profile '{active}' ({})", human(s)),
             (None, None) => println!("Active key: none (profile '{active}')"),
         }
         for p in &profiles {
@@ -98,14 +98,14 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
                 p["storage"].as_str(),
                 p["error"].as_str(),
             ) {
-                (Some(k), Some("plain file"), _) => {
+                (Some(k), Some("plain-file"), _) => {
                     format!(
                         "{k} (plain file: {})",
                         p["path"].as_str().unwrap_or_default()
                     )
                 }
-                (Some(k), Some(s), _) => format!("{k} ({s})"),
-                (None, Some(s), Some(e)) => format!("unreadable ({s}): {e}"),
+                (Some(k), Some(s), _) => format!("{k} ({})", human(s)),
+                (None, Some(s), Some(e)) => format!("unreadable ({}): {e}", human(s)),
                 _ => "none stored".to_owned(),
             };
             println!("  key       {key}");
@@ -119,4 +119,12 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
         }
     }
     resolved.map(|_| ()).map_err(Into::into)
+}
+
+/// A storage id from the JSON, in words.
+fn human(id: &str) -> &str {
+    match id {
+        "plain-file" => "plain file",
+        other => other,
+    }
 }

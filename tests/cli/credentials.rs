@@ -175,8 +175,8 @@ fn plain_file_storage_from_login_to_logout() {
         .output()
         .unwrap();
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(status["active_source"], "plain file");
-    assert_eq!(status["profiles"][0]["storage"], "plain file");
+    assert_eq!(status["active_source"], "plain-file");
+    assert_eq!(status["profiles"][0]["storage"], "plain-file");
     assert_eq!(status["profiles"][0]["key"], "mk_…cdef");
 
     let out = home.miiflow(&server).args(["logout"]).output().unwrap();
