@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use crate::cli::{Global, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
-use crate::credentials::{ApiKey, ENV_KEY, Origin};
+use crate::credentials::{ApiKey, ENV_KEY, Origin, Resolved};
 use crate::error::Error;
 use crate::input::{self, Source};
 use crate::output::{self, Jq, Stdout, Terminal};
@@ -27,11 +27,8 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     };
     let active = ctx.active_profile()?;
     if let Some(batch) = &args.batch {
-        ctx.base_url(&active)?;
-        let source = Source::from_arg(batch);
-        let lines = super::batch::open(&source)?;
-        let resolved = ctx.resolve_key()?;
-        let base = ctx.base_url(&resolved.profile)?;
+        let lines = super::batch::open(&Source::from_arg(batch))?;
+        let (resolved, base) = target(ctx, &active)?;
         let sender = sender(ctx, &args, None)?;
         return super::batch::run(ctx, &args, lines, &items, &base, &resolved.key, sender);
     }
@@ -59,9 +56,8 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     // The base URL is checked before the keyring is asked for anything.
-    ctx.base_url(&active)?;
-    let resolved = ctx.resolve_key()?;
-    let req = Request::agent_run(&ctx.base_url(&resolved.profile)?, &args.agent_id, input);
+    let (resolved, base) = target(ctx, &active)?;
+    let req = Request::agent_run(&base, &args.agent_id, input);
     let spinner = output::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
     let sender = sender(ctx, &args, spinner.clone())?;
     let result = client::block_on(exchange(
@@ -99,6 +95,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         ));
     }
     result
+}
+
+/// The key to send and the server to send it to. The active profile's base URL is checked
+/// first, so a refused URL (exit 2) is found before the keyring is asked for anything.
+fn target(ctx: &Context, active: &str) -> anyhow::Result<(Resolved, reqwest::Url)> {
+    ctx.base_url(active)?;
+    let resolved = ctx.resolve_key()?;
+    let base = ctx.base_url(&resolved.profile)?;
+    Ok((resolved, base))
 }
 
 /// The sender for this command's options; retry notices go to stderr around `bar`.
