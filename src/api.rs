@@ -16,6 +16,9 @@ const OPTIONS: Options = Options {
     timeout: Some(Duration::from_secs(30)),
 };
 
+/// The most a key API answer may hold: a list of keys is small.
+const MAX_ANSWER: usize = 8 * 1024 * 1024;
+
 pub const NO_KEY_API: &str = "this server has no key API: create keys in the dashboard \
      (Settings › API Keys) and use `miiflow login`";
 
@@ -49,14 +52,14 @@ impl Created {
 }
 
 pub struct Api {
-    http: reqwest::Client,
+    http: client::Http,
     base: Url,
 }
 
 impl Api {
     pub fn new(base: Url) -> anyhow::Result<Api> {
         Ok(Api {
-            http: client::client(OPTIONS)?,
+            http: client::client(&base, OPTIONS)?,
             base,
         })
     }
@@ -74,24 +77,31 @@ impl Api {
             .bearer_auth(key.expose())
             .send()
             .await
-            .map_err(|e| client::classify(&e, OPTIONS))?;
+            .map_err(|e| self.http.classify(&e))?;
         let status = resp.status();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| client::classify(&e, OPTIONS))?;
+        let mut resp = resp;
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.http.classify(&e))? {
+            if body.len() + chunk.len() > MAX_ANSWER {
+                return Err(Error::Network(format!(
+                    "the key API's answer is larger than {}: not what a key list is",
+                    crate::limits::show_size(MAX_ANSWER as u64)
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         if status.is_success() {
-            return Ok((status, body.to_vec()));
+            return Ok((status, body));
         }
         Err(Error::Status {
             status: status.as_u16(),
-            reason: crate::output::reason(status, &body),
+            reason: crate::error::status_reason(status.as_u16(), &body, Some(key)),
         })
     }
 
     pub async fn list(&self, key: &ApiKey) -> Result<Vec<KeyInfo>, Error> {
         let (_, body) = self
-            .send(self.http.get(self.url("")), key)
+            .send(self.http.client.get(self.url("")), key)
             .await
             .map_err(no_api)?;
         serde_json::from_slice(&body)
@@ -102,6 +112,7 @@ impl Api {
         let body = serde_json::json!({ "name": name }).to_string();
         let req = self
             .http
+            .client
             .post(self.url(""))
             .header("Content-Type", "application/json")
             .body(body);
@@ -119,7 +130,7 @@ impl Api {
         url.path_segments_mut()
             .map_err(|()| Error::BadInput("the base URL cannot take a path".into()))?
             .push(id);
-        match self.send(self.http.delete(url), key).await {
+        match self.send(self.http.client.delete(url), key).await {
             Ok(_) => Ok(true),
             Err(Error::Status { status: 404, .. }) => Ok(false),
             Err(e) => Err(no_api(e)),

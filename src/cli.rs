@@ -275,6 +275,12 @@ fn seconds(s: &str) -> Result<Duration, String> {
     let n: f64 = s
         .parse()
         .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(0.0..=crate::limits::MAX_SECONDS).contains(&n) {
+        return Err(format!(
+            "'{s}' is out of range: give 0 to {} seconds (a year)",
+            crate::limits::MAX_SECONDS
+        ));
+    }
     Duration::try_from_secs_f64(n).map_err(|_| format!("'{s}' is not a usable number of seconds"))
 }
 
@@ -371,6 +377,15 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_are_bounded() {
+        assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(seconds("31536000"), Ok(Duration::from_secs(31_536_000)));
+        for bad in ["9.3e18", "31536001", "-1", "NaN", "inf", "x"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use reqwest::Url;
 use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::request::Request;
+use crate::proxy::Proxy;
 use crate::retry::{self, Decision, Outcome, Reason};
 
 #[derive(Debug, Clone, Copy)]
@@ -42,11 +43,21 @@ impl std::fmt::Display for CrossOrigin {
 
 impl std::error::Error for CrossOrigin {}
 
-/// The client: rustls, our user agent, the timeouts, and redirects followed only within the
-/// origin of the first request (so the key never leaves for another scheme, host or port).
-pub fn client(opts: Options) -> anyhow::Result<reqwest::Client> {
+/// A client for one origin, and the proxy it goes through (named in errors).
+#[derive(Clone)]
+pub struct Http {
+    pub client: reqwest::Client,
+    pub proxy: Option<Arc<Proxy>>,
+    pub opts: Options,
+}
+
+/// The client for requests to `base`: rustls, our user agent, the timeouts, the proxy chosen
+/// by [`crate::proxy`] (none for loopback), and redirects followed only within the origin of
+/// the first request (so the key never leaves for another scheme, host or port).
+pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
     // One provider for the process; a second install attempt is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let proxy = crate::proxy::for_target(base)?;
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let first = attempt.previous()[0].clone();
         if attempt.previous().len() > 10 {
@@ -61,11 +72,27 @@ pub fn client(opts: Options) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .user_agent(crate::request::USER_AGENT)
         .connect_timeout(opts.connect_timeout)
-        .redirect(policy);
+        .redirect(policy)
+        // The environment's proxies are read by crate::proxy, not by reqwest.
+        .no_proxy();
+    if let Some(p) = &proxy {
+        builder = builder.proxy(reqwest::Proxy::all(p.url.clone())?);
+    }
     if let Some(t) = opts.timeout {
         builder = builder.timeout(t);
     }
-    Ok(builder.build()?)
+    Ok(Http {
+        client: builder.build()?,
+        proxy: proxy.map(Arc::new),
+        opts,
+    })
+}
+
+impl Http {
+    /// What a failure means for the user, and its exit code through [`Error`].
+    pub fn classify(&self, err: &reqwest::Error) -> Error {
+        classify(err, self.opts, self.proxy.as_deref())
+    }
 }
 
 /// A shared "not before" time: a 429 seen by one sender slows every sender (batch workers).
@@ -98,7 +125,7 @@ impl Pacer {
 /// and where to say that a retry is coming.
 #[derive(Clone)]
 pub struct Sender {
-    pub client: reqwest::Client,
+    pub http: Http,
     pub opts: Options,
     pub retries: u32,
     pub pacer: Pacer,
@@ -106,6 +133,11 @@ pub struct Sender {
 }
 
 impl Sender {
+    /// A failure in the user's words, with this command's timeouts and proxy.
+    pub fn classify(&self, err: &reqwest::Error) -> Error {
+        classify(err, self.opts, self.http.proxy.as_deref())
+    }
+
     /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
     /// within `--timeout` for all the attempts together.
     pub async fn send(&self, req: &Request, key: &ApiKey) -> Result<reqwest::Response, Error> {
@@ -113,7 +145,7 @@ impl Sender {
         let mut attempt = 0;
         loop {
             self.pacer.ready().await;
-            let mut builder = self.client.post(req.url.clone()).body(req.body.clone());
+            let mut builder = self.http.client.post(req.url.clone()).body(req.body.clone());
             for (name, value) in req.headers(Some(key), true) {
                 if name != "User-Agent" {
                     builder = builder.header(name, value);
@@ -128,6 +160,9 @@ impl Sender {
             }
             let result = builder.send().await;
             let outcome = match &result {
+                Ok(resp) if resp.status().as_u16() == 407 => {
+                    return Err(proxy_auth(self.http.proxy.as_deref()));
+                }
                 Ok(resp) => Outcome::Status(
                     resp.status().as_u16(),
                     resp.headers()
@@ -135,7 +170,15 @@ impl Sender {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
                 ),
-                Err(e) if e.is_connect() && !e.is_timeout() => Outcome::NotConnected,
+                // A proxy or TLS failure cannot be cured by sending again.
+                Err(e)
+                    if e.is_connect()
+                        && !e.is_timeout()
+                        && self.http.proxy.is_none()
+                        && tls_failure(e).is_none() =>
+                {
+                    Outcome::NotConnected
+                }
                 Err(_) => Outcome::Failed,
             };
             let what = || match &result {
@@ -144,10 +187,10 @@ impl Sender {
                     resp.status().as_u16(),
                     resp.status().canonical_reason().unwrap_or("")
                 ),
-                Err(e) => classify(e, self.opts).to_string(),
+                Err(e) => self.classify(e).to_string(),
             };
             match retry::decide(outcome, attempt, self.retries, fastrand::f64()) {
-                Decision::Stop => return result.map_err(|e| classify(&e, self.opts)),
+                Decision::Stop => return result.map_err(|e| self.classify(&e)),
                 Decision::TooLong(wait) => {
                     (self.notify)(&format!(
                         "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not retried",
@@ -155,7 +198,7 @@ impl Sender {
                         wait.as_secs(),
                         retry::MAX_WAIT.as_secs()
                     ));
-                    return result.map_err(|e| classify(&e, self.opts));
+                    return result.map_err(|e| self.classify(&e));
                 }
                 Decision::Retry(wait, reason) => {
                     if deadline.is_some_and(|d| Instant::now() + wait >= d) {
@@ -163,7 +206,7 @@ impl Sender {
                             "{}: no time left under --timeout to retry",
                             what()
                         ));
-                        return result.map_err(|e| classify(&e, self.opts));
+                        return result.map_err(|e| self.classify(&e));
                     }
                     let why = match reason {
                         Reason::RetryAfter => " (Retry-After)",
@@ -214,8 +257,32 @@ pub fn block_on<T>(
         tokio::select! {
             result = work => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
+            _ = terminated() => Err(Error::Terminated.into()),
         }
     })
+}
+
+/// Resolves when the process is asked to stop (SIGTERM, SIGHUP): work in progress is dropped,
+/// so temporary files are removed, as on Ctrl-C.
+pub async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    std::future::pending::<()>().await
 }
 
 /// The deepest cause's words, which are the ones that say what happened.
@@ -231,8 +298,63 @@ fn secs(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
 }
 
+/// A 407 can only come from a proxy.
+fn proxy_auth(proxy: Option<&Proxy>) -> Error {
+    let which = proxy.map_or("a proxy".to_owned(), |p| format!("the proxy {}", p.describe()));
+    Error::Network(format!(
+        "{which} asks for credentials (HTTP 407): put them in the proxy URL \
+         (http://USER:PASSWORD@HOST:PORT)"
+    ))
+}
+
+/// The TLS error behind a failure, if there is one. (An `io::Error`'s `source()` skips the
+/// error it wraps, so each one is opened by hand.)
+fn tls_failure<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(c) = cause {
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(inner) = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Some(inner);
+        }
+        cause = c.source();
+    }
+    None
+}
+
+/// A TLS failure in the user's words, with the way to trust a private CA.
+fn tls_words(tls: &rustls::Error, host: &str) -> String {
+    use rustls::CertificateError as C;
+    let what = match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => "its certificate is not signed by an authority this machine \
+                 trusts (an untrusted issuer, or self-signed)"
+                .to_owned(),
+            C::Expired | C::ExpiredContext { .. } => "its certificate has expired".to_owned(),
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "its certificate is not valid yet (check this machine's clock)".to_owned()
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                format!("its certificate is for another host name, not {host}")
+            }
+            C::Revoked => "its certificate has been revoked".to_owned(),
+            other => format!("its certificate was refused ({other:?})"),
+        },
+        other => format!("the TLS handshake failed: {other}"),
+    };
+    format!(
+        "cannot trust {host}: {what}. Not retried. If the server uses a private CA, point \
+         SSL_CERT_FILE at its PEM bundle (or SSL_CERT_DIR at a folder of them)"
+    )
+}
+
 /// What a reqwest failure means for the user, and its exit code through [`Error`].
-pub fn classify(err: &reqwest::Error, opts: Options) -> Error {
+pub fn classify(err: &reqwest::Error, opts: Options, proxy: Option<&Proxy>) -> Error {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(c) = cause {
         if let Some(redirect) = c.downcast_ref::<CrossOrigin>() {
@@ -250,6 +372,29 @@ pub fn classify(err: &reqwest::Error, opts: Options) -> Error {
             )
         })
         .unwrap_or_default();
+    if let Some(tls) = tls_failure(err) {
+        let name = err
+            .url()
+            .and_then(|u| u.host_str())
+            .unwrap_or_default()
+            .to_owned();
+        return Error::Network(tls_words(tls, &name));
+    }
+    if let Some(p) = proxy
+        && err.is_connect()
+        && !err.is_timeout()
+    {
+        let why = root_cause(err);
+        if why.contains("proxy authorization required") {
+            return proxy_auth(Some(p));
+        }
+        return Error::Network(format!(
+            "cannot reach {host} through the proxy {}: {why}; not retried (check the proxy, \
+             or unset {} to connect directly)",
+            p.describe(),
+            p.var
+        ));
+    }
     if err.is_redirect() {
         return Error::RedirectRefused(format!("redirect refused: {}", root_cause(err)));
     }

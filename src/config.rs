@@ -86,9 +86,27 @@ pub fn check_profile_name(name: &str) -> Result<(), Error> {
     }
 }
 
-/// Creates a folder readable by its owner only.
+/// Creates a folder (and its parents) readable by its owner only, when it does not exist yet.
+/// An existing folder is left as it is: its owner chose its mode.
+pub fn ensure_dir(path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(path)
+        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// The folder that holds plain-file keys: created if needed, and kept 0700 whatever it was.
 pub fn private_dir(path: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))?;
+    ensure_dir(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -98,21 +116,124 @@ pub fn private_dir(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a file atomically with owner-only permissions.
+/// Prefix of the temporary files that atomic writes rename into place.
+const TEMP_PREFIX: &str = ".miiflow-";
+
+/// Writes a file atomically with owner-only permissions: a temporary file in the same folder,
+/// renamed over the old one. A symlink stays a symlink: the file it points to is replaced.
 pub fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = path.parent().context("a file path has a folder")?;
-    private_dir(dir)?;
+    ensure_dir(dir)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".miiflow-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     // tempfile creates files 0600 on Unix already; the contents go in only after that.
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path)
+        .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// How long a command waits for another miiflow that is changing the config.
+pub const LOCK_TIMEOUT_ENV: &str = "MIIFLOW_LOCK_TIMEOUT";
+const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Holds `config.lock` in the config folder: an advisory lock that serialises every change to
+/// the config and the credentials folder among miiflow processes. Released on drop (and by
+/// the OS when a process dies).
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
+    ensure_dir(dir)?;
+    let path = dir.join("config.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let timeout = std::env::var(LOCK_TIMEOUT_ENV)
+        .ok()
+        .and_then(|t| t.parse::<f64>().ok())
+        .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
+        .unwrap_or(LOCK_TIMEOUT);
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another miiflow process has held {} for {} s while changing the config; \
+                 nothing was changed. Try again when it is done (or raise {LOCK_TIMEOUT_ENV})",
+                path.display(),
+                timeout.as_secs_f64()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
+}
+
+/// Changes the config under [`lock`]: reads it afresh (another process may have changed it),
+/// applies `change`, writes it back, and clears the credentials folder of anything no profile
+/// records. Returns the config as written.
+pub fn update<T>(
+    dir: &Path,
+    change: impl FnOnce(&mut Config) -> anyhow::Result<T>,
+) -> anyhow::Result<(Config, T)> {
+    let _lock = lock(dir)?;
+    let mut config = Config::load(dir)?;
+    let out = change(&mut config)?;
+    config.save(dir)?;
+    sweep(dir, &config);
+    Ok((config, out))
+}
+
+/// Under the lock no other process is writing: a temporary file in the credentials folder is
+/// left from a process that was killed, and a key file that no profile records is an orphan.
+/// Both go.
+fn sweep(dir: &Path, config: &Config) {
+    let creds = dir.join("credentials");
+    let Ok(entries) = std::fs::read_dir(&creds) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let recorded = name.strip_suffix(".key").is_some_and(|profile| {
+            config
+                .profile(profile)
+                .is_some_and(|p| p.storage == Some(Storage::PlainFile))
+        });
+        let ours = name.starts_with(TEMP_PREFIX) || name.ends_with(".key");
+        if ours && !recorded {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// True when others than the owner (and the group) may write the config: anyone could
+/// then point a profile at their own server.
+pub fn writable_by_others(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(Config::path(dir)).is_ok_and(|m| m.permissions().mode() & 0o002 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
 }
 
 impl Config {

@@ -41,6 +41,13 @@ impl Context {
         config_dir: PathBuf,
         keyring: Box<dyn Store>,
     ) -> anyhow::Result<Context> {
+        if config::writable_by_others(&config_dir) {
+            eprintln!(
+                "miiflow: warning: {} can be written by other users, who could send your key \
+                 to a server of theirs; run `chmod o-w` on it",
+                Config::path(&config_dir).display()
+            );
+        }
         Ok(Context {
             term: Terminal::detect(global.color),
             config: Config::load(&config_dir)?,
@@ -113,7 +120,13 @@ impl Context {
         eprintln!("miiflow: warning: {message}");
     }
 
-    pub fn save_config(&self) -> anyhow::Result<()> {
-        self.config.save(&self.config_dir)
+    /// Changes the config under its lock, from a fresh read; `self.config` becomes the result.
+    pub fn update_config<T>(
+        &mut self,
+        change: impl FnOnce(&Context, &mut Config) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let (config, out) = config::update(&self.config_dir, |config| change(self, config))?;
+        self.config = config;
+        Ok(out)
     }
 }

@@ -13,6 +13,7 @@ pub mod code {
     pub const SERVER: u8 = 5;
     pub const NETWORK: u8 = 6;
     pub const INTERRUPTED: u8 = 130;
+    pub const TERMINATED: u8 = 143;
 }
 
 #[derive(Debug)]
@@ -30,6 +31,8 @@ pub enum Error {
     RedirectRefused(String),
     /// Ctrl-C: exit 130.
     Interrupted,
+    /// SIGTERM or SIGHUP: exit 143.
+    Terminated,
     /// Some lines of a batch failed: the exit code the first failed line would have given.
     Batch { code: u8, message: String },
 }
@@ -41,6 +44,7 @@ impl fmt::Display for Error {
             Error::RedirectRefused(m) => f.write_str(m),
             Error::Status { reason, .. } => f.write_str(reason),
             Error::Interrupted => f.write_str("interrupted"),
+            Error::Terminated => f.write_str("terminated"),
             Error::Batch { message, .. } => f.write_str(message),
         }
     }
@@ -59,6 +63,53 @@ pub fn status_code(status: u16) -> u8 {
     }
 }
 
+/// `HTTP 404 Not Found` (or `HTTP 599` for a status with no standard words).
+pub fn status_words(status: u16) -> String {
+    let words = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("HTTP {status} {words}").trim_end().to_owned()
+}
+
+/// How much of an error body is kept to find its reason in; the rest only passes through.
+pub const REASON_PREFIX: usize = 64 * 1024;
+
+/// A one-line reason for a non-2xx answer: the status, and the body's `error`, `message` or
+/// `detail` when it has one, with control characters made visible and `key` masked (a server
+/// may echo what it was sent).
+pub fn status_reason(status: u16, body: &[u8], key: Option<&crate::credentials::ApiKey>) -> String {
+    let head = status_words(status);
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return head;
+    };
+    let said = ["error", "message", "detail"]
+        .iter()
+        .find_map(|k| match value.get(k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(inner @ serde_json::Value::Object(_)) => inner
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned),
+            _ => None,
+        });
+    let Some(said) = said else {
+        return head;
+    };
+    let line: String = said
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect();
+    let line = match key {
+        Some(k) => crate::output::safe::mask(&line, k.expose(), &k.masked()),
+        None => line,
+    };
+    format!("{head}: {}", crate::output::safe::escape_controls(&line))
+}
+
 /// The exit code for an error that ended the program: the first typed cause decides.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
@@ -70,6 +121,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 Error::Network(_) => code::NETWORK,
                 Error::RedirectRefused(_) => code::FAILURE,
                 Error::Interrupted => code::INTERRUPTED,
+                Error::Terminated => code::TERMINATED,
                 Error::Batch { code, .. } => *code,
             };
         }
@@ -109,6 +161,30 @@ mod tests {
         for (status, want) in table {
             assert_eq!(status_code(status), want, "{status}");
         }
+    }
+
+    #[test]
+    fn reasons_come_from_the_body_safely() {
+        assert_eq!(
+            status_reason(404, br#"{"error":"agent not found"}"#, None),
+            "HTTP 404 Not Found: agent not found"
+        );
+        assert_eq!(
+            status_reason(404, br#"{"error":{"message":"nope"}}"#, None),
+            "HTTP 404 Not Found: nope"
+        );
+        assert_eq!(status_reason(404, b"<html>", None), "HTTP 404 Not Found");
+        assert_eq!(
+            status_reason(400, br#"{"error":"bad \u001b[2Jthing"}"#, None),
+            "HTTP 400 Bad Request: bad \\x1b[2Jthing"
+        );
+        let key = crate::credentials::ApiKey::parse("mk_live_secret_4321").unwrap();
+        let said = status_reason(
+            401,
+            br#"{"error":"key mk_live_secret_4321 is revoked"}"#,
+            Some(&key),
+        );
+        assert_eq!(said, "HTTP 401 Unauthorized: key mk_…4321 is revoked");
     }
 
     #[test]

@@ -42,31 +42,52 @@ fn bad(msg: impl Into<String>) -> Error {
 fn read_text(source: &Source) -> Result<String, Error> {
     let name = source.name();
     let bytes = match source {
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| bad(format!("{name}: cannot read: {e}")))?;
-            buf
-        }
+        Source::Stdin => read_bounded(std::io::stdin().lock(), None, &name)?,
         Source::File(path) => read_file(path)?,
     };
     utf8(bytes, &name)
 }
 
+/// Reads at most the input limit: a regular file's size is checked before it is read, and
+/// anything else (stdin, a FIFO, /dev/zero) stops one byte past the limit.
+fn read_bounded(reader: impl Read, size: Option<u64>, name: &str) -> Result<Vec<u8>, Error> {
+    let limit = crate::limits::input()?;
+    let too_big = || {
+        bad(format!(
+            "{name}: larger than {}, the most miiflow reads as an input (raise it with {}=1G, \
+             for example)",
+            crate::limits::show_size(limit),
+            crate::limits::INPUT_ENV
+        ))
+    };
+    if size.is_some_and(|n| n > limit) {
+        return Err(too_big());
+    }
+    let mut buf = Vec::with_capacity(size.unwrap_or(0) as usize);
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| bad(format!("{name}: cannot read: {e}")))?;
+    if buf.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(buf)
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
-    let name = path.display();
+    let name = path.display().to_string();
     if path.is_dir() {
         return Err(bad(format!("{name}: is a folder, not a file")));
     }
-    std::fs::read(path).map_err(|e| {
+    let file = std::fs::File::open(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_owned(),
             _ => e.to_string(),
         };
         bad(format!("{name}: cannot read: {why}"))
-    })
+    })?;
+    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    read_bounded(file, size, &name)
 }
 
 fn utf8(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
@@ -160,8 +181,9 @@ pub fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>
         }
         None => None,
     };
+    let mut budget = crate::limits::MAX_ITEM_ELEMENTS;
     for Prepared { item, value } in items {
-        set(&mut root, &item.path, value.clone())
+        set(&mut root, &item.path, value.clone(), &mut budget)
             .map_err(|e| bad(format!("item '{}': {e}", item.orig)))?;
     }
     Ok(root.unwrap_or_else(|| Json::Object(Vec::new())).to_bytes())
@@ -248,7 +270,14 @@ fn container_for(seg: &Seg) -> Json {
 
 /// HTTPie's `interpret()`: walks `path` from `root`, creating objects and arrays as needed,
 /// and sets the value at its end.
-fn set(root: &mut Option<Json>, path: &[Seg], value: Json) -> Result<(), String> {
+/// `budget` is how many more array elements the items may create, all together: an index
+/// fills the array up to it, so `a[i][9999]=x` repeated would otherwise grow without bound.
+fn set(
+    root: &mut Option<Json>,
+    path: &[Seg],
+    value: Json,
+    budget: &mut usize,
+) -> Result<(), String> {
     let mut cursor = root.get_or_insert_with(|| container_for(&path[0]));
     let mut value = Some(value);
     for (i, seg) in path.iter().enumerate() {
@@ -289,6 +318,14 @@ fn set(root: &mut Option<Json>, path: &[Seg], value: Json) -> Result<(), String>
             }
             (Json::Array(items), Seg::Index(n)) => {
                 if items.len() <= *n {
+                    let grow = n + 1 - items.len();
+                    if grow > *budget {
+                        return Err(format!(
+                            "the items would create more than {} array elements in all",
+                            crate::limits::MAX_ITEM_ELEMENTS
+                        ));
+                    }
+                    *budget -= grow;
                     items.resize_with(n + 1, Json::null);
                 }
                 if next.is_some() && items[*n].kind() == Kind::Null {
@@ -297,6 +334,13 @@ fn set(root: &mut Option<Json>, path: &[Seg], value: Json) -> Result<(), String>
                 &mut items[*n]
             }
             (Json::Array(items), Seg::Append) => {
+                if *budget == 0 {
+                    return Err(format!(
+                        "the items would create more than {} array elements in all",
+                        crate::limits::MAX_ITEM_ELEMENTS
+                    ));
+                }
+                *budget -= 1;
                 items.push(fresh());
                 items.last_mut().expect("just pushed")
             }
@@ -343,6 +387,17 @@ mod tests {
         for (items, want) in cases {
             assert_eq!(build_items(items).as_deref(), Ok(*want), "{items:?}");
         }
+    }
+
+    #[test]
+    fn items_together_create_a_bounded_number_of_elements() {
+        let one: Vec<String> = (0..9).map(|i| format!("a[{i}][9999]=x")).collect();
+        let refs: Vec<&str> = one.iter().map(String::as_str).collect();
+        assert!(build_items(&refs).is_ok());
+        let many: Vec<String> = (0..11).map(|i| format!("a[{i}][9999]=x")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let err = build_items(&refs).unwrap_err();
+        assert!(err.contains("array elements in all"), "{err}");
     }
 
     #[test]

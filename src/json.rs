@@ -298,6 +298,33 @@ impl<'de> Visitor<'de> for Node<'_> {
     }
 }
 
+/// How deeply a JSON text nests (its brackets outside strings), in one pass with no recursion:
+/// checked before anything recursive reads a text from elsewhere.
+pub fn max_depth(text: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in text {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Checks that a text is one JSON value and nothing else, as cheaply as possible.
 pub fn validate(text: &str) -> Result<(), SyntaxError> {
     let mut de = serde_json::Deserializer::from_str(text);
@@ -336,6 +363,13 @@ mod tests {
         let err = Json::parse("{\n  \"a\": 1,\n}", &mut |_| {}).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert!(err.message.contains("trailing comma"), "{}", err.message);
+    }
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert_eq!(max_depth(b"1"), 0);
+        assert_eq!(max_depth(br#"[{"a":[1]},[]]"#), 3);
+        assert_eq!(max_depth(br#"["[[[\"[[", {"k]": 1}]"#), 2);
     }
 
     #[test]

@@ -30,8 +30,15 @@ pub fn is_loopback(url: &Url) -> bool {
 /// unless `allow_http`.
 pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     let text = arg.unwrap_or(DEFAULT_BASE_URL);
-    let bad = |why: &str| Error::BadInput(format!("base URL '{text}': {why}"));
+    let shown = hide_userinfo(text);
+    let bad = |why: &str| Error::BadInput(format!("base URL '{shown}': {why}"));
     let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "remove the user name and password (USER:PASSWORD@): the API key is the only \
+             credential miiflow sends",
+        ));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad(
             "the scheme must be https:// (or http:// to this machine)",
@@ -51,6 +58,21 @@ pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
         )));
     }
     Ok(url)
+}
+
+/// A URL as typed, with anything before an `@` in its authority replaced by `…`, so that a
+/// password never reaches a message.
+fn hide_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_owned();
+    };
+    let end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| start + i);
+    match text[start..end].rfind('@') {
+        Some(at) => format!("{}…@{}", &text[..start], &text[start + at + 1..]),
+        None => text.to_owned(),
+    }
 }
 
 /// Joins a path onto the base, keeping any path prefix the base has.
@@ -152,6 +174,8 @@ mod tests {
             (Some("ftp://example.com"), false, Err("scheme")),
             (Some("https://x.io/?a=1"), false, Err("query")),
             (Some("not a url"), false, Err("base URL")),
+            (Some("https://user:pw@x.io"), false, Err("USER:PASSWORD@")),
+            (Some("https://user@x.io"), false, Err("USER:PASSWORD@")),
         ];
         for (arg, allow, want) in table {
             let got = base_url(*arg, *allow)
@@ -162,6 +186,18 @@ mod tests {
                 (Err(g), Err(w)) => assert!(g.contains(w), "{arg:?}: {g}"),
                 (g, w) => panic!("{arg:?}: got {g:?}, want {w:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn refused_userinfo_never_shows_the_password() {
+        for text in [
+            "https://user:hunter2@x.io/",
+            "http://user:hunter2@example.com",
+            "https://user:hunter2@[::1",
+        ] {
+            let err = base_url(Some(text), false).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
         }
     }
 

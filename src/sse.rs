@@ -40,6 +40,11 @@ impl Parser {
         events
     }
 
+    /// Bytes held for an event not yet complete: a caller bounds this.
+    pub fn pending(&self) -> usize {
+        self.line.len() + self.data.len()
+    }
+
     fn line_ended(&mut self, line: &[u8]) -> Option<Vec<u8>> {
         if line.is_empty() {
             if !std::mem::take(&mut self.has_data) {

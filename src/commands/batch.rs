@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Url;
 use tokio::sync::{Semaphore, mpsc};
@@ -16,6 +16,8 @@ use crate::context::Context;
 use crate::credentials::ApiKey;
 use crate::error::{self, Error, code};
 use crate::input::{self, Prepared, Source};
+use crate::limits;
+use crate::output::safe::mask;
 use crate::output::{self, Layout, Stdout};
 use crate::request::Request;
 
@@ -23,10 +25,11 @@ use crate::request::Request;
 /// line is slow, without stalling the workers in ordinary cases.
 const WINDOW: usize = 4096;
 
-/// The lines to run, and how many there are when that is known up front (a file).
+/// The lines to run, read once, as a stream; the size of the input when it is a regular file
+/// (for the progress bar; a pipe has none).
 pub struct Lines {
     reader: Box<dyn BufRead + Send>,
-    total: Option<u64>,
+    total_bytes: Option<u64>,
     name: String,
 }
 
@@ -35,7 +38,7 @@ pub fn open(source: &Source) -> Result<Lines, Error> {
     match source {
         Source::Stdin => Ok(Lines {
             reader: Box::new(BufReader::new(std::io::stdin())),
-            total: None,
+            total_bytes: None,
             name: source.name(),
         }),
         Source::File(path) => {
@@ -44,17 +47,71 @@ pub fn open(source: &Source) -> Result<Lines, Error> {
                 return Err(Error::BadInput(format!("{name}: is a folder, not a file")));
             }
             let cannot = |e: std::io::Error| Error::BadInput(format!("{name}: cannot read: {e}"));
-            let count = BufReader::new(std::fs::File::open(path).map_err(cannot)?)
-                .split(b'\n')
-                .count() as u64;
+            // Opened once: a pipe, a FIFO or /dev/stdin can only be read once.
             let file = std::fs::File::open(path).map_err(cannot)?;
+            let total_bytes = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
             Ok(Lines {
                 reader: Box::new(BufReader::new(file)),
-                total: Some(count),
+                total_bytes,
                 name,
             })
         }
     }
+}
+
+/// One line of the input: its bytes (without the newline), or how long it was when it is
+/// longer than [`limits::MAX_LINE`] (it is then read past, not kept).
+enum Line {
+    Text(Vec<u8>),
+    TooLong(u64),
+}
+
+/// Reads one line, keeping at most `max` bytes of it; `None` at the end of the input. Also
+/// returns how many bytes of the input the line took.
+fn read_line(reader: &mut dyn BufRead, max: usize) -> std::io::Result<Option<(Line, u64)>> {
+    let mut line = Vec::new();
+    let mut taken = 0u64;
+    let mut too_long = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            if taken == 0 {
+                return Ok(None);
+            }
+            break;
+        }
+        let (chunk, done) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        if !too_long && line.len() + chunk.len() > max {
+            too_long = true;
+            line = Vec::new();
+        }
+        if !too_long {
+            line.extend_from_slice(chunk);
+        }
+        let used = done.unwrap_or(buf.len());
+        taken += used as u64;
+        reader.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    let ended = if too_long {
+        Line::TooLong(taken)
+    } else {
+        Line::Text(line)
+    };
+    Ok(Some((ended, taken)))
 }
 
 /// What became of one line.
@@ -99,9 +156,23 @@ fn embed(body: &[u8]) -> Vec<u8> {
     })
 }
 
+/// A server-sent-event answer as a result line holds it: an array of the events' data.
+fn embed_events(body: &[u8]) -> Vec<u8> {
+    let mut parser = crate::sse::Parser::default();
+    let mut out = vec![b'['];
+    for (i, data) in parser.push(body).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&embed(&data));
+    }
+    out.push(b']');
+    out
+}
+
 async fn one(
     n: usize,
-    line: std::io::Result<Vec<u8>>,
+    line: std::io::Result<Line>,
     items: Arc<Vec<Prepared>>,
     base: Url,
     agent_id: Arc<str>,
@@ -113,10 +184,19 @@ async fn one(
         error,
         code: code::USAGE,
     };
-    let text = match line.map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => return bad(format!("{name}: invalid UTF-8")),
+    let bytes = match line {
+        Ok(Line::Text(bytes)) => bytes,
+        Ok(Line::TooLong(len)) => {
+            return bad(format!(
+                "{name}: the line is {len} bytes long; a batch line may hold at most {}",
+                limits::show_size(limits::MAX_LINE as u64)
+            ));
+        }
         Err(e) => return bad(format!("{name}: cannot read: {e}")),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => return bad(format!("{name}: invalid UTF-8")),
     };
     let mut warnings = Vec::new();
     let input = match input::from_text(text, &name, &items, &mut |w| warnings.push(w)) {
@@ -130,18 +210,32 @@ async fn one(
     let exchange = async {
         let mut resp = sender.send(&req, &key).await?;
         let status = resp.status().as_u16();
+        let events = status < 300
+            && resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/event-stream"));
         let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| client::classify(&e, sender.opts))?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| sender.classify(&e))? {
+            if body.len() + chunk.len() > limits::MAX_BATCH_BODY {
+                return Err(Error::Network(format!(
+                    "the answer is larger than {}, the most a result line holds; run this \
+                     input alone to get it",
+                    limits::show_size(limits::MAX_BATCH_BODY as u64)
+                )));
+            }
             body.extend_from_slice(&chunk);
         }
-        Ok::<_, Error>(Outcome::Answer {
-            status,
-            body: embed(&body),
-        })
+        let body = match (events, status) {
+            (true, _) => embed_events(&body),
+            (false, 200..=299) => embed(&body),
+            // An error answer may echo the key: it is masked, as for a single run.
+            (false, _) => embed(
+                mask(&String::from_utf8_lossy(&body), key.expose(), &key.masked()).as_bytes(),
+            ),
+        };
+        Ok::<_, Error>(Outcome::Answer { status, body })
     };
     exchange.await.unwrap_or_else(|e| Outcome::Failed {
         error: e.to_string(),
@@ -158,7 +252,9 @@ pub fn run(
     key: &ApiKey,
     sender: Sender,
 ) -> anyhow::Result<()> {
-    let bar = progress(ctx, lines.total);
+    let bar =
+        output::progress::batch_bar(ctx.term.stderr_tty && !ctx.global.quiet, lines.total_bytes);
+    let by_bytes = lines.total_bytes.is_some();
     let sender = match &bar {
         Some(b) => {
             let b = b.clone();
@@ -185,7 +281,7 @@ pub fn run(
         key.clone(),
         sender,
         args.concurrency as usize,
-        bar.clone(),
+        bar.clone().map(|b| (b, by_bytes)),
     ));
     // Requests still in flight on Ctrl-C are abandoned with the runtime.
     drop(runtime);
@@ -203,8 +299,8 @@ pub fn run(
             summary.done as f64 / secs.max(1e-9)
         );
     }
-    if summary.interrupted {
-        return Err(Error::Interrupted.into());
+    if let Some(stop) = summary.stopped {
+        return Err(stop.into());
     }
     match summary.first_failure {
         None => Ok(()),
@@ -219,32 +315,13 @@ pub fn run(
     }
 }
 
-fn progress(ctx: &Context, total: Option<u64>) -> Option<indicatif::ProgressBar> {
-    if !ctx.term.stderr_tty || ctx.global.quiet {
-        return None;
-    }
-    let (bar, template) = match total {
-        Some(n) => (
-            indicatif::ProgressBar::new(n),
-            "{bar:30} {pos}/{len} done · {msg} · ETA {eta}",
-        ),
-        None => (
-            indicatif::ProgressBar::no_length(),
-            "{spinner} {pos} done · {msg} · {per_sec}",
-        ),
-    };
-    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
-    bar.set_message("0 failed");
-    bar.enable_steady_tick(Duration::from_millis(200));
-    Some(bar)
-}
-
 #[derive(Default)]
 struct Summary {
     done: usize,
     failed: usize,
     first_failure: Option<(usize, u8, String)>,
-    interrupted: bool,
+    /// Ctrl-C or SIGTERM ended the batch early.
+    stopped: Option<Error>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -256,45 +333,38 @@ async fn drive(
     key: ApiKey,
     sender: Sender,
     concurrency: usize,
-    bar: Option<indicatif::ProgressBar>,
+    bar: Option<(indicatif::ProgressBar, bool)>,
 ) -> anyhow::Result<Summary> {
     // A thread reads lines (stdin or a file may block); the window keeps it from running far
     // ahead of the first unfinished line.
     let window = Arc::new(Semaphore::new(WINDOW));
     let (line_tx, mut line_rx) =
-        mpsc::channel::<(usize, std::io::Result<Vec<u8>>)>(concurrency * 2);
+        mpsc::channel::<(usize, std::io::Result<Line>, u64)>(concurrency * 2);
     let reader_window = window.clone();
     let handle = tokio::runtime::Handle::current();
     std::thread::spawn(move || {
         let mut reader = lines.reader;
         for n in 1.. {
-            let mut line = Vec::new();
-            let read = match reader.read_until(b'\n', &mut line) {
-                Ok(0) => return,
-                Ok(_) => Ok(line),
-                Err(e) => Err(e),
+            let (read, taken) = match read_line(&mut reader, limits::MAX_LINE) {
+                Ok(None) => return,
+                Ok(Some((line, taken))) => (Ok(line), taken),
+                Err(e) => (Err(e), 0),
             };
             let stop = read.is_err();
-            let read = read.map(|mut l| {
-                if l.last() == Some(&b'\n') {
-                    l.pop();
-                }
-                l
-            });
             let Ok(permit) = handle.block_on(reader_window.acquire()) else {
                 return;
             };
             permit.forget();
-            if line_tx.blocking_send((n, read)).is_err() || stop {
+            if line_tx.blocking_send((n, read, taken)).is_err() || stop {
                 return;
             }
         }
     });
 
-    let (result_tx, mut result_rx) = mpsc::unbounded_channel::<(usize, Outcome)>();
+    let (result_tx, mut result_rx) = mpsc::unbounded_channel::<(usize, Outcome, u64)>();
     let workers = Arc::new(Semaphore::new(concurrency));
     let dispatcher = tokio::spawn(async move {
-        while let Some((n, line)) = line_rx.recv().await {
+        while let Some((n, line, taken)) = line_rx.recv().await {
             let Ok(permit) = workers.clone().acquire_owned().await else {
                 return;
             };
@@ -308,7 +378,7 @@ async fn drive(
             );
             tokio::spawn(async move {
                 let outcome = one(n, line, items, base, agent_id, key, sender).await;
-                let _ = result_tx.send((n, outcome));
+                let _ = result_tx.send((n, outcome, taken));
                 drop(permit);
             });
         }
@@ -320,18 +390,23 @@ async fn drive(
     let mut summary = Summary::default();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let terminated = client::terminated();
+    tokio::pin!(terminated);
     loop {
-        tokio::select! {
+        let stop = tokio::select! {
             received = result_rx.recv() => {
-                let Some((n, outcome)) = received else { break };
+                let Some((n, outcome, taken)) = received else { break };
                 summary.done += 1;
                 if outcome.code() != code::OK {
                     summary.failed += 1;
                 }
-                if let Some(b) = &bar {
-                    b.inc(1);
+                if let Some((b, by_bytes)) = &bar {
+                    b.inc(if *by_bytes { taken } else { 1 });
                     let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);
-                    b.set_message(format!("{} failed · {rate:.1}/s", summary.failed));
+                    b.set_message(format!(
+                        "{} done · {} failed · {rate:.1}/s",
+                        summary.done, summary.failed
+                    ));
                 }
                 finished.insert(n, outcome);
                 while let Some(outcome) = finished.remove(&next) {
@@ -344,17 +419,18 @@ async fn drive(
                     dispatcher.abort();
                     return Ok(summary);
                 }
+                continue;
             }
-            _ = &mut ctrl_c => {
-                dispatcher.abort();
-                // Keep every finished line, in order, though some before them never finished.
-                for (n, outcome) in std::mem::take(&mut finished) {
-                    write_result(&mut stdout, n, &outcome, &mut summary)?;
-                }
-                summary.interrupted = true;
-                return Ok(summary);
-            }
+            _ = &mut ctrl_c => Error::Interrupted,
+            _ = &mut terminated => Error::Terminated,
+        };
+        dispatcher.abort();
+        // Keep every finished line, in order, though some before them never finished.
+        for (n, outcome) in std::mem::take(&mut finished) {
+            write_result(&mut stdout, n, &outcome, &mut summary)?;
         }
+        summary.stopped = Some(stop);
+        return Ok(summary);
     }
     Ok(summary)
 }
@@ -370,9 +446,7 @@ fn write_result(
     if code != code::OK && summary.first_failure.is_none() {
         let why = match outcome {
             Outcome::Answer { status, body } => {
-                let status = reqwest::StatusCode::from_u16(*status)
-                    .unwrap_or(reqwest::StatusCode::INTERNAL_SERVER_ERROR);
-                output::reason(status, body)
+                error::status_reason(*status, body, None)
             }
             Outcome::Failed { error, .. } => error.clone(),
         };

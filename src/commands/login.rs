@@ -67,7 +67,8 @@ pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Stores the key and records the profile; the old copy goes when the storage changes.
+/// Stores the key and records the profile, under the config lock; the old copy goes when the
+/// storage changes.
 pub fn store_key(
     ctx: &mut Context,
     profile: &str,
@@ -75,31 +76,33 @@ pub fn store_key(
     storage: Storage,
     base: &reqwest::Url,
 ) -> anyhow::Result<()> {
-    ctx.store(storage).set(profile, key).map_err(|e| match e {
-        StoreError::Unavailable(_) => {
-            anyhow::anyhow!("{e}; the key was not stored. Ways on: {WAYS_ON}")
-        }
-        StoreError::Other(m) => anyhow::anyhow!("cannot store the key: {m}"),
-    })?;
-    let previous = ctx.config.profile(profile).and_then(|p| p.storage);
-    if let Some(old) = previous.filter(|old| *old != storage) {
-        // The key moved: the old copy must not linger.
-        if let Err(e) = ctx.store(old).delete(profile) {
-            ctx.warn(&format!(
-                "could not remove the old copy from {}: {e}",
-                ctx.store(old).describe()
-            ));
-        }
-    }
     let explicit_base = ctx.global.base_url.is_some();
-    let entry = ctx.config.profiles.entry(profile.to_owned()).or_default();
-    entry.storage = Some(storage);
-    entry.key_id = None;
-    entry.key_name = None;
-    if explicit_base {
-        entry.base_url = Some(base.to_string());
-    }
-    ctx.save_config()
+    ctx.update_config(|ctx, config| {
+        ctx.store(storage).set(profile, key).map_err(|e| match e {
+            StoreError::Unavailable(_) => {
+                anyhow::anyhow!("{e}; the key was not stored. Ways on: {WAYS_ON}")
+            }
+            StoreError::Other(m) => anyhow::anyhow!("cannot store the key: {m}"),
+        })?;
+        let previous = config.profile(profile).and_then(|p| p.storage);
+        if let Some(old) = previous.filter(|old| *old != storage) {
+            // The key moved: the old copy must not linger.
+            if let Err(e) = ctx.store(old).delete(profile) {
+                ctx.warn(&format!(
+                    "could not remove the old copy from {}: {e}",
+                    ctx.store(old).describe()
+                ));
+            }
+        }
+        let entry = config.profiles.entry(profile.to_owned()).or_default();
+        entry.storage = Some(storage);
+        entry.key_id = None;
+        entry.key_name = None;
+        if explicit_base {
+            entry.base_url = Some(base.to_string());
+        }
+        Ok(())
+    })
 }
 
 /// The key, from stdin with --with-key or from a hidden prompt on a terminal; never waits on

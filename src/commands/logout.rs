@@ -1,6 +1,7 @@
 //! `miiflow logout`: forget stored keys. Idempotent; it does not revoke anything.
 
 use crate::cli::LogoutArgs;
+use crate::config::Config;
 use crate::context::Context;
 use crate::error::Error;
 
@@ -8,23 +9,26 @@ pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
     if args.all && ctx.global.profile.is_some() {
         return Err(Error::BadInput("--all and --profile do not go together".into()).into());
     }
-    let targets: Vec<String> = if args.all {
-        ctx.config.profiles.keys().cloned().collect()
-    } else {
-        vec![ctx.active_profile()?]
-    };
-    let mut forgot = Vec::new();
-    for profile in &targets {
-        forget(ctx, profile)?;
-        if ctx.config.profiles.remove(profile).is_some() {
-            forgot.push(profile.clone());
+    let active = ctx.active_profile()?;
+    // Under the lock, from a fresh read: a profile another process just added is seen.
+    let forgot = ctx.update_config(|ctx, config| {
+        let targets: Vec<String> = match args.all {
+            true => config.profiles.keys().cloned().collect(),
+            false => vec![active.clone()],
+        };
+        let mut forgot = Vec::new();
+        for profile in &targets {
+            forget(ctx, config, profile)?;
+            if config.profiles.remove(profile).is_some() {
+                forgot.push(profile.clone());
+            }
         }
-    }
-    ctx.save_config()?;
+        Ok(forgot)
+    })?;
     if forgot.is_empty() {
         match args.all {
             true => eprintln!("No profile has a stored key: nothing to do."),
-            false => eprintln!("Profile '{}' has no stored key: nothing to do.", targets[0]),
+            false => eprintln!("Profile '{active}' has no stored key: nothing to do."),
         }
         return Ok(());
     }
@@ -39,8 +43,8 @@ pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
 }
 
 /// Removes a profile's secret from wherever the config says it is.
-pub fn forget(ctx: &Context, profile: &str) -> anyhow::Result<()> {
-    if let Some(storage) = ctx.config.profile(profile).and_then(|p| p.storage) {
+pub fn forget(ctx: &Context, config: &Config, profile: &str) -> anyhow::Result<()> {
+    if let Some(storage) = config.profile(profile).and_then(|p| p.storage) {
         ctx.store(storage)
             .delete(profile)
             .map_err(|e| anyhow::anyhow!("cannot forget profile '{profile}''s key: {e}"))?;

@@ -1,18 +1,17 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
-
-use anyhow::Context as _;
 
 use crate::cli::{Global, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
 use crate::credentials::{ApiKey, ENV_KEY, Origin, Resolved};
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::input::{self, Source};
-use crate::output::{self, Jq, Stdout, Terminal};
+use crate::limits;
+use crate::output::safe::{Masker, escape_controls, mask};
+use crate::output::{self, Jq, JqError, Layout, OutputFile, Render, Stdout, Terminal};
 use crate::request::Request;
 use crate::sse;
 
@@ -29,7 +28,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     if let Some(batch) = &args.batch {
         let lines = super::batch::open(&Source::from_arg(batch))?;
         let (resolved, base) = target(ctx, &active)?;
-        let sender = sender(ctx, &args, None)?;
+        let sender = sender(ctx, &args, &base, None)?;
         return super::batch::run(ctx, &args, lines, &items, &base, &resolved.key, sender);
     }
     let source = args.input.as_deref().map(Source::from_arg);
@@ -55,22 +54,26 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         )?;
         return Ok(());
     }
+    // Where the answer goes is settled before anything is sent: a bad -o costs no run.
+    let file = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let limit = limits::buffer()?;
     // The base URL is checked before the keyring is asked for anything.
     let (resolved, base) = target(ctx, &active)?;
     let req = Request::agent_run(&base, &args.agent_id, input);
-    let spinner = output::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
-    let sender = sender(ctx, &args, spinner.clone())?;
-    let result = client::block_on(exchange(
-        &ctx.global,
-        &args,
-        ctx.term,
-        &req,
-        &resolved.key,
-        &sender,
-        spinner.as_ref(),
-        jq.as_ref(),
-        &mut stdout,
-    ));
+    let spinner =
+        output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
+    let sender = sender(ctx, &args, &base, spinner.clone())?;
+    let exchange = Exchange {
+        global: &ctx.global,
+        args: &args,
+        term: ctx.term,
+        key: &resolved.key,
+        sender: &sender,
+        spinner: spinner.as_ref(),
+        jq: jq.as_ref(),
+        limit,
+    };
+    let result = client::block_on(exchange.run(&req, file, &mut stdout));
     // Also on Ctrl-C: no spinner left behind on the terminal.
     if let Some(s) = &spinner {
         s.finish_and_clear();
@@ -110,6 +113,7 @@ fn target(ctx: &Context, active: &str) -> anyhow::Result<(Resolved, reqwest::Url
 pub fn sender(
     ctx: &Context,
     args: &RunArgs,
+    base: &reqwest::Url,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Sender> {
     let opts = Options {
@@ -119,10 +123,13 @@ pub fn sender(
     let quiet = ctx.global.quiet;
     Ok(Sender {
         // Each send sets its own timeout: what is left of --timeout.
-        client: client::client(Options {
-            timeout: None,
-            ..opts
-        })?,
+        http: client::client(
+            base,
+            Options {
+                timeout: None,
+                ..opts
+            },
+        )?,
         opts,
         retries: args.retries,
         pacer: Pacer::default(),
@@ -137,194 +144,313 @@ pub fn sender(
     })
 }
 
-/// How the body is handled.
-enum Sink {
-    /// The bytes as they arrive: to a pipe, a file, or `-o`.
-    Stream,
-    /// Server-sent events: one compact JSON line per event, as each arrives.
-    Events(sse::Parser),
-    /// For a person or a filter: the whole body first, then pretty, coloured or filtered.
-    Render,
-}
-
-/// Where the body goes: stdout, or a temporary file renamed over `-o FILE` once complete.
+/// Where the body goes: stdout, or `-o FILE` (replaced only once a 2xx answer is complete).
 enum Target<'a> {
     Stdout(&'a mut Stdout),
-    File(tempfile::NamedTempFile, &'a std::path::Path),
+    File(OutputFile),
 }
 
 impl Target<'_> {
     fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         match self {
             Target::Stdout(out) => out.write_all(bytes)?,
-            Target::File(file, path) => file
-                .write_all(bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?,
+            Target::File(file) => file.write(bytes)?,
         }
         Ok(())
     }
 
     fn finish(self) -> anyhow::Result<()> {
-        if let Target::File(file, path) = self {
-            file.persist(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+        match self {
+            Target::File(file) => file.commit(),
+            Target::Stdout(_) => Ok(()),
         }
-        Ok(())
     }
 }
 
 /// One event as one line: its JSON data compacted (data that is not JSON becomes a JSON
 /// string), or what `--jq` makes of it.
-fn render_event(data: &[u8], jq: Option<&Jq>, raw: bool, color: bool) -> anyhow::Result<Vec<u8>> {
-    let json = match output::reformat(data, output::Layout::Compact, false) {
+async fn render_event(
+    data: &[u8],
+    jq: Option<&Jq>,
+    render: Render,
+    limit: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let json = match output::reformat(data, Layout::Compact, false) {
         Some(compact) => compact,
         None => serde_json::to_vec(&String::from_utf8_lossy(data))?,
     };
     if let Some(jq) = jq {
-        return jq.apply(&json, raw, true, color);
+        return Ok(jq.run(json.into(), render, limit).await?);
     }
-    let mut line = match color {
-        true => output::reformat(&json, output::Layout::Compact, true).unwrap_or(json),
+    let mut line = match render.color {
+        true => output::reformat(&json, Layout::Compact, true).unwrap_or(json),
         false => json,
     };
     line.push(b'\n');
     Ok(line)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn exchange(
-    global: &Global,
-    args: &RunArgs,
+/// Everything one exchange needs besides the request.
+struct Exchange<'a> {
+    global: &'a Global,
+    args: &'a RunArgs,
     term: Terminal,
-    req: &Request,
-    key: &ApiKey,
-    sender: &Sender,
-    spinner: Option<&indicatif::ProgressBar>,
-    jq: Option<&Jq>,
-    stdout: &mut Stdout,
-) -> anyhow::Result<()> {
-    let opts = sender.opts;
-    let verbose = global.verbose;
-    // stderr lines around a live spinner go above it, not through it.
-    let say = |text: &str| match spinner {
-        Some(s) => s.suspend(|| eprint!("{text}")),
-        None => eprint!("{text}"),
-    };
-    if verbose > 0 {
-        let mut text = format!("> POST {}\n", req.url);
-        for (name, value) in req.headers(Some(key), false) {
-            text.push_str(&format!("> {name}: {value}\n"));
+    key: &'a ApiKey,
+    sender: &'a Sender,
+    spinner: Option<&'a indicatif::ProgressBar>,
+    jq: Option<&'a Jq>,
+    limit: usize,
+}
+
+/// How a 2xx body is handled.
+enum Sink {
+    /// The bytes as they arrive: to a pipe or `-o`.
+    Stream,
+    /// Server-sent events: one compact JSON line per event, as each arrives.
+    Events(sse::Parser),
+    /// For a person (`Some(layout)`) or a filter (`None`): the whole body first, up to the
+    /// buffer limit.
+    Hold(Option<Layout>),
+}
+
+impl Exchange<'_> {
+    /// stderr lines around a live spinner go above it, not through it.
+    fn say(&self, text: &str) {
+        match self.spinner {
+            Some(s) => s.suspend(|| eprint!("{text}")),
+            None => eprint!("{text}"),
         }
-        if verbose > 1 {
-            text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(&req.body)));
-        }
-        say(&text);
     }
-    // Where the body goes is settled before anything is sent: a bad -o path costs no run.
-    let mut out = match &args.output {
-        Some(path) => Target::File(create_output(path)?, path),
-        None => Target::Stdout(stdout),
-    };
-    let started = Instant::now();
-    let mut resp = sender.send(req, key).await?;
-    let status = resp.status();
-    let ok = status.is_success();
-    let head = {
-        let mut h = format!("{:?} {}\n", resp.version(), status);
+
+    /// Server text for stderr: control characters visible, our key masked.
+    fn safe(&self, text: &str) -> String {
+        escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
+    }
+
+    async fn run(
+        &self,
+        req: &Request,
+        file: Option<OutputFile>,
+        stdout: &mut Stdout,
+    ) -> anyhow::Result<()> {
+        let (args, term) = (self.args, self.term);
+        let verbose = self.global.verbose;
+        if verbose > 0 {
+            let mut text = format!("> POST {}\n", req.url);
+            for (name, value) in req.headers(Some(self.key), false) {
+                text.push_str(&format!("> {name}: {value}\n"));
+            }
+            if verbose > 1 {
+                text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(&req.body)));
+            }
+            self.say(&text);
+        }
+        let started = Instant::now();
+        let deadline = self.sender.opts.timeout.map(|t| started + t);
+        let mut resp = self.sender.send(req, self.key).await?;
+        let status = resp.status().as_u16();
+        let ok = resp.status().is_success();
+        let mut head = format!("{:?} {}\n", resp.version(), resp.status());
         for (name, value) in resp.headers() {
-            h.push_str(&format!(
+            head.push_str(&format!(
                 "{name}: {}\n",
                 String::from_utf8_lossy(value.as_bytes())
             ));
         }
-        h.push('\n');
-        h
-    };
-    if verbose > 0 {
-        let text: String = head
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| format!("< {l}\n"))
-            .collect();
-        say(&text);
-    }
+        head.push('\n');
+        if verbose > 0 {
+            let text: String = head
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("< {}\n", self.safe(l)))
+                .collect();
+            self.say(&text);
+        }
+        let opts = self.sender.opts;
 
-    let events = ok
-        && resp
+        if !ok {
+            // An error answer goes to stdout (scripts read it), never to -o; the key is masked
+            // in it. Piped, it streams; for a person it is pretty when it fits the buffer.
+            let mut out = Target::Stdout(stdout);
+            if args.include {
+                out.write(mask(&head, self.key.expose(), &self.key.masked()).as_bytes())?;
+            }
+            let mut masker = Masker::new(self.key.expose(), &self.key.masked());
+            let mut prefix = Vec::new();
+            let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
+            while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+                if prefix.len() < error::REASON_PREFIX {
+                    let room = error::REASON_PREFIX - prefix.len();
+                    prefix.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                let masked = masker.push(&chunk);
+                match &mut held {
+                    Some(buf) if buf.len() + masked.len() <= self.limit => {
+                        buf.extend_from_slice(&masked)
+                    }
+                    Some(buf) => {
+                        out.write(buf)?;
+                        out.write(&masked)?;
+                        held = None;
+                    }
+                    None => out.write(&masked)?,
+                }
+            }
+            let rest = masker.finish();
+            match (held, term.layout()) {
+                (Some(mut buf), Some(layout)) => {
+                    buf.extend_from_slice(&rest);
+                    let shown = render_body(&buf, layout, term.stdout_color);
+                    out.write(&shown)?;
+                }
+                _ => out.write(&rest)?,
+            }
+            self.finish_status(status, started);
+            if let Some(file) = &file {
+                eprintln!(
+                    "miiflow: {} was left as it was; the error answer went to stdout",
+                    file.path().display()
+                );
+            }
+            return Err(Error::Status {
+                status,
+                reason: error::status_reason(status, &prefix, Some(self.key)),
+            }
+            .into());
+        }
+
+        let to_file = file.is_some();
+        let events = resp
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"));
-    let sink = match &args.output {
-        _ if events => Sink::Events(sse::Parser::default()),
-        // A filter needs the whole body, wherever its result goes.
-        _ if ok && jq.is_some() => Sink::Render,
-        None if !ok || term.pretty() => Sink::Render,
-        _ => Sink::Stream,
-    };
-    if args.include {
-        out.write(head.as_bytes())?;
-    }
-    let color = term.stdout_color && args.output.is_none();
-    let mut sink = sink;
-    let mut body = Vec::new();
-    loop {
-        let chunk = match resp.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => return Err(client::classify(&e, opts).into()),
+        let mut sink = match (events, self.jq, to_file) {
+            (true, _, _) => Sink::Events(sse::Parser::default()),
+            (false, Some(_), _) => Sink::Hold(None),
+            (false, None, false) if term.layout().is_some() => Sink::Hold(term.layout()),
+            _ => Sink::Stream,
         };
-        match &mut sink {
-            Sink::Stream => out.write(&chunk)?,
-            Sink::Events(parser) => {
-                for data in parser.push(&chunk) {
-                    out.write(&render_event(&data, jq, args.raw_output, color)?)?;
+        let color = term.stdout_color && !to_file;
+        let render = Render {
+            raw: args.raw_output,
+            compact: args.compact_output,
+            color,
+        };
+        let mut out = match file {
+            Some(f) => Target::File(f),
+            None => Target::Stdout(stdout),
+        };
+        if args.include {
+            out.write(head.as_bytes())?;
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+            match &mut sink {
+                Sink::Stream => out.write(&chunk)?,
+                Sink::Events(parser) => {
+                    for data in parser.push(&chunk) {
+                        out.write(&render_event(&data, self.jq, render, self.limit).await?)?;
+                    }
+                    if parser.pending() > self.limit {
+                        return Err(limits::over_buffer("one server-sent event", self.limit));
+                    }
+                }
+                Sink::Hold(_) if body.len() + chunk.len() <= self.limit => {
+                    body.extend_from_slice(&chunk)
+                }
+                Sink::Hold(None) => {
+                    return Err(limits::over_buffer("the answer given to --jq", self.limit));
+                }
+                Sink::Hold(Some(_)) => {
+                    // Too large to lay out for a person: it is printed as it comes instead.
+                    self.say(&format!(
+                        "miiflow: warning: the answer is larger than {}; printing it as received\n",
+                        limits::show_size(self.limit as u64)
+                    ));
+                    out.write(&std::mem::take(&mut body))?;
+                    out.write(&chunk)?;
+                    sink = Sink::Stream;
                 }
             }
-            Sink::Render => {}
         }
-        if !ok || matches!(sink, Sink::Render) {
-            body.extend_from_slice(&chunk);
+        if let Some(s) = self.spinner {
+            s.finish_and_clear();
         }
-    }
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
-    let elapsed = started.elapsed();
-    if matches!(sink, Sink::Render) {
-        let rendered = match jq {
-            Some(jq) if ok => jq.apply(&body, args.raw_output, args.compact_output, color)?,
-            _ if term.pretty() => output::pretty_json(&body, color).unwrap_or_else(|| body.clone()),
-            _ => body.clone(),
-        };
-        out.write(&rendered)?;
-    }
-    out.finish()?;
-    if !global.quiet {
-        eprintln!(
-            "{}",
-            output::status_line(status, elapsed, term.stderr_color)
-        );
-    }
-    if ok {
+        let mut failed = None;
+        match (&sink, self.jq) {
+            (Sink::Hold(Some(layout)), _) => {
+                out.write(&render_body(&body, *layout, term.stdout_color))?
+            }
+            (Sink::Hold(None), Some(jq)) => {
+                let whole = bytes::Bytes::from(std::mem::take(&mut body));
+                let filtered = jq.run(whole.clone(), render, self.limit);
+                let filtered = match deadline {
+                    Some(d) => tokio::time::timeout_at(d.into(), filtered)
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(JqError::Filter(format!(
+                                "--jq did not finish within {} s (--timeout)",
+                                opts.timeout.unwrap_or_default().as_secs_f64()
+                            )))
+                        }),
+                    None => filtered.await,
+                };
+                match filtered {
+                    Ok(result) => out.write(&result)?,
+                    Err(e) => failed = Some((e, whole)),
+                }
+            }
+            _ => {}
+        }
+        if let Some((e, raw)) = failed {
+            // The run happened: its answer is kept, unfiltered, where the result would have gone.
+            let raw = match (&out, term.layout()) {
+                (Target::Stdout(_), Some(layout)) => render_body(&raw, layout, term.stdout_color),
+                _ => raw.to_vec(),
+            };
+            out.write(&raw)?;
+            let place = match &out {
+                Target::File(f) => format!("written to {}", f.path().display()),
+                Target::Stdout(_) => "printed to stdout".to_owned(),
+            };
+            out.finish()?;
+            self.finish_status(status, started);
+            return Err(anyhow::anyhow!(
+                "{e}; the run succeeded ({}) and its answer was {place} unfiltered",
+                error::status_words(status)
+            ));
+        }
+        out.finish()?;
+        self.finish_status(status, started);
         Ok(())
-    } else {
-        Err(Error::Status {
-            status: status.as_u16(),
-            reason: output::reason(status, &body),
+    }
+
+    fn finish_status(&self, status: u16, started: Instant) {
+        if let Some(s) = self.spinner {
+            s.finish_and_clear();
         }
-        .into())
+        if !self.global.quiet {
+            eprintln!(
+                "{}",
+                output::status_line(status, started.elapsed(), self.term.stderr_color)
+            );
+        }
     }
 }
 
-/// A temporary file beside the target, renamed into place once the whole body is in.
-fn create_output(path: &std::path::Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
+/// A held body laid out for a person; what is not JSON is printed as it is.
+fn render_body(body: &[u8], layout: Layout, color: bool) -> Vec<u8> {
+    let shown = match layout {
+        Layout::Pretty => output::pretty_json(body, color),
+        other => output::reformat(body, other, color),
     };
-    tempfile::Builder::new()
-        .prefix(".miiflow-output")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))
+    shown.unwrap_or_else(|| body.to_vec())
+}
+
+async fn next_chunk(
+    resp: &mut reqwest::Response,
+    sender: &Sender,
+) -> Result<Option<bytes::Bytes>, Error> {
+    resp.chunk().await.map_err(|e| sender.classify(&e))
 }

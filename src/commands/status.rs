@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::cli::StatusArgs;
 use crate::config::Storage;
 use crate::context::Context;
+use crate::output::print_line;
 use crate::credentials::{ENV_KEY, Origin, StoreError};
 
 pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
@@ -79,20 +80,20 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
             "env_key": env_key,
             "profiles": profiles,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        print_line(&serde_json::to_string_pretty(&out)?)?;
     } else {
         match (&env_key, source) {
             (Some(k), _) => {
-                println!("Active key: {ENV_KEY} ({k}), with profile '{active}''s settings")
+                print_line(&format!("Active key: {ENV_KEY} ({k}), with profile '{active}''s settings"))?
             }
-            (None, Some(s)) => println!("Active key: profile '{active}' ({})", human(s)),
-            (None, None) => println!("Active key: none (profile '{active}')"),
+            (None, Some(s)) => print_line(&format!("Active key: profile '{active}' ({})", human(s)))?,
+            (None, None) => print_line(&format!("Active key: none (profile '{active}')"))?,
         }
         for p in &profiles {
-            println!();
+            print_line("")?;
             let marker = if p["active"] == true { " (active)" } else { "" };
-            println!("{}{marker}", p["name"].as_str().unwrap_or_default());
-            println!("  base URL  {}", p["base_url"].as_str().unwrap_or_default());
+            print_line(&format!("{}{marker}", p["name"].as_str().unwrap_or_default()))?;
+            print_line(&format!("  base URL  {}", p["base_url"].as_str().unwrap_or_default()))?;
             let key = match (
                 p["key"].as_str(),
                 p["storage"].as_str(),
@@ -108,13 +109,14 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
                 (None, Some(s), Some(e)) => format!("unreadable ({}): {e}", human(s)),
                 _ => "none stored".to_owned(),
             };
-            println!("  key       {key}");
+            print_line(&format!("  key       {key}"))?;
             if let Some(id) = p["key_id"].as_str() {
                 let name = p["key_name"]
                     .as_str()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
-                println!("  key id    {id}{name}");
+                let line = format!("  key id    {id}{name}");
+                print_line(&crate::output::safe::escape_controls(&line))?;
             }
         }
     }

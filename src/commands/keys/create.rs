@@ -29,28 +29,33 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
     let created = client::block_on(async { Ok(api.create(&resolved.key, &args.name).await?) })?;
     let secret = created.secret()?;
-    eprintln!("Created key '{}' ({}).", created.name, created.id);
+    eprintln!(
+        "Created key '{}' ({}).",
+        crate::output::safe::escape_controls(&created.name),
+        crate::output::safe::escape_controls(&created.id)
+    );
     if !store_it {
         print_secret(&secret);
         return Ok(());
     }
     let base = ctx.base_url(&resolved.profile)?;
-    let stored = ctx
-        .keyring
-        .set(&args.name, &secret)
-        .map_err(anyhow::Error::new)
-        .and_then(|()| {
-            ctx.config.profiles.insert(
-                args.name.clone(),
-                Profile {
-                    base_url: super::recorded_base(&base),
-                    storage: Some(Storage::Keyring),
-                    key_id: Some(created.id.clone()),
-                    key_name: Some(created.name.clone()),
-                },
-            );
-            ctx.save_config()
-        });
+    let stored = ctx.update_config(|ctx, config| {
+        // Checked again under the lock: another process may have taken the name meanwhile.
+        if config.profile(&args.name).and_then(|p| p.storage).is_some() {
+            anyhow::bail!("profile '{}' was given a key by another process meanwhile", args.name);
+        }
+        ctx.keyring.set(&args.name, &secret)?;
+        config.profiles.insert(
+            args.name.clone(),
+            Profile {
+                base_url: super::recorded_base(&base),
+                storage: Some(Storage::Keyring),
+                key_id: Some(created.id.clone()),
+                key_name: Some(created.name.clone()),
+            },
+        );
+        Ok(())
+    });
     match stored {
         Ok(()) => {
             eprintln!(
@@ -63,7 +68,6 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Err(e) => {
-            ctx.config.profiles.remove(&args.name);
             print_secret(&secret);
             Err(e.context(format!(
                 "the new key was NOT stored; it is printed above, once: copy it now (store it \
@@ -75,6 +79,7 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
 }
 
 /// The secret, alone on its line on stdout: the one place a full key is ever printed.
-fn print_secret(key: &ApiKey) {
-    println!("{}", key.expose());
+pub(super) fn print_secret(key: &ApiKey) {
+    // A closed stdout cannot be helped here; the error that follows says what happened.
+    let _ = crate::output::print_line(key.expose());
 }

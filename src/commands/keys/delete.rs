@@ -37,7 +37,11 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
             .into());
         }
     };
-    let what = format!("key '{}' ({})", key.name, key.id);
+    let what = format!(
+        "key '{}' ({})",
+        crate::output::safe::escape_controls(&key.name),
+        crate::output::safe::escape_controls(&key.id)
+    );
     if !args.yes {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(Error::BadInput(format!(
@@ -60,17 +64,20 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
     } else {
         eprintln!("{what} was already gone from the server.");
     }
-    let holders: Vec<String> = ctx
-        .config
-        .profiles
-        .iter()
-        .filter(|(_, p)| p.key_id.as_deref() == Some(key.id.as_str()))
-        .map(|(name, _)| name.clone())
-        .collect();
+    let holders = ctx.update_config(|ctx, config| {
+        let holders: Vec<String> = config
+            .profiles
+            .iter()
+            .filter(|(_, p)| p.key_id.as_deref() == Some(key.id.as_str()))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for profile in &holders {
+            logout::forget(ctx, config, profile)?;
+            config.profiles.remove(profile);
+        }
+        Ok(holders)
+    })?;
     for profile in holders {
-        logout::forget(ctx, &profile)?;
-        ctx.config.profiles.remove(&profile);
-        ctx.save_config()?;
         eprintln!("Forgot local profile '{profile}', which held it.");
     }
     Ok(())

@@ -3,6 +3,8 @@
 use crate::cli::KeysListArgs;
 use crate::client;
 use crate::context::Context;
+use crate::output::print_line;
+use crate::output::safe::escape_controls;
 
 pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
@@ -28,7 +30,7 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
                 v
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        print_line(&serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     if keys.is_empty() {
@@ -38,11 +40,13 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
     let rows: Vec<[String; 5]> = keys
         .iter()
         .map(|k| {
+            // The server's words, made safe for a terminal.
+            let safe = |t: &str| escape_controls(t).into_owned();
             [
-                k.id.clone(),
-                k.name.clone(),
-                k.created_at.clone().unwrap_or_else(|| "-".into()),
-                k.last_used_at.clone().unwrap_or_else(|| "-".into()),
+                safe(&k.id),
+                safe(&k.name),
+                k.created_at.as_deref().map_or_else(|| "-".into(), safe),
+                k.last_used_at.as_deref().map_or_else(|| "-".into(), safe),
                 stored_as(&k.id)
                     .map(|p| format!("profile {p}"))
                     .unwrap_or_else(|| "-".into()),
@@ -65,7 +69,7 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", cells.join("  ").trim_end());
+        print_line(cells.join("  ").trim_end())?;
     }
     Ok(())
 }

@@ -6,7 +6,6 @@ use crate::cli::KeysRotateArgs;
 use crate::client;
 use crate::config;
 use crate::context::Context;
-use crate::credentials::StoreError;
 use crate::error::Error;
 
 pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
@@ -44,12 +43,16 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
     // 1. Create. A failure here changes nothing.
     let created = client::block_on(async { Ok(api.create(&old, &name).await?) })?;
     let new = created.secret()?;
-    eprintln!("Created key '{}' ({}).", created.name, created.id);
+    eprintln!(
+        "Created key '{}' ({}).",
+        crate::output::safe::escape_controls(&created.name),
+        crate::output::safe::escape_controls(&created.id)
+    );
 
     // 2. Store it in the same profile. If that fails the new secret is printed, never lost.
-    if let Err(e) = store.set(&profile, &new) {
-        println!("{}", new.expose());
-        return Err(anyhow::Error::new(e).context(format!(
+    if let Err(e) = ctx.update_config(|ctx, _| Ok(ctx.store(storage).set(&profile, &new)?)) {
+        super::create::print_secret(&new);
+        return Err(e.context(format!(
             "the new key ({}) was NOT stored; it is printed above, once. The old key still works \
              and was not deleted",
             created.id
@@ -58,12 +61,12 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
 
     // 3. Check it. If it does not work, put the old key back and delete nothing.
     if let Err(e) = client::block_on(async { Ok(api.list(&new).await?) }) {
-        let restored = store.set(&profile, &old);
+        let restored = ctx.update_config(|ctx, _| Ok(ctx.store(storage).set(&profile, &old)?));
         let back = match restored {
             Ok(()) => "the old key is back in place".to_owned(),
-            Err(StoreError::Unavailable(m) | StoreError::Other(m)) => {
-                println!("{}", old.expose());
-                format!("the old key could not be put back ({m}) and is printed above")
+            Err(m) => {
+                super::create::print_secret(&old);
+                format!("the old key could not be put back ({m:#}) and is printed above")
             }
         };
         return Err(e.context(format!(
@@ -72,10 +75,12 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
             created.id, created.id
         )));
     }
-    let entry = ctx.config.profiles.entry(profile.clone()).or_default();
-    entry.key_id = Some(created.id.clone());
-    entry.key_name = Some(created.name.clone());
-    ctx.save_config()?;
+    ctx.update_config(|_, config| {
+        let entry = config.profiles.entry(profile.clone()).or_default();
+        entry.key_id = Some(created.id.clone());
+        entry.key_name = Some(created.name.clone());
+        Ok(())
+    })?;
     eprintln!(
         "Profile '{profile}' now uses the new key {}, and it works.",
         new.masked()

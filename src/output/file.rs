@@ -1,0 +1,135 @@
+//! `-o FILE`: settled before anything is sent, replaced only by a complete 2xx answer.
+//!
+//! The answer goes to a temporary file beside the target, which is renamed over it at the
+//! end: a failed, cut-short or interrupted run leaves FILE as it was (the temporary file is
+//! removed on every exit but SIGKILL). A new file gets the umask's mode, an existing one keeps
+//! its mode, and a symlink stays a symlink (its target is replaced). Targets that are not
+//! regular files (`/dev/null`, a FIFO) are written directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+pub struct OutputFile {
+    /// As the user wrote it, for messages.
+    shown: PathBuf,
+    sink: Sink,
+}
+
+enum Sink {
+    /// A temporary file, renamed over `target` by [`OutputFile::commit`].
+    Replace {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+    /// A device or FIFO: written as the answer arrives.
+    Direct(std::fs::File),
+}
+
+/// An OS error's words without the path of our temporary file.
+fn why(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => e.kind().to_string(),
+    }
+}
+
+/// Follows symlinks (dangling ones too) to the file that will really be written.
+fn resolve(path: &Path) -> Result<PathBuf, String> {
+    let mut p = path.to_owned();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&p).map_err(|e| why(&e))?;
+                p = match p.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err("too many levels of symbolic links".into())
+}
+
+impl OutputFile {
+    /// Checks and prepares FILE; any problem is bad input (exit 2), found before sending.
+    pub fn create(path: &Path) -> Result<OutputFile, Error> {
+        let shown = path.to_owned();
+        let bad = |why: String| Error::BadInput(format!("-o {}: {why}", shown.display()));
+        let target = resolve(path).map_err(bad)?;
+        let existing = std::fs::metadata(&target).ok();
+        if let Some(meta) = &existing {
+            if meta.is_dir() {
+                return Err(bad("is a folder; give a file name".into()));
+            }
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(|e| bad(format!("cannot write: {}", why(&e))))?;
+                return Ok(OutputFile {
+                    shown,
+                    sink: Sink::Direct(file),
+                });
+            }
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".miiflow-output-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Created with 0666 less the umask, as any new file; an existing file's mode is
+            // copied below, explicitly, once the file exists.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(&dir).map_err(|e| {
+            let e = std::io::Error::from(e);
+            match e.kind() {
+                std::io::ErrorKind::NotFound => bad(format!("no such folder: {}", dir.display())),
+                _ => bad(format!("cannot write: {}", why(&e))),
+            }
+        })?;
+        if let Some(meta) = &existing {
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(|e| bad(format!("cannot keep its permissions: {}", why(&e))))?;
+        }
+        Ok(OutputFile {
+            shown,
+            sink: Sink::Replace { tmp, target },
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let result = match &mut self.sink {
+            Sink::Replace { tmp, .. } => tmp.write_all(bytes),
+            Sink::Direct(file) => file.write_all(bytes),
+        };
+        result.map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.shown.display(), why(&e)))
+    }
+
+    /// The answer is complete: FILE becomes it.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let shown = self.shown;
+        match self.sink {
+            Sink::Replace { tmp, target } => {
+                tmp.persist(&target)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", shown.display(), why(&e.error)))?;
+            }
+            Sink::Direct(mut file) => file
+                .flush()
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {}", shown.display(), why(&e)))?,
+        }
+        Ok(())
+    }
+}

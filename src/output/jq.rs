@@ -1,0 +1,220 @@
+//! `--jq`: a jq filter (jaq) applied in-process. The filter runs on a thread of its own with a
+//! large stack, so that the caller can give up on it (Ctrl-C, `--timeout`) while it runs;
+//! input depth and output size are bounded, so a hostile answer cannot crash or exhaust us.
+
+use std::sync::Arc;
+
+use super::pretty::pretty_json;
+
+type Filter = jaq_core::compile::Filter<jaq_core::Native<jaq_core::data::JustLut<jaq_json::Val>>>;
+
+/// How deep an answer given to a filter may nest (jq's own parser stops at 10,000).
+pub const MAX_DEPTH: usize = 10_000;
+
+/// The filter's thread: deep values recurse, and a stack this size holds [`MAX_DEPTH`]
+/// levels with room to spare (it is reserved, not committed, until used).
+const STACK: usize = 512 * 1024 * 1024;
+
+/// A compiled `--jq` filter.
+#[derive(Clone)]
+pub struct Jq {
+    filter: Arc<Filter>,
+}
+
+/// How results are printed, as jq's -r and -c do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Render {
+    pub raw: bool,
+    pub compact: bool,
+    pub color: bool,
+}
+
+/// Why a filter gave no result.
+#[derive(Debug)]
+pub enum JqError {
+    /// The answer is not JSON, or nests deeper than [`MAX_DEPTH`].
+    Input(String),
+    /// The filter failed (jq's own error).
+    Filter(String),
+    /// The results grew past the buffer limit.
+    TooLarge(usize),
+}
+
+impl std::fmt::Display for JqError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JqError::Input(m) | JqError::Filter(m) => f.write_str(m),
+            JqError::TooLarge(limit) => write!(
+                f,
+                "the filter's results exceed {} ({})",
+                crate::limits::show_size(*limit as u64),
+                crate::limits::BUFFER_ENV
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JqError {}
+
+impl Jq {
+    /// Compiles a filter; errors are usage errors (exit 2), found before anything is sent.
+    pub fn compile(code: &str) -> Result<Jq, String> {
+        use jaq_core::load::{Arena, File, Loader};
+        let defs = jaq_core::defs()
+            .chain(jaq_std::defs())
+            .chain(jaq_json::defs());
+        let funs = jaq_core::funs()
+            .chain(jaq_std::funs())
+            .chain(jaq_json::funs());
+        let loader = Loader::new(defs);
+        let arena = Arena::default();
+        let modules = loader
+            .load(&arena, File { code, path: () })
+            .map_err(|errs| {
+                use jaq_core::load::Error;
+                // Each error says what was expected and where (the rest of the filter from there).
+                let at = |rest: &str| match rest.is_empty() {
+                    true => "at the end".to_owned(),
+                    false => format!("at '{}'", rest.chars().take(20).collect::<String>()),
+                };
+                let what: Vec<String> = errs
+                    .into_iter()
+                    .flat_map(|(_, e)| match e {
+                        Error::Io(io) => io.into_iter().map(|(p, m)| format!("{p}: {m}")).collect(),
+                        Error::Lex(lex) => lex
+                            .into_iter()
+                            .map(|(expect, rest)| {
+                                format!("expected {} {}", expect.as_str(), at(rest))
+                            })
+                            .collect(),
+                        Error::Parse(parse) => parse
+                            .into_iter()
+                            .map(|(expect, rest)| {
+                                format!("expected {} {}", expect.as_str(), at(rest))
+                            })
+                            .collect::<Vec<_>>(),
+                    })
+                    .collect();
+                format!("--jq '{code}': {}", what.join("; "))
+            })?;
+        let filter = jaq_core::Compiler::default()
+            .with_funs(funs)
+            .compile(modules)
+            .map_err(|errs| {
+                let names: Vec<String> = errs
+                    .into_iter()
+                    .flat_map(|(_, es)| es.into_iter().map(|(name, _)| name.to_string()))
+                    .collect();
+                format!("--jq '{code}': unknown name(s): {}", names.join(", "))
+            })?;
+        Ok(Jq {
+            filter: Arc::new(filter),
+        })
+    }
+
+    /// Runs the filter on a JSON body and renders each result as jq would, stopping at
+    /// `limit` bytes of results. Blocking: see [`Jq::run`] for the stoppable form.
+    pub fn apply(&self, body: &[u8], render: Render, limit: usize) -> Result<Vec<u8>, JqError> {
+        use jaq_core::{Ctx, Vars, data, unwrap_valr};
+        let depth = crate::json::max_depth(body);
+        if depth > MAX_DEPTH {
+            return Err(JqError::Input(format!(
+                "--jq: the answer nests {depth} levels deep; the filter takes at most {MAX_DEPTH}"
+            )));
+        }
+        let input = jaq_json::read::parse_single(body)
+            .map_err(|e| JqError::Input(format!("--jq: the answer is not JSON ({e})")))?;
+        let ctx = Ctx::<data::JustLut<jaq_json::Val>>::new(&self.filter.lut, Vars::new([]));
+        let mut out = Vec::new();
+        for result in self.filter.id.run((ctx, input)).map(unwrap_valr) {
+            let value = result.map_err(|e| JqError::Filter(format!("--jq: {e}")))?;
+            match &value {
+                jaq_json::Val::TStr(s) if render.raw => out.extend_from_slice(s),
+                _ => {
+                    let text = value.to_string();
+                    match (render.compact, pretty_json(text.as_bytes(), render.color)) {
+                        (false, Some(p)) => out.extend_from_slice(&p[..p.len() - 1]),
+                        _ => out.extend_from_slice(text.as_bytes()),
+                    }
+                }
+            }
+            out.push(b'\n');
+            if out.len() > limit {
+                return Err(JqError::TooLarge(limit));
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Jq::apply`] on a thread of its own: the caller's future can be dropped (Ctrl-C, a
+    /// timeout) while the filter runs. The thread then ends with the process.
+    pub async fn run(
+        &self,
+        body: bytes::Bytes,
+        render: Render,
+        limit: usize,
+    ) -> Result<Vec<u8>, JqError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let jq = self.clone();
+        std::thread::Builder::new()
+            .name("jq".into())
+            .stack_size(STACK)
+            .spawn(move || {
+                let _ = tx.send(jq.apply(&body, render, limit));
+            })
+            .map_err(|e| JqError::Filter(format!("--jq: cannot start the filter: {e}")))?;
+        rx.await
+            .unwrap_or_else(|_| Err(JqError::Filter("--jq: the filter stopped".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NO_LIMIT: usize = usize::MAX;
+
+    #[test]
+    fn jq_keeps_big_numbers_and_raw_strings() {
+        let jq = Jq::compile(".n, .s").unwrap();
+        let render = Render {
+            raw: true,
+            ..Render::default()
+        };
+        let out = jq
+            .apply(
+                br#"{"n":1234567890123456789012345,"s":"a\"b"}"#,
+                render,
+                NO_LIMIT,
+            )
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1234567890123456789012345\na\"b\n"
+        );
+        assert!(Jq::compile(".[").is_err());
+        assert!(Jq::compile("nosuchfn").is_err());
+    }
+
+    #[test]
+    fn depth_and_size_are_bounded() {
+        let jq = Jq::compile(".").unwrap();
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let err = jq.apply(deep.as_bytes(), Render::default(), NO_LIMIT).unwrap_err();
+        assert!(err.to_string().contains("levels deep"), "{err}");
+        let endless = Jq::compile("range(1e15)").unwrap();
+        let err = endless.apply(b"null", Render::default(), 1000).unwrap_err();
+        assert!(matches!(err, JqError::TooLarge(1000)), "{err}");
+    }
+
+    #[test]
+    fn the_deepest_allowed_answer_is_filtered_on_its_thread() {
+        let jq = Jq::compile("[..] | length").unwrap();
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let out = crate::client::runtime()
+            .unwrap()
+            .block_on(jq.run(deep.into(), Render::default(), NO_LIMIT))
+            .unwrap();
+        assert_eq!(out, format!("{MAX_DEPTH}\n").as_bytes());
+    }
+}

@@ -1,0 +1,114 @@
+//! Text from a server is untrusted: before it reaches a terminal it loses its control
+//! characters (no escape sequences can move the cursor, retitle the window or hide text), and
+//! the active key is masked wherever it appears.
+
+use std::borrow::Cow;
+
+/// Replaces control characters (C0, DEL, C1, and the bidi overrides) with visible escapes
+/// (`\x1b`, `\u{202e}`), so that a server's text prints as text. Tabs stay.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !bad(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Replaces every occurrence of `secret` in `text` with `masked`.
+pub fn mask(text: &str, secret: &str, masked: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    text.replace(secret, masked)
+}
+
+/// Masks a secret in a stream of chunks: holds back just enough bytes at each chunk's end to
+/// catch a secret split across two chunks, so memory stays at one secret's length.
+pub struct Masker {
+    secret: Vec<u8>,
+    masked: Vec<u8>,
+    carry: Vec<u8>,
+}
+
+impl Masker {
+    pub fn new(secret: &str, masked: &str) -> Masker {
+        Masker {
+            secret: secret.as_bytes().to_vec(),
+            masked: masked.as_bytes().to_vec(),
+            carry: Vec::new(),
+        }
+    }
+
+    /// The bytes of `chunk` that can be released now, masked.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        if self.secret.is_empty() {
+            return chunk.to_vec();
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.extend_from_slice(chunk);
+        let mut out = Vec::with_capacity(buf.len());
+        let n = self.secret.len();
+        let mut i = 0;
+        while i < buf.len() {
+            if buf[i..].starts_with(&self.secret) {
+                out.extend_from_slice(&self.masked);
+                i += n;
+            } else if buf.len() - i < n && self.secret.starts_with(&buf[i..]) {
+                // Could be the start of a secret that the next chunk completes.
+                self.carry = buf[i..].to_vec();
+                return out;
+            } else {
+                out.push(buf[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Whatever was held back, once the stream has ended.
+    pub fn finish(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.carry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_visible() {
+        assert_eq!(escape_controls("plain text\tok"), "plain text\tok");
+        assert_eq!(
+            escape_controls("a\x1b]0;pwned\x07b\u{9b}c\u{202e}d"),
+            "a\\x1b]0;pwned\\x07b\\x9bc\\u{202e}d"
+        );
+        assert_eq!(escape_controls("two\nlines\r"), "two\\x0alines\\x0d");
+    }
+
+    #[test]
+    fn masker_catches_a_secret_split_anywhere() {
+        let secret = "mk_secret_123";
+        let text = format!("before {secret} middle {secret}{secret} end mk_ x");
+        let want = text.replace(secret, "mk_…0123");
+        for cut_a in 0..text.len() {
+            for cut_b in cut_a..text.len() {
+                let mut m = Masker::new(secret, "mk_…0123");
+                let mut out = m.push(&text.as_bytes()[..cut_a]);
+                out.extend(m.push(&text.as_bytes()[cut_a..cut_b]));
+                out.extend(m.push(&text.as_bytes()[cut_b..]));
+                out.extend(m.finish());
+                assert_eq!(String::from_utf8(out).unwrap(), want, "{cut_a} {cut_b}");
+            }
+        }
+    }
+}
