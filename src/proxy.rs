@@ -31,7 +31,7 @@ impl Proxy {
 pub fn redact(url: &Url) -> String {
     let mut shown = url.clone();
     if shown.password().is_some() {
-        let _ = shown.set_password(Some("…"));
+        let _ = shown.set_password(Some("xxxxx"));
     }
     shown.as_str().trim_end_matches('/').to_owned()
 }
@@ -174,7 +174,7 @@ mod tests {
         );
         assert_eq!(
             choose("https://x.io/", &[("HTTPS_PROXY", "http://u:secret@p:1")]).unwrap().unwrap(),
-            "http://u:…@p:1 (from HTTPS_PROXY)"
+            "http://u:xxxxx@p:1 (from HTTPS_PROXY)"
         );
     }
 

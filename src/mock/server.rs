@@ -193,7 +193,10 @@ async fn handle(
             "body": String::from_utf8_lossy(&body),
         });
         if let Some(log) = st.log.as_mut() {
-            let _ = writeln!(log, "{line}");
+            // One write per line: a reader polling the log never sees half a line from us.
+            let mut text = line.to_string();
+            text.push('\n');
+            let _ = log.write_all(text.as_bytes());
         }
     }
     let authorised = {

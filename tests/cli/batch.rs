@@ -114,35 +114,33 @@ fn bodies_are_embedded_byte_for_byte_and_non_json_as_strings() {
     assert!(out.status.success());
     assert_eq!(
         stdout(&out),
-        "{\"line\":1,\"status\":200,\"body\":\"data: {\\\"a\\\":1}\\n\\n\"}\n"
+        // Server-sent events under --batch: the body is the array of the events' data.
+        "{\"line\":1,\"status\":200,\"body\":[{\"a\":1}]}\n"
     );
 }
 
 #[test]
 fn requests_really_overlap() {
-    let server = Server::with(&["--latency", "300"]);
-    let input: String = (1..=24).map(|n| format!("{{\"n\":{n}}}\n")).collect();
-    let started = Instant::now();
+    // Each answer takes 3 s: had the runs gone one after another, the eighth would have
+    // started at least 21 s after the first; started together, all come before any answer.
+    let server = Server::with(&["--latency", "3000"]);
+    let input: String = (1..=8).map(|n| format!("{{\"n\":{n}}}\n")).collect();
     let out = server
         .miiflow()
         .args(["run", "agent_b", "--batch", "-", "--concurrency", "8"])
         .write_stdin(input)
         .output()
         .unwrap();
-    let took = started.elapsed();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(results(&out.stdout).len(), 24);
-    // One after another they would take 7.2 s; eight at a time, about 0.9 s.
-    assert!(took < Duration::from_secs(4), "{took:?}");
+    assert_eq!(results(&out.stdout).len(), 8);
     let starts: Vec<u64> = server
         .requests()
         .iter()
         .map(|r| r["ms"].as_u64().unwrap())
         .collect();
-    let first_eight = &starts[..8];
     assert!(
-        first_eight.iter().max().unwrap() - first_eight.iter().min().unwrap() < 250,
-        "{starts:?}"
+        starts.iter().max().unwrap() - starts.iter().min().unwrap() < 3000,
+        "a run started only after another's answer: {starts:?}"
     );
 }
 
@@ -257,7 +255,6 @@ fn ctrl_c_mid_batch_keeps_the_finished_lines() {
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
-    std::thread::sleep(Duration::from_millis(400));
     let started = Instant::now();
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -267,9 +264,10 @@ fn ctrl_c_mid_batch_keeps_the_finished_lines() {
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
-    assert!(started.elapsed() < Duration::from_secs(1));
+    // The rest of the batch would take at least 5 s more: it stopped at once instead.
+    assert!(started.elapsed() < Duration::from_secs(5));
     let lines = results(format!("{first}{rest}").as_bytes());
-    assert!(lines.len() >= 2 && lines.len() < 40, "{}", lines.len());
+    assert!(!lines.is_empty() && lines.len() < 40, "{}", lines.len());
     let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
     assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
     assert!(lines.iter().all(|l| l["status"] == 200));

@@ -7,6 +7,7 @@ mod generated;
 mod items;
 mod keyring;
 mod keys;
+mod local_state;
 mod mock;
 mod reliability;
 mod run;

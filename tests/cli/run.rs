@@ -437,7 +437,7 @@ fn a_same_origin_redirect_is_followed_with_the_key() {
 
 #[test]
 fn ctrl_c_ends_a_run_with_130() {
-    let server = Server::with(&["--fault", "slow:5000"]);
+    let server = Server::with(&["--fault", "slow:30000"]);
     let child = server
         .miiflow_std()
         .args(["run", "agent_1"])
@@ -453,8 +453,9 @@ fn ctrl_c_ends_a_run_with_130() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
+    // The answer would take 30 s: Ctrl-C ended the run long before.
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(10),
         "{:?}",
         started.elapsed()
     );
@@ -510,8 +511,8 @@ fn output_options() {
         .arg(dir.path().join("no/such/folder/answer.json"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_contains(&stderr(&out), "cannot write");
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "no such folder");
     assert_eq!(server.requests().len(), runs_before);
 
     let out = server

@@ -213,10 +213,16 @@ impl Server {
         serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("a key list")
     }
 
-    /// Every request the server has seen, in order.
+    /// Every request the server has logged in full, in order (a last line still being
+    /// written, without its newline, is not one yet).
     pub fn requests(&self) -> Vec<serde_json::Value> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines()
+        let complete = match text.rfind('\n') {
+            Some(end) => &text[..=end],
+            None => "",
+        };
+        complete
+            .lines()
             .map(|l| serde_json::from_str(l).expect("a JSON log line"))
             .collect()
     }
@@ -266,4 +272,92 @@ pub fn only_body(server: &Server) -> String {
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
     requests[0]["body"].as_str().expect("a body").to_owned()
+}
+
+/// A hostile or broken HTTP server on loopback: every connection gets what `answer` writes
+/// (after the request head has been read). For what `miiflow-mock` will not do: endless,
+/// deep or huge bodies, escape sequences, echoed keys.
+pub struct RawServer {
+    pub url: String,
+}
+
+impl RawServer {
+    pub fn start(answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static) -> RawServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let answer = std::sync::Arc::new(answer);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    read_request(&mut stream);
+                    answer(&mut stream);
+                });
+            }
+        });
+        RawServer { url }
+    }
+
+    /// A server that answers every request with this status line, headers and body.
+    pub fn fixed(head: &str, body: impl Into<Vec<u8>>) -> RawServer {
+        let head = head.to_owned();
+        let body = body.into();
+        RawServer::start(move |s| {
+            use std::io::Write;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {head}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        })
+    }
+
+    /// A server whose answer never ends: this status and content type, then `chunk` forever
+    /// (chunked encoding), until the client goes away.
+    pub fn endless(head: &str, content_type: &str, start: &[u8], chunk: &[u8]) -> RawServer {
+        let (head, content_type) = (head.to_owned(), content_type.to_owned());
+        let (start, chunk) = (start.to_vec(), chunk.to_vec());
+        RawServer::start(move |s| {
+            use std::io::Write;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {head}\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+            );
+            let frame = |data: &[u8]| {
+                let mut f = format!("{:x}\r\n", data.len()).into_bytes();
+                f.extend_from_slice(data);
+                f.extend_from_slice(b"\r\n");
+                f
+            };
+            if !start.is_empty() && s.write_all(&frame(&start)).is_err() {
+                return;
+            }
+            let framed = frame(&chunk);
+            while s.write_all(&framed).is_ok() {}
+        })
+    }
+}
+
+/// Reads an HTTP request's head and (Content-Length) body, so that the client sees its
+/// request taken before the answer comes.
+fn read_request(stream: &mut std::net::TcpStream) {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let len = text
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    let _ = stream.read_exact(&mut body);
 }
