@@ -7,8 +7,8 @@ use reqwest::Url;
 
 use crate::credentials::ApiKey;
 use crate::error::Error;
-use crate::request::Request;
 use crate::proxy::Proxy;
+use crate::request::Request;
 use crate::retry::{self, Decision, Outcome, Reason};
 
 #[derive(Debug, Clone, Copy)]
@@ -145,7 +145,11 @@ impl Sender {
         let mut attempt = 0;
         loop {
             self.pacer.ready().await;
-            let mut builder = self.http.client.post(req.url.clone()).body(req.body.clone());
+            let mut builder = self
+                .http
+                .client
+                .post(req.url.clone())
+                .body(req.body.clone());
             for (name, value) in req.headers(Some(key), true) {
                 if name != "User-Agent" {
                     builder = builder.header(name, value);
@@ -300,7 +304,9 @@ fn secs(d: Duration) -> String {
 
 /// A 407 can only come from a proxy.
 fn proxy_auth(proxy: Option<&Proxy>) -> Error {
-    let which = proxy.map_or("a proxy".to_owned(), |p| format!("the proxy {}", p.describe()));
+    let which = proxy.map_or("a proxy".to_owned(), |p| {
+        format!("the proxy {}", p.describe())
+    });
     Error::Network(format!(
         "{which} asks for credentials (HTTP 407): put them in the proxy URL \
          (http://USER:PASSWORD@HOST:PORT)"

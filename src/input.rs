@@ -86,7 +86,11 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
         };
         bad(format!("{name}: cannot read: {why}"))
     })?;
-    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     read_bounded(file, size, &name)
 }
 

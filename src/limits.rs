@@ -50,7 +50,10 @@ fn from_env(name: &str, default: u64) -> Result<u64, Error> {
 /// `1000`, `64K`, `512M`, `2G` (binary units; a trailing `B` or `iB` is allowed).
 pub fn parse_size(text: &str) -> Option<u64> {
     let t = text.trim().to_ascii_uppercase();
-    let t = t.strip_suffix("IB").or_else(|| t.strip_suffix('B')).unwrap_or(&t);
+    let t = t
+        .strip_suffix("IB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(&t);
     let (digits, unit) = match t.char_indices().last()? {
         (i, c) if c.is_ascii_alphabetic() => (&t[..i], c),
         _ => (t, ' '),

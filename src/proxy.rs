@@ -41,11 +41,18 @@ pub fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {
     for_target_with(target, &|name| std::env::var(name).ok())
 }
 
-fn for_target_with(target: &Url, env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Proxy>, Error> {
+fn for_target_with(
+    target: &Url,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Proxy>, Error> {
     if is_loopback(target) {
         return Ok(None);
     }
-    let get = |name: &'static str| env(name).filter(|v| !v.trim().is_empty()).map(|v| (name, v));
+    let get = |name: &'static str| {
+        env(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (name, v))
+    };
     let no_proxy = get("no_proxy").or_else(|| get("NO_PROXY"));
     if let Some((_, list)) = &no_proxy
         && bypassed(target, list)
@@ -95,22 +102,27 @@ fn bypassed(target: &Url, list: &str) -> bool {
         .trim_end_matches(']')
         .to_ascii_lowercase();
     let ip: Option<IpAddr> = host.parse().ok();
-    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
-        if entry == "*" {
-            return true;
-        }
-        let entry = entry.to_ascii_lowercase();
-        if let (Some(ip), Some((net, bits))) = (ip, entry.split_once('/')) {
-            return in_range(ip, net, bits);
-        }
-        let name = entry.trim_start_matches("*.").trim_start_matches('.');
-        let name = match name.rsplit_once(':') {
-            Some((n, port)) if port.chars().all(|c| c.is_ascii_digit()) && !n.contains(':') => n,
-            _ => name,
-        };
-        let name = name.trim_start_matches('[').trim_end_matches(']');
-        host == name || host.ends_with(&format!(".{name}"))
-    })
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry.to_ascii_lowercase();
+            if let (Some(ip), Some((net, bits))) = (ip, entry.split_once('/')) {
+                return in_range(ip, net, bits);
+            }
+            let name = entry.trim_start_matches("*.").trim_start_matches('.');
+            let name = match name.rsplit_once(':') {
+                Some((n, port)) if port.chars().all(|c| c.is_ascii_digit()) && !n.contains(':') => {
+                    n
+                }
+                _ => name,
+            };
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            host == name || host.ends_with(&format!(".{name}"))
+        })
 }
 
 fn in_range(ip: IpAddr, net: &str, bits: &str) -> bool {
@@ -147,8 +159,15 @@ mod tests {
 
     #[test]
     fn loopback_is_always_direct() {
-        let all = [("ALL_PROXY", "http://proxy.example:3128"), ("http_proxy", "http://p:1")];
-        for target in ["http://127.0.0.1:9/", "http://localhost:9/", "http://[::1]:9/"] {
+        let all = [
+            ("ALL_PROXY", "http://proxy.example:3128"),
+            ("http_proxy", "http://p:1"),
+        ];
+        for target in [
+            "http://127.0.0.1:9/",
+            "http://localhost:9/",
+            "http://[::1]:9/",
+        ] {
             assert_eq!(choose(target, &all), Ok(None), "{target}");
         }
     }
@@ -173,7 +192,9 @@ mod tests {
             "http://all:3 (from ALL_PROXY)"
         );
         assert_eq!(
-            choose("https://x.io/", &[("HTTPS_PROXY", "http://u:secret@p:1")]).unwrap().unwrap(),
+            choose("https://x.io/", &[("HTTPS_PROXY", "http://u:secret@p:1")])
+                .unwrap()
+                .unwrap(),
             "http://u:xxxxx@p:1 (from HTTPS_PROXY)"
         );
     }
@@ -201,7 +222,10 @@ mod tests {
     fn unusable_values_are_errors_naming_the_variable() {
         for value in ["http://", "ftp://p:1", "socks5://p:1", "http://[bad"] {
             let err = choose("https://x.io/", &[("HTTPS_PROXY", value)]).unwrap_err();
-            assert!(err.starts_with("HTTPS_PROXY: not a usable proxy URL"), "{value}: {err}");
+            assert!(
+                err.starts_with("HTTPS_PROXY: not a usable proxy URL"),
+                "{value}: {err}"
+            );
         }
     }
 }

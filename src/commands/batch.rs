@@ -231,9 +231,9 @@ async fn one(
             (true, _) => embed_events(&body),
             (false, 200..=299) => embed(&body),
             // An error answer may echo the key: it is masked, as for a single run.
-            (false, _) => embed(
-                mask(&String::from_utf8_lossy(&body), key.expose(), &key.masked()).as_bytes(),
-            ),
+            (false, _) => {
+                embed(mask(&String::from_utf8_lossy(&body), key.expose(), &key.masked()).as_bytes())
+            }
         };
         Ok::<_, Error>(Outcome::Answer { status, body })
     };
@@ -445,9 +445,7 @@ fn write_result(
     let code = outcome.code();
     if code != code::OK && summary.first_failure.is_none() {
         let why = match outcome {
-            Outcome::Answer { status, body } => {
-                error::status_reason(*status, body, None)
-            }
+            Outcome::Answer { status, body } => error::status_reason(*status, body, None),
             Outcome::Failed { error, .. } => error.clone(),
         };
         summary.first_failure = Some((n, code, why));

@@ -151,6 +151,11 @@ enum Target<'a> {
 }
 
 impl Target<'_> {
+    /// True once stdout's reader has gone away: there is no one left to read the answer.
+    fn gone(&self) -> bool {
+        matches!(self, Target::Stdout(out) if out.closed())
+    }
+
     fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         match self {
             Target::Stdout(out) => out.write_all(bytes)?,
@@ -279,6 +284,9 @@ impl Exchange<'_> {
             let mut prefix = Vec::new();
             let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
             while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+                if out.gone() {
+                    break;
+                }
                 if prefix.len() < error::REASON_PREFIX {
                     let room = error::REASON_PREFIX - prefix.len();
                     prefix.extend_from_slice(&chunk[..chunk.len().min(room)]);
@@ -346,6 +354,10 @@ impl Exchange<'_> {
         }
         let mut body = Vec::new();
         while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+            if out.gone() {
+                // `| head` has what it wanted: stop reading, quietly.
+                break;
+            }
             match &mut sink {
                 Sink::Stream => out.write(&chunk)?,
                 Sink::Events(parser) => {

@@ -6,8 +6,8 @@ use serde_json::json;
 use crate::cli::StatusArgs;
 use crate::config::Storage;
 use crate::context::Context;
-use crate::output::print_line;
 use crate::credentials::{ENV_KEY, Origin, StoreError};
+use crate::output::print_line;
 
 pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
     let active = ctx.active_profile()?;
@@ -83,17 +83,25 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
         print_line(&serde_json::to_string_pretty(&out)?)?;
     } else {
         match (&env_key, source) {
-            (Some(k), _) => {
-                print_line(&format!("Active key: {ENV_KEY} ({k}), with profile '{active}''s settings"))?
+            (Some(k), _) => print_line(&format!(
+                "Active key: {ENV_KEY} ({k}), with profile '{active}''s settings"
+            ))?,
+            (None, Some(s)) => {
+                print_line(&format!("Active key: profile '{active}' ({})", human(s)))?
             }
-            (None, Some(s)) => print_line(&format!("Active key: profile '{active}' ({})", human(s)))?,
             (None, None) => print_line(&format!("Active key: none (profile '{active}')"))?,
         }
         for p in &profiles {
             print_line("")?;
             let marker = if p["active"] == true { " (active)" } else { "" };
-            print_line(&format!("{}{marker}", p["name"].as_str().unwrap_or_default()))?;
-            print_line(&format!("  base URL  {}", p["base_url"].as_str().unwrap_or_default()))?;
+            print_line(&format!(
+                "{}{marker}",
+                p["name"].as_str().unwrap_or_default()
+            ))?;
+            print_line(&format!(
+                "  base URL  {}",
+                p["base_url"].as_str().unwrap_or_default()
+            ))?;
             let key = match (
                 p["key"].as_str(),
                 p["storage"].as_str(),

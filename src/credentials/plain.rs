@@ -44,7 +44,9 @@ impl Store for PlainFileStore {
     /// file left by a killed writer safe to sweep away.
     fn set(&self, profile: &str, key: &ApiKey) -> Result<(), StoreError> {
         crate::config::private_dir(&self.dir)
-            .and_then(|()| crate::config::write_private(&self.path(profile), key.expose().as_bytes()))
+            .and_then(|()| {
+                crate::config::write_private(&self.path(profile), key.expose().as_bytes())
+            })
             .map_err(|e| StoreError::Other(format!("{e:#}")))
     }
 

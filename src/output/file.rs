@@ -123,8 +123,9 @@ impl OutputFile {
         let shown = self.shown;
         match self.sink {
             Sink::Replace { tmp, target } => {
-                tmp.persist(&target)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", shown.display(), why(&e.error)))?;
+                tmp.persist(&target).map_err(|e| {
+                    anyhow::anyhow!("cannot write {}: {}", shown.display(), why(&e.error))
+                })?;
             }
             Sink::Direct(mut file) => file
                 .flush()

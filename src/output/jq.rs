@@ -200,7 +200,9 @@ mod tests {
     fn depth_and_size_are_bounded() {
         let jq = Jq::compile(".").unwrap();
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        let err = jq.apply(deep.as_bytes(), Render::default(), NO_LIMIT).unwrap_err();
+        let err = jq
+            .apply(deep.as_bytes(), Render::default(), NO_LIMIT)
+            .unwrap_err();
         assert!(err.to_string().contains("levels deep"), "{err}");
         let endless = Jq::compile("range(1e15)").unwrap();
         let err = endless.apply(b"null", Render::default(), 1000).unwrap_err();

@@ -29,10 +29,7 @@ pub fn batch_bar(show: bool, total_bytes: Option<u64>) -> Option<indicatif::Prog
             indicatif::ProgressBar::new(n),
             "{bar:30} {percent:>3}% · {msg} · ETA {eta}",
         ),
-        None => (
-            indicatif::ProgressBar::no_length(),
-            "{spinner} {msg}",
-        ),
+        None => (indicatif::ProgressBar::no_length(), "{spinner} {msg}"),
     };
     bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
     bar.set_message("0 done · 0 failed");

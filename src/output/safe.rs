@@ -8,7 +8,8 @@ use std::borrow::Cow;
 /// (`\x1b`, `\u{202e}`), so that a server's text prints as text. Tabs stay.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
     let bad = |c: char| {
-        (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     if !text.chars().any(bad) {
         return Cow::Borrowed(text);

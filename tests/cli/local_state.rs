@@ -44,7 +44,9 @@ fn twelve_parallel_logins_keep_twelve_profiles() {
             let mut child = plain_login(&config, &format!("p{i}")).spawn().unwrap();
             use std::io::Write;
             let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(format!("mk_parallel_{i:04}_abcdef").as_bytes()).unwrap();
+            stdin
+                .write_all(format!("mk_parallel_{i:04}_abcdef").as_bytes())
+                .unwrap();
             drop(stdin);
             child
         })
@@ -61,7 +63,11 @@ fn twelve_parallel_logins_keep_twelve_profiles() {
     assert_eq!(files.len(), 12, "{files:?}");
 
     // logout --all leaves no key file behind, recorded or not.
-    std::fs::write(config.join("credentials/orphan.key"), "mk_orphan_key_000000").unwrap();
+    std::fs::write(
+        config.join("credentials/orphan.key"),
+        "mk_orphan_key_000000",
+    )
+    .unwrap();
     let out = miiflow()
         .env("MIIFLOW_CONFIG_DIR", &config)
         .args(["logout", "--all"])
@@ -84,7 +90,12 @@ fn a_held_config_lock_is_waited_for_then_named() {
         .unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(KEY.as_bytes())
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -99,7 +110,12 @@ fn a_held_config_lock_is_waited_for_then_named() {
     let mut child = plain_login(&config, "ci").spawn().unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(KEY.as_bytes())
+            .unwrap();
     }
     assert!(child.wait().unwrap().success());
 }
@@ -114,7 +130,12 @@ fn a_secret_file_left_by_a_killed_write_is_swept_away() {
     let mut child = plain_login(&config, "other").spawn().unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(OTHER.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(OTHER.as_bytes())
+            .unwrap();
     }
     assert!(child.wait().unwrap().success());
     assert_eq!(key_files(&config), ["other.key"]);
@@ -134,7 +155,12 @@ fn an_existing_config_folder_keeps_its_mode_and_a_symlinked_config_stays_one() {
     let mut child = plain_login(&config, "ci").spawn().unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(KEY.as_bytes())
+            .unwrap();
     }
     assert!(child.wait().unwrap().success());
     assert_eq!(mode(&config), 0o755);
@@ -149,7 +175,12 @@ fn an_existing_config_folder_keeps_its_mode_and_a_symlinked_config_stays_one() {
     let mut child = plain_login(&fresh, "ci").spawn().unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(KEY.as_bytes())
+            .unwrap();
     }
     assert!(child.wait().unwrap().success());
     assert_eq!(mode(&fresh), 0o700);
@@ -214,7 +245,10 @@ fn every_command_ends_quietly_on_a_closed_stdout() {
         cmd.env("MIIFLOW_CONFIG_DIR", home.config_dir())
             .env("MIIFLOW_BASE_URL", &server.url)
             .env("MIIFLOW_KEYRING_TIMEOUT", "1")
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/miiflow-test-bus")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/miiflow-test-bus",
+            )
             .args(&args)
             .stdout(closed_pipe())
             .stderr(Stdio::piped());
@@ -311,10 +345,28 @@ fn inputs_beyond_the_limit_are_refused_before_they_are_read() {
     let dir = temp();
     let big = write(dir.path(), "big.json", format!("\"{}\"", "x".repeat(4096)));
     for args in [
-        vec!["run".to_owned(), "agent_1".into(), "--input".into(), big.display().to_string()],
-        vec!["run".to_owned(), "agent_1".into(), format!("k=@{}", big.display())],
-        vec!["run".to_owned(), "agent_1".into(), format!("k:=@{}", big.display())],
-        vec!["run".to_owned(), "agent_1".into(), "--input".into(), "/dev/zero".into()],
+        vec![
+            "run".to_owned(),
+            "agent_1".into(),
+            "--input".into(),
+            big.display().to_string(),
+        ],
+        vec![
+            "run".to_owned(),
+            "agent_1".into(),
+            format!("k=@{}", big.display()),
+        ],
+        vec![
+            "run".to_owned(),
+            "agent_1".into(),
+            format!("k:=@{}", big.display()),
+        ],
+        vec![
+            "run".to_owned(),
+            "agent_1".into(),
+            "--input".into(),
+            "/dev/zero".into(),
+        ],
     ] {
         let out = server
             .miiflow()

@@ -4,11 +4,13 @@
 mod batch;
 mod credentials;
 mod generated;
+mod hostile;
 mod items;
 mod keyring;
 mod keys;
 mod local_state;
 mod mock;
+mod output_file;
 mod reliability;
 mod run;
 mod stream;

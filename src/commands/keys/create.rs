@@ -42,7 +42,10 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
     let stored = ctx.update_config(|ctx, config| {
         // Checked again under the lock: another process may have taken the name meanwhile.
         if config.profile(&args.name).and_then(|p| p.storage).is_some() {
-            anyhow::bail!("profile '{}' was given a key by another process meanwhile", args.name);
+            anyhow::bail!(
+                "profile '{}' was given a key by another process meanwhile",
+                args.name
+            );
         }
         ctx.keyring.set(&args.name, &secret)?;
         config.profiles.insert(
