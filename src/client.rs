@@ -321,14 +321,10 @@ fn tls_failure<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rus
         if let Some(tls) = c.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        if let Some(inner) = c
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            return Some(inner);
-        }
-        cause = c.source();
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|e| e as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
     }
     None
 }

@@ -77,6 +77,14 @@ struct Options {
     /// Answer 404 to the key API, as a server without one would.
     #[arg(long)]
     no_key_api: bool,
+
+    /// Serve https with this certificate chain (a PEM file); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key for --tls-cert (a PEM file).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn made_up_key() -> String {
@@ -102,6 +110,7 @@ impl Options {
             key_faults: self.key_faults,
             log: self.log,
             no_key_api: self.no_key_api,
+            tls: self.tls_cert.zip(self.tls_key),
         };
         (SocketAddr::new(self.bind, self.port), config, first)
     }

@@ -37,6 +37,30 @@ pub struct Config {
     pub log: Option<PathBuf>,
     /// Answer 404 to the key API, as a server without one would.
     pub no_key_api: bool,
+    /// Serve https with this certificate chain and key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// The TLS settings for `--tls-cert`/`--tls-key`.
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> std::io::Result<Arc<rustls::ServerConfig>> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {
+        std::io::Error::other(format!("{}: {e}", what.display()))
+    };
+    let chain = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad(cert, &e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(cert, &e))?;
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(std::io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key_der)
+        .map_err(|e| bad(cert, &e))?;
+    Ok(Arc::new(config))
 }
 
 struct KeyRecord {
@@ -64,6 +88,7 @@ struct State {
 pub struct Mock {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    https: bool,
 }
 
 fn now() -> String {
@@ -73,6 +98,11 @@ fn now() -> String {
 impl Mock {
     /// Binds `addr` (port 0 for a free one) and serves in the background of the current runtime.
     pub async fn start(addr: SocketAddr, config: Config) -> std::io::Result<Mock> {
+        let tls = match &config.tls {
+            Some((cert, key)) => Some(tokio_rustls::TlsAcceptor::from(tls_config(cert, key)?)),
+            None => None,
+        };
+        let https = tls.is_some();
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let log = match &config.log {
@@ -117,15 +147,25 @@ impl Mock {
                     continue;
                 };
                 let state = state.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| handle(state.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        Some(acceptor) => {
+                            // A client that refuses our certificate just goes away.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                            }
+                        }
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                    }
                 });
             }
         });
-        Ok(Mock { addr, task })
+        Ok(Mock { addr, task, https })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -133,7 +173,8 @@ impl Mock {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn stop(self) {

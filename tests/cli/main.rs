@@ -10,6 +10,7 @@ mod keyring;
 mod keys;
 mod local_state;
 mod mock;
+mod network;
 mod output_file;
 mod reliability;
 mod run;

@@ -1,0 +1,158 @@
+//! Proxies and TLS (issue 9, items 16–18): the key never goes to a proxy in clear text, a
+//! broken proxy is named as such and not retried, TLS failures say what is wrong, once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::*;
+
+/// A private CA and a certificate from it for `names` (DNS or IP), made with openssl.
+fn private_ca(dir: &Path, names: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    };
+    run(&[
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "30", "-subj", "/CN=miiflow test CA",
+    ]);
+    run(&[
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj",
+        "/CN=miiflow test server",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        format!("subjectAltName={names}\nbasicConstraints=CA:FALSE\n"),
+    )
+    .unwrap();
+    run(&[
+        "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf",
+    ]);
+    (dir.join("ca.pem"), dir.join("srv.pem"), dir.join("srv.key"))
+}
+
+fn tls_server(cert: &Path, key: &Path) -> Server {
+    Server::with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn an_untrusted_certificate_says_so_once_and_a_private_ca_can_be_trusted() {
+    let dir = temp();
+    let (ca, cert, key) = private_ca(dir.path(), "IP:127.0.0.1,DNS:localhost");
+    let server = tls_server(&cert, &key);
+    assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
+    let out = server.miiflow().args(["run", "agent_1", "a=1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_contains(&err, "not signed by an authority this machine trusts");
+    assert_contains(&err, "SSL_CERT_FILE");
+    assert!(!err.contains("retrying") && !err.contains("UnknownIssuer"), "{err}");
+
+    let out = server
+        .miiflow()
+        .env("SSL_CERT_FILE", &ca)
+        .args(["run", "agent_1", "a=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&stdout(&out), r#""output":{"a":"1"}"#);
+}
+
+#[test]
+fn a_certificate_for_another_name_is_named() {
+    let dir = temp();
+    let (ca, cert, key) = private_ca(dir.path(), "DNS:api.example.com");
+    let server = tls_server(&cert, &key);
+    let out = server
+        .miiflow()
+        .env("SSL_CERT_FILE", &ca)
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert_contains(&err, "its certificate is for another host name, not 127.0.0.1");
+    assert!(!err.contains("retrying"), "{err}");
+}
+
+#[test]
+fn loopback_is_reached_directly_whatever_the_proxy_variables_say() {
+    let server = Server::start();
+    let proxy = Server::start();
+    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let out = server
+            .miiflow()
+            .env(var, &proxy.url)
+            .args(["run", "agent_1", "a=1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{var}: {}", stderr(&out));
+    }
+    assert_eq!(server.requests().len(), 4);
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+}
+
+#[test]
+fn an_unusable_proxy_variable_is_an_error() {
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("HTTPS_PROXY", "http://user:hunter2@[bad")
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_contains(&err, "HTTPS_PROXY: not a usable proxy URL");
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn a_proxy_that_is_down_is_named_and_not_retried() {
+    let port = closed_port();
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_contains(
+        &err,
+        &format!("through the proxy http://127.0.0.1:{port} (from HTTPS_PROXY)"),
+    );
+    assert!(!err.contains("retrying"), "{err}");
+}
+
+#[test]
+fn a_proxy_asking_for_credentials_is_named() {
+    let proxy = RawServer::fixed("407 Proxy Authentication Required", "");
+    // https through a CONNECT tunnel, and plain http (allowed here) through the proxy.
+    for (base, extra) in [
+        ("https://api.example.com", &[][..]),
+        ("http://api.example.com", &["--allow-http"][..]),
+    ] {
+        let out = miiflow()
+            .env("MIIFLOW_API_KEY", KEY)
+            .env("ALL_PROXY", &proxy.url)
+            .args(["run", "agent_1", "--base-url", base])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{base}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_contains(&err, &format!("the proxy {} (from ALL_PROXY)", proxy.url));
+        assert_contains(&err, "asks for credentials (HTTP 407)");
+        assert!(!err.contains("retrying"), "{err}");
+    }
+}
