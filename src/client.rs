@@ -322,7 +322,9 @@ fn tls_failure<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rus
             return Some(tls);
         }
         cause = match c.downcast_ref::<std::io::Error>() {
-            Some(io) => io.get_ref().map(|e| e as &(dyn std::error::Error + 'static)),
+            Some(io) => io
+                .get_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             None => c.source(),
         };
     }

@@ -42,7 +42,10 @@ pub struct Config {
 }
 
 /// The TLS settings for `--tls-cert`/`--tls-key`.
-fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> std::io::Result<Arc<rustls::ServerConfig>> {
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> std::io::Result<Arc<rustls::ServerConfig>> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
     let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {

@@ -261,3 +261,106 @@ fn a_server_without_a_key_api_points_to_the_dashboard() {
         assert_contains(&err, "Settings › API Keys");
     }
 }
+
+#[test]
+fn rotate_that_cannot_store_the_new_key_prints_it_and_keeps_the_old_one() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    plain_profile(&home, "default", OTHER, Some("key_mock0002"));
+    // Another miiflow holds the config: the new key cannot be stored.
+    let lock = std::fs::File::create(home.config_dir().join("config.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_LOCK_TIMEOUT", "0.3")
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let new_key = printed.trim();
+    assert!(
+        new_key.starts_with("mk_") && new_key != OTHER,
+        "{printed:?}"
+    );
+    assert_contains(&stderr(&out), "was NOT stored; it is printed above, once");
+    // The new key exists on the server and works; the old one is still stored and valid.
+    assert_eq!(
+        ids(&server),
+        ["key_mock0001", "key_mock0002", "key_new0001"]
+    );
+    assert_eq!(home.files_containing(OTHER).len(), 1);
+    for key in [new_key, OTHER] {
+        home.miiflow(&server)
+            .env("MIIFLOW_API_KEY", key)
+            .args(["run", "agent_1"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn rotate_whose_new_key_does_not_work_puts_the_old_one_back() {
+    let home = Home::new();
+    // The create goes through; the check with the new key is refused.
+    let server = Server::with(&[
+        "--key",
+        OTHER,
+        "--key-fault",
+        "slow:0",
+        "--key-fault",
+        "401",
+    ]);
+    plain_profile(&home, "default", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_contains(
+        &err,
+        "did not work; the old key is back in place; nothing was deleted",
+    );
+    assert_eq!(
+        ids(&server),
+        ["key_mock0001", "key_mock0002", "key_new0001"]
+    );
+    assert_eq!(home.files_containing(OTHER).len(), 1);
+    assert_contains(&home.config(), "key_mock0002");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn rotate_whose_old_key_cannot_be_deleted_keeps_the_new_one() {
+    let home = Home::new();
+    let server = Server::with(&[
+        "--key",
+        OTHER,
+        "--key-fault",
+        "slow:0",
+        "--key-fault",
+        "slow:0",
+        "--key-fault",
+        "500",
+    ]);
+    plain_profile(&home, "default", OTHER, Some("key_mock0002"));
+    let out = home
+        .miiflow(&server)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_contains(&err, "the old key (key_mock0002) could not be deleted");
+    assert_contains(&home.config(), "key_id = \"key_new0001\"");
+    assert!(home.files_containing(OTHER).is_empty());
+    assert_eq!(
+        ids(&server),
+        ["key_mock0001", "key_mock0002", "key_new0001"]
+    );
+    home.miiflow(&server)
+        .args(["run", "agent_1"])
+        .assert()
+        .success();
+}

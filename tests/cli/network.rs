@@ -17,11 +17,30 @@ fn private_ca(dir: &Path, names: &str) -> (PathBuf, PathBuf, PathBuf) {
         assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
     };
     run(&[
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "30", "-subj", "/CN=miiflow test CA",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=miiflow test CA",
     ]);
     run(&[
-        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "srv.key",
+        "-out",
+        "srv.csr",
+        "-subj",
         "/CN=miiflow test server",
     ]);
     std::fs::write(
@@ -30,8 +49,21 @@ fn private_ca(dir: &Path, names: &str) -> (PathBuf, PathBuf, PathBuf) {
     )
     .unwrap();
     run(&[
-        "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf",
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "30",
+        "-extfile",
+        "ext.cnf",
     ]);
     (dir.join("ca.pem"), dir.join("srv.pem"), dir.join("srv.key"))
 }
@@ -50,13 +82,24 @@ fn an_untrusted_certificate_says_so_once_and_a_private_ca_can_be_trusted() {
     let dir = temp();
     let (ca, cert, key) = private_ca(dir.path(), "IP:127.0.0.1,DNS:localhost");
     let server = tls_server(&cert, &key);
-    assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
-    let out = server.miiflow().args(["run", "agent_1", "a=1"]).output().unwrap();
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let out = server
+        .miiflow()
+        .args(["run", "agent_1", "a=1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert_contains(&err, "not signed by an authority this machine trusts");
     assert_contains(&err, "SSL_CERT_FILE");
-    assert!(!err.contains("retrying") && !err.contains("UnknownIssuer"), "{err}");
+    assert!(
+        !err.contains("retrying") && !err.contains("UnknownIssuer"),
+        "{err}"
+    );
 
     let out = server
         .miiflow()
@@ -81,7 +124,10 @@ fn a_certificate_for_another_name_is_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(6));
     let err = stderr(&out);
-    assert_contains(&err, "its certificate is for another host name, not 127.0.0.1");
+    assert_contains(
+        &err,
+        "its certificate is for another host name, not 127.0.0.1",
+    );
     assert!(!err.contains("retrying"), "{err}");
 }
 

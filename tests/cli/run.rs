@@ -729,3 +729,107 @@ fn help_documents_exit_codes() {
         assert!(text.contains(line), "{line}: {text}");
     }
 }
+
+/// Strips the SGR colour sequences the printer adds.
+fn strip_colour(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('m').expect("an SGR sequence ends with m");
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn colour_policy_on_a_pipe() {
+    let dir = temp();
+    let answer = "{ \"n\" : 12345678901234567890123,\n  \"s\":\"\\u00e9\" }";
+    write(dir.path(), "agent_t.json", answer);
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = server.miiflow();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.args(["run", "agent_t"]).args(args).output().unwrap()
+    };
+    // Plain pipe: exact bytes.
+    assert_eq!(stdout(&run(&[], &[])), answer);
+    // Colour forced, by the variable or the flag: colour is added, the bytes stay.
+    for out in [
+        run(&[("CLICOLOR_FORCE", "1")], &[]),
+        run(&[], &["--color", "always"]),
+        run(&[("NO_COLOR", "1")], &["--color", "always"]),
+    ] {
+        let text = stdout(&out);
+        assert!(
+            text.contains("\x1b[36m12345678901234567890123\x1b[0m"),
+            "{text:?}"
+        );
+        assert_eq!(strip_colour(&text), answer);
+    }
+    // NO_COLOR beats CLICOLOR_FORCE; --color never beats both.
+    assert_eq!(
+        stdout(&run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[])),
+        answer
+    );
+    assert_eq!(
+        stdout(&run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"])),
+        answer
+    );
+    // CLICOLOR_FORCE=0 is off.
+    assert_eq!(stdout(&run(&[("CLICOLOR_FORCE", "0")], &[])), answer);
+    // The status line on stderr follows the same policy.
+    let err = stderr(&run(&[], &["--color", "always"]));
+    assert!(err.starts_with("\x1b[32;1mHTTP 200 OK\x1b[0m"), "{err:?}");
+}
+
+#[test]
+fn colour_on_a_terminal_follows_the_flag() {
+    let server = Server::start();
+    let bin = assert_cmd::cargo::cargo_bin("miiflow");
+    let on_terminal = |args: &str| {
+        let out = Command::new("script")
+            .args([
+                "-qec",
+                &format!("'{}' run agent_1 a=1 {args}", bin.display()),
+                "/dev/null",
+            ])
+            .env("MIIFLOW_BASE_URL", &server.url)
+            .env("MIIFLOW_API_KEY", KEY)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let plain = on_terminal("--color never");
+    // (The spinner's line clearing stays; colour goes.)
+    assert!(
+        !plain.contains("\x1b[0m") && !plain.contains("\x1b[3"),
+        "{plain:?}"
+    );
+    assert_contains(&plain, "\"a\": \"1\"");
+    let coloured = on_terminal("--color auto");
+    assert_contains(&coloured, "\x1b[34;1m\"a\"\x1b[0m");
+}
+
+#[test]
+fn dry_run_without_a_key_still_prints_and_warns() {
+    let out = miiflow()
+        .args(["run", "agent_1", "a=1", "--dry-run"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/miiflow-test-bus",
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_contains(&text, "POST https://api.miiflow.ai/api/v1/agent_run");
+    assert_contains(&text, "Bearer <no key");
+    assert_contains(&stderr(&out), "a real run would stop here (exit 3)");
+}
