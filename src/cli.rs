@@ -15,7 +15,8 @@ Exit codes:
   4    any other HTTP 4xx
   5    HTTP 5xx
   6    network: no connection, timeout, connection dropped, body cut short
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM or SIGHUP)";
 
 pub const ENVIRONMENT: &str = "\
 Environment:
@@ -24,6 +25,11 @@ Environment:
   MIIFLOW_PROFILE          the profile to use (default \"default\")
   MIIFLOW_CONFIG_DIR       the config folder (default ~/.config/miiflow on Linux)
   MIIFLOW_KEYRING_TIMEOUT  seconds a keyring call may take (default 5)
+  MIIFLOW_LOCK_TIMEOUT     seconds to wait for another miiflow changing the config (default 10)
+  MIIFLOW_MAX_INPUT        the largest input file miiflow reads (default 256M)
+  MIIFLOW_MAX_BUFFER       the largest answer held whole, for --jq or one event (default 256M)
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them (never for loopback)
+  SSL_CERT_FILE, SSL_CERT_DIR                    extra trusted CAs (PEM), e.g. a private CA
   NO_COLOR                 no colour, unless --color always
   CLICOLOR_FORCE           colour even when not on a terminal";
 

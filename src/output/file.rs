@@ -88,12 +88,9 @@ impl OutputFile {
             // copied below, explicitly, once the file exists.
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let tmp = builder.tempfile_in(&dir).map_err(|e| {
-            let e = std::io::Error::from(e);
-            match e.kind() {
-                std::io::ErrorKind::NotFound => bad(format!("no such folder: {}", dir.display())),
-                _ => bad(format!("cannot write: {}", why(&e))),
-            }
+        let tmp = builder.tempfile_in(&dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => bad(format!("no such folder: {}", dir.display())),
+            _ => bad(format!("cannot write: {}", why(&e))),
         })?;
         if let Some(meta) = &existing {
             tmp.as_file()

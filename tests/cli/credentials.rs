@@ -1,7 +1,6 @@
 //! login, logout, status and key precedence. The tests here need no keyring (plain-file storage,
 //! or a keyring that is deliberately unreachable); `keyring.rs` has the real Secret Service.
 
-use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 

@@ -214,8 +214,7 @@ fn server_text_cannot_drive_the_terminal_or_show_the_key() {
     assert!(!stdout(&out).contains(KEY), "{}", stdout(&out));
 
     // Key names in a table.
-    let list =
-        format!(r#"[{{"id":"key_1","name":"evil\u001b[31mred","created_at":"2026-01-01"}}]"#);
+    let list = r#"[{"id":"key_1","name":"evil\u001b[31mred","created_at":"2026-01-01"}]"#;
     let server = RawServer::fixed("200 OK\r\ncontent-type: application/json", list);
     let out = at(&server).args(["keys", "list"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

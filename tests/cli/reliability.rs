@@ -1,7 +1,6 @@
 //! Retries, timeouts and secrecy, against the mock's fault injection. A workflow is never run
 //! twice by accident: only refused connections, 429 and 503 are retried.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -145,7 +144,6 @@ fn the_timeout_covers_the_whole_run() {
 
     // Retries must fit in it too.
     let server = Server::with(&["--fault", "429:1", "--fault", "429:1"]);
-    let started = Instant::now();
     let out = server
         .miiflow()
         .args(["run", "agent_1", "--timeout", "1.5"])

@@ -143,12 +143,6 @@ impl Server {
         Server::spawn(&all)
     }
 
-    /// Starts the mock with no `--key`: it makes one up and prints it, so that this key is on
-    /// no command line at all (see [`Server::key`]).
-    pub fn with_made_up_key(args: &[&str]) -> Server {
-        Server::spawn(args)
-    }
-
     fn spawn(args: &[&str]) -> Server {
         let dir = temp();
         let log = dir.path().join("requests.jsonl");
@@ -181,11 +175,6 @@ impl Server {
             log,
             _dir: dir,
         }
-    }
-
-    /// The first key the server accepts ([`KEY`] unless made up).
-    pub fn key(&self) -> &str {
-        &self.key
     }
 
     /// `miiflow` pointed at this server with the accepted key.
