@@ -42,7 +42,7 @@ impl Context {
         keyring: Box<dyn Store>,
     ) -> anyhow::Result<Context> {
         if config::writable_by_others(&config_dir) {
-            eprintln!(
+            crate::say!(
                 "miiflow: warning: {} can be written by other users, who could send your key \
                  to a server of theirs; run `chmod o-w` on it",
                 Config::path(&config_dir).display()
@@ -113,11 +113,11 @@ impl Context {
     }
 
     pub fn note(&self, message: &str) {
-        eprintln!("miiflow: note: {message}");
+        crate::say!("miiflow: note: {message}");
     }
 
     pub fn warn(&self, message: &str) {
-        eprintln!("miiflow: warning: {message}");
+        crate::say!("miiflow: warning: {message}");
     }
 
     /// Changes the config under its lock, from a fresh read; `self.config` becomes the result.

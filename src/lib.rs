@@ -1,6 +1,16 @@
 //! `miiflow`: a command-line client for running Miiflow workflows over Miiflow's HTTP API,
 //! and `miiflow-mock`, a local stand-in for that API.
 
+/// `eprintln!` that never panics: a closed or full stderr must not turn an answer into a crash
+/// (exit 101). What cannot be said is dropped.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod api;
 pub mod cli;
 pub mod client;

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if !error::is_broken_pipe(&err) {
-                eprintln!("miiflow: error: {err:#}");
+                miiflow::say!("miiflow: error: {err:#}");
             }
             ExitCode::from(error::exit_code(&err))
         }

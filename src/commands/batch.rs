@@ -291,7 +291,7 @@ pub fn run(
     let summary = summary?;
     if !ctx.global.quiet {
         let secs = started.elapsed().as_secs_f64();
-        eprintln!(
+        crate::say!(
             "{name}: {} lines, {} succeeded, {} failed · {secs:.2} s · {:.1}/s",
             summary.done,
             summary.done - summary.failed,

@@ -55,13 +55,13 @@ pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         Storage::Keyring => "the OS keyring".to_owned(),
         Storage::PlainFile => format!("a plain file, {}", ctx.plain.path(&profile).display()),
     };
-    eprintln!(
+    crate::say!(
         "Logged in: profile '{profile}', key {}, stored in {place}.",
         key.masked()
     );
     match checked {
-        Checked::Yes => eprintln!("The key works with {base}."),
-        Checked::Skipped => eprintln!("The key was not checked (--no-verify)."),
+        Checked::Yes => crate::say!("The key works with {base}."),
+        Checked::Skipped => crate::say!("The key was not checked (--no-verify)."),
         Checked::Unknown(why) => ctx.note(&format!("the key could not be verified: {why}")),
     }
     Ok(())

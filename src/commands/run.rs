@@ -136,8 +136,8 @@ pub fn sender(
         notify: Arc::new(move |m: &str| {
             if !quiet {
                 match &bar {
-                    Some(b) => b.suspend(|| eprintln!("miiflow: {m}")),
-                    None => eprintln!("miiflow: {m}"),
+                    Some(b) => b.suspend(|| crate::say!("miiflow: {m}")),
+                    None => crate::say!("miiflow: {m}"),
                 }
             }
         }),
@@ -222,8 +222,8 @@ impl Exchange<'_> {
     /// stderr lines around a live spinner go above it, not through it.
     fn say(&self, text: &str) {
         match self.spinner {
-            Some(s) => s.suspend(|| eprint!("{text}")),
-            None => eprint!("{text}"),
+            Some(s) => s.suspend(|| say_raw(text)),
+            None => say_raw(text),
         }
     }
 
@@ -315,7 +315,7 @@ impl Exchange<'_> {
             }
             self.finish_status(status, started);
             if let Some(file) = &file {
-                eprintln!(
+                crate::say!(
                     "miiflow: {} was left as it was; the error answer went to stdout",
                     file.path().display()
                 );
@@ -443,7 +443,7 @@ impl Exchange<'_> {
             s.finish_and_clear();
         }
         if !self.global.quiet {
-            eprintln!(
+            crate::say!(
                 "{}",
                 output::status_line(status, started.elapsed(), self.term.stderr_color)
             );
@@ -465,4 +465,10 @@ async fn next_chunk(
     sender: &Sender,
 ) -> Result<Option<bytes::Bytes>, Error> {
     resp.chunk().await.map_err(|e| sender.classify(&e))
+}
+
+/// Text that ends its own lines, to stderr, never panicking.
+fn say_raw(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }

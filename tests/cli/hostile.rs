@@ -1,7 +1,7 @@
 //! A hostile or broken server: endless, deep and huge answers, escape sequences, echoed keys
 //! (issue 9, items 8–15).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -37,15 +37,7 @@ fn an_endless_error_body_streams_to_a_pipe() {
         .spawn()
         .unwrap();
     // 64 MiB come through while the answer is still going: nothing holds it all.
-    let mut out = child.stdout.take().unwrap();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0usize;
-    while total < 64 << 20 {
-        let n = out.read(&mut buf).unwrap();
-        assert!(n > 0, "the body stopped after {total} bytes");
-        total += n;
-    }
-    drop(out);
+    read_at_least(&mut child.stdout.take().unwrap(), 64 << 20);
     let status = child.wait().unwrap();
     assert_ne!(status.code(), Some(101));
 }
@@ -89,15 +81,7 @@ fn a_body_too_large_to_lay_out_is_printed_as_it_comes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0usize;
-    while total < 8 << 20 {
-        let n = out.read(&mut buf).unwrap();
-        assert!(n > 0);
-        total += n;
-    }
-    drop(out);
+    read_at_least(&mut child.stdout.take().unwrap(), 8 << 20);
     let mut err = String::new();
     child
         .stderr
@@ -188,11 +172,7 @@ fn an_endless_filter_stops_at_the_timeout_and_on_ctrl_c() {
         .unwrap();
     // The answer's head is in: the filter runs as soon as its short body is.
     let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("< HTTP/1.1 200") {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0);
-    }
+    wait_for_line(&mut err, "< HTTP/1.1 200");
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

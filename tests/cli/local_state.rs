@@ -23,6 +23,23 @@ fn plain_login(config: &Path, profile: &str) -> Command {
     cmd
 }
 
+/// Runs a login to its end with `key` on stdin.
+fn with_key(mut login: Command, key: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = login.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(key.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn plain_login_with(config: &Path, profile: &str, key: &str) -> std::process::Output {
+    with_key(plain_login(config, profile), key)
+}
+
 fn key_files(config: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(config.join("credentials"))
         .map(|d| {
@@ -84,20 +101,9 @@ fn a_held_config_lock_is_waited_for_then_named() {
     std::fs::create_dir_all(&config).unwrap();
     let lock = std::fs::File::create(config.join("config.lock")).unwrap();
     lock.lock().unwrap();
-    let mut child = plain_login(&config, "ci")
-        .env("MIIFLOW_LOCK_TIMEOUT", "0.5")
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(KEY.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let mut login = plain_login(&config, "ci");
+    login.env("MIIFLOW_LOCK_TIMEOUT", "0.5");
+    let out = with_key(login, KEY);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_contains(&err, "config.lock");
@@ -107,17 +113,8 @@ fn a_held_config_lock_is_waited_for_then_named() {
 
     // Once it is free, the same login goes through.
     lock.unlock().unwrap();
-    let mut child = plain_login(&config, "ci").spawn().unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(KEY.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    let out = plain_login_with(&config, "ci", KEY);
+    assert!(out.status.success());
 }
 
 #[test]
@@ -127,17 +124,8 @@ fn a_secret_file_left_by_a_killed_write_is_swept_away() {
     std::fs::create_dir_all(config.join("credentials")).unwrap();
     // What a process killed between writing its temporary key file and renaming it leaves.
     std::fs::write(config.join("credentials/.miiflow-Ab3dEf"), KEY).unwrap();
-    let mut child = plain_login(&config, "other").spawn().unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(OTHER.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    let out = plain_login_with(&config, "other", OTHER);
+    assert!(out.status.success());
     assert_eq!(key_files(&config), ["other.key"]);
 }
 
@@ -152,17 +140,8 @@ fn an_existing_config_folder_keeps_its_mode_and_a_symlinked_config_stays_one() {
     std::fs::write(&real, "# mine\n").unwrap();
     std::os::unix::fs::symlink(&real, config.join("config.toml")).unwrap();
 
-    let mut child = plain_login(&config, "ci").spawn().unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(KEY.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    let out = plain_login_with(&config, "ci", KEY);
+    assert!(out.status.success());
     assert_eq!(mode(&config), 0o755);
     assert_eq!(mode(&config.join("credentials")), 0o700);
     assert_eq!(mode(&config.join("credentials/ci.key")), 0o600);
@@ -172,17 +151,8 @@ fn an_existing_config_folder_keeps_its_mode_and_a_symlinked_config_stays_one() {
 
     // A folder miiflow makes itself is private.
     let fresh = dir.path().join("fresh/config");
-    let mut child = plain_login(&fresh, "ci").spawn().unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(KEY.as_bytes())
-            .unwrap();
-    }
-    assert!(child.wait().unwrap().success());
+    let out = plain_login_with(&fresh, "ci", KEY);
+    assert!(out.status.success());
     assert_eq!(mode(&fresh), 0o700);
 
     // A config others may write is a warning: they could point a profile elsewhere.
@@ -301,15 +271,9 @@ fn a_batch_reads_pipes_fifos_and_dev_stdin_once() {
 fn an_overlong_batch_line_is_a_bad_line_read_past() {
     let server = Server::start();
     // 17 MiB of zeros with no newline, from /dev/zero: one line over the 16 MiB limit.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "head -c 17825792 /dev/zero | '{}' run agent_b --batch -",
-            assert_cmd::cargo::cargo_bin("miiflow").display()
-        ))
+    let out = shell("head -c 17825792 /dev/zero | miiflow run agent_b --batch -")
         .env("MIIFLOW_BASE_URL", &server.url)
         .env("MIIFLOW_API_KEY", KEY)
-        .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -404,4 +368,32 @@ fn items_cannot_build_gigabytes() {
     assert_eq!(out.status.code(), Some(2));
     assert_contains(&stderr(&out), "100000 array elements in all");
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_closed_stderr_is_no_crash() {
+    let server = Server::with(&["--fault", "500"]);
+    for args in [
+        &["run", "agent_1"][..],
+        &["run", "agent_1", "-v"],
+        &["status"],
+    ] {
+        let out = server
+            .miiflow_std()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(closed_pipe())
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+    // The first run met the fault: its exit code still says so.
+    let out = Server::with(&["--fault", "500"])
+        .miiflow_std()
+        .args(["run", "agent_1"])
+        .stdout(Stdio::null())
+        .stderr(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
 }

@@ -1,7 +1,7 @@
 //! `-o FILE`: settled before sending, replaced only by a complete 2xx answer, modes kept,
 //! symlinks followed, no temporary file left on SIGTERM or SIGINT (issue 9, item 5).
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -23,15 +23,9 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 /// `miiflow ARGS` under `umask MASK`.
 fn with_umask(server: &Server, mask: &str, args: &str) -> std::process::Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "umask {mask} && exec '{}' {args}",
-            assert_cmd::cargo::cargo_bin("miiflow").display()
-        ))
+    shell(&format!("umask {mask} && miiflow {args}"))
         .env("MIIFLOW_BASE_URL", &server.url)
         .env("MIIFLOW_API_KEY", KEY)
-        .env_remove("MIIFLOW_CONFIG_DIR")
         .output()
         .unwrap()
 }
@@ -167,11 +161,7 @@ fn no_temporary_file_survives_sigterm_or_sigint() {
             .unwrap();
         // The temporary file exists once the request is on its way.
         let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        while !line.starts_with("> POST") {
-            line.clear();
-            assert!(err.read_line(&mut line).unwrap() > 0, "no request line");
-        }
+        wait_for_line(&mut err, "> POST");
         server.wait_for_requests(1);
         assert_eq!(leftovers(dir.path()).len(), 1, "{signal}");
         Command::new("kill")

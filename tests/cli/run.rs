@@ -468,15 +468,9 @@ fn a_closed_stdout_ends_quietly() {
     let big = format!(r#"{{"data":"{}"}}"#, "x".repeat(4 << 20));
     write(dir.path(), "agent_big.json", &big);
     let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "'{}' run agent_big | head -c1",
-            assert_cmd::cargo::cargo_bin("miiflow").display()
-        ))
+    let out = shell("miiflow run agent_big | head -c1")
         .env("MIIFLOW_BASE_URL", &server.url)
         .env("MIIFLOW_API_KEY", KEY)
-        .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap();
     assert_eq!(out.stdout, b"{");

@@ -350,3 +350,43 @@ fn read_request(stream: &mut std::net::TcpStream) {
     let mut body = vec![0u8; len];
     let _ = stream.read_exact(&mut body);
 }
+
+/// `sh -c SCRIPT` in which `miiflow` is this build's binary, in the scrubbed environment:
+/// for pipes, umasks and redirections.
+pub fn shell(script: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!(
+        "miiflow() {{ '{}' \"$@\"; }}\n{script}",
+        cargo_bin("miiflow").display()
+    ));
+    for var in SCRUB {
+        cmd.env_remove(var);
+    }
+    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+    cmd
+}
+
+/// Reads stderr lines until one starts with `prefix` (the event a test waits for).
+pub fn wait_for_line(reader: &mut impl BufRead, prefix: &str) {
+    let mut line = String::new();
+    while !line.starts_with(prefix) {
+        line.clear();
+        let n = reader.read_line(&mut line).expect("read a line");
+        assert!(
+            n > 0,
+            "the stream ended before a line starting with {prefix:?}"
+        );
+    }
+}
+
+/// Reads at least `n` bytes, failing if the stream ends first; returns how many were read.
+pub fn read_at_least(reader: &mut impl std::io::Read, n: usize) -> usize {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0usize;
+    while total < n {
+        let got = reader.read(&mut buf).expect("read");
+        assert!(got > 0, "the stream stopped after {total} bytes");
+        total += got;
+    }
+    total
+}

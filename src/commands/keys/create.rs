@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
     let created = client::block_on(async { Ok(api.create(&resolved.key, &args.name).await?) })?;
     let secret = created.secret()?;
-    eprintln!(
+    crate::say!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
@@ -61,7 +61,7 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
     });
     match stored {
         Ok(()) => {
-            eprintln!(
+            crate::say!(
                 "Stored in the OS keyring as profile '{0}': use it with `--profile {0}`.",
                 args.name
             );

@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
     };
     let key = match matches.as_slice() {
         [] => {
-            eprintln!(
+            crate::say!(
                 "The server has no key named or with id '{}': nothing to do.",
                 args.target
             );
@@ -60,9 +60,9 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
     }
     let existed = client::block_on(async { Ok(api.delete(&resolved.key, &key.id).await?) })?;
     if existed {
-        eprintln!("Revoked {what}.");
+        crate::say!("Revoked {what}.");
     } else {
-        eprintln!("{what} was already gone from the server.");
+        crate::say!("{what} was already gone from the server.");
     }
     let holders = ctx.update_config(|ctx, config| {
         let holders: Vec<String> = config
@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
         Ok(holders)
     })?;
     for profile in holders {
-        eprintln!("Forgot local profile '{profile}', which held it.");
+        crate::say!("Forgot local profile '{profile}', which held it.");
     }
     Ok(())
 }

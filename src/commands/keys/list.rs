@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if keys.is_empty() {
-        eprintln!("The server has no keys.");
+        crate::say!("The server has no keys.");
         return Ok(());
     }
     let rows: Vec<[String; 5]> = keys

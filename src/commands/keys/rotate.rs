@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
     // 1. Create. A failure here changes nothing.
     let created = client::block_on(async { Ok(api.create(&old, &name).await?) })?;
     let new = created.secret()?;
-    eprintln!(
+    crate::say!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
         entry.key_name = Some(created.name.clone());
         Ok(())
     })?;
-    eprintln!(
+    crate::say!(
         "Profile '{profile}' now uses the new key {}, and it works.",
         new.masked()
     );
@@ -95,8 +95,8 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
         ));
     };
     match client::block_on(async { Ok(api.delete(&new, &old_id).await?) }) {
-        Ok(true) => eprintln!("Revoked the old key ({old_id})."),
-        Ok(false) => eprintln!("The old key ({old_id}) was already gone from the server."),
+        Ok(true) => crate::say!("Revoked the old key ({old_id})."),
+        Ok(false) => crate::say!("The old key ({old_id}) was already gone from the server."),
         Err(e) => {
             return Err(e.context(format!(
                 "the new key is in place, but the old key ({old_id}) could not be deleted and is \
