@@ -79,7 +79,8 @@ impl Context {
         Ok(name)
     }
 
-    /// The key to send, with a one-line notice when `MIIFLOW_API_KEY` hides a stored key.
+    /// The key to send. Which key hides which is for `status`, `-v` and auth errors to say
+    /// (see [`Context::key_note`]); a successful run says nothing about it.
     pub fn resolve_key(&self) -> Result<Resolved, Error> {
         if let Some(p) = &self.global.profile {
             config::check_profile_name(p)?;
@@ -92,11 +93,10 @@ impl Context {
             keyring: self.keyring.as_ref(),
             plain: &self.plain,
         })?;
-        if let Some(hidden) = &resolved.hidden {
-            self.note(&format!(
-                "using {ENV_KEY}; it takes precedence over the key stored for profile '{hidden}' \
-                 (pass --profile {hidden} to use that one)"
-            ));
+        if self.global.verbose > 0
+            && let Some(note) = key_note(&resolved)
+        {
+            self.note(&note);
         }
         Ok(resolved)
     }
@@ -129,4 +129,14 @@ impl Context {
         self.config = config;
         Ok(out)
     }
+}
+
+/// When `MIIFLOW_API_KEY` hides a stored key: the sentence that says so.
+pub fn key_note(resolved: &Resolved) -> Option<String> {
+    resolved.hidden.as_ref().map(|hidden| {
+        format!(
+            "using {ENV_KEY}; it takes precedence over the key stored for profile '{hidden}' \
+             (pass --profile {hidden} to use that one)"
+        )
+    })
 }

@@ -132,6 +132,12 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     code::FAILURE
 }
 
+/// True for Ctrl-C.
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::Interrupted)))
+}
+
 /// True when the error only says that the reader of stdout went away (`| head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {

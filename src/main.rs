@@ -15,7 +15,8 @@ fn main() -> ExitCode {
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if !error::is_broken_pipe(&err) {
+            // Ctrl-C and a closed stdout end quietly, as cargo and gh do.
+            if !error::is_broken_pipe(&err) && !error::is_interrupted(&err) {
                 miiflow::say!("miiflow: error: {err:#}");
             }
             ExitCode::from(error::exit_code(&err))

@@ -384,7 +384,9 @@ async fn drive(
         }
     });
 
-    let mut stdout = Stdout::default();
+    // Results on the bar's terminal are written around the bar, never through it.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let mut stdout = Stdout::around(bar.as_ref().map(|(b, _)| b.clone()).filter(|_| on_terminal));
     let mut finished: BTreeMap<usize, Outcome> = BTreeMap::new();
     let mut next = 1usize;
     let mut summary = Summary::default();

@@ -63,6 +63,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     let spinner =
         output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
     let sender = sender(ctx, &args, &base, spinner.clone())?;
+    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
     let exchange = Exchange {
         global: &ctx.global,
         args: &args,
@@ -87,6 +88,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
             })
         )
     {
+        if ctx.global.verbose == 0
+            && let Some(note) = crate::context::key_note(&resolved)
+        {
+            ctx.note(&note);
+        }
         ctx.note(&format!(
             "the key sent was {}, from {}; `miiflow status` shows where keys come from",
             resolved.key.masked(),

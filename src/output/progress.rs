@@ -3,12 +3,64 @@
 
 use std::time::Duration;
 
+use indicatif::{ProgressDrawTarget, TermLike};
+
+/// stderr as indicatif sees it, a few columns narrower than it is. indicatif pads its line to
+/// the terminal's width; the echo of a Ctrl-C (`^C`) would then wrap to a new line, and the
+/// clearing that follows would erase that line instead of the bar's. Short of the edge, `^C`
+/// lands on the bar's line and goes with it.
+#[derive(Debug)]
+struct ShortOfTheEdge(console::Term);
+
+/// Columns left free at the right edge.
+const MARGIN: u16 = 4;
+
+impl TermLike for ShortOfTheEdge {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(MARGIN).max(20)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+fn stderr_target() -> ProgressDrawTarget {
+    ProgressDrawTarget::term_like_with_hz(
+        Box::new(ShortOfTheEdge(console::Term::buffered_stderr())),
+        20,
+    )
+}
+
 /// A spinner with the elapsed time on stderr.
 pub fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
     if !show {
         return None;
     }
-    let bar = indicatif::ProgressBar::new_spinner();
+    let bar = indicatif::ProgressBar::with_draw_target(None, stderr_target());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
             .expect("a valid template"),
@@ -26,7 +78,7 @@ pub fn batch_bar(show: bool, total_bytes: Option<u64>) -> Option<indicatif::Prog
     }
     let (bar, template) = match total_bytes {
         Some(n) => (
-            indicatif::ProgressBar::new(n),
+            indicatif::ProgressBar::with_draw_target(Some(n), stderr_target()),
             "{bar:30} {percent:>3}% · {msg} · ETA {eta}",
         ),
         None => (indicatif::ProgressBar::no_length(), "{spinner} {msg}"),

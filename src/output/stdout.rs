@@ -7,9 +7,17 @@ use std::io::{self, Write};
 #[derive(Default)]
 pub struct Stdout {
     closed: bool,
+    /// A spinner or bar on the same terminal: cleared while stdout is written, so that no
+    /// stale bar line is left between lines of the answer.
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl Stdout {
+    /// stdout on the terminal where `bar` is drawn (`None` when stdout goes elsewhere).
+    pub fn around(bar: Option<indicatif::ProgressBar>) -> Stdout {
+        Stdout { closed: false, bar }
+    }
+
     /// True once the reader has gone away.
     pub fn closed(&self) -> bool {
         self.closed
@@ -20,8 +28,15 @@ impl Stdout {
         if self.closed {
             return Ok(());
         }
-        let mut out = io::stdout().lock();
-        match out.write_all(bytes).and_then(|()| out.flush()) {
+        let write = || {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes).and_then(|()| out.flush())
+        };
+        let result = match &self.bar {
+            Some(bar) if !bar.is_finished() => bar.suspend(write),
+            _ => write(),
+        };
+        match result {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 self.closed = true;
                 Ok(())

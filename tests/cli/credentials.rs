@@ -202,7 +202,7 @@ fn the_environment_key_and_profiles_take_turns() {
             .unwrap()
             .to_owned()
     };
-    // MIIFLOW_API_KEY beats the stored default, and says so once.
+    // MIIFLOW_API_KEY beats the stored default; a successful run prints its status line only.
     let out = home
         .miiflow(&server)
         .env("MIIFLOW_API_KEY", OTHER)
@@ -212,11 +212,36 @@ fn the_environment_key_and_profiles_take_turns() {
     assert!(out.status.success());
     assert_eq!(auth_of_last_run(), format!("Bearer {OTHER}"));
     let err = stderr(&out);
-    assert_eq!(
-        err.matches("takes precedence over the key stored for profile 'default'")
-            .count(),
-        1,
+    assert!(
+        err.starts_with("HTTP 200 OK") && err.lines().count() == 1,
         "{err}"
+    );
+    // -v says which key hides which, once; so does an auth error.
+    let precedence = "takes precedence over the key stored for profile 'default'";
+    for (args, env_key) in [
+        (&["run", "agent_1", "-v"][..], OTHER),
+        (&["run", "agent_1"], "mk_wrong_key_000000"),
+    ] {
+        let out = home
+            .miiflow(&server)
+            .env("MIIFLOW_API_KEY", env_key)
+            .args(args)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(err.matches(precedence).count(), 1, "{args:?}: {err}");
+    }
+    // -q silences everything but errors.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .args(["run", "agent_1", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
     );
     // An explicit --profile beats MIIFLOW_API_KEY.
     home.miiflow(&server)
@@ -381,52 +406,29 @@ fn no_flag_takes_a_key() {
     }
 }
 
-/// Runs `miiflow ARGS` on a terminal (`script`), typing `keys` once it has had time to ask.
-fn on_a_terminal(
-    home: &Home,
-    server: &Server,
-    env_key: bool,
-    args: &str,
-    keys: &str,
-) -> std::process::Output {
-    let bin = assert_cmd::cargo::cargo_bin("miiflow");
-    let mut cmd = std::process::Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(
-            "(sleep 0.7; printf '{keys}') | script -qec \"'{}' {args}\" /dev/null",
-            bin.display()
-        ))
-        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
-        .env("MIIFLOW_BASE_URL", &server.url)
-        .env_remove("MIIFLOW_API_KEY")
-        .env_remove("RUST_BACKTRACE");
+fn tty(home: &Home, server: &Server, env_key: bool, args: &str) -> Tty {
+    let config = home.config_dir();
+    let mut env = vec![
+        ("MIIFLOW_CONFIG_DIR", config.to_str().unwrap()),
+        ("MIIFLOW_BASE_URL", server.url.as_str()),
+    ];
     if env_key {
-        cmd.env("MIIFLOW_API_KEY", KEY);
+        env.push(("MIIFLOW_API_KEY", KEY));
     }
-    cmd.output().unwrap()
+    Tty::start(args, &env)
 }
 
 #[test]
 fn login_asks_with_a_hidden_prompt_on_a_terminal() {
     let home = Home::new();
     let server = Server::start();
-    let out = on_a_terminal(
-        &home,
-        &server,
-        false,
-        "login --insecure-storage",
-        &format!("{KEY}\\r"),
-    );
-    let screen = stdout(&out);
-    assert!(
-        screen.contains("API key for profile 'default' (hidden)"),
-        "{screen:?}"
-    );
+    let mut term = tty(&home, &server, false, "login --insecure-storage");
+    term.expect("API key for profile 'default' (hidden)");
+    term.send(&format!("{KEY}\r"));
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
     assert!(!screen.contains(KEY), "the key is never echoed: {screen:?}");
-    assert!(
-        screen.contains("Logged in: profile 'default'"),
-        "{screen:?}"
-    );
+    assert_contains(&screen, "Logged in: profile 'default'");
     assert_eq!(
         std::fs::read_to_string(home.config_dir().join("credentials/default.key")).unwrap(),
         KEY
@@ -437,11 +439,40 @@ fn login_asks_with_a_hidden_prompt_on_a_terminal() {
 fn keys_delete_asks_on_a_terminal_and_no_deletes_nothing() {
     let home = Home::new();
     let server = Server::with(&["--key", OTHER]);
-    let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "n");
-    assert_contains(&stdout(&out), "Revoke key 'mock-2' (key_mock0002)?");
-    assert_contains(&stdout(&out), "nothing was deleted");
+    let prompt = "Revoke key 'mock-2' (key_mock0002)?";
+    let mut term = tty(&home, &server, true, "keys delete mock-2");
+    term.expect(prompt);
+    term.send("n\r");
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(1));
+    assert_contains(&screen, "nothing was deleted");
     assert_eq!(server.keys().len(), 2);
-    let out = on_a_terminal(&home, &server, true, "keys delete mock-2", "y");
-    assert_contains(&stdout(&out), "Revoked key 'mock-2'");
+
+    // `y` alone does not revoke: a change of mind before Enter counts.
+    let mut term = tty(&home, &server, true, "keys delete mock-2");
+    term.expect(prompt);
+    term.send("yn\r");
+    let (code, _) = term.finish();
+    assert_eq!(code, Some(1));
+    assert_eq!(server.keys().len(), 2);
+    let mut term = tty(&home, &server, true, "keys delete mock-2");
+    term.expect(prompt);
+    term.send("y\r");
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    assert_contains(&screen, "Revoked key 'mock-2'");
     assert_eq!(server.keys().len(), 1);
+}
+
+#[test]
+fn ctrl_c_at_the_delete_confirmation_is_exit_130_quietly() {
+    let home = Home::new();
+    let server = Server::with(&["--key", OTHER]);
+    let mut term = tty(&home, &server, true, "keys delete mock-2");
+    term.expect("Revoke key 'mock-2'");
+    term.send("\x03");
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(130), "{screen:?}");
+    assert!(!screen.contains("error"), "{screen:?}");
+    assert_eq!(server.keys().len(), 2);
 }

@@ -390,3 +390,167 @@ pub fn read_at_least(reader: &mut impl std::io::Read, n: usize) -> usize {
     }
     total
 }
+
+/// `miiflow ARGS` on a real terminal (`script` gives it a pty for stdin, stdout and stderr).
+/// Keys are typed only once the screen shows what the test waits for: no time windows.
+/// `\x03` typed here reaches the program as Ctrl-C (SIGINT from the terminal).
+pub struct Tty {
+    child: Child,
+    stdin: Option<std::process::ChildStdin>,
+    screen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Tty {
+    /// Starts `miiflow ARGS` (ARGS as a shell would split them) with `env`, in a clean
+    /// environment.
+    pub fn start(args: &str, env: &[(&str, &str)]) -> Tty {
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qefc",
+            &format!(
+                "stty cols 80 rows 24; exec '{}' {args}",
+                cargo_bin("miiflow").display()
+            ),
+            "/dev/null",
+        ]);
+        for var in SCRUB {
+            cmd.env_remove(var);
+        }
+        cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script runs");
+        let stdin = child.stdin.take();
+        let mut out = child.stdout.take().expect("piped");
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = screen.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut out, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Tty {
+            child,
+            stdin,
+            screen,
+            reader: Some(reader),
+        }
+    }
+
+    /// Everything the program has written to the terminal so far.
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the terminal shows `text` (failing after a generous 30 s).
+    pub fn expect(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.raw().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} never appeared in:\n{:?}",
+                self.raw()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(keys.as_bytes()).expect("type");
+        stdin.flush().expect("flush");
+    }
+
+    /// Waits for the program to end; its exit code and what the terminal showed.
+    pub fn finish(mut self) -> (Option<i32>, String) {
+        let status = self.child.wait().expect("wait");
+        drop(self.stdin.take());
+        if let Some(r) = self.reader.take() {
+            r.join().expect("reader");
+        }
+        (status.code(), self.raw())
+    }
+}
+
+/// The screen after `raw` was written to an 80-column terminal: carriage returns, line
+/// clearing and cursor moves applied, colours dropped. What a person would see at the end.
+pub fn screen(raw: &str) -> Vec<String> {
+    let mut lines: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                row += 1;
+                col = 0;
+                if lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+            }
+            '\r' => col = 0,
+            '\x1b' if chars.peek() == Some(&'[') => {
+                chars.next();
+                let mut param = String::new();
+                let mut end = ' ';
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() || d == '~' {
+                        end = d;
+                        break;
+                    }
+                    param.push(d);
+                }
+                let n: usize = param.parse().unwrap_or(1);
+                match end {
+                    'K' => lines[row].truncate(if param == "2" { 0 } else { col }),
+                    'A' => row = row.saturating_sub(n),
+                    'B' => row += n,
+                    'G' => col = n.saturating_sub(1),
+                    _ => {}
+                }
+                if param == "2" && end == 'K' {
+                    lines[row].clear();
+                }
+                while lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+            }
+            '\x1b' => {}
+            c if c.is_control() && c != '\t' => {}
+            c => {
+                if col >= 80 {
+                    row += 1;
+                    col = 0;
+                    if lines.len() <= row {
+                        lines.push(Vec::new());
+                    }
+                }
+                let line = &mut lines[row];
+                while line.len() < col {
+                    line.push(' ');
+                }
+                if col < line.len() {
+                    line[col] = c;
+                } else {
+                    line.push(c);
+                }
+                col += 1;
+            }
+        }
+    }
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().collect::<String>().trim_end().to_owned())
+        .collect()
+}

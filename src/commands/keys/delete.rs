@@ -52,8 +52,15 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
         let sure = dialoguer::Confirm::new()
             .with_prompt(format!("Revoke {what}? Anything using it stops working."))
             .default(false)
+            // A revoke is confirmed with Enter, not by a stray key.
+            .wait_for_newline(true)
             .interact()
-            .map_err(|e| anyhow::anyhow!("cannot ask for confirmation: {e}"))?;
+            .map_err(|e| match e {
+                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                    anyhow::Error::new(Error::Interrupted)
+                }
+                e => anyhow::anyhow!("cannot ask for confirmation: {e}"),
+            })?;
         if !sure {
             anyhow::bail!("cancelled: nothing was deleted");
         }
