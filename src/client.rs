@@ -253,40 +253,66 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
 }
 
-/// Runs async work on a fresh runtime; Ctrl-C ends it at once with [`Error::Interrupted`].
+/// Runs async work on a fresh runtime; Ctrl-C ends it at once with [`Error::Interrupted`],
+/// SIGTERM or SIGHUP with [`Error::Terminated`]. The signals are caught before the work starts
+/// (so a spinner it shows is always cleared).
 pub fn block_on<T>(
     work: impl std::future::Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
     runtime()?.block_on(async {
+        let mut stop = Stop::new()?;
         tokio::select! {
+            biased;
+            e = stop.recv() => Err(e.into()),
             result = work => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
-            _ = terminated() => Err(Error::Terminated.into()),
         }
     })
 }
 
-/// Resolves when the process is asked to stop (SIGTERM, SIGHUP): work in progress is dropped,
-/// so temporary files are removed, as on Ctrl-C.
-pub async fn terminated() {
+/// The signals that stop miiflow, caught from the moment this is made (inside a runtime).
+pub struct Stop {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            (Ok(mut term), Ok(mut hup)) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = hup.recv() => {}
-                }
+    signals: [(tokio::signal::unix::Signal, Error); 3],
+}
+
+impl Stop {
+    pub fn new() -> anyhow::Result<Stop> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let catch =
+                |kind| signal(kind).map_err(|e| anyhow::anyhow!("cannot catch signals: {e}"));
+            Ok(Stop {
+                signals: [
+                    (catch(SignalKind::interrupt())?, Error::Interrupted),
+                    (catch(SignalKind::terminate())?, Error::Terminated),
+                    (catch(SignalKind::hangup())?, Error::Terminated),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Stop {})
+    }
+
+    /// Resolves with the error that stopping means: Ctrl-C is [`Error::Interrupted`]; SIGTERM
+    /// and SIGHUP are [`Error::Terminated`]. Work in progress is then dropped, so temporary
+    /// files go, as on Ctrl-C.
+    pub async fn recv(&mut self) -> Error {
+        #[cfg(unix)]
+        {
+            let [(int, _), (term, _), (hup, _)] = &mut self.signals;
+            tokio::select! {
+                _ = int.recv() => Error::Interrupted,
+                _ = term.recv() => Error::Terminated,
+                _ = hup.recv() => Error::Terminated,
             }
-            _ => std::future::pending().await,
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            Error::Interrupted
         }
     }
-    #[cfg(not(unix))]
-    std::future::pending::<()>().await
 }
 
 /// The deepest cause's words, which are the ones that say what happened.

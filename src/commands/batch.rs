@@ -390,10 +390,11 @@ async fn drive(
     let mut finished: BTreeMap<usize, Outcome> = BTreeMap::new();
     let mut next = 1usize;
     let mut summary = Summary::default();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let terminated = client::terminated();
-    tokio::pin!(terminated);
+    let mut stop = client::Stop::new()?;
+    if let Some((b, _)) = &bar {
+        // Shown only now that Ctrl-C is caught: it can always be cleared.
+        crate::output::progress::start(b);
+    }
     loop {
         let stop = tokio::select! {
             received = result_rx.recv() => {
@@ -423,8 +424,7 @@ async fn drive(
                 }
                 continue;
             }
-            _ = &mut ctrl_c => Error::Interrupted,
-            _ = &mut terminated => Error::Terminated,
+            stop = stop.recv() => stop,
         };
         dispatcher.abort();
         // Keep every finished line, in order, though some before them never finished.

@@ -245,6 +245,10 @@ impl Exchange<'_> {
         stdout: &mut Stdout,
     ) -> anyhow::Result<()> {
         let (args, term) = (self.args, self.term);
+        if let Some(s) = self.spinner {
+            // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
+            output::progress::start(s);
+        }
         let verbose = self.global.verbose;
         if verbose > 0 {
             let mut text = format!("> POST {}\n", req.url);

@@ -55,18 +55,24 @@ fn stderr_target() -> ProgressDrawTarget {
     )
 }
 
-/// A spinner with the elapsed time on stderr.
+/// Starts drawing a spinner or bar made here: callers do it once Ctrl-C is caught, so that
+/// whatever is drawn is cleared on the way out.
+pub fn start(bar: &indicatif::ProgressBar) {
+    bar.set_draw_target(stderr_target());
+    bar.enable_steady_tick(Duration::from_millis(100));
+}
+
+/// A spinner with the elapsed time on stderr (drawn from [`start`] on).
 pub fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
     if !show {
         return None;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(None, stderr_target());
+    let bar = indicatif::ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
             .expect("a valid template"),
     );
     bar.set_message(format!("running {what}"));
-    bar.enable_steady_tick(Duration::from_millis(100));
     Some(bar)
 }
 
@@ -78,13 +84,12 @@ pub fn batch_bar(show: bool, total_bytes: Option<u64>) -> Option<indicatif::Prog
     }
     let (bar, template) = match total_bytes {
         Some(n) => (
-            indicatif::ProgressBar::with_draw_target(Some(n), stderr_target()),
+            indicatif::ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden()),
             "{bar:30} {percent:>3}% · {msg} · ETA {eta}",
         ),
         None => (indicatif::ProgressBar::no_length(), "{spinner} {msg}"),
     };
     bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
     bar.set_message("0 done · 0 failed");
-    bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
 }

@@ -16,3 +16,4 @@ mod reliability;
 mod run;
 mod stream;
 mod support;
+mod terminal;

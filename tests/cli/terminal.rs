@@ -1,0 +1,87 @@
+//! What a person sees on a real terminal (issue 10): no stale spinner or bar lines, Ctrl-C
+//! leaves a clean screen. The screen is replayed from the bytes the terminal received.
+
+use crate::support::*;
+
+fn run_on_tty(server: &Server, args: &str) -> (Option<i32>, Vec<String>) {
+    let term = Tty::start(
+        args,
+        &[("MIIFLOW_BASE_URL", &server.url), ("MIIFLOW_API_KEY", KEY)],
+    );
+    let (code, raw) = term.finish();
+    (code, screen(&raw))
+}
+
+fn no_bar_left(lines: &[String]) {
+    for line in lines {
+        assert!(
+            !line.contains("running agent") && !line.contains(" done ·") && !line.contains('⠁'),
+            "a stale bar line: {line:?} in\n{lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn include_leaves_no_spinner_above_the_head() {
+    let server = Server::with(&["--latency", "400"]);
+    let (code, lines) = run_on_tty(&server, "run agent_1 a=1 --include");
+    assert_eq!(code, Some(0));
+    no_bar_left(&lines);
+    assert_eq!(lines[0], "HTTP/1.1 200 OK", "{lines:#?}");
+}
+
+#[test]
+fn events_stream_with_no_spinner_between_them() {
+    let dir = temp();
+    write(
+        dir.path(),
+        "agent_sse.json",
+        r#"{"$mock": {"events": [{"step": 1}, {"step": 2}, {"step": 3}], "event_delay_ms": 300}}"#,
+    );
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let (code, lines) = run_on_tty(&server, "run agent_sse");
+    assert_eq!(code, Some(0));
+    no_bar_left(&lines);
+    let events: Vec<&String> = lines.iter().filter(|l| l.starts_with('{')).collect();
+    assert_eq!(
+        events,
+        [r#"{"step":1}"#, r#"{"step":2}"#, r#"{"step":3}"#],
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_batch_on_a_terminal_leaves_only_results_and_the_summary() {
+    let server = Server::with(&["--latency", "150"]);
+    let dir = temp();
+    let input: String = (1..=6).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let file = write(dir.path(), "in.jsonl", input);
+    let (code, lines) = run_on_tty(
+        &server,
+        &format!("run agent_b --concurrency 2 --batch '{}'", file.display()),
+    );
+    assert_eq!(code, Some(0));
+    no_bar_left(&lines);
+    let results = lines.iter().filter(|l| l.starts_with("{\"line\":")).count();
+    assert_eq!(results, 6, "{lines:#?}");
+}
+
+#[test]
+fn ctrl_c_clears_the_spinner_and_says_nothing_more() {
+    let server = Server::with(&["--fault", "slow:30000"]);
+    let mut term = Tty::start(
+        "run agent_1",
+        &[("MIIFLOW_BASE_URL", &server.url), ("MIIFLOW_API_KEY", KEY)],
+    );
+    term.expect("running agent_1");
+    term.send("\x03");
+    let (code, raw) = term.finish();
+    assert_eq!(code, Some(130));
+    let lines = screen(&raw);
+    no_bar_left(&lines);
+    assert!(!raw.contains("error"), "{raw:?}");
+    // The spinner never reached the last column, so the echoed ^C did not wrap.
+    for line in raw.split(['\r', '\n']) {
+        assert!(line.chars().count() < 80, "{line:?}");
+    }
+}
