@@ -16,6 +16,15 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
             .find(|(_, p)| p.key_id.as_deref() == Some(id) && p.storage.is_some())
             .map(|(name, _)| name.clone())
     };
+    // The key this command used, when its id is known (a key from MIIFLOW_API_KEY has none).
+    let in_use = match resolved.origin {
+        crate::credentials::Origin::Stored(_) => ctx
+            .config
+            .profile(&resolved.profile)
+            .and_then(|p| p.key_id.clone()),
+        crate::credentials::Origin::Env => None,
+    };
+    let is_in_use = |id: &str| in_use.as_deref() == Some(id);
     if args.json {
         let out: Vec<serde_json::Value> = keys
             .iter()
@@ -27,6 +36,7 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
                     v[field] = value.clone();
                 }
                 v["stored_as"] = stored_as(&k.id).into();
+                v["in_use"] = is_in_use(&k.id).into();
                 v
             })
             .collect();
@@ -47,9 +57,11 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
                 safe(&k.name),
                 k.created_at.as_deref().map_or_else(|| "-".into(), safe),
                 k.last_used_at.as_deref().map_or_else(|| "-".into(), safe),
-                stored_as(&k.id)
-                    .map(|p| format!("profile {p}"))
-                    .unwrap_or_else(|| "-".into()),
+                match (stored_as(&k.id), is_in_use(&k.id)) {
+                    (Some(p), true) => format!("profile {p} (in use)"),
+                    (Some(p), false) => format!("profile {p}"),
+                    (None, _) => "-".into(),
+                },
             ]
         })
         .collect();

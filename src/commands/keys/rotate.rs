@@ -38,7 +38,10 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
         }
     };
     let api = Api::new(ctx.base_url(&profile)?)?;
-    let name = record.key_name.clone().unwrap_or_else(|| profile.clone());
+    let name = new_name(
+        record.key_name.as_deref().unwrap_or(&profile),
+        std::time::SystemTime::now(),
+    );
 
     // 1. Create. A failure here changes nothing.
     let created = client::block_on(async { Ok(api.create(&old, &name).await?) })?;
@@ -86,23 +89,58 @@ pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
         new.masked()
     );
 
-    // 4. Only now, delete the old key.
+    // 4. Only now, delete the old key. The rotation has happened either way: a key that could
+    // not be deleted is a warning, not a failure.
     let Some(old_id) = record.key_id else {
-        return Err(anyhow::anyhow!(
+        ctx.warn(
             "the old key was not deleted: its id is unknown (it was stored by `miiflow login`). \
              It is still valid: find it with `miiflow keys list` and delete it with `miiflow keys \
-             delete ID`"
-        ));
+             delete ID`",
+        );
+        return Ok(());
     };
     match client::block_on(async { Ok(api.delete(&new, &old_id).await?) }) {
         Ok(true) => crate::say!("Revoked the old key ({old_id})."),
         Ok(false) => crate::say!("The old key ({old_id}) was already gone from the server."),
-        Err(e) => {
-            return Err(e.context(format!(
-                "the new key is in place, but the old key ({old_id}) could not be deleted and is \
-                 still valid: delete it with `miiflow keys delete {old_id} --yes`"
-            )));
-        }
+        Err(e) => ctx.warn(&format!(
+            "the new key is in place, but the old key ({old_id}) could not be deleted ({e:#}) and \
+             is still valid: delete it with `miiflow keys delete {old_id} --yes`"
+        )),
     }
     Ok(())
+}
+
+/// The new key's name: the old one's, dated (`ci` → `ci-2026-11-27`; an earlier date is
+/// replaced), so that rotations do not pile up keys of one name.
+fn new_name(old: &str, now: std::time::SystemTime) -> String {
+    let today = &humantime::format_rfc3339_seconds(now).to_string()[..10];
+    let dated = |s: &str| {
+        s.len() > 11
+            && s.as_bytes()[s.len() - 11] == b'-'
+            && s[s.len() - 10..].bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    let base = if dated(old) {
+        &old[..old.len() - 11]
+    } else {
+        old
+    };
+    format!("{base}-{today}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn new_names_are_dated_once() {
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
+        assert_eq!(super::new_name("ci", now), "ci-2026-11-18");
+        assert_eq!(super::new_name("ci-2026-01-02", now), "ci-2026-11-18");
+        assert_eq!(super::new_name("default", now), "default-2026-11-18");
+        assert_eq!(super::new_name("x-2026", now), "x-2026-2026-11-18");
+    }
 }
