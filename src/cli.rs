@@ -112,7 +112,25 @@ pub enum Command {
     Status(StatusArgs),
     #[command(subcommand)]
     Keys(KeysCommand),
+    Token(TokenArgs),
     Completions(CompletionsArgs),
+}
+
+/// Print the API key in use, for scripts (as `gh auth token`).
+///
+/// The key is the one a run would send: --profile's stored key, else MIIFLOW_API_KEY, else the
+/// stored key of MIIFLOW_PROFILE or "default". It goes to stdout alone on its line and is never
+/// logged. On a terminal, miiflow asks first (or pass --show): a key on a screen ends up in
+/// screenshots and recordings.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  export MIIFLOW_API_KEY=$(miiflow token)
+  miiflow token --profile ci | other-tool --key-stdin")]
+pub struct TokenArgs {
+    /// Print it on a terminal without asking.
+    #[arg(long)]
+    pub show: bool,
 }
 
 /// Print a shell completion script.

@@ -6,6 +6,7 @@ pub mod login;
 pub mod logout;
 pub mod run;
 pub mod status;
+pub mod token;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Logout(args) => logout::run(&mut ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Keys(command) => keys::run(&mut ctx, command),
+        Command::Token(args) => token::run(&ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

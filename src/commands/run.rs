@@ -37,6 +37,16 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     if args.curl {
         let req = Request::agent_run(&ctx.base_url(&active)?, &args.agent_id, input);
         stdout.write_all(req.to_curl().as_bytes())?;
+        if ctx.env_key.is_none() {
+            let profile = match &ctx.global.profile {
+                Some(p) => format!(" --profile {p}"),
+                None => String::new(),
+            };
+            ctx.note(&format!(
+                "the command reads the key from ${ENV_KEY}, which is not set here; fill it first: \
+                 export {ENV_KEY}=$(miiflow token{profile})"
+            ));
+        }
         return Ok(());
     }
     if args.dry_run {

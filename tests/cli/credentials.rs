@@ -476,3 +476,76 @@ fn ctrl_c_at_the_delete_confirmation_is_exit_130_quietly() {
     assert!(!screen.contains("error"), "{screen:?}");
     assert_eq!(server.keys().len(), 2);
 }
+
+#[test]
+fn token_prints_the_key_in_use_for_scripts() {
+    let home = Home::new();
+    let server = Server::start();
+    login_plain(&home, &server, "ci", KEY);
+    let out = home
+        .miiflow(&server)
+        .args(["--profile", "ci", "token"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{KEY}\n"));
+    assert!(out.stderr.is_empty(), "never logged: {}", stderr(&out));
+
+    // The key a run would send: MIIFLOW_API_KEY when no --profile is given.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", OTHER)
+        .arg("token")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), format!("{OTHER}\n"));
+
+    // No key: exit 3, as for a run.
+    let out = home.miiflow(&server).arg("token").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+
+    // A round trip: the --curl command, filled by `miiflow token`, runs.
+    let out = home
+        .miiflow(&server)
+        .args(["--profile", "ci", "run", "agent_1", "a=1", "--curl"])
+        .output()
+        .unwrap();
+    assert_contains(
+        &stderr(&out),
+        "export MIIFLOW_API_KEY=$(miiflow token --profile ci)",
+    );
+    let curl = stdout(&out);
+    let token = home
+        .miiflow(&server)
+        .args(["--profile", "ci", "token"])
+        .output()
+        .unwrap();
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&curl)
+        .env("MIIFLOW_API_KEY", stdout(&token).trim())
+        .output()
+        .unwrap();
+    assert_contains(&stdout(&ran), r#""output":{"a":"1"}"#);
+}
+
+#[test]
+fn token_on_a_terminal_asks_first() {
+    let home = Home::new();
+    let server = Server::start();
+    login_plain(&home, &server, "default", KEY);
+    let config = home.config_dir();
+    let env = [
+        ("MIIFLOW_CONFIG_DIR", config.to_str().unwrap()),
+        ("MIIFLOW_BASE_URL", server.url.as_str()),
+    ];
+    let mut term = Tty::start("token", &env);
+    term.expect("Print the API key mk_…cdef on this terminal?");
+    term.send("n\r");
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(1));
+    assert!(!screen.contains(KEY), "{screen:?}");
+    let (code, screen) = Tty::start("token --show", &env).finish();
+    assert_eq!(code, Some(0));
+    assert_contains(&screen, KEY);
+}

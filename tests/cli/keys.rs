@@ -142,7 +142,10 @@ fn list_marks_the_keys_stored_here() {
         .output()
         .unwrap();
     let text = stdout(&out);
-    let row = text.lines().find(|l| l.starts_with("key_mock0002")).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("key_mock0002"))
+        .unwrap();
     assert!(row.ends_with("profile second (in use)"), "{text}");
 }
 
