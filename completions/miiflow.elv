@@ -35,6 +35,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand logout 'Forget a profile''s stored key. This does not revoke it on the server (`keys delete` does)'
             cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
             cand keys 'Manage API keys on the server (with the active key)'
+            cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -44,8 +45,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --batch 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order'
             cand --concurrency 'With --batch: how many runs are in flight at once'
             cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
-            cand -o 'Write the body to FILE instead of stdout'
-            cand --output 'Write the body to FILE instead of stdout'
+            cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
+            cand --output 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
             cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff)'
             cand --connect-timeout 'Seconds to wait for a connection'
             cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit'
@@ -68,9 +69,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;login'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand --with-key 'Read the key from stdin (one trailing newline is dropped)'
             cand --no-verify 'Store the key without checking it against the server'
             cand --insecure-storage 'Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that have none. Anyone who can read your files can read the key'
@@ -83,9 +84,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;logout'= {
-            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
             cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --all 'Forget every profile''s key'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -96,9 +97,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help'
         }
         &'miiflow;status'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand --json 'Print JSON for scripts'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -109,9 +110,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;keys'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -126,9 +127,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;keys;create'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand --show 'Also print the secret on stdout, once'
             cand --no-store 'Do not store the key; print it (implies --show)'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -140,9 +141,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;keys;list'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand --json 'Print JSON for scripts'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -153,9 +154,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help'
         }
         &'miiflow;keys;delete'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -167,9 +168,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;keys;rotate'= {
+            cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -195,6 +196,19 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;keys;help;help'= {
         }
+        &'miiflow;token'= {
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --show 'Print it on a terminal without asking'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
@@ -213,6 +227,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand logout 'Forget a profile''s stored key. This does not revoke it on the server (`keys delete` does)'
             cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
             cand keys 'Manage API keys on the server (with the active key)'
+            cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -237,6 +252,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;keys;delete'= {
         }
         &'miiflow;help;keys;rotate'= {
+        }
+        &'miiflow;help;token'= {
         }
         &'miiflow;help;completions'= {
         }

@@ -39,13 +39,14 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "login" -d 'Store an
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s i -l input -d 'A JSON file with the input; - reads stdin (stdin is read only when asked for)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l batch -d 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l concurrency -d 'With --batch: how many runs are in flight at once' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit' -r
@@ -63,11 +64,11 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s v -l verbose -d 
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l with-key -d 'Read the key from stdin (one trailing newline is dropped)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l no-verify -d 'Store the key without checking it against the server'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l insecure-storage -d 'Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that have none. Anyone who can read your files can read the key'
@@ -75,31 +76,31 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s v -l verbose -
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l all -d 'Forget every profile\'s key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l json -d 'Print JSON for scripts'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
@@ -109,42 +110,42 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_see
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -f -a "rotate" -d 'Replace a profile\'s key: create a new one, store it, check it, then delete the old one'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l show -d 'Also print the secret on stdout, once'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l no-store -d 'Do not store the key; print it (implies --show)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print JSON for scripts'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
@@ -154,6 +155,16 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace a profile\'s key: create a new one, store it, check it, then delete the old one'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l show -d 'Print it on a terminal without asking'
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -163,13 +174,14 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s v -l ver
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key on the server and store it as a profile of the same name'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the server\'s keys, marking those stored here'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'

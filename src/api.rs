@@ -64,6 +64,12 @@ impl Api {
         })
     }
 
+    /// Says where the base URL came from in errors about reaching it.
+    pub fn from_source(mut self, source: String) -> Api {
+        self.http = self.http.from_source(source);
+        self
+    }
+
     fn url(&self, suffix: &str) -> Url {
         request::endpoint(&self.base, &format!("{API_KEYS_PATH}{suffix}"))
     }

@@ -65,6 +65,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"].
     #[arg(long, global = true, value_name = "P")]
@@ -287,6 +288,40 @@ pub struct KeysRotateArgs {
     pub name: Option<String>,
 }
 
+/// The global options that do something in each command; the others are hidden from its
+/// help (they are still accepted, as everywhere).
+const GLOBALS_USED: &[(&str, &[&str])] = &[
+    ("run", &["profile", "base_url", "color", "verbose", "quiet", "allow_http"]),
+    ("login", &["profile", "base_url", "allow_http"]),
+    ("logout", &["profile"]),
+    ("status", &["profile", "base_url", "allow_http"]),
+    ("keys", &["profile", "base_url", "allow_http"]),
+    ("token", &["profile"]),
+    ("completions", &[]),
+];
+
+/// The whole interface, as parsed and as documented (help, man pages, completions).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    for (name, used) in GLOBALS_USED {
+        // A subcommand that already has an argument keeps it when clap hands the global ones
+        // down: a hidden copy stays accepted but out of that command's help.
+        let hidden: Vec<clap::Arg> = globals
+            .iter()
+            .filter(|a| !used.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
+    }
+    cmd
+}
+
 fn non_empty(s: &str) -> Result<String, String> {
     if s.trim().is_empty() {
         Err("must not be empty".into())
@@ -335,61 +370,61 @@ pub struct RunArgs {
     pub agent_id: String,
 
     /// Request items merged into the input: key=value, key:=json, key=@file, key:=@file.
-    #[arg(value_name = "ITEM")]
+    #[arg(value_name = "ITEM", help_heading = "Input")]
     pub items: Vec<String>,
 
     /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
-    #[arg(long, short = 'i', value_name = "FILE|-")]
+    #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
     pub input: Option<PathBuf>,
 
     /// Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON
     /// result line per input line on stdout, in input order.
-    #[arg(long, value_name = "FILE.jsonl|-", conflicts_with_all = ["input", "jq", "output", "include", "dry_run", "curl"])]
+    #[arg(long, value_name = "FILE.jsonl|-", help_heading = "Batch", conflicts_with_all = ["input", "jq", "output", "include", "dry_run", "curl"])]
     pub batch: Option<PathBuf>,
 
     /// With --batch: how many runs are in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", help_heading = "Batch", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
 
     /// Apply a jq filter to a JSON answer (2xx only), in-process.
-    #[arg(long, value_name = "FILTER")]
+    #[arg(long, value_name = "FILTER", help_heading = "Output")]
     pub jq: Option<String>,
 
     /// With --jq: print strings without quotes, as jq -r.
-    #[arg(short, long, requires = "jq")]
+    #[arg(short, long, requires = "jq", help_heading = "Output")]
     pub raw_output: bool,
 
     /// With --jq: one compact line per result, as jq -c.
-    #[arg(short, long, requires = "jq")]
+    #[arg(short, long, requires = "jq", help_heading = "Output")]
     pub compact_output: bool,
 
-    /// Write the body to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    /// Write the body to FILE instead of stdout (replaced only by a complete 2xx answer).
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Put the status line and headers before the body.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub include: bool,
 
     /// Print the request that would be sent (key masked) and send nothing.
-    #[arg(long, conflicts_with = "curl")]
+    #[arg(long, conflicts_with = "curl", help_heading = "Output")]
     pub dry_run: bool,
 
     /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub curl: bool,
 
     /// How often to send again when nothing can have run: the connection was refused, or the
     /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff).
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Network")]
     pub retries: u32,
 
     /// Seconds to wait for a connection.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, help_heading = "Network")]
     pub connect_timeout: Duration,
 
     /// Seconds the whole run may take, retries included; 0 means no limit.
-    #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds, help_heading = "Network")]
     pub timeout: Duration,
 }
 
@@ -401,6 +436,47 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn run_help_is_grouped_and_status_help_lists_only_what_works_there() {
+        let mut cmd = command();
+        cmd.build();
+        let help = cmd
+            .find_subcommand_mut("run")
+            .unwrap()
+            .render_help()
+            .to_string();
+        let at = |h: &str| help.find(h).unwrap_or_else(|| panic!("{h} not in {help}"));
+        assert!(at("Input:") < at("Batch:"));
+        assert!(at("Batch:") < at("Output:"));
+        assert!(at("Output:") < at("Network:"));
+        assert!(at("Network:") < at("Global options:"));
+        assert!(at("--jq") < at("--raw-output") && at("--raw-output") < at("--compact-output"));
+        assert!(at("--compact-output") < at("--output <FILE>"));
+        assert!(at("Global options:") < at("--profile"));
+        let status = cmd
+            .find_subcommand_mut("status")
+            .unwrap()
+            .render_help()
+            .to_string();
+        for absent in ["--verbose", "--quiet", "--color"] {
+            assert!(!status.contains(absent), "{absent} in {status}");
+        }
+        assert!(status.contains("--profile"));
+    }
+
+    #[test]
+    fn hidden_global_options_are_still_accepted_anywhere() {
+        for argv in [
+            &["miiflow", "status", "-v", "--color", "never", "--profile", "p"][..],
+            &["miiflow", "--profile", "p", "-q", "status"],
+        ] {
+            let m = command().try_get_matches_from(argv).unwrap();
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+            assert_eq!(cli.global.profile.as_deref(), Some("p"), "{argv:?}");
+        }
     }
 
     #[test]

@@ -49,6 +49,16 @@ pub struct Http {
     pub client: reqwest::Client,
     pub proxy: Option<Arc<Proxy>>,
     pub opts: Options,
+    /// Where the base URL came from (`--base-url`, `MIIFLOW_BASE_URL`, a profile), for errors
+    /// about reaching it.
+    pub from: Option<Arc<str>>,
+}
+
+impl Http {
+    pub fn from_source(mut self, source: String) -> Http {
+        self.from = Some(source.into());
+        self
+    }
 }
 
 /// The client for requests to `base`: rustls, our user agent, the timeouts, the proxy chosen
@@ -85,14 +95,36 @@ pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
         client: builder.build()?,
         proxy: proxy.map(Arc::new),
         opts,
+        from: None,
     })
 }
 
 impl Http {
     /// What a failure means for the user, and its exit code through [`Error`].
     pub fn classify(&self, err: &reqwest::Error) -> Error {
-        classify(err, self.opts, self.proxy.as_deref())
+        with_source(
+            classify(err, self.opts, self.proxy.as_deref()),
+            err,
+            self.from.as_deref(),
+        )
     }
+}
+
+/// A failure to reach the server says where its address came from: most such failures are a
+/// mistyped or stale base URL.
+fn with_source(e: Error, err: &reqwest::Error, from: Option<&str>) -> Error {
+    match (e, from) {
+        (Error::Network(m), Some(from)) if err.is_connect() && tls_failure(err).is_none() => {
+            Error::Network(format!("{m} (the base URL is from {from})"))
+        }
+        (e, _) => e,
+    }
+}
+
+/// True when the host name did not resolve: asking again will not make it exist.
+fn unresolved(err: &reqwest::Error) -> bool {
+    let text = format!("{:?}", err);
+    text.contains("failed to lookup address") || text.contains("dns error")
 }
 
 /// A shared "not before" time: a 429 seen by one sender slows every sender (batch workers).
@@ -135,7 +167,11 @@ pub struct Sender {
 impl Sender {
     /// A failure in the user's words, with this command's timeouts and proxy.
     pub fn classify(&self, err: &reqwest::Error) -> Error {
-        classify(err, self.opts, self.http.proxy.as_deref())
+        with_source(
+            classify(err, self.opts, self.http.proxy.as_deref()),
+            err,
+            self.http.from.as_deref(),
+        )
     }
 
     /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
@@ -179,7 +215,8 @@ impl Sender {
                     if e.is_connect()
                         && !e.is_timeout()
                         && self.http.proxy.is_none()
-                        && tls_failure(e).is_none() =>
+                        && tls_failure(e).is_none()
+                        && !unresolved(e) =>
                 {
                     Outcome::NotConnected
                 }
@@ -437,6 +474,13 @@ pub fn classify(err: &reqwest::Error, opts: Options, proxy: Option<&Proxy>) -> E
             (false, Some(_)) => timed_out(opts),
             (false, None) => Error::Network(format!("timed out: {}", root_cause(err))),
         };
+    }
+    if err.is_connect() && unresolved(err) {
+        let name = err.url().and_then(|u| u.host_str()).unwrap_or_default();
+        return Error::Network(format!(
+            "cannot find the host {name}: {}; not retried",
+            root_cause(err)
+        ));
     }
     if err.is_connect() {
         return Error::Network(format!("cannot connect to {host}: {}", root_cause(err)));

@@ -112,6 +112,30 @@ impl Context {
         request::base_url(text.as_deref(), self.global.allow_http)
     }
 
+    /// Where a profile's base URL comes from, in the words of an error message.
+    pub fn base_url_source(&self, profile: &str) -> String {
+        if self.global.base_url.is_some() {
+            let flag = std::env::args_os().any(|a| {
+                let a = a.to_string_lossy();
+                a == "--base-url" || a.starts_with("--base-url=")
+            });
+            return if flag {
+                "--base-url"
+            } else {
+                "MIIFLOW_BASE_URL"
+            }
+            .to_owned();
+        }
+        match self
+            .config
+            .profile(profile)
+            .and_then(|p| p.base_url.as_ref())
+        {
+            Some(_) => format!("profile '{profile}' (config.toml)"),
+            None => "the default".to_owned(),
+        }
+    }
+
     pub fn note(&self, message: &str) {
         crate::say!("miiflow: note: {message}");
     }

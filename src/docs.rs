@@ -2,11 +2,10 @@
 //! source of the interface). Committed copies in `completions/` and `man/` are checked against
 //! these by a test; `MIIFLOW_OVERWRITE_GENERATED=1 cargo test generated` refreshes them.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{Roff, roman};
 
-use crate::cli::{self, Cli};
+use crate::cli;
 
 /// The date on the man pages: the date of this version's interface, a constant so that the
 /// pages are the same whenever they are generated. Change it with the interface.
@@ -24,14 +23,14 @@ pub const SHELLS: [(Shell, &str); 5] = [
 /// The completion script for a shell.
 pub fn completions(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "miiflow", &mut out);
+    clap_complete::generate(shell, &mut crate::cli::command(), "miiflow", &mut out);
     out
 }
 
 /// Every man page: `miiflow.1` and one per subcommand (`miiflow-keys-create.1`, …), as
 /// (file name, contents).
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     cmd.build();
     let mut pages = Vec::new();
     collect(&cmd, &mut pages);

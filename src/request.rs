@@ -32,6 +32,12 @@ pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     let text = arg.unwrap_or(DEFAULT_BASE_URL);
     let shown = hide_userinfo(text);
     let bad = |why: &str| Error::BadInput(format!("base URL '{shown}': {why}"));
+    if !text.contains("://") {
+        return Err(bad(&format!(
+            "start it with https:// (https://{})",
+            shown.trim_start_matches('/')
+        )));
+    }
     let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad(
@@ -49,6 +55,18 @@ pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("it must not have a query or fragment"));
+    }
+    // The documented endpoint pasted whole, or its /api/v1 prefix: miiflow adds these itself.
+    let path = url.path().trim_end_matches('/');
+    for suffix in [AGENT_RUN_PATH, "/api/v1", API_KEYS_PATH] {
+        if let Some(prefix) = path.strip_suffix(suffix) {
+            let mut base = url.clone();
+            base.set_path(if prefix.is_empty() { "/" } else { prefix });
+            return Err(bad(&format!(
+                "that includes {suffix}, which miiflow adds itself; use {}",
+                base.as_str().trim_end_matches('/')
+            )));
+        }
     }
     if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
         return Err(Error::BadInput(format!(
@@ -176,6 +194,33 @@ mod tests {
             (Some("not a url"), false, Err("base URL")),
             (Some("https://user:pw@x.io"), false, Err("USER:PASSWORD@")),
             (Some("https://user@x.io"), false, Err("USER:PASSWORD@")),
+            (
+                Some("https://api.miiflow.ai/api/v1/agent_run"),
+                false,
+                Err(
+                    "that includes /api/v1/agent_run, which miiflow adds itself; use https://api.miiflow.ai",
+                ),
+            ),
+            (
+                Some("https://x.io/proxy/api/v1/"),
+                false,
+                Err("that includes /api/v1, which miiflow adds itself; use https://x.io/proxy"),
+            ),
+            (
+                Some("example.com"),
+                false,
+                Err("start it with https:// (https://example.com)"),
+            ),
+            (
+                Some("api.miiflow.ai/x"),
+                false,
+                Err("(https://api.miiflow.ai/x)"),
+            ),
+            (
+                Some("https://x.io/api/v2"),
+                false,
+                Ok("https://x.io/api/v2"),
+            ),
         ];
         for (arg, allow, want) in table {
             let got = base_url(*arg, *allow)

@@ -92,6 +92,19 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     if let Err(e) = &result
         && matches!(
             e.downcast_ref::<Error>(),
+            Some(Error::Status { status: 404, .. })
+        )
+    {
+        ctx.note(&format!(
+            "POST {} answered 404: check the agent id ('{}') and the base URL (from {})",
+            req.url,
+            args.agent_id,
+            ctx.base_url_source(&resolved.profile)
+        ));
+    }
+    if let Err(e) = &result
+        && matches!(
+            e.downcast_ref::<Error>(),
             Some(Error::Status {
                 status: 401 | 403,
                 ..
@@ -145,7 +158,8 @@ pub fn sender(
                 timeout: None,
                 ..opts
             },
-        )?,
+        )?
+        .from_source(ctx.base_url_source(&ctx.active_profile()?)),
         opts,
         retries: args.retries,
         pacer: Pacer::default(),

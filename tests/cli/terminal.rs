@@ -85,3 +85,106 @@ fn ctrl_c_clears_the_spinner_and_says_nothing_more() {
         assert!(line.chars().count() < 80, "{line:?}");
     }
 }
+
+#[test]
+fn base_url_mistakes_are_explained_before_anything_is_sent() {
+    for (url, says) in [
+        (
+            "https://api.miiflow.ai/api/v1/agent_run",
+            "that includes /api/v1/agent_run, which miiflow adds itself; use https://api.miiflow.ai",
+        ),
+        (
+            "https://api.miiflow.ai/api/v1",
+            "that includes /api/v1, which miiflow adds itself; use https://api.miiflow.ai",
+        ),
+        (
+            "example.com",
+            "start it with https:// (https://example.com)",
+        ),
+    ] {
+        let out = miiflow()
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["run", "agent_1", "--base-url", url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        assert_contains(&stderr(&out), says);
+    }
+}
+
+#[test]
+fn a_404_names_the_url_and_what_to_check() {
+    let dir = temp();
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let out = server
+        .miiflow()
+        .args(["run", "agent_nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_contains(
+        &stderr(&out),
+        &format!(
+            "POST {}/api/v1/agent_run answered 404: check the agent id ('agent_nope') and the \
+             base URL (from MIIFLOW_BASE_URL)",
+            server.url
+        ),
+    );
+}
+
+#[test]
+fn errors_speak_in_one_voice() {
+    // clap's usage errors and ours share the prefix.
+    let out = miiflow().args(["run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("miiflow: error: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "x", "--bogus"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).starts_with("miiflow: error: unexpected argument"),
+        "{}",
+        stderr(&out)
+    );
+    // Colour only on a terminal.
+    assert!(!stderr(&out).contains('\x1b'));
+    let (code, raw) = Tty::start("run x --bogus", &[]).finish();
+    assert_eq!(code, Some(2));
+    assert_contains(&raw, "miiflow: \x1b[1;31merror:\x1b[0m unexpected argument");
+}
+
+#[test]
+fn unreachable_servers_name_where_their_address_came_from() {
+    // A host that does not exist is not retried.
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args([
+            "run",
+            "agent_1",
+            "--base-url",
+            "https://no-such-host.invalid",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert_contains(&err, "cannot find the host no-such-host.invalid");
+    assert_contains(&err, "(the base URL is from --base-url)");
+    assert!(!err.contains("retrying"), "{err}");
+
+    let port = closed_port();
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("MIIFLOW_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .args(["run", "agent_1", "--retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert_contains(&stderr(&out), "(the base URL is from MIIFLOW_BASE_URL)");
+}

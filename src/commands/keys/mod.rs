@@ -22,7 +22,8 @@ pub fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()> {
 /// The active key and an API client for its profile's server.
 fn connect(ctx: &Context) -> anyhow::Result<(Resolved, Api)> {
     let resolved = ctx.resolve_key()?;
-    let api = Api::new(ctx.base_url(&resolved.profile)?)?;
+    let api = Api::new(ctx.base_url(&resolved.profile)?)?
+        .from_source(ctx.base_url_source(&resolved.profile));
     Ok((resolved, api))
 }
 
