@@ -291,7 +291,17 @@ pub struct KeysRotateArgs {
 /// The global options that do something in each command; the others are hidden from its
 /// help (they are still accepted, as everywhere).
 const GLOBALS_USED: &[(&str, &[&str])] = &[
-    ("run", &["profile", "base_url", "color", "verbose", "quiet", "allow_http"]),
+    (
+        "run",
+        &[
+            "profile",
+            "base_url",
+            "color",
+            "verbose",
+            "quiet",
+            "allow_http",
+        ],
+    ),
     ("login", &["profile", "base_url", "allow_http"]),
     ("logout", &["profile"]),
     ("status", &["profile", "base_url", "allow_http"]),
@@ -470,7 +480,15 @@ mod tests {
     #[test]
     fn hidden_global_options_are_still_accepted_anywhere() {
         for argv in [
-            &["miiflow", "status", "-v", "--color", "never", "--profile", "p"][..],
+            &[
+                "miiflow",
+                "status",
+                "-v",
+                "--color",
+                "never",
+                "--profile",
+                "p",
+            ][..],
             &["miiflow", "--profile", "p", "-q", "status"],
         ] {
             let m = command().try_get_matches_from(argv).unwrap();

@@ -42,7 +42,12 @@ fn bad(msg: impl Into<String>) -> Error {
 fn read_text(source: &Source) -> Result<String, Error> {
     let name = source.name();
     let bytes = match source {
-        Source::Stdin => read_bounded(std::io::stdin().lock(), None, &name)?,
+        Source::Stdin => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                crate::say!("miiflow: reading the input from this terminal; end it with Ctrl-D");
+            }
+            read_bounded(std::io::stdin().lock(), None, &name)?
+        }
         Source::File(path) => read_file(path)?,
     };
     utf8(bytes, &name)
@@ -239,8 +244,20 @@ fn item_value(item: &Item, warn: &mut dyn FnMut(String)) -> Result<Json, Error> 
                 return Err(bad(format!("{name}: expected a JSON value after ':='")));
             }
             Json::parse(&item.value, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| {
+                // A bare word was most likely meant as a string.
+                let hint = match item.orig.split_once(":=") {
+                    Some((key, word))
+                        if !word.is_empty()
+                            && word
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || "_-. ".contains(c)) =>
+                    {
+                        format!("; for the string \"{word}\", write '{key}={word}'")
+                    }
+                    _ => String::new(),
+                };
                 bad(format!(
-                    "{name}: invalid JSON after ':=': {} at column {}",
+                    "{name}: invalid JSON after ':=': {} at column {}{hint}",
                     e.message, e.column
                 ))
             })
@@ -402,6 +419,17 @@ mod tests {
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
         let err = build_items(&refs).unwrap_err();
         assert!(err.contains("array elements in all"), "{err}");
+    }
+
+    #[test]
+    fn a_bare_word_after_json_separator_suggests_a_string() {
+        let err = build_items(&["days:=three"]).unwrap_err();
+        assert!(
+            err.contains("for the string \"three\", write 'days=three'"),
+            "{err}"
+        );
+        let err = build_items(&["days:={"]).unwrap_err();
+        assert!(!err.contains("write '"), "{err}");
     }
 
     #[test]

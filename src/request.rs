@@ -138,14 +138,28 @@ impl Request {
         ]
     }
 
-    /// What `--dry-run` prints: request line, headers (key masked), blank line, body.
-    pub fn dry_run(&self, key: Option<&ApiKey>) -> String {
-        let mut out = format!("POST {}\n", self.url);
+    /// What `--dry-run` prints: request line, headers (key masked), blank line, body. With
+    /// `color`, coloured as xh's `--offline` is, the body's bytes kept as they will be sent.
+    pub fn dry_run(&self, key: Option<&ApiKey>, color: bool) -> String {
+        let paint = |code: &str, text: &str| match color {
+            true => format!("\x1b[{code}m{text}\x1b[0m"),
+            false => text.to_owned(),
+        };
+        let mut out = format!(
+            "{} {}\n",
+            paint("32;1", "POST"),
+            paint("36", self.url.as_str())
+        );
         for (name, value) in self.headers(key, false) {
-            out.push_str(&format!("{name}: {value}\n"));
+            out.push_str(&format!("{}: {value}\n", paint("34;1", name)));
         }
         out.push('\n');
-        out.push_str(&String::from_utf8_lossy(&self.body));
+        let body = match color {
+            true => crate::output::reformat(&self.body, crate::output::Layout::Keep, true)
+                .unwrap_or_else(|| self.body.to_vec()),
+            false => self.body.to_vec(),
+        };
+        out.push_str(&String::from_utf8_lossy(&body));
         out.push('\n');
         out
     }
@@ -278,7 +292,7 @@ mod tests {
     fn renderings_never_show_the_key() {
         let key = ApiKey::parse("mk_secret_value_9876").unwrap();
         let req = Request::agent_run(&url("https://x.io"), "agent_1", &b"{}"[..]);
-        let dry = req.dry_run(Some(&key));
+        let dry = req.dry_run(Some(&key), false);
         assert!(
             dry.starts_with("POST https://x.io/api/v1/agent_run\n"),
             "{dry}"

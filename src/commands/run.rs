@@ -59,8 +59,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
             warn(format!("{e}; a real run would stop here (exit 3)"));
         }
         stdout.write_all(
-            req.dry_run(resolved.as_ref().ok().map(|r| &r.key))
-                .as_bytes(),
+            req.dry_run(
+                resolved.as_ref().ok().map(|r| &r.key),
+                ctx.term.stdout_color,
+            )
+            .as_bytes(),
         )?;
         return Ok(());
     }

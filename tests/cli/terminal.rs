@@ -188,3 +188,45 @@ fn unreachable_servers_name_where_their_address_came_from() {
     assert_eq!(out.status.code(), Some(6));
     assert_contains(&stderr(&out), "(the base URL is from MIIFLOW_BASE_URL)");
 }
+
+#[test]
+fn dry_run_is_coloured_on_a_terminal_and_plain_in_a_pipe() {
+    let (code, raw) = Tty::start("run agent_1 a=1 --dry-run", &[("MIIFLOW_API_KEY", KEY)]).finish();
+    assert_eq!(code, Some(0));
+    assert_contains(&raw, "\x1b[32;1mPOST\x1b[0m");
+    assert_contains(&raw, "\x1b[34;1mAuthorization\x1b[0m: Bearer mk_…cdef");
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "a=1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains('\x1b'));
+}
+
+#[test]
+fn input_from_a_terminal_says_it_is_waiting() {
+    let server = Server::start();
+    let mut term = Tty::start(
+        "run agent_1 --input -",
+        &[("MIIFLOW_BASE_URL", &server.url), ("MIIFLOW_API_KEY", KEY)],
+    );
+    term.expect("reading the input from this terminal; end it with Ctrl-D");
+    term.send("{\"q\": 1}\n\x04");
+    let (code, raw) = term.finish();
+    assert_eq!(code, Some(0), "{raw:?}");
+    assert_eq!(
+        only_body(&server),
+        r#"{"agent_id":"agent_1","input":{"q": 1}}"#
+    );
+}
+
+#[test]
+fn a_bare_word_as_json_suggests_a_string() {
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "days:=three"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "write 'days=three'");
+}
