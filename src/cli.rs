@@ -266,7 +266,7 @@ Examples:
   miiflow keys delete ci
   miiflow keys delete key_8f2a --yes")]
 pub struct KeysDeleteArgs {
-    /// The key's name or id.
+    /// The key's id or name on the server, or the local profile that holds it.
     #[arg(value_name = "NAME|ID", value_parser = non_empty)]
     pub target: String,
 

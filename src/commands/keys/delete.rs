@@ -12,11 +12,20 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
     let keys = client::block_on(async { Ok(api.list(&resolved.key).await?) })?;
     let by_id: Vec<_> = keys.iter().filter(|k| k.id == args.target).collect();
-    let matches = if by_id.is_empty() {
-        keys.iter().filter(|k| k.name == args.target).collect()
-    } else {
-        by_id
-    };
+    let by_name: Vec<_> = keys.iter().filter(|k| k.name == args.target).collect();
+    // Else a local profile's key (after a rotation the key's name carries a date).
+    let profile_key = ctx
+        .config
+        .profile(&args.target)
+        .and_then(|p| p.key_id.clone());
+    let by_profile: Vec<_> = keys
+        .iter()
+        .filter(|k| Some(&k.id) == profile_key.as_ref())
+        .collect();
+    let matches = [by_id, by_name, by_profile]
+        .into_iter()
+        .find(|m| !m.is_empty())
+        .unwrap_or_default();
     let key = match matches.as_slice() {
         [] => {
             crate::say!(
