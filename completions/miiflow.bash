@@ -16,6 +16,9 @@ _miiflow() {
             ",$1")
                 cmd="miiflow"
                 ;;
+            miiflow,api)
+                cmd="miiflow__subcmd__api"
+                ;;
             miiflow,completions)
                 cmd="miiflow__subcmd__completions"
                 ;;
@@ -39,6 +42,9 @@ _miiflow() {
                 ;;
             miiflow,token)
                 cmd="miiflow__subcmd__token"
+                ;;
+            miiflow__subcmd__help,api)
+                cmd="miiflow__subcmd__help__subcmd__api"
                 ;;
             miiflow__subcmd__help,completions)
                 cmd="miiflow__subcmd__help__subcmd__completions"
@@ -113,12 +119,78 @@ _miiflow() {
 
     case "${cmd}" in
         miiflow)
-            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token completions help"
+            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__api)
+            opts="-X -i -r -c -o -v -q -h --method --input --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -165,8 +237,22 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help)
-            opts="run login logout status keys token completions help"
+            opts="run login logout status keys token api completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__api)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -613,17 +699,25 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__run)
-            opts="-i -r -c -o -v -q -h --input --batch --concurrency --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
+            opts="-i -r -c -o -v -q -h --workflow --input --text --batch --concurrency --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --workflow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --text)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

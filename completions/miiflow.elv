@@ -36,18 +36,21 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
             cand keys 'Manage API keys on the server (with the active key)'
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
+            cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;run'= {
+            cand --workflow 'Run a workflow over Miiflow''s second contract: POST {base}/v1/workflows/ID/run with {"input": …}, instead of an agent'
             cand -i 'A JSON file with the input; - reads stdin (stdin is read only when asked for)'
             cand --input 'A JSON file with the input; - reads stdin (stdin is read only when asked for)'
+            cand --text 'Send the input as a JSON string, as Miiflow''s docs'' example does; - reads stdin'
             cand --batch 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order'
             cand --concurrency 'With --batch: how many runs are in flight at once'
             cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
             cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
             cand --output 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
-            cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff)'
+            cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504'
             cand --connect-timeout 'Seconds to wait for a connection'
             cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
@@ -209,6 +212,35 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'miiflow;api'= {
+            cand -X 'The HTTP method [default: GET, or POST with a body]'
+            cand --method 'The HTTP method [default: GET, or POST with a body]'
+            cand -i 'A JSON file with the body; - reads stdin'
+            cand --input 'A JSON file with the body; - reads stdin'
+            cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
+            cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
+            cand --output 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)'
+            cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -r 'With --jq: print strings without quotes, as jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, as jq -r'
+            cand -c 'With --jq: one compact line per result, as jq -c'
+            cand --compact-output 'With --jq: one compact line per result, as jq -c'
+            cand --include 'Put the status line and headers before the body'
+            cand --dry-run 'Print the request that would be sent (key masked) and send nothing'
+            cand --curl 'Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
@@ -228,6 +260,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand status 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
             cand keys 'Manage API keys on the server (with the active key)'
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
+            cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -254,6 +287,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;keys;rotate'= {
         }
         &'miiflow;help;token'= {
+        }
+        &'miiflow;help;api'= {
         }
         &'miiflow;help;completions'= {
         }

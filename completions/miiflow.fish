@@ -40,14 +40,17 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "logout" -d 'Forget 
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l workflow -d 'Run a workflow over Miiflow\'s second contract: POST {base}/v1/workflows/ID/run with {"input": …}, instead of an agent' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s i -l input -d 'A JSON file with the input; - reads stdin (stdin is read only when asked for)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l text -d 'Send the input as a JSON string, as Miiflow\'s docs\' example does; - reads stdin' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l batch -d 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l concurrency -d 'With --batch: how many runs are in flight at once' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)' -r -F
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
@@ -165,6 +168,27 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s v -l verbose -
 complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s X -l method -d 'The HTTP method [default: GET, or POST with a body]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s i -l input -d 'A JSON file with the body; - reads stdin' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l connect-timeout -d 'Seconds to wait for a connection' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s r -l raw-output -d 'With --jq: print strings without quotes, as jq -r'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s c -l compact-output -d 'With --jq: one compact line per result, as jq -c'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l include -d 'Put the status line and headers before the body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l dry-run -d 'Print the request that would be sent (key masked) and send nothing'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l curl -d 'Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -174,14 +198,15 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s v -l ver
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key on the server and store it as a profile of the same name'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the server\'s keys, marking those stored here'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'

@@ -114,6 +114,7 @@ pub enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     Token(TokenArgs),
+    Api(ApiArgs),
     Completions(CompletionsArgs),
 }
 
@@ -307,6 +308,17 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("status", &["profile", "base_url", "allow_http"]),
     ("keys", &["profile", "base_url", "allow_http"]),
     ("token", &["profile"]),
+    (
+        "api",
+        &[
+            "profile",
+            "base_url",
+            "color",
+            "verbose",
+            "quiet",
+            "allow_http",
+        ],
+    ),
     ("completions", &[]),
 ];
 
@@ -355,9 +367,10 @@ fn seconds(s: &str) -> Result<Duration, String> {
 
 /// Run a workflow (agent) and print its answer.
 ///
-/// The input is built from --input (a JSON file, or - for stdin) and request items in
-/// HTTPie's syntax, merged over it. What you write is what is sent: numbers, escapes and key
-/// order are kept byte for byte.
+/// `run AGENT_ID` speaks Miiflow's agent_run contract; `run --workflow ID` its workflow-run
+/// contract. The input is built from --input (a JSON file, or - for stdin) and request items in
+/// HTTPie's syntax, merged over it, or is one string (--text). What you write is what is sent:
+/// numbers, escapes and key order are kept byte for byte.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Request items:
@@ -373,19 +386,30 @@ Examples:
   miiflow run agent_abc123 --input params.json --jq .output
   echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
   miiflow run agent_abc123 city=Paris --curl
-  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl")]
+  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl
+  miiflow run --workflow wf_123 --text 'Your input data'")]
 pub struct RunArgs {
-    /// The workflow's id, as shown in its API Access example (agent_…).
-    #[arg(value_parser = non_empty)]
-    pub agent_id: String,
+    /// The agent's id, as shown in its API Access example (agent_…); with --workflow, leave it
+    /// out and start with the items.
+    #[arg(value_name = "AGENT_ID", required_unless_present = "workflow", value_parser = non_empty)]
+    pub agent_id: Option<String>,
 
     /// Request items merged into the input: key=value, key:=json, key=@file, key:=@file.
     #[arg(value_name = "ITEM", help_heading = "Input")]
     pub items: Vec<String>,
 
+    /// Run a workflow over Miiflow's second contract: POST {base}/v1/workflows/ID/run with
+    /// {"input": …}, instead of an agent.
+    #[arg(long, value_name = "WORKFLOW_ID", help_heading = "Input", value_parser = non_empty)]
+    pub workflow: Option<String>,
+
     /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
     #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
     pub input: Option<PathBuf>,
+
+    /// Send the input as a JSON string, as Miiflow's docs' example does; - reads stdin.
+    #[arg(long, value_name = "TEXT|-", help_heading = "Input", conflicts_with_all = ["input", "batch"])]
+    pub text: Option<String>,
 
     /// Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON
     /// result line per input line on stdout, in input order.
@@ -396,6 +420,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", help_heading = "Batch", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
 
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub net: NetworkArgs,
+}
+
+/// How an answer is printed: shared by `run` and `api`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Apply a jq filter to a JSON answer (2xx only), in-process.
     #[arg(long, value_name = "FILTER", help_heading = "Output")]
     pub jq: Option<String>,
@@ -423,9 +457,14 @@ pub struct RunArgs {
     /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
     #[arg(long, help_heading = "Output")]
     pub curl: bool,
+}
 
+/// Retries and timeouts: shared by `run` and `api`.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
     /// How often to send again when nothing can have run: the connection was refused, or the
-    /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff).
+    /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff);
+    /// for GET and HEAD also 502 and 504.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Network")]
     pub retries: u32,
 
@@ -436,6 +475,42 @@ pub struct RunArgs {
     /// Seconds the whole run may take, retries included; 0 means no limit.
     #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds, help_heading = "Network")]
     pub timeout: Duration,
+}
+
+/// Send an authenticated request to any path of Miiflow's API, as `gh api` does.
+///
+/// The same key, base URL, output rules, exit codes and timeouts as `run`. GET unless there is
+/// a body (items or --input: then POST); -X says otherwise. The path is joined onto the base
+/// URL; a full URL must be on the API's own origin (the key never leaves it).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow api /v1/workflows
+  miiflow api /v1/workflows/wf_123/run input='Your input data'
+  miiflow api -X DELETE /api/v1/api_keys/key_8f2a
+  miiflow api /api/v1/api_keys --jq '.[].name' -r")]
+pub struct ApiArgs {
+    /// The path, e.g. /v1/workflows (a query may follow), or a full URL on the API's origin.
+    #[arg(value_name = "PATH", value_parser = non_empty)]
+    pub path: String,
+
+    /// Request items for a JSON body: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM", help_heading = "Input")]
+    pub items: Vec<String>,
+
+    /// The HTTP method [default: GET, or POST with a body].
+    #[arg(short = 'X', long, value_name = "METHOD", help_heading = "Input")]
+    pub method: Option<String>,
+
+    /// A JSON file with the body; - reads stdin.
+    #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
+    pub input: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub net: NetworkArgs,
 }
 
 #[cfg(test)]

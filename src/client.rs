@@ -184,8 +184,10 @@ impl Sender {
             let mut builder = self
                 .http
                 .client
-                .post(req.url.clone())
-                .body(req.body.clone());
+                .request(req.method.clone(), req.url.clone());
+            if let Some(body) = &req.body {
+                builder = builder.body(body.clone());
+            }
             for (name, value) in req.headers(Some(key), true) {
                 if name != "User-Agent" {
                     builder = builder.header(name, value);
@@ -230,7 +232,13 @@ impl Sender {
                 ),
                 Err(e) => self.classify(e).to_string(),
             };
-            match retry::decide(outcome, attempt, self.retries, fastrand::f64()) {
+            match retry::decide(
+                outcome,
+                attempt,
+                self.retries,
+                req.idempotent(),
+                fastrand::f64(),
+            ) {
                 Decision::Stop => return result.map_err(|e| self.classify(&e)),
                 Decision::TooLong(wait) => {
                     (self.notify)(&format!(

@@ -132,6 +132,24 @@ fn position(name: &str, e: &json::SyntaxError) -> String {
     }
 }
 
+/// `--text TEXT` (or `-` for stdin, less one trailing newline): the input as a JSON string.
+pub fn text(arg: &str) -> Result<Vec<u8>, Error> {
+    let text = match arg {
+        "-" => {
+            let mut text = read_text(&Source::Stdin)?;
+            if text.ends_with('\n') {
+                text.pop();
+                if text.ends_with('\r') {
+                    text.pop();
+                }
+            }
+            text
+        }
+        _ => arg.to_owned(),
+    };
+    Ok(serde_json::to_vec(&text).expect("a string serialises"))
+}
+
 /// The `input` value for one run: the source's JSON with the items merged over it.
 ///
 /// Without items the source's bytes are sent exactly as written (surrounding white space

@@ -10,6 +10,8 @@ use crate::error::Error;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
 pub const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
+/// The second contract: `{WORKFLOWS_PATH}/{id}/run`.
+pub const WORKFLOWS_PATH: &str = "/v1/workflows";
 /// The key API: assumed, not documented by Miiflow (see docs/API.md).
 pub const API_KEYS_PATH: &str = "/api/v1/api_keys";
 pub const USER_AGENT: &str = concat!("miiflow/", env!("CARGO_PKG_VERSION"));
@@ -93,35 +95,113 @@ fn hide_userinfo(text: &str) -> String {
     }
 }
 
+/// `prefix` + `input` + `}`, reusing the input's buffer.
+fn wrap(prefix: Vec<u8>, mut body: Vec<u8>) -> bytes::Bytes {
+    body.reserve_exact(prefix.len() + 1);
+    body.splice(0..0, prefix);
+    body.push(b'}');
+    body.into()
+}
+
 /// Joins a path onto the base, keeping any path prefix the base has.
 pub fn endpoint(base: &Url, path: &str) -> Url {
     let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
     Url::parse(&joined).expect("a checked base URL plus a path is a URL")
 }
 
-/// One agent run, ready to send.
+/// What a run is sent to: Miiflow publishes two contracts (see docs/API.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunTarget {
+    /// `POST {base}/api/v1/agent_run` with `{"agent_id": ID, "input": …}`.
+    Agent(String),
+    /// `POST {base}/v1/workflows/{ID}/run` with `{"input": …}`.
+    Workflow(String),
+}
+
+impl RunTarget {
+    /// A workflow id becomes one path segment and must never change the path: `/`, `?`, `#`,
+    /// `\` and `.`/`..` are refused; anything else is percent-encoded.
+    pub fn workflow(id: &str) -> Result<RunTarget, Error> {
+        let bad = id.is_empty()
+            || id == "."
+            || id == ".."
+            || id
+                .chars()
+                .any(|c| matches!(c, '/' | '?' | '#' | '\\') || c.is_control());
+        if bad {
+            return Err(Error::BadInput(format!(
+                "workflow id '{}': an id is one path segment (no /, ?, #, \\ or ..)",
+                crate::output::safe::escape_controls(id)
+            )));
+        }
+        Ok(RunTarget::Workflow(id.to_owned()))
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            RunTarget::Agent(id) | RunTarget::Workflow(id) => id,
+        }
+    }
+}
+
+/// One request, ready to send: a run, or any call of `miiflow api`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
+    pub method: reqwest::Method,
     pub url: Url,
-    /// Cheap to clone for a retry, however large.
-    pub body: bytes::Bytes,
+    /// Cheap to clone for a retry, however large. `None`: no body, no Content-Type.
+    pub body: Option<bytes::Bytes>,
 }
 
 impl Request {
+    /// A run of either contract.
+    pub fn run(base: &Url, target: &RunTarget, input: impl Into<Vec<u8>>) -> Request {
+        match target {
+            RunTarget::Agent(id) => Request::agent_run(base, id, input),
+            RunTarget::Workflow(id) => Request::workflow_run(base, id, input),
+        }
+    }
+
     /// The body is `{"agent_id":…,"input":…}`, as Miiflow documents it, with `input` exactly
     /// the bytes given. The input's buffer becomes the body's, so a large input is not copied.
     pub fn agent_run(base: &Url, agent_id: &str, input: impl Into<Vec<u8>>) -> Request {
         let mut prefix = b"{\"agent_id\":".to_vec();
         serde_json::to_writer(&mut prefix, agent_id).expect("writing to a Vec");
         prefix.extend_from_slice(b",\"input\":");
-        let mut body = input.into();
-        body.reserve_exact(prefix.len() + 1);
-        body.splice(0..0, prefix);
-        body.push(b'}');
         Request {
+            method: reqwest::Method::POST,
             url: endpoint(base, AGENT_RUN_PATH),
-            body: body.into(),
+            body: Some(wrap(prefix, input.into())),
         }
+    }
+
+    /// `POST {base}/v1/workflows/{id}/run` with `{"input":…}` (the id checked by
+    /// [`RunTarget::workflow`], percent-encoded as one segment).
+    pub fn workflow_run(base: &Url, id: &str, input: impl Into<Vec<u8>>) -> Request {
+        let mut url = endpoint(base, WORKFLOWS_PATH);
+        url.path_segments_mut()
+            .expect("an http(s) URL has path segments")
+            .push(id)
+            .push("run");
+        Request {
+            method: reqwest::Method::POST,
+            url,
+            body: Some(wrap(b"{\"input\":".to_vec(), input.into())),
+        }
+    }
+
+    /// Any call (`miiflow api`).
+    pub fn call(method: reqwest::Method, url: Url, body: Option<Vec<u8>>) -> Request {
+        Request {
+            method,
+            url,
+            body: body.map(Into::into),
+        }
+    }
+
+    /// The method can be sent again after a 502/503/504 without doing anything twice.
+    pub fn idempotent(&self) -> bool {
+        matches!(self.method, reqwest::Method::GET | reqwest::Method::HEAD)
     }
 
     /// The headers sent, with the key masked unless `reveal` (used only to build the real request).
@@ -131,11 +211,12 @@ impl Request {
             Some(k) => format!("Bearer {}", k.masked()),
             None => "Bearer <no key: run `miiflow login` or set MIIFLOW_API_KEY>".into(),
         };
-        vec![
-            ("Authorization", auth),
-            ("Content-Type", "application/json".into()),
-            ("User-Agent", USER_AGENT.into()),
-        ]
+        let mut headers = vec![("Authorization", auth)];
+        if self.body.is_some() {
+            headers.push(("Content-Type", "application/json".into()));
+        }
+        headers.push(("User-Agent", USER_AGENT.into()));
+        headers
     }
 
     /// What `--dry-run` prints: request line, headers (key masked), blank line, body. With
@@ -147,20 +228,22 @@ impl Request {
         };
         let mut out = format!(
             "{} {}\n",
-            paint("32;1", "POST"),
+            paint("32;1", self.method.as_str()),
             paint("36", self.url.as_str())
         );
         for (name, value) in self.headers(key, false) {
             out.push_str(&format!("{}: {value}\n", paint("34;1", name)));
         }
-        out.push('\n');
-        let body = match color {
-            true => crate::output::reformat(&self.body, crate::output::Layout::Keep, true)
-                .unwrap_or_else(|| self.body.to_vec()),
-            false => self.body.to_vec(),
-        };
-        out.push_str(&String::from_utf8_lossy(&body));
-        out.push('\n');
+        if let Some(body) = &self.body {
+            out.push('\n');
+            let body = match color {
+                true => crate::output::reformat(body, crate::output::Layout::Keep, true)
+                    .unwrap_or_else(|| body.to_vec()),
+                false => body.to_vec(),
+            };
+            out.push_str(&String::from_utf8_lossy(&body));
+            out.push('\n');
+        }
         out
     }
 
@@ -171,13 +254,19 @@ impl Request {
                 .map(|q| q.into_owned())
                 .unwrap_or_else(|_| format!("'{}'", s.replace('\'', r"'\''")))
         };
-        let body = String::from_utf8_lossy(&self.body);
-        format!(
-            "curl -sS -X POST {} \\\n  -H \"Authorization: Bearer ${ENV_KEY}\" \\\n  \
-             -H 'Content-Type: application/json' \\\n  --data-binary {}\n",
-            quote(self.url.as_str()),
-            quote(&body)
-        )
+        let mut out = format!(
+            "curl -sS -X {} {} \\\n  -H \"Authorization: Bearer ${ENV_KEY}\"",
+            self.method,
+            quote(self.url.as_str())
+        );
+        if let Some(body) = &self.body {
+            out.push_str(&format!(
+                " \\\n  -H 'Content-Type: application/json' \\\n  --data-binary {}",
+                quote(&String::from_utf8_lossy(body))
+            ));
+        }
+        out.push('\n');
+        out
     }
 }
 
@@ -280,12 +369,69 @@ mod tests {
             let req = Request::agent_run(&url(base), "agent_xxxYYYzzz", &br#"{"a":1}"#[..]);
             assert_eq!(req.url.as_str(), want);
             assert_eq!(
-                req.body,
-                &br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#[..]
+                req.body.as_deref(),
+                Some(&br#"{"agent_id":"agent_xxxYYYzzz","input":{"a":1}}"#[..])
             );
         }
         let req = Request::agent_run(&url("https://x.io"), "a\"b", &b"1"[..]);
-        assert_eq!(req.body, &br#"{"agent_id":"a\"b","input":1}"#[..]);
+        assert_eq!(
+            req.body.as_deref(),
+            Some(&br#"{"agent_id":"a\"b","input":1}"#[..])
+        );
+    }
+
+    #[test]
+    fn workflow_runs_match_the_second_contract() {
+        let table = [
+            (
+                "https://api.miiflow.ai",
+                "wf_123",
+                "https://api.miiflow.ai/v1/workflows/wf_123/run",
+            ),
+            (
+                "http://127.0.0.1:9/p/",
+                "a b%",
+                "http://127.0.0.1:9/p/v1/workflows/a%20b%25/run",
+            ),
+        ];
+        for (base, id, want) in table {
+            let target = RunTarget::workflow(id).unwrap();
+            let req = Request::run(&url(base), &target, &b"\"Your input data\""[..]);
+            assert_eq!(req.url.as_str(), want);
+            assert_eq!(
+                req.body.as_deref(),
+                Some(&br#"{"input":"Your input data"}"#[..])
+            );
+        }
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\\b", "a\nb"] {
+            assert!(RunTarget::workflow(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn calls_without_a_body_send_no_content_type() {
+        let req = Request::call(reqwest::Method::GET, url("https://x.io/v1/workflows"), None);
+        let key = ApiKey::parse("mk_secret_value_9876").unwrap();
+        let names: Vec<&str> = req
+            .headers(Some(&key), false)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(names, ["Authorization", "User-Agent"]);
+        assert_eq!(
+            req.dry_run(Some(&key), false),
+            format!(
+                "GET https://x.io/v1/workflows\nAuthorization: Bearer mk_…9876\nUser-Agent: {USER_AGENT}\n"
+            )
+        );
+        assert!(
+            req.to_curl()
+                .starts_with("curl -sS -X GET https://x.io/v1/workflows \\\n"),
+            "{}",
+            req.to_curl()
+        );
+        assert!(!req.to_curl().contains("Content-Type"));
+        assert!(req.idempotent());
     }
 
     #[test]

@@ -42,9 +42,18 @@ pub enum Reason {
 }
 
 /// `attempt` counts from 0 (the first try); `jitter` is in [0, 1).
-pub fn decide(outcome: Outcome, attempt: u32, retries: u32, jitter: f64) -> Decision {
+/// `idempotent`: the request can be repeated without doing anything twice (GET, HEAD), so a
+/// 502 or 504 may be retried too.
+pub fn decide(
+    outcome: Outcome,
+    attempt: u32,
+    retries: u32,
+    idempotent: bool,
+    jitter: f64,
+) -> Decision {
     let retryable = match outcome {
         Outcome::Status(429 | 503, _) | Outcome::NotConnected => true,
+        Outcome::Status(502 | 504, _) => idempotent,
         Outcome::Status(..) | Outcome::Failed => false,
     };
     if !retryable || attempt >= retries {
@@ -82,6 +91,22 @@ mod tests {
     const S: fn(u64) -> Duration = Duration::from_secs;
 
     #[test]
+    fn reads_may_also_be_retried_after_502_and_504() {
+        for status in [502, 504] {
+            let outcome = Outcome::Status(status, None);
+            assert!(matches!(
+                decide(outcome, 0, 3, true, 1.0),
+                Decision::Retry(..)
+            ));
+            assert_eq!(decide(outcome, 0, 3, false, 1.0), Decision::Stop);
+        }
+        assert_eq!(
+            decide(Outcome::Status(500, None), 0, 3, true, 1.0),
+            Decision::Stop
+        );
+    }
+
+    #[test]
     fn decisions() {
         use Decision::*;
         let table = [
@@ -116,7 +141,7 @@ mod tests {
         ];
         for (outcome, attempt, retries, want) in table {
             assert_eq!(
-                decide(outcome, attempt, retries, 1.0),
+                decide(outcome, attempt, retries, false, 1.0),
                 want,
                 "{outcome:?} #{attempt}"
             );

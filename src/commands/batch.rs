@@ -19,7 +19,7 @@ use crate::input::{self, Prepared, Source};
 use crate::limits;
 use crate::output::safe::mask;
 use crate::output::{self, Layout, Stdout};
-use crate::request::Request;
+use crate::request::{Request, RunTarget};
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
 /// line is slow, without stalling the workers in ordinary cases.
@@ -175,7 +175,7 @@ async fn one(
     line: std::io::Result<Line>,
     items: Arc<Vec<Prepared>>,
     base: Url,
-    agent_id: Arc<str>,
+    target: Arc<RunTarget>,
     key: ApiKey,
     sender: Sender,
 ) -> Outcome {
@@ -206,7 +206,7 @@ async fn one(
     for w in warnings {
         (sender.notify)(&format!("warning: {w}"));
     }
-    let req = Request::agent_run(&base, &agent_id, input);
+    let req = Request::run(&base, &target, input);
     let exchange = async {
         let mut resp = sender.send(&req, &key).await?;
         let status = resp.status().as_u16();
@@ -243,9 +243,11 @@ async fn one(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     ctx: &Context,
     args: &RunArgs,
+    target: &RunTarget,
     lines: Lines,
     items: &[Prepared],
     base: &Url,
@@ -277,7 +279,7 @@ pub fn run(
         lines,
         Arc::new(items.to_vec()),
         base.clone(),
-        Arc::from(args.agent_id.as_str()),
+        Arc::new(target.clone()),
         key.clone(),
         sender,
         args.concurrency as usize,
@@ -329,7 +331,7 @@ async fn drive(
     lines: Lines,
     items: Arc<Vec<Prepared>>,
     base: Url,
-    agent_id: Arc<str>,
+    target: Arc<RunTarget>,
     key: ApiKey,
     sender: Sender,
     concurrency: usize,
@@ -368,16 +370,16 @@ async fn drive(
             let Ok(permit) = workers.clone().acquire_owned().await else {
                 return;
             };
-            let (items, base, agent_id, key, sender, result_tx) = (
+            let (items, base, target, key, sender, result_tx) = (
                 items.clone(),
                 base.clone(),
-                agent_id.clone(),
+                target.clone(),
                 key.clone(),
                 sender.clone(),
                 result_tx.clone(),
             );
             tokio::spawn(async move {
-                let outcome = one(n, line, items, base, agent_id, key, sender).await;
+                let outcome = one(n, line, items, base, target, key, sender).await;
                 let _ = result_tx.send((n, outcome, taken));
                 drop(permit);
             });

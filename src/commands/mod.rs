@@ -1,5 +1,6 @@
 //! One file per command; `dispatch` builds the context and picks the handler.
 
+pub mod api;
 pub mod batch;
 pub mod keys;
 pub mod login;
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Status(args) => status::run(&ctx, args),
         Command::Keys(command) => keys::run(&mut ctx, command),
         Command::Token(args) => token::run(&ctx, args),
+        Command::Api(args) => api::run(&ctx, args),
         Command::Completions(_) => Ok(()),
     }
 }

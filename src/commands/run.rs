@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::cli::{Global, RunArgs};
+use crate::cli::{Global, NetworkArgs, OutputArgs, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
 use crate::credentials::{ApiKey, ENV_KEY, Origin, Resolved};
@@ -12,30 +12,62 @@ use crate::input::{self, Source};
 use crate::limits;
 use crate::output::safe::{Masker, escape_controls, mask};
 use crate::output::{self, Jq, JqError, Layout, OutputFile, Render, Stdout, Terminal};
-use crate::request::Request;
+use crate::request::{Request, RunTarget};
 use crate::sse;
 
-pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
+    let target = match &args.workflow {
+        Some(id) => {
+            // With --workflow there is no agent id: a first word is the first item.
+            if let Some(first) = args.agent_id.take() {
+                args.items.insert(0, first);
+            }
+            RunTarget::workflow(id)?
+        }
+        None => RunTarget::Agent(args.agent_id.clone().unwrap_or_default()),
+    };
+    if args.text.is_some() && !args.items.is_empty() {
+        return Err(Error::BadInput(
+            "--text sends the input as one string; it does not take items (use --input or \
+             items for an object)"
+                .into(),
+        )
+        .into());
+    }
 
     // Everything the user gave is checked before a key is looked up or a byte is sent.
     let items = input::parse_items(&args.items, &mut warn)?;
-    let jq = match &args.jq {
+    let jq = match &args.out.jq {
         Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
         None => None,
     };
     let active = ctx.active_profile()?;
     if let Some(batch) = &args.batch {
         let lines = super::batch::open(&Source::from_arg(batch))?;
-        let (resolved, base) = target(ctx, &active)?;
-        let sender = sender(ctx, &args, &base, None)?;
-        return super::batch::run(ctx, &args, lines, &items, &base, &resolved.key, sender);
+        let (resolved, base) = key_and_base(ctx, &active)?;
+        let sender = sender(ctx, &args.net, &base, None)?;
+        return super::batch::run(
+            ctx,
+            &args,
+            &target,
+            lines,
+            &items,
+            &base,
+            &resolved.key,
+            sender,
+        );
     }
-    let source = args.input.as_deref().map(Source::from_arg);
-    let input = input::build(source.as_ref(), &items, &mut warn)?;
+    let input = match &args.text {
+        Some(text) => input::text(text)?,
+        None => {
+            let source = args.input.as_deref().map(Source::from_arg);
+            input::build(source.as_ref(), &items, &mut warn)?
+        }
+    };
     let mut stdout = Stdout::default();
-    if args.curl {
-        let req = Request::agent_run(&ctx.base_url(&active)?, &args.agent_id, input);
+    if args.out.curl {
+        let req = Request::run(&ctx.base_url(&active)?, &target, input);
         stdout.write_all(req.to_curl().as_bytes())?;
         if ctx.env_key.is_none() {
             let profile = match &ctx.global.profile {
@@ -49,12 +81,12 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    if args.dry_run {
+    if args.out.dry_run {
         let resolved = ctx.resolve_key();
         let profile = resolved
             .as_ref()
             .map_or(active.as_str(), |r| r.profile.as_str());
-        let req = Request::agent_run(&ctx.base_url(profile)?, &args.agent_id, input);
+        let req = Request::run(&ctx.base_url(profile)?, &target, input);
         if let Err(e) = &resolved {
             warn(format!("{e}; a real run would stop here (exit 3)"));
         }
@@ -68,18 +100,22 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     // Where the answer goes is settled before anything is sent: a bad -o costs no run.
-    let file = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let file = args
+        .out
+        .output
+        .as_deref()
+        .map(OutputFile::create)
+        .transpose()?;
     let limit = limits::buffer()?;
     // The base URL is checked before the keyring is asked for anything.
-    let (resolved, base) = target(ctx, &active)?;
-    let req = Request::agent_run(&base, &args.agent_id, input);
-    let spinner =
-        output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &args.agent_id);
-    let sender = sender(ctx, &args, &base, spinner.clone())?;
+    let (resolved, base) = key_and_base(ctx, &active)?;
+    let req = Request::run(&base, &target, input);
+    let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, target.id());
+    let sender = sender(ctx, &args.net, &base, spinner.clone())?;
     let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
     let exchange = Exchange {
         global: &ctx.global,
-        args: &args,
+        out: &args.out,
         term: ctx.term,
         key: &resolved.key,
         sender: &sender,
@@ -99,28 +135,50 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         )
     {
         ctx.note(&format!(
-            "POST {} answered 404: check the agent id ('{}') and the base URL (from {})",
+            "POST {} answered 404: check the {} id ('{}') and the base URL (from {})",
             req.url,
-            args.agent_id,
+            match target {
+                RunTarget::Agent(_) => "agent",
+                RunTarget::Workflow(_) => "workflow",
+            },
+            target.id(),
             ctx.base_url_source(&resolved.profile)
         ));
     }
-    if let Err(e) = &result
-        && matches!(
-            e.downcast_ref::<Error>(),
-            Some(Error::Status {
-                status: 401 | 403,
-                ..
-            })
-        )
+    explain_auth(ctx, &resolved, &result);
+    result
+}
+
+/// After a 401 or 403: which key was sent and where it came from; for 403, that keys can be
+/// scoped to workflows and operations.
+pub(super) fn explain_auth(ctx: &Context, resolved: &Resolved, result: &anyhow::Result<()>) {
+    let status = match result
+        .as_ref()
+        .err()
+        .and_then(|e| e.downcast_ref::<Error>())
+    {
+        Some(Error::Status {
+            status: s @ (401 | 403),
+            ..
+        }) => *s,
+        _ => return,
+    };
     {
         if ctx.global.verbose == 0
-            && let Some(note) = crate::context::key_note(&resolved)
+            && let Some(note) = crate::context::key_note(resolved)
         {
             ctx.note(&note);
         }
+        let what = match status {
+            403 => {
+                "the key was accepted but may not do this: keys can be scoped to workflows and \
+                    to operations (read, write, execute), so this one may not cover this workflow \
+                    or operation. The key sent was"
+            }
+            _ => "the key was refused. The key sent was",
+        };
         ctx.note(&format!(
-            "the key sent was {}, from {}; `miiflow status` shows where keys come from",
+            "{what} {}, from {}; `miiflow status` shows where keys come from",
             resolved.key.masked(),
             match resolved.origin {
                 Origin::Env => ENV_KEY.to_owned(),
@@ -129,12 +187,14 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
             }
         ));
     }
-    result
 }
 
 /// The key to send and the server to send it to. The active profile's base URL is checked
 /// first, so a refused URL (exit 2) is found before the keyring is asked for anything.
-fn target(ctx: &Context, active: &str) -> anyhow::Result<(Resolved, reqwest::Url)> {
+pub(super) fn key_and_base(
+    ctx: &Context,
+    active: &str,
+) -> anyhow::Result<(Resolved, reqwest::Url)> {
     ctx.base_url(active)?;
     let resolved = ctx.resolve_key()?;
     let base = ctx.base_url(&resolved.profile)?;
@@ -144,13 +204,13 @@ fn target(ctx: &Context, active: &str) -> anyhow::Result<(Resolved, reqwest::Url
 /// The sender for this command's options; retry notices go to stderr around `bar`.
 pub fn sender(
     ctx: &Context,
-    args: &RunArgs,
+    net: &NetworkArgs,
     base: &reqwest::Url,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Sender> {
     let opts = Options {
-        connect_timeout: args.connect_timeout,
-        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+        connect_timeout: net.connect_timeout,
+        timeout: (!net.timeout.is_zero()).then_some(net.timeout),
     };
     let quiet = ctx.global.quiet;
     Ok(Sender {
@@ -164,7 +224,7 @@ pub fn sender(
         )?
         .from_source(ctx.base_url_source(&ctx.active_profile()?)),
         opts,
-        retries: args.retries,
+        retries: net.retries,
         pacer: Pacer::default(),
         notify: Arc::new(move |m: &str| {
             if !quiet {
@@ -229,15 +289,15 @@ async fn render_event(
 }
 
 /// Everything one exchange needs besides the request.
-struct Exchange<'a> {
-    global: &'a Global,
-    args: &'a RunArgs,
-    term: Terminal,
-    key: &'a ApiKey,
-    sender: &'a Sender,
-    spinner: Option<&'a indicatif::ProgressBar>,
-    jq: Option<&'a Jq>,
-    limit: usize,
+pub(super) struct Exchange<'a> {
+    pub(super) global: &'a Global,
+    pub(super) out: &'a OutputArgs,
+    pub(super) term: Terminal,
+    pub(super) key: &'a ApiKey,
+    pub(super) sender: &'a Sender,
+    pub(super) spinner: Option<&'a indicatif::ProgressBar>,
+    pub(super) jq: Option<&'a Jq>,
+    pub(super) limit: usize,
 }
 
 /// How a 2xx body is handled.
@@ -265,25 +325,25 @@ impl Exchange<'_> {
         escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
     }
 
-    async fn run(
+    pub(super) async fn run(
         &self,
         req: &Request,
         file: Option<OutputFile>,
         stdout: &mut Stdout,
     ) -> anyhow::Result<()> {
-        let (args, term) = (self.args, self.term);
+        let (opts_out, term) = (self.out, self.term);
         if let Some(s) = self.spinner {
             // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
             output::progress::start(s);
         }
         let verbose = self.global.verbose;
         if verbose > 0 {
-            let mut text = format!("> POST {}\n", req.url);
+            let mut text = format!("> {} {}\n", req.method, req.url);
             for (name, value) in req.headers(Some(self.key), false) {
                 text.push_str(&format!("> {name}: {value}\n"));
             }
-            if verbose > 1 {
-                text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(&req.body)));
+            if let (true, Some(body)) = (verbose > 1, &req.body) {
+                text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(body)));
             }
             self.say(&text);
         }
@@ -314,7 +374,7 @@ impl Exchange<'_> {
             // An error answer goes to stdout (scripts read it), never to -o; the key is masked
             // in it. Piped, it streams; for a person it is pretty when it fits the buffer.
             let mut out = Target::Stdout(stdout);
-            if args.include {
+            if opts_out.include {
                 out.write(mask(&head, self.key.expose(), &self.key.masked()).as_bytes())?;
             }
             let mut masker = Masker::new(self.key.expose(), &self.key.masked());
@@ -378,15 +438,15 @@ impl Exchange<'_> {
         };
         let color = term.stdout_color && !to_file;
         let render = Render {
-            raw: args.raw_output,
-            compact: args.compact_output,
+            raw: opts_out.raw_output,
+            compact: opts_out.compact_output,
             color,
         };
         let mut out = match file {
             Some(f) => Target::File(f),
             None => Target::Stdout(stdout),
         };
-        if args.include {
+        if opts_out.include {
             out.write(head.as_bytes())?;
         }
         let mut body = Vec::new();

@@ -258,6 +258,12 @@ async fn handle(
         }
     };
     let keys_path = path.strip_prefix("/api/v1/api_keys");
+    // The second contract: /v1/workflows/{id}/run, the id one percent-encoded segment.
+    let workflow = path
+        .strip_prefix("/v1/workflows/")
+        .and_then(|rest| rest.strip_suffix("/run"))
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+        .map(percent_decode);
     match (&parts.method, path.as_str(), keys_path) {
         (&Method::POST, "/api/v1/agent_run", _) => {
             if !authorised {
@@ -266,8 +272,18 @@ async fn handle(
                     "invalid or missing API key",
                 ));
             }
-            agent_run(state, &parts.headers, body).await
+            agent_run(state, &parts.headers, body, None).await
         }
+        (&Method::POST, _, _) if workflow.is_some() => {
+            if !authorised {
+                return Ok(error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid or missing API key",
+                ));
+            }
+            agent_run(state, &parts.headers, body, workflow).await
+        }
+        (_, _, _) if workflow.is_some() => Ok(error(StatusCode::METHOD_NOT_ALLOWED, "use POST")),
         (_, _, Some(rest)) if !state.lock().expect("mock state").config.no_key_api => {
             let fault = state.lock().expect("mock state").key_faults.pop_front();
             match fault {
@@ -295,14 +311,43 @@ async fn handle(
 
 #[derive(serde::Deserialize)]
 struct RunBody {
+    #[serde(default)]
     agent_id: String,
     input: Box<RawValue>,
 }
 
+/// `%XX` escapes in a path segment, decoded (invalid ones are kept as they are).
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A run of either contract: `workflow` is the id from a `/v1/workflows/{id}/run` path, else
+/// the body's `agent_id` names the agent.
 async fn agent_run(
     state: Arc<Mutex<State>>,
     headers: &hyper::HeaderMap,
     body: Bytes,
+    workflow: Option<String>,
 ) -> Result<Response<Body>, std::io::Error> {
     let (fault, latency, answers, run) = {
         let mut st = state.lock().expect("mock state");
@@ -378,12 +423,13 @@ async fn agent_run(
             ));
         }
     };
-    if run_body.agent_id.is_empty() {
+    if workflow.is_none() && run_body.agent_id.is_empty() {
         return Ok(error(StatusCode::BAD_REQUEST, "agent_id is empty"));
     }
+    let id = workflow.as_deref().unwrap_or(&run_body.agent_id);
     let resp = match answers {
-        Some(dir) => canned(&dir, &run_body.agent_id).await?,
-        None => json(StatusCode::OK, echo(&run_body, run)),
+        Some(dir) => canned(&dir, id).await?,
+        None => json(StatusCode::OK, echo(&run_body, workflow.as_deref(), run)),
     };
     if fault == Some(Fault::Truncate) {
         return truncated(resp).await;
@@ -391,10 +437,15 @@ async fn agent_run(
     Ok(resp)
 }
 
-/// `{"run_id":…,"agent_id":…,"status":"completed","output":<the input, byte for byte>}`.
-fn echo(run: &RunBody, n: u64) -> Vec<u8> {
-    let mut out = format!("{{\"run_id\":\"run_mock{n:06}\",\"agent_id\":").into_bytes();
-    serde_json::to_writer(&mut out, &run.agent_id).expect("writing to a Vec");
+/// `{"run_id":…,"agent_id":…,"status":"completed","output":<the input, byte for byte>}`
+/// (`"workflow_id"` for a workflow run).
+fn echo(run: &RunBody, workflow: Option<&str>, n: u64) -> Vec<u8> {
+    let (field, id) = match workflow {
+        Some(w) => ("workflow_id", w),
+        None => ("agent_id", run.agent_id.as_str()),
+    };
+    let mut out = format!("{{\"run_id\":\"run_mock{n:06}\",\"{field}\":").into_bytes();
+    serde_json::to_writer(&mut out, id).expect("writing to a Vec");
     out.extend_from_slice(b",\"status\":\"completed\",\"output\":");
     out.extend_from_slice(run.input.get().as_bytes());
     out.push(b'}');

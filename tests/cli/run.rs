@@ -368,7 +368,7 @@ fn a_wrong_key_is_exit_3() {
     );
     assert_contains(
         &stderr(&out),
-        "the key sent was mk_…0000, from MIIFLOW_API_KEY",
+        "the key was refused. The key sent was mk_…0000, from MIIFLOW_API_KEY",
     );
     assert!(!stderr(&out).contains("mk_wrong_key_000000000"));
 }
