@@ -2,6 +2,7 @@
 //! real loopback server, in a scrubbed environment.
 
 mod batch;
+mod contracts;
 mod credentials;
 mod generated;
 mod hostile;
