@@ -272,3 +272,78 @@ fn api_retries_reads_after_a_bad_gateway_but_never_writes() {
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn a_workflow_can_answer_with_events() {
+    let dir = temp();
+    write(
+        dir.path(),
+        "wf_sse.json",
+        r#"{"$mock": {"events": [{"delta": "Hel"}, {"delta": "lo"}]}}"#,
+    );
+    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
+    let out = server
+        .miiflow()
+        .args([
+            "run",
+            "--workflow",
+            "wf_sse",
+            "--text",
+            "hi",
+            "--jq",
+            ".delta",
+            "-r",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Hel\nlo\n");
+}
+
+#[test]
+fn api_has_the_output_rules_of_run() {
+    let server = Server::start();
+    let dir = temp();
+    let file = write(dir.path(), "keys.json", "old");
+    let out = server
+        .miiflow()
+        .args(["api", "/api/v1/api_keys", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_contains(
+        &std::fs::read_to_string(&file).unwrap(),
+        r#""id":"key_mock0001""#,
+    );
+    // A failed call leaves -o as it was.
+    let out = server
+        .miiflow()
+        .args(["api", "/nowhere", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_contains(&std::fs::read_to_string(&file).unwrap(), "key_mock0001");
+    let out = server
+        .miiflow()
+        .args(["api", "/api/v1/api_keys", "--include"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("HTTP/1.1 200 OK\n"),
+        "{}",
+        stdout(&out)
+    );
+    // On a terminal: pretty and coloured.
+    let (code, raw) = Tty::start(
+        "api /api/v1/api_keys",
+        &[("MIIFLOW_BASE_URL", &server.url), ("MIIFLOW_API_KEY", KEY)],
+    )
+    .finish();
+    assert_eq!(code, Some(0));
+    assert_contains(
+        &raw,
+        "\x1b[34;1m\"id\"\x1b[0m: \x1b[32m\"key_mock0001\"\x1b[0m",
+    );
+}
