@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the API key in use, for scripts (as `gh auth token`)')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -275,6 +276,20 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'miiflow;version' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'miiflow;help' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a workflow (agent) and print its answer')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store an API key for a profile, in the OS keyring')
@@ -284,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the API key in use, for scripts (as `gh auth token`)')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -325,6 +341,9 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;help;completions' {
+            break
+        }
+        'miiflow;help;version' {
             break
         }
         'miiflow;help;help' {

@@ -43,6 +43,9 @@ _miiflow() {
             miiflow,token)
                 cmd="miiflow__subcmd__token"
                 ;;
+            miiflow,version)
+                cmd="miiflow__subcmd__version"
+                ;;
             miiflow__subcmd__help,api)
                 cmd="miiflow__subcmd__help__subcmd__api"
                 ;;
@@ -69,6 +72,9 @@ _miiflow() {
                 ;;
             miiflow__subcmd__help,token)
                 cmd="miiflow__subcmd__help__subcmd__token"
+                ;;
+            miiflow__subcmd__help,version)
+                cmd="miiflow__subcmd__help__subcmd__version"
                 ;;
             miiflow__subcmd__help__subcmd__keys,create)
                 cmd="miiflow__subcmd__help__subcmd__keys__subcmd__create"
@@ -119,7 +125,7 @@ _miiflow() {
 
     case "${cmd}" in
         miiflow)
-            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api completions help"
+            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,7 +243,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help)
-            opts="run login logout status keys token api completions help"
+            opts="run login logout status keys token api completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +425,20 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -815,6 +835,32 @@ _miiflow() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__version)
+            opts="-v -q -h --json --profile --base-url --color --verbose --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand completions 'Print a shell completion script'
+            cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;run'= {
@@ -253,6 +254,19 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'miiflow;version'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --json 'Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'miiflow;help'= {
             cand run 'Run a workflow (agent) and print its answer'
             cand login 'Store an API key for a profile, in the OS keyring'
@@ -262,6 +276,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand completions 'Print a shell completion script'
+            cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;help;run'= {
@@ -291,6 +306,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;api'= {
         }
         &'miiflow;help;completions'= {
+        }
+        &'miiflow;help;version'= {
         }
         &'miiflow;help;help'= {
         }

@@ -53,7 +53,7 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(
     name = "miiflow",
-    version,
+    version = env!("MIIFLOW_VERSION"),
     after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}")
 )]
 pub struct Cli {
@@ -115,7 +115,16 @@ pub enum Command {
     Keys(KeysCommand),
     Token(TokenArgs),
     Api(ApiArgs),
+    Version(VersionArgs),
     Completions(CompletionsArgs),
+}
+
+/// Print the version, the commit it was built from, and what was compiled in.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Print the API key in use, for scripts (as `gh auth token`).
@@ -320,6 +329,7 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
         ],
     ),
     ("completions", &[]),
+    ("version", &[]),
 ];
 
 /// The whole interface, as parsed and as documented (help, man pages, completions).

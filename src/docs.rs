@@ -23,14 +23,20 @@ pub const SHELLS: [(Shell, &str); 5] = [
 /// The completion script for a shell.
 pub fn completions(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::command(), "miiflow", &mut out);
+    clap_complete::generate(shell, &mut reproducible(), "miiflow", &mut out);
     out
+}
+
+/// The interface with the package version only: generated files must not change with every
+/// commit.
+fn reproducible() -> clap::Command {
+    crate::cli::command().version(env!("CARGO_PKG_VERSION"))
 }
 
 /// Every man page: `miiflow.1` and one per subcommand (`miiflow-keys-create.1`, …), as
 /// (file name, contents).
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let mut cmd = crate::cli::command();
+    let mut cmd = reproducible();
     cmd.build();
     let mut pages = Vec::new();
     collect(&cmd, &mut pages);

@@ -15,6 +15,7 @@ use crate::context::Context;
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         // Needs no config, key or network.
+        Command::Version(args) => return version(args.json),
         Command::Completions(args) => {
             let script = crate::docs::completions(args.shell);
             crate::output::Stdout::default().write_all(&script)?;
@@ -31,8 +32,42 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&mut ctx, command),
         Command::Token(args) => token::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
-        Command::Completions(_) => Ok(()),
+        Command::Completions(_) | Command::Version(_) => Ok(()),
     }
+}
+
+/// `miiflow version [--json]`: what this binary is and what it was built with.
+fn version(json: bool) -> anyhow::Result<()> {
+    let stores: &[&str] = if cfg!(target_os = "linux") {
+        &["secret-service"]
+    } else if cfg!(target_os = "macos") {
+        &["keychain"]
+    } else if cfg!(windows) {
+        &["windows-credential-manager"]
+    } else {
+        &[]
+    };
+    let commit = env!("MIIFLOW_COMMIT");
+    let date = env!("MIIFLOW_COMMIT_DATE");
+    let text = if json {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "commit": (!commit.is_empty()).then_some(commit),
+            "commit_date": (!date.is_empty()).then_some(date),
+            "target": env!("MIIFLOW_TARGET"),
+            "tls": "rustls (ring), the platform's trust store",
+            "keyring_stores": stores,
+        }))?
+    } else {
+        format!(
+            "miiflow {}\ntarget: {}\ntls: rustls (ring), the platform's trust store\nkeyring stores: {}",
+            env!("MIIFLOW_VERSION"),
+            env!("MIIFLOW_TARGET"),
+            stores.join(", ")
+        )
+    };
+    crate::output::print_line(&text)?;
+    Ok(())
 }
 
 /// The handlers on keyring-core's mock store: fast, in one process, no D-Bus.

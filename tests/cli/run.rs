@@ -827,3 +827,29 @@ fn dry_run_without_a_key_still_prints_and_warns() {
     assert_contains(&text, "Bearer <no key");
     assert_contains(&stderr(&out), "a real run would stop here (exit 3)");
 }
+
+#[test]
+fn version_names_the_commit_and_what_was_compiled_in() {
+    let head = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h %cs", "--abbrev=9"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let out = miiflow().arg("--version").output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(concat!("miiflow ", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    if head.status.success() {
+        // Built from this checkout: the commit and its date follow.
+        let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
+        assert_contains(&text, &format!("({head})"));
+    }
+    let out = miiflow().args(["version", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert!(v["target"].as_str().unwrap().contains("linux"), "{v}");
+    assert_eq!(v["keyring_stores"][0], "secret-service");
+    assert!(v["tls"].as_str().unwrap().starts_with("rustls"));
+}
