@@ -202,3 +202,25 @@ fn a_proxy_asking_for_credentials_is_named() {
         assert!(!err.contains("retrying"), "{err}");
     }
 }
+
+#[test]
+fn a_plain_http_run_reads_no_trust_store() {
+    let server = Server::start();
+    let out = Command::new("strace")
+        .args(["-f", "-e", "trace=open,openat", "-o", "/dev/stderr"])
+        .arg(assert_cmd::cargo::cargo_bin("miiflow"))
+        .args(["run", "agent_1", "a=1"])
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("MIIFLOW_CONFIG_DIR", temp().path())
+        .output()
+        .expect("strace runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let opened = stderr(&out);
+    assert_contains(&opened, "openat(");
+    let certs: Vec<&str> = opened
+        .lines()
+        .filter(|l| l.contains("/etc/ssl") || l.contains("/usr/lib/ssl") || l.contains("/certs"))
+        .collect();
+    assert!(certs.is_empty(), "{certs:#?}");
+}
