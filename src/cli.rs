@@ -301,35 +301,23 @@ pub struct KeysRotateArgs {
 /// The global options that do something in each command; the others are hidden from its
 /// help (they are still accepted, as everywhere).
 const GLOBALS_USED: &[(&str, &[&str])] = &[
-    (
-        "run",
-        &[
-            "profile",
-            "base_url",
-            "color",
-            "verbose",
-            "quiet",
-            "allow_http",
-        ],
-    ),
+    ("run", ALL_GLOBALS),
     ("login", &["profile", "base_url", "allow_http"]),
     ("logout", &["profile"]),
     ("status", &["profile", "base_url", "allow_http"]),
     ("keys", &["profile", "base_url", "allow_http"]),
     ("token", &["profile"]),
-    (
-        "api",
-        &[
-            "profile",
-            "base_url",
-            "color",
-            "verbose",
-            "quiet",
-            "allow_http",
-        ],
-    ),
+    ("api", ALL_GLOBALS),
     ("completions", &[]),
     ("version", &[]),
+];
+const ALL_GLOBALS: &[&str] = &[
+    "profile",
+    "base_url",
+    "color",
+    "verbose",
+    "quiet",
+    "allow_http",
 ];
 
 /// The whole interface, as parsed and as documented (help, man pages, completions).

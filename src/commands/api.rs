@@ -3,12 +3,11 @@
 //! output rules, exit codes, retries and timeouts.
 
 use crate::cli::ApiArgs;
-use crate::client;
 use crate::context::Context;
 use crate::error::Error;
 use crate::input::{self, Source};
 use crate::limits;
-use crate::output::{self, Jq, OutputFile, Stdout};
+use crate::output::{Jq, OutputFile, Stdout};
 use crate::request::Request;
 
 pub fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
@@ -54,26 +53,16 @@ pub fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
     let limit = limits::buffer()?;
     let (resolved, base) = super::run::key_and_base(ctx, &active)?;
     let req = Request::call(method, url(&base, &args.path)?, body);
-    let what = format!("{} {}", req.method, req.url.path());
-    let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, &what);
-    let sender = super::run::sender(ctx, &args.net, &base, spinner.clone())?;
-    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
-    let exchange = super::run::Exchange {
-        global: &ctx.global,
+    let label = format!("{} {}", req.method, req.url.path());
+    let x = super::run::Exchanged {
+        req: &req,
+        label: &label,
         out: &args.out,
-        term: ctx.term,
-        key: &resolved.key,
-        sender: &sender,
-        spinner: spinner.as_ref(),
+        net: &args.net,
         jq: jq.as_ref(),
         limit,
     };
-    let result = client::block_on(exchange.run(&req, file, &mut stdout));
-    if let Some(s) = &spinner {
-        s.finish_and_clear();
-    }
-    super::run::explain_auth(ctx, &resolved, &result);
-    result
+    super::run::send(ctx, &x, &resolved, &base, file)
 }
 
 /// `-X`, else GET, or POST when there is a body.

@@ -36,6 +36,22 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Asks a yes/no question on the terminal (no by default; Enter confirms, so a stray key does
+/// not). Ctrl-C is [`Error::Interrupted`](crate::error::Error::Interrupted): exit 130, quietly.
+pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
+    dialoguer::Confirm::new()
+        .with_prompt(prompt)
+        .default(false)
+        .wait_for_newline(true)
+        .interact()
+        .map_err(|e| match e {
+            dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                anyhow::Error::new(crate::error::Error::Interrupted)
+            }
+            e => anyhow::anyhow!("cannot ask for confirmation: {e}"),
+        })
+}
+
 /// `miiflow version [--json]`: what this binary is and what it was built with.
 fn version(json: bool) -> anyhow::Result<()> {
     let stores: &[&str] = if cfg!(target_os = "linux") {

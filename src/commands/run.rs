@@ -110,24 +110,20 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     // The base URL is checked before the keyring is asked for anything.
     let (resolved, base) = key_and_base(ctx, &active)?;
     let req = Request::run(&base, &target, input);
-    let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, target.id());
-    let sender = sender(ctx, &args.net, &base, spinner.clone())?;
-    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
-    let exchange = Exchange {
-        global: &ctx.global,
-        out: &args.out,
-        term: ctx.term,
-        key: &resolved.key,
-        sender: &sender,
-        spinner: spinner.as_ref(),
-        jq: jq.as_ref(),
-        limit,
-    };
-    let result = client::block_on(exchange.run(&req, file, &mut stdout));
-    // Also on Ctrl-C: no spinner left behind on the terminal.
-    if let Some(s) = &spinner {
-        s.finish_and_clear();
-    }
+    let result = send(
+        ctx,
+        &Exchanged {
+            req: &req,
+            label: target.id(),
+            out: &args.out,
+            net: &args.net,
+            jq: jq.as_ref(),
+            limit,
+        },
+        &resolved,
+        &base,
+        file,
+    );
     if let Err(e) = &result
         && matches!(
             e.downcast_ref::<Error>(),
@@ -145,13 +141,12 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
             ctx.base_url_source(&resolved.profile)
         ));
     }
-    explain_auth(ctx, &resolved, &result);
     result
 }
 
 /// After a 401 or 403: which key was sent and where it came from; for 403, that keys can be
 /// scoped to workflows and operations.
-pub(super) fn explain_auth(ctx: &Context, resolved: &Resolved, result: &anyhow::Result<()>) {
+fn explain_auth(ctx: &Context, resolved: &Resolved, result: &anyhow::Result<()>) {
     let status = match result
         .as_ref()
         .err()
@@ -187,6 +182,48 @@ pub(super) fn explain_auth(ctx: &Context, resolved: &Resolved, result: &anyhow::
             }
         ));
     }
+}
+
+/// What one request needs besides the context: for `run` and `api` alike.
+pub(super) struct Exchanged<'a> {
+    pub(super) req: &'a Request,
+    /// What the spinner says is running.
+    pub(super) label: &'a str,
+    pub(super) out: &'a OutputArgs,
+    pub(super) net: &'a NetworkArgs,
+    pub(super) jq: Option<&'a Jq>,
+    pub(super) limit: usize,
+}
+
+/// Sends one request and prints its answer: spinner, sender, output rules, signals; then the
+/// notes an auth error deserves.
+pub(super) fn send(
+    ctx: &Context,
+    x: &Exchanged,
+    resolved: &Resolved,
+    base: &reqwest::Url,
+    file: Option<OutputFile>,
+) -> anyhow::Result<()> {
+    let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, x.label);
+    let sender = sender(ctx, x.net, base, spinner.clone())?;
+    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
+    let exchange = Exchange {
+        global: &ctx.global,
+        out: x.out,
+        term: ctx.term,
+        key: &resolved.key,
+        sender: &sender,
+        spinner: spinner.as_ref(),
+        jq: x.jq,
+        limit: x.limit,
+    };
+    let result = client::block_on(exchange.run(x.req, file, &mut stdout));
+    // Also on Ctrl-C: no spinner left behind on the terminal.
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
+    }
+    explain_auth(ctx, resolved, &result);
+    result
 }
 
 /// The key to send and the server to send it to. The active profile's base URL is checked
@@ -289,15 +326,15 @@ async fn render_event(
 }
 
 /// Everything one exchange needs besides the request.
-pub(super) struct Exchange<'a> {
-    pub(super) global: &'a Global,
-    pub(super) out: &'a OutputArgs,
-    pub(super) term: Terminal,
-    pub(super) key: &'a ApiKey,
-    pub(super) sender: &'a Sender,
-    pub(super) spinner: Option<&'a indicatif::ProgressBar>,
-    pub(super) jq: Option<&'a Jq>,
-    pub(super) limit: usize,
+struct Exchange<'a> {
+    global: &'a Global,
+    out: &'a OutputArgs,
+    term: Terminal,
+    key: &'a ApiKey,
+    sender: &'a Sender,
+    spinner: Option<&'a indicatif::ProgressBar>,
+    jq: Option<&'a Jq>,
+    limit: usize,
 }
 
 /// How a 2xx body is handled.
@@ -325,7 +362,7 @@ impl Exchange<'_> {
         escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
     }
 
-    pub(super) async fn run(
+    async fn run(
         &self,
         req: &Request,
         file: Option<OutputFile>,

@@ -15,20 +15,10 @@ pub fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
             )
             .into());
         }
-        let sure = dialoguer::Confirm::new()
-            .with_prompt(format!(
-                "Print the API key {} on this terminal?",
-                resolved.key.masked()
-            ))
-            .default(false)
-            .wait_for_newline(true)
-            .interact()
-            .map_err(|e| match e {
-                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
-                    anyhow::Error::new(Error::Interrupted)
-                }
-                e => anyhow::anyhow!("cannot ask: {e}"),
-            })?;
+        let sure = super::confirm(&format!(
+            "Print the API key {} on this terminal?",
+            resolved.key.masked()
+        ))?;
         if !sure {
             anyhow::bail!("not printed");
         }

@@ -58,18 +58,8 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
             ))
             .into());
         }
-        let sure = dialoguer::Confirm::new()
-            .with_prompt(format!("Revoke {what}? Anything using it stops working."))
-            .default(false)
-            // A revoke is confirmed with Enter, not by a stray key.
-            .wait_for_newline(true)
-            .interact()
-            .map_err(|e| match e {
-                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
-                    anyhow::Error::new(Error::Interrupted)
-                }
-                e => anyhow::anyhow!("cannot ask for confirmation: {e}"),
-            })?;
+        let sure =
+            crate::commands::confirm(&format!("Revoke {what}? Anything using it stops working."))?;
         if !sure {
             anyhow::bail!("cancelled: nothing was deleted");
         }
