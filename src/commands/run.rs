@@ -21,6 +21,14 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         Some(id) => {
             // With --workflow there is no agent id: a first word is the first item.
             if let Some(first) = args.agent_id.take() {
+                if crate::items::parse(&first).is_err() {
+                    return Err(Error::BadInput(format!(
+                        "'{first}' is not a request item, and --workflow takes no agent id: run \
+                         an agent with `miiflow run {first}`, a workflow with `miiflow run \
+                         --workflow {id}`"
+                    ))
+                    .into());
+                }
                 args.items.insert(0, first);
             }
             RunTarget::workflow(id)?

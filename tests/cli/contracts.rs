@@ -160,6 +160,17 @@ fn workflow_ids_never_change_the_path() {
 }
 
 #[test]
+fn an_agent_id_beside_workflow_is_explained() {
+    let out = miiflow()
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "--workflow", "wf_1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "--workflow takes no agent id");
+}
+
+#[test]
 fn text_conflicts_with_other_inputs() {
     for args in [
         &["run", "--workflow", "w", "--text", "x", "a=1"][..],
