@@ -15,6 +15,10 @@ pub const DEFAULT_BUFFER: u64 = 256 * MIB;
 /// One line of a `--batch` input; a longer line is a bad line, read past without being kept.
 pub const MAX_LINE: usize = 16 * MIB as usize;
 
+/// How far past [`MAX_LINE`] a line is read in search of its end before the input is taken
+/// for something other than JSON lines (`/dev/zero`, a binary file) and reading stops.
+pub const MAX_SKIP: u64 = 1 << 30;
+
 /// One answer of a `--batch` line, which is embedded in its result line.
 pub const MAX_BATCH_BODY: usize = 16 * MIB as usize;
 

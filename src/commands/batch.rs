@@ -68,6 +68,8 @@ pub fn open(source: &Source) -> Result<Lines, Error> {
 enum Line {
     Text(Vec<u8>),
     TooLong(u64),
+    /// Over [`limits::MAX_SKIP`] without a newline (`/dev/zero`, a binary file): reading stops.
+    Endless,
 }
 
 /// Reads one line, keeping at most `max` bytes of it; `None` at the end of the input. Also
@@ -104,6 +106,9 @@ fn read_line(reader: &mut dyn BufRead, max: usize) -> std::io::Result<Option<(Li
         reader.consume(used);
         if done.is_some() {
             break;
+        }
+        if taken > limits::MAX_SKIP {
+            return Ok(Some((Line::Endless, taken)));
         }
     }
     let ended = if too_long {
@@ -186,6 +191,13 @@ async fn one(
     };
     let bytes = match line {
         Ok(Line::Text(bytes)) => bytes,
+        Ok(Line::Endless) => {
+            return bad(format!(
+                "{name}: more than {} without a newline; stopped reading the input (is it JSON \
+                 lines?)",
+                limits::show_size(limits::MAX_SKIP)
+            ));
+        }
         Ok(Line::TooLong(len)) => {
             return bad(format!(
                 "{name}: the line is {len} bytes long; a batch line may hold at most {}",
@@ -352,7 +364,7 @@ async fn drive(
                 Ok(Some((line, taken))) => (Ok(line), taken),
                 Err(e) => (Err(e), 0),
             };
-            let stop = read.is_err();
+            let stop = read.is_err() || matches!(read, Ok(Line::Endless));
             let Ok(permit) = handle.block_on(reader_window.acquire()) else {
                 return;
             };

@@ -282,6 +282,20 @@ fn an_overlong_batch_line_is_a_bad_line_read_past() {
     assert_contains(&text, "at most 16 MiB");
     assert!(server.requests().is_empty());
 
+    // /dev/zero itself: no newline ever; reading stops after 1 GiB, with that one bad line.
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(
+        &stdout(&out),
+        "more than 1 GiB without a newline; stopped reading",
+    );
+    assert!(server.requests().is_empty());
+
     // An overlong line among good ones is reported in place; the others run.
     let dir = temp();
     let mut input = b"{\"n\":1}\n".to_vec();
