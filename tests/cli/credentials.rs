@@ -424,6 +424,7 @@ fn login_asks_with_a_hidden_prompt_on_a_terminal() {
     let server = Server::start();
     let mut term = tty(&home, &server, false, "login --insecure-storage");
     term.expect("API key for profile 'default' (hidden)");
+    term.expect_no_echo();
     term.send(&format!("{KEY}\r"));
     let (code, screen) = term.finish();
     assert_eq!(code, Some(0), "{screen:?}");

@@ -1,6 +1,7 @@
 //! Shared test helpers: a hermetic `miiflow` command and a real `miiflow-mock` on loopback.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -466,6 +467,47 @@ impl Tty {
         }
     }
 
+    /// Waits until the program has turned the terminal's echo off (a hidden prompt is ready):
+    /// keys typed before that are discarded by the terminal mode change (TCSAFLUSH), as they
+    /// would be for a person typing ahead.
+    pub fn expect_no_echo(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if self.echo_off() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "echo never went off:\n{:?}",
+                self.raw()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether the program under `script` has its terminal's echo off.
+    fn echo_off(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let children =
+            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", self.child.id()))
+                .unwrap_or_default();
+        children.split_whitespace().any(|pid| {
+            let Ok(tty) = std::fs::read_link(format!("/proc/{pid}/fd/0")) else {
+                return false;
+            };
+            let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOCTTY)
+                .open(&tty)
+            else {
+                return false;
+            };
+            let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+            let read = unsafe { libc::tcgetattr(file.as_raw_fd(), &mut termios) };
+            read == 0 && termios.c_lflag & libc::ECHO == 0
+        })
+    }
+
     pub fn send(&mut self, keys: &str) {
         use std::io::Write;
         let stdin = self.stdin.as_mut().expect("stdin open");
@@ -473,9 +515,20 @@ impl Tty {
         stdin.flush().expect("flush");
     }
 
-    /// Waits for the program to end; its exit code and what the terminal showed.
+    /// Waits for the program to end (60 s at most: a test never hangs); its exit code and
+    /// what the terminal showed.
     pub fn finish(mut self) -> (Option<i32>, String) {
-        let status = self.child.wait().expect("wait");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("still running after 60 s; the screen:\n{:?}", self.raw());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
         drop(self.stdin.take());
         if let Some(r) = self.reader.take() {
             r.join().expect("reader");
