@@ -47,18 +47,24 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print thi
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l workflow -d 'Run a workflow over Miiflow\'s second contract: POST {base}/v1/workflows/ID/run with {"input": …}, instead of an agent' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s i -l input -d 'A JSON file with the input; - reads stdin (stdin is read only when asked for)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l text -d 'Send the input as a JSON string, as Miiflow\'s docs\' example does; - reads stdin' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l batch -d 'Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON result line per input line on stdout, in input order' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l batch -d 'Run once per line of a JSON-lines or CSV file (- for stdin), items merged into each; one JSON result line per input line, on stdout in input order, or to -o RESULTS as each finishes' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l batch-format -d 'With --batch: the input\'s format [default: csv for a .csv file, else jsonl]' -r -f -a "jsonl\t'One JSON value per line'
+csv\t'A header row naming the keys, then one row per run (RFC 4180)'"
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l concurrency -d 'With --batch: how many runs are in flight at once' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l rate -d 'With --batch: start at most N runs per second (N/s) or per minute (N/m), across all workers' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l shard -d 'With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line numbers (one job of a CI matrix of N)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l connect-timeout -d 'Seconds to wait for a connection' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l resume -d 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retry-failed -d 'With --resume: also run again the lines whose recorded result failed'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s r -l raw-output -d 'With --jq: print strings without quotes, as jq -r'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s c -l compact-output -d 'With --jq: one compact line per result, as jq -c'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l include -d 'Put the status line and headers before the body'
@@ -172,10 +178,10 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand token" -s h -l help -d '
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s X -l method -d 'The HTTP method [default: GET, or POST with a body]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s i -l input -d 'A JSON file with the body; - reads stdin' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l connect-timeout -d 'Seconds to wait for a connection' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''

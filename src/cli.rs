@@ -385,6 +385,7 @@ Examples:
   echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
   miiflow run agent_abc123 city=Paris --curl
   miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl
+  miiflow run agent_abc123 --batch inputs.csv -o results.jsonl --resume --rate 5/s
   miiflow run --workflow wf_123 --text 'Your input data'")]
 pub struct RunArgs {
     /// The agent's id, as shown in its API Access example (agent_…); with --workflow, leave it
@@ -409,20 +410,77 @@ pub struct RunArgs {
     #[arg(long, value_name = "TEXT|-", help_heading = "Input", conflicts_with_all = ["input", "batch"])]
     pub text: Option<String>,
 
-    /// Run once per line of a JSON-lines file (- for stdin), items merged into each; one JSON
-    /// result line per input line on stdout, in input order.
-    #[arg(long, value_name = "FILE.jsonl|-", help_heading = "Batch", conflicts_with_all = ["input", "jq", "output", "include", "dry_run", "curl"])]
+    /// Run once per line of a JSON-lines or CSV file (- for stdin), items merged into each; one
+    /// JSON result line per input line, on stdout in input order, or to -o RESULTS as each
+    /// finishes.
+    #[arg(long, value_name = "FILE.jsonl|FILE.csv|-", help_heading = "Batch", conflicts_with_all = ["input", "include", "dry_run", "curl"])]
     pub batch: Option<PathBuf>,
+
+    /// With --batch: the input's format [default: csv for a .csv file, else jsonl].
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        requires = "batch",
+        help_heading = "Batch"
+    )]
+    pub batch_format: Option<BatchFormat>,
 
     /// With --batch: how many runs are in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", help_heading = "Batch", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
+
+    /// With --batch: start at most N runs per second (N/s) or per minute (N/m), across all
+    /// workers.
+    #[arg(long, value_name = "N/s|N/m", requires = "batch", help_heading = "Batch", value_parser = rate)]
+    pub rate: Option<Duration>,
+
+    /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
+    /// numbers (one job of a CI matrix of N).
+    #[arg(long, value_name = "I/N", requires = "batch", help_heading = "Batch")]
+    pub shard: Option<crate::commands::batch::Shard>,
+
+    /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
+    /// lines and run only the rest.
+    #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
+    pub resume: bool,
+
+    /// With --resume: also run again the lines whose recorded result failed.
+    #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
+    pub retry_failed: bool,
 
     #[command(flatten)]
     pub out: OutputArgs,
 
     #[command(flatten)]
     pub net: NetworkArgs,
+}
+
+/// The format of a `--batch` input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON value per line.
+    Jsonl,
+    /// A header row naming the keys, then one row per run (RFC 4180).
+    Csv,
+}
+
+/// `--rate N/s` or `N/m`: the time between two starts.
+fn rate(text: &str) -> Result<Duration, String> {
+    let usage = || format!("'{text}': expected N/s or N/m, e.g. 10/s or 300/m");
+    let (n, per) = text.split_once('/').ok_or_else(usage)?;
+    let n: f64 = n.trim().parse().map_err(|_| usage())?;
+    let per = match per.trim() {
+        "s" => 1.0,
+        "m" => 60.0,
+        _ => return Err(usage()),
+    };
+    if !(n.is_finite() && n > 0.0 && n <= 1_000_000.0) {
+        return Err(format!(
+            "'{text}': the rate must be above 0 and at most 1000000"
+        ));
+    }
+    Ok(Duration::from_secs_f64(per / n))
 }
 
 /// How an answer is printed: shared by `run` and `api`.
@@ -440,7 +498,8 @@ pub struct OutputArgs {
     #[arg(short, long, requires = "jq", help_heading = "Output")]
     pub compact_output: bool,
 
-    /// Write the body to FILE instead of stdout (replaced only by a complete 2xx answer).
+    /// Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with
+    /// --batch, the results, as they finish (see --resume).
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
@@ -470,9 +529,19 @@ pub struct NetworkArgs {
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, help_heading = "Network")]
     pub connect_timeout: Duration,
 
-    /// Seconds the whole run may take, retries included; 0 means no limit.
-    #[arg(long, value_name = "SECS", default_value = "600", value_parser = seconds, help_heading = "Network")]
-    pub timeout: Duration,
+    /// Seconds the whole run may take, retries included; 0 means no limit [default: 600].
+    /// In a batch, each line's; a quota pause (a long Retry-After) is bounded by it only when
+    /// it is given.
+    #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Network")]
+    pub timeout: Option<Duration>,
+}
+
+impl NetworkArgs {
+    /// What a run may take in all, when limited.
+    pub fn timeout(&self) -> Option<Duration> {
+        let t = self.timeout.unwrap_or(Duration::from_secs(600));
+        (!t.is_zero()).then_some(t)
+    }
 }
 
 /// Send an authenticated request to any path of Miiflow's API, as `gh api` does.
@@ -567,6 +636,16 @@ mod tests {
             let m = command().try_get_matches_from(argv).unwrap();
             let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
             assert_eq!(cli.global.profile.as_deref(), Some("p"), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn rates_are_spacings_between_starts() {
+        assert_eq!(rate("10/s"), Ok(Duration::from_millis(100)));
+        assert_eq!(rate("30/m"), Ok(Duration::from_secs(2)));
+        assert_eq!(rate("0.5/s"), Ok(Duration::from_secs(2)));
+        for bad in ["0/s", "10", "10/h", "-1/s", "x/s", "inf/s", "1e9/s"] {
+            assert!(rate(bad).is_err(), "{bad}");
         }
     }
 

@@ -132,29 +132,81 @@ fn unresolved(err: &reqwest::Error) -> bool {
     text.contains("failed to lookup address") || text.contains("dns error")
 }
 
-/// A shared "not before" time: a 429 seen by one sender slows every sender (batch workers).
+/// When the next request may start, shared by every sender of a process (batch workers): a
+/// 429's hold, and with `--rate` an even spacing of starts (a token bucket of one token, so no
+/// one-second window ever sees more than the rate).
 #[derive(Debug, Clone, Default)]
-pub struct Pacer(Arc<Mutex<Option<Instant>>>);
+pub struct Pacer(Arc<Mutex<Pace>>);
+
+#[derive(Debug, Default)]
+struct Pace {
+    /// Nobody starts before this (a 429's Retry-After).
+    not_before: Option<Instant>,
+    /// `--rate`: the time between two starts.
+    interval: Option<Duration>,
+    /// The next free start slot.
+    next_slot: Option<Instant>,
+}
 
 impl Pacer {
-    /// Nobody sends for `wait` from now (a later hold already in force stays).
-    pub fn hold(&self, wait: Duration) {
+    /// A pacer that starts at most one request per `interval`.
+    pub fn with_interval(interval: Duration) -> Pacer {
+        Pacer(Arc::new(Mutex::new(Pace {
+            interval: Some(interval),
+            ..Pace::default()
+        })))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pace> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Nobody sends for `wait` from now (a later hold already in force stays). True when this
+    /// makes the hold longer by more than a second: the caller says so, once for many workers.
+    pub fn hold(&self, wait: Duration) -> bool {
         let until = Instant::now() + wait;
-        let mut not_before = self.0.lock().expect("pacer lock");
-        if not_before.is_none_or(|t| t < until) {
-            *not_before = Some(until);
+        let mut pace = self.lock();
+        let longer = pace
+            .not_before
+            .is_none_or(|t| until > t + Duration::from_secs(1));
+        if pace.not_before.is_none_or(|t| t < until) {
+            pace.not_before = Some(until);
+        }
+        longer
+    }
+
+    /// Waits until this request may start: past any hold, and at its own slot under a rate.
+    pub async fn ready(&self) {
+        loop {
+            let now = Instant::now();
+            let (hold, slot) = self.take_slot(now);
+            if let Some(t) = hold {
+                tokio::time::sleep_until(t.into()).await;
+                continue;
+            }
+            let Some(slot) = slot else { return };
+            if slot > now {
+                tokio::time::sleep_until(slot.into()).await;
+            }
+            // A hold that began while this waited for its slot is honoured too.
+            if self.lock().not_before.is_none_or(|t| t <= Instant::now()) {
+                return;
+            }
         }
     }
 
-    /// Waits until sending is allowed.
-    pub async fn ready(&self) {
-        loop {
-            let until = *self.0.lock().expect("pacer lock");
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
-                _ => return,
-            }
+    /// The hold in force at `now`, or else this request's start slot (none without a rate).
+    fn take_slot(&self, now: Instant) -> (Option<Instant>, Option<Instant>) {
+        let mut pace = self.lock();
+        if let Some(t) = pace.not_before.filter(|t| *t > now) {
+            return (Some(t), None);
         }
+        let Some(interval) = pace.interval else {
+            return (None, None);
+        };
+        let slot = pace.next_slot.map_or(now, |s| s.max(now));
+        pace.next_slot = Some(slot + interval);
+        (None, Some(slot))
     }
 }
 
@@ -167,6 +219,11 @@ pub struct Sender {
     pub retries: u32,
     pub pacer: Pacer,
     pub notify: Arc<dyn Fn(&str) + Send + Sync>,
+    /// A batch: a 429 asking for a longer wait than a single run takes holds every worker
+    /// until then instead of failing the line (a quota pause).
+    pub quota_pause: bool,
+    /// `--timeout` was given: a quota pause longer than it fails the line instead.
+    pub timeout_given: bool,
 }
 
 impl Sender {
@@ -182,10 +239,15 @@ impl Sender {
     /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
     /// within `--timeout` for all the attempts together.
     pub async fn send(&self, req: &Request, key: &ApiKey) -> Result<reqwest::Response, Error> {
-        let deadline = self.opts.timeout.map(|t| Instant::now() + t);
+        let mut deadline = self.opts.timeout.map(|t| Instant::now() + t);
         let mut attempt = 0;
+        let mut paused = false;
         loop {
             self.pacer.ready().await;
+            if std::mem::take(&mut paused) {
+                // A quota pause is not part of the run: its --timeout starts again after it.
+                deadline = self.opts.timeout.map(|t| Instant::now() + t);
+            }
             let mut builder = self
                 .http
                 .client
@@ -245,6 +307,25 @@ impl Sender {
                 fastrand::f64(),
             ) {
                 Decision::Stop => return result.map_err(|e| self.classify(&e)),
+                Decision::TooLong(wait)
+                    if self.quota_pause
+                        && matches!(outcome, Outcome::Status(429, _))
+                        && !(self.timeout_given && self.opts.timeout.is_some_and(|t| wait > t)) =>
+                {
+                    if self.pacer.hold(wait) {
+                        let until = SystemTime::now() + wait;
+                        (self.notify)(&format!(
+                            "{}: the server asks to wait {} s (a quota); every worker holds until \
+                             {} UTC, then the batch goes on (Ctrl-C stops it)",
+                            what(),
+                            wait.as_secs(),
+                            humantime::format_rfc3339_seconds(until)
+                        ));
+                    }
+                    drop(result);
+                    paused = true;
+                    attempt += 1;
+                }
                 Decision::TooLong(wait) => {
                     (self.notify)(&format!(
                         "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not retried",

@@ -216,6 +216,75 @@ pub fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>
     Ok(root.unwrap_or_else(|| Json::Object(Vec::new())).to_bytes())
 }
 
+/// A CSV column: its header names the key (a path, as in items); a header written `name:=`
+/// makes its cells raw JSON, as `key:=json` does.
+#[derive(Debug, Clone)]
+pub struct Column {
+    header: String,
+    path: Vec<Seg>,
+    json: bool,
+}
+
+/// The columns a CSV header row names; a bad header is bad input before anything is sent.
+pub fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            let (name, json) = match header.strip_suffix(":=") {
+                Some(name) => (name, true),
+                None => (header.as_str(), false),
+            };
+            let named =
+                |why: String| bad(format!("CSV header, column {} ('{header}'): {why}", i + 1));
+            if name.is_empty() {
+                return Err(named("empty; each column needs a key".into()));
+            }
+            let path = items::parse_path(name).map_err(named)?;
+            Ok(Column {
+                header: header.clone(),
+                path,
+                json,
+            })
+        })
+        .collect()
+}
+
+/// The input for one CSV row (starting on CSV line `at`): one key per column, then the
+/// command-line items merged over it. Errors name the CSV line and column.
+pub fn from_row(
+    columns: &[Column],
+    cells: &[String],
+    at: u64,
+    items: &[Prepared],
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<u8>, Error> {
+    let mut root = None;
+    let mut budget = crate::limits::MAX_ITEM_ELEMENTS;
+    for (i, (column, cell)) in columns.iter().zip(cells).enumerate() {
+        let name = format!("CSV line {at}, column {} ('{}')", i + 1, column.header);
+        let value = match column.json {
+            false => Json::string(cell),
+            true if cell.trim().is_empty() => {
+                return Err(bad(format!(
+                    "{name}: empty; a := column holds JSON (write null for no value)"
+                )));
+            }
+            true => Json::parse(cell, &mut |w| warn(format!("{name}: {w}"))).map_err(|e| {
+                bad(format!(
+                    "{name}: invalid JSON: {} at column {} of the cell; for text, name the \
+                     column without :=",
+                    e.message, e.column
+                ))
+            })?,
+        };
+        set(&mut root, &column.path, value, &mut budget)
+            .map_err(|e| bad(format!("{name}: {e}")))?;
+    }
+    let base = root.map(|json| (format!("CSV line {at}"), json));
+    merge(base, items)
+}
+
 fn article(kind: Kind) -> &'static str {
     match kind {
         Kind::Object | Kind::Array => "an",

@@ -59,10 +59,10 @@ pub fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         label: &label,
         out: &args.out,
         net: &args.net,
-        jq: jq.as_ref(),
+        jq,
         limit,
     };
-    super::run::send(ctx, &x, &resolved, &base, file)
+    super::run::send(ctx, x, &resolved, &base, file)
 }
 
 /// `-X`, else GET, or POST when there is a body.

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod batch;
+pub mod job;
 pub mod keys;
 pub mod login;
 pub mod logout;

@@ -3,14 +3,15 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::cli::{Global, NetworkArgs, OutputArgs, RunArgs};
+use super::job::Job;
+use crate::cli::{NetworkArgs, OutputArgs, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
-use crate::credentials::{ApiKey, ENV_KEY, Origin, Resolved};
+use crate::credentials::{ENV_KEY, Origin, Resolved};
 use crate::error::{self, Error};
 use crate::input::{self, Source};
 use crate::limits;
-use crate::output::safe::{Masker, escape_controls, mask};
+use crate::output::safe::Masker;
 use crate::output::{self, Jq, JqError, Layout, OutputFile, Render, Stdout, Terminal};
 use crate::request::{Request, RunTarget};
 use crate::sse;
@@ -50,22 +51,10 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
         None => None,
     };
-    let active = ctx.active_profile()?;
-    if let Some(batch) = &args.batch {
-        let lines = super::batch::open(&Source::from_arg(batch))?;
-        let (resolved, base) = key_and_base(ctx, &active)?;
-        let sender = sender(ctx, &args.net, &base, None)?;
-        return super::batch::run(
-            ctx,
-            &args,
-            &target,
-            lines,
-            &items,
-            &base,
-            &resolved.key,
-            sender,
-        );
+    if args.batch.is_some() {
+        return super::batch::run(ctx, &args, target, items, jq);
     }
+    let active = ctx.active_profile()?;
     let input = match &args.text {
         Some(text) => input::text(text)?,
         None => {
@@ -120,12 +109,12 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     let req = Request::run(&base, &target, input);
     let result = send(
         ctx,
-        &Exchanged {
+        Exchanged {
             req: &req,
             label: target.id(),
             out: &args.out,
             net: &args.net,
-            jq: jq.as_ref(),
+            jq,
             limit,
         },
         &resolved,
@@ -199,7 +188,7 @@ pub(super) struct Exchanged<'a> {
     pub(super) label: &'a str,
     pub(super) out: &'a OutputArgs,
     pub(super) net: &'a NetworkArgs,
-    pub(super) jq: Option<&'a Jq>,
+    pub(super) jq: Option<Jq>,
     pub(super) limit: usize,
 }
 
@@ -207,23 +196,26 @@ pub(super) struct Exchanged<'a> {
 /// notes an auth error deserves.
 pub(super) fn send(
     ctx: &Context,
-    x: &Exchanged,
+    x: Exchanged,
     resolved: &Resolved,
     base: &reqwest::Url,
     file: Option<OutputFile>,
 ) -> anyhow::Result<()> {
     let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, x.label);
-    let sender = sender(ctx, x.net, base, spinner.clone())?;
-    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
-    let exchange = Exchange {
-        global: &ctx.global,
-        out: x.out,
-        term: ctx.term,
-        key: &resolved.key,
-        sender: &sender,
-        spinner: spinner.as_ref(),
+    let job = Job {
+        key: resolved.key.clone(),
+        sender: sender(ctx, x.net, base, spinner.clone())?,
+        verbose: ctx.global.verbose,
         jq: x.jq,
         limit: x.limit,
+    };
+    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
+    let exchange = Exchange {
+        job: &job,
+        quiet: ctx.global.quiet,
+        out: x.out,
+        term: ctx.term,
+        spinner: spinner.as_ref(),
     };
     let result = client::block_on(exchange.run(x.req, file, &mut stdout));
     // Also on Ctrl-C: no spinner left behind on the terminal.
@@ -255,7 +247,7 @@ pub fn sender(
 ) -> anyhow::Result<Sender> {
     let opts = Options {
         connect_timeout: net.connect_timeout,
-        timeout: (!net.timeout.is_zero()).then_some(net.timeout),
+        timeout: net.timeout(),
     };
     let quiet = ctx.global.quiet;
     Ok(Sender {
@@ -271,6 +263,8 @@ pub fn sender(
         opts,
         retries: net.retries,
         pacer: Pacer::default(),
+        quota_pause: false,
+        timeout_given: net.timeout.is_some(),
         notify: Arc::new(move |m: &str| {
             if !quiet {
                 match &bar {
@@ -333,16 +327,14 @@ async fn render_event(
     Ok(line)
 }
 
-/// Everything one exchange needs besides the request.
+/// One exchange printed for a person or a script: the job it is sent with, and where its
+/// output goes.
 struct Exchange<'a> {
-    global: &'a Global,
+    job: &'a Job,
+    quiet: bool,
     out: &'a OutputArgs,
     term: Terminal,
-    key: &'a ApiKey,
-    sender: &'a Sender,
     spinner: Option<&'a indicatif::ProgressBar>,
-    jq: Option<&'a Jq>,
-    limit: usize,
 }
 
 /// How a 2xx body is handled.
@@ -365,11 +357,6 @@ impl Exchange<'_> {
         }
     }
 
-    /// Server text for stderr: control characters visible, our key masked.
-    fn safe(&self, text: &str) -> String {
-        escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
-    }
-
     async fn run(
         &self,
         req: &Request,
@@ -381,51 +368,32 @@ impl Exchange<'_> {
             // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
             output::progress::start(s);
         }
-        let verbose = self.global.verbose;
-        if verbose > 0 {
-            let mut text = format!("> {} {}\n", req.method, req.url);
-            for (name, value) in req.headers(Some(self.key), false) {
-                text.push_str(&format!("> {name}: {value}\n"));
-            }
-            if let (true, Some(body)) = (verbose > 1, &req.body) {
-                text.push_str(&format!(">\n{}\n", String::from_utf8_lossy(body)));
-            }
+        let job = self.job;
+        if let Some(text) = job.trace_request(req, "") {
             self.say(&text);
         }
         let started = Instant::now();
-        let deadline = self.sender.opts.timeout.map(|t| started + t);
-        let mut resp = self.sender.send(req, self.key).await?;
+        let deadline = job.sender.opts.timeout.map(|t| started + t);
+        let mut resp = job.send(req).await?;
         let status = resp.status().as_u16();
         let ok = resp.status().is_success();
-        let mut head = format!("{:?} {}\n", resp.version(), resp.status());
-        for (name, value) in resp.headers() {
-            head.push_str(&format!(
-                "{name}: {}\n",
-                String::from_utf8_lossy(value.as_bytes())
-            ));
-        }
-        head.push('\n');
-        if verbose > 0 {
-            let text: String = head
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(|l| format!("< {}\n", self.safe(l)))
-                .collect();
+        let head = super::job::head(&resp);
+        if let Some(text) = job.trace_response(&head, "") {
             self.say(&text);
         }
-        let opts = self.sender.opts;
+        let opts = job.sender.opts;
 
         if !ok {
             // An error answer goes to stdout (scripts read it), never to -o; the key is masked
             // in it. Piped, it streams; for a person it is pretty when it fits the buffer.
             let mut out = Target::Stdout(stdout);
             if opts_out.include {
-                out.write(mask(&head, self.key.expose(), &self.key.masked()).as_bytes())?;
+                out.write(job.masked(&head).as_bytes())?;
             }
-            let mut masker = Masker::new(self.key.expose(), &self.key.masked());
+            let mut masker = Masker::new(job.key.expose(), &job.key.masked());
             let mut prefix = Vec::new();
             let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
-            while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+            while let Some(chunk) = job.chunk(&mut resp).await? {
                 if out.gone() {
                     break;
                 }
@@ -435,7 +403,7 @@ impl Exchange<'_> {
                 }
                 let masked = masker.push(&chunk);
                 match &mut held {
-                    Some(buf) if buf.len() + masked.len() <= self.limit => {
+                    Some(buf) if buf.len() + masked.len() <= job.limit => {
                         buf.extend_from_slice(&masked)
                     }
                     Some(buf) => {
@@ -464,18 +432,14 @@ impl Exchange<'_> {
             }
             return Err(Error::Status {
                 status,
-                reason: error::status_reason(status, &prefix, Some(self.key)),
+                reason: error::status_reason(status, &prefix, Some(&job.key)),
             }
             .into());
         }
 
         let to_file = file.is_some();
-        let events = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/event-stream"));
-        let mut sink = match (events, self.jq, to_file) {
+        let events = super::job::is_events(&resp);
+        let mut sink = match (events, &job.jq, to_file) {
             (true, _, _) => Sink::Events(sse::Parser::default()),
             (false, Some(_), _) => Sink::Hold(None),
             (false, None, false) if term.layout().is_some() => Sink::Hold(term.layout()),
@@ -495,7 +459,7 @@ impl Exchange<'_> {
             out.write(head.as_bytes())?;
         }
         let mut body = Vec::new();
-        while let Some(chunk) = next_chunk(&mut resp, self.sender).await? {
+        while let Some(chunk) = job.chunk(&mut resp).await? {
             if out.gone() {
                 // `| head` has what it wanted: stop reading, quietly.
                 break;
@@ -504,23 +468,23 @@ impl Exchange<'_> {
                 Sink::Stream => out.write(&chunk)?,
                 Sink::Events(parser) => {
                     for data in parser.push(&chunk) {
-                        out.write(&render_event(&data, self.jq, render, self.limit).await?)?;
+                        out.write(&render_event(&data, job.jq.as_ref(), render, job.limit).await?)?;
                     }
-                    if parser.pending() > self.limit {
-                        return Err(limits::over_buffer("one server-sent event", self.limit));
+                    if parser.pending() > job.limit {
+                        return Err(limits::over_buffer("one server-sent event", job.limit));
                     }
                 }
-                Sink::Hold(_) if body.len() + chunk.len() <= self.limit => {
+                Sink::Hold(_) if body.len() + chunk.len() <= job.limit => {
                     body.extend_from_slice(&chunk)
                 }
                 Sink::Hold(None) => {
-                    return Err(limits::over_buffer("the answer given to --jq", self.limit));
+                    return Err(limits::over_buffer("the answer given to --jq", job.limit));
                 }
                 Sink::Hold(Some(_)) => {
                     // Too large to lay out for a person: it is printed as it comes instead.
                     self.say(&format!(
                         "miiflow: warning: the answer is larger than {}; printing it as received\n",
-                        limits::show_size(self.limit as u64)
+                        limits::show_size(job.limit as u64)
                     ));
                     out.write(&std::mem::take(&mut body))?;
                     out.write(&chunk)?;
@@ -532,13 +496,13 @@ impl Exchange<'_> {
             s.finish_and_clear();
         }
         let mut failed = None;
-        match (&sink, self.jq) {
+        match (&sink, &job.jq) {
             (Sink::Hold(Some(layout)), _) => {
                 out.write(&render_body(&body, *layout, term.stdout_color))?
             }
             (Sink::Hold(None), Some(jq)) => {
                 let whole = bytes::Bytes::from(std::mem::take(&mut body));
-                let filtered = jq.run(whole.clone(), render, self.limit);
+                let filtered = jq.run(whole.clone(), render, job.limit);
                 let filtered = match deadline {
                     Some(d) => tokio::time::timeout_at(d.into(), filtered)
                         .await
@@ -584,7 +548,7 @@ impl Exchange<'_> {
         if let Some(s) = self.spinner {
             s.finish_and_clear();
         }
-        if !self.global.quiet {
+        if !self.quiet {
             crate::say!(
                 "{}",
                 output::status_line(status, started.elapsed(), self.term.stderr_color)
@@ -600,13 +564,6 @@ fn render_body(body: &[u8], layout: Layout, color: bool) -> Vec<u8> {
         other => output::reformat(body, other, color),
     };
     shown.unwrap_or_else(|| body.to_vec())
-}
-
-async fn next_chunk(
-    resp: &mut reqwest::Response,
-    sender: &Sender,
-) -> Result<Option<bytes::Bytes>, Error> {
-    resp.chunk().await.map_err(|e| sender.classify(&e))
 }
 
 /// Text that ends its own lines, to stderr, never panicking.

@@ -1,0 +1,683 @@
+//! `miiflow run AGENT --batch FILE.jsonl|FILE.csv|-`: one run per input record, N in flight,
+//! one JSON result line per record: on stdout in input order (each written as soon as it and
+//! every line before it are done), or with `-o RESULTS` appended as each finishes and, at the
+//! end, rewritten in input order; `--resume` keeps what RESULTS already holds.
+//!
+//! Each line is a run of the same [`Job`] a single run uses: the same request building, sender,
+//! `-v` trace and body reader.
+
+mod results;
+mod source;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use reqwest::Url;
+use tokio::sync::{Semaphore, mpsc};
+
+use super::job::{self, Job};
+use crate::cli::RunArgs;
+use crate::client::{self, Pacer};
+use crate::context::Context;
+use crate::error::{self, Error, code};
+use crate::input::{self, Column, Prepared, Source};
+use crate::limits;
+use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
+use crate::request::{Request, RunTarget};
+use results::{Digest, Journal, Recorded, Resumed};
+pub use source::Shard;
+use source::{Input, Record};
+
+/// How far past the first unfinished line the reader may run: bounds memory when one early
+/// line is slow, without stalling the workers in ordinary cases.
+const WINDOW: usize = 4096;
+
+/// What every line of the batch shares: the job, where it goes, the items and CSV columns to
+/// build its input, and (with `-o`) what a resume keeps.
+struct Batch {
+    job: Job,
+    target: RunTarget,
+    base: Url,
+    items: Vec<Prepared>,
+    columns: Option<Vec<Column>>,
+    /// Results go to a file: each records its input's digest, and `--resume` decides here.
+    resumed: Option<Mutex<Resumed>>,
+    /// Text for stderr (the `-v` trace), written around the progress bar.
+    say: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+/// What became of one line.
+enum Outcome {
+    /// An HTTP answer: the status, the body as embedded (or the filter's result), and why
+    /// `--jq` failed on a 2xx body (the body is then the unfiltered answer).
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+        filter_error: Option<String>,
+    },
+    /// Bad input or a failed exchange: no status.
+    Failed { error: String, code: u8 },
+    /// `--resume`: the result RESULTS holds for this line stands.
+    Kept(Recorded),
+}
+
+impl Outcome {
+    fn code(&self) -> u8 {
+        match self {
+            Outcome::Answer {
+                filter_error: Some(_),
+                ..
+            } => code::FAILURE,
+            Outcome::Answer { status, .. } => error::status_code(*status),
+            Outcome::Failed { code, .. } => *code,
+            Outcome::Kept(r) => r.code(),
+        }
+    }
+
+    /// The line's result: `{"line":N,"status":S,"body":…}`, or `{"line":N,"status":null,
+    /// "exit":C,"error":"…"}`; a failed filter adds `"exit":1,"error":…` before the body. In a
+    /// results file, `"input_sha256"` follows `"line"`. (The fields before `body` and `error`
+    /// are what `--resume` reads back.)
+    fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
+        let mut out = format!("{{\"line\":{n},").into_bytes();
+        if let Some(d) = digest {
+            out.extend_from_slice(format!("\"input_sha256\":\"{}\",", results::hex(d)).as_bytes());
+        }
+        let error = |out: &mut Vec<u8>, code: u8, error: &str| {
+            out.extend_from_slice(format!("\"exit\":{code},\"error\":").as_bytes());
+            serde_json::to_writer(&mut *out, error).expect("writing to a Vec");
+        };
+        match self {
+            Outcome::Answer {
+                status,
+                body,
+                filter_error,
+            } => {
+                out.extend_from_slice(format!("\"status\":{status},").as_bytes());
+                if let Some(e) = filter_error {
+                    error(&mut out, code::FAILURE, e);
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"body\":");
+                out.extend_from_slice(body);
+            }
+            Outcome::Failed { error: e, code } => {
+                out.extend_from_slice(b"\"status\":null,");
+                error(&mut out, *code, e);
+            }
+            Outcome::Kept(_) => unreachable!("a kept result is already written"),
+        }
+        out.extend_from_slice(b"}\n");
+        out
+    }
+
+    /// What a resume will read back of this result.
+    fn recorded(&self, digest: Option<Digest>) -> Recorded {
+        match self {
+            Outcome::Answer {
+                status,
+                filter_error,
+                ..
+            } => results::recorded(
+                digest,
+                Some(*status),
+                filter_error.as_ref().map(|_| code::FAILURE),
+            ),
+            Outcome::Failed { code, .. } => results::recorded(digest, None, Some(*code)),
+            Outcome::Kept(r) => *r,
+        }
+    }
+}
+
+/// A body as a result line holds it: compact JSON as sent (numbers and escapes kept), or a
+/// JSON string when it is not JSON.
+fn embed(body: &[u8]) -> Vec<u8> {
+    output::reformat(body, Layout::Compact, false).unwrap_or_else(|| {
+        serde_json::to_vec(&String::from_utf8_lossy(body)).expect("a string serialises")
+    })
+}
+
+/// A server-sent-event answer as a result line holds it: an array of the events' data.
+fn embed_events(body: &[u8]) -> Vec<u8> {
+    let mut parser = crate::sse::Parser::default();
+    let mut out = vec![b'['];
+    for (i, data) in parser.push(body).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&embed(&data));
+    }
+    out.push(b']');
+    out
+}
+
+/// `--jq`'s results as one value: one result is itself, any other number an array of them.
+fn one_value(results: &[u8]) -> Vec<u8> {
+    let values: Vec<&[u8]> = results
+        .split(|b| *b == b'\n')
+        .filter(|v| !v.is_empty())
+        .collect();
+    match values.as_slice() {
+        [one] => one.to_vec(),
+        many => {
+            let mut out = vec![b'['];
+            for (i, v) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(v);
+            }
+            out.push(b']');
+            out
+        }
+    }
+}
+
+impl Batch {
+    /// Line `n`: its input, then (unless a resume keeps its recorded result) its run.
+    async fn one(&self, n: u64, record: Record) -> (Outcome, Option<Digest>) {
+        let name = format!("line {n}");
+        let bad = |error: String| Outcome::Failed {
+            error,
+            code: code::USAGE,
+        };
+        let mut warnings = Vec::new();
+        let built = match record {
+            Record::Line(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => input::from_text(text, &name, &self.items, &mut |w| warnings.push(w)),
+                Err(_) => Err(Error::BadInput(format!("{name}: invalid UTF-8"))),
+            },
+            Record::Row { at, cells } => input::from_row(
+                self.columns.as_deref().unwrap_or_default(),
+                &cells,
+                at,
+                &self.items,
+                &mut |w| warnings.push(w),
+            ),
+            Record::Bad(why) | Record::End(why) => Err(Error::BadInput(why)),
+        };
+        let input = match built {
+            Ok(input) => input,
+            Err(e) => return (bad(e.to_string()), None),
+        };
+        for w in warnings {
+            (self.job.sender.notify)(&format!("warning: {w}"));
+        }
+        let req = Request::run(&self.base, &self.target, input);
+        let digest = self.resumed.as_ref().map(|_| results::digest(&req));
+        if let Some(resumed) = &self.resumed {
+            let kept = resumed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .keep(n, digest.as_ref());
+            if let Some(recorded) = kept {
+                return (Outcome::Kept(recorded), digest);
+            }
+        }
+        let outcome = self
+            .exchange(n, &req)
+            .await
+            .unwrap_or_else(|e| Outcome::Failed {
+                error: e.to_string(),
+                code: error::exit_code(&anyhow::Error::new(e)),
+            });
+        (outcome, digest)
+    }
+
+    async fn exchange(&self, n: u64, req: &Request) -> Result<Outcome, Error> {
+        let job = &self.job;
+        let prefix = format!("line {n}: ");
+        if let Some(text) = job.trace_request(req, &prefix) {
+            (self.say)(&text);
+        }
+        let started = Instant::now();
+        let mut resp = job.send(req).await?;
+        let status = resp.status().as_u16();
+        let ok = resp.status().is_success();
+        if let Some(text) = job.trace_response(&job::head(&resp), &prefix) {
+            (self.say)(&text);
+        }
+        let events = job::is_events(&resp);
+        let mut body = Vec::new();
+        while let Some(chunk) = job.chunk(&mut resp).await? {
+            if body.len() + chunk.len() > limits::MAX_BATCH_BODY {
+                return Err(Error::Network(format!(
+                    "the answer is larger than {}, the most a result line holds; run this \
+                     input alone to get it",
+                    limits::show_size(limits::MAX_BATCH_BODY as u64)
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = match (events, ok) {
+            (true, _) => embed_events(&body),
+            (false, true) => embed(&body),
+            // An error answer may echo the key: it is masked, as for a single run.
+            (false, false) => embed(job.masked(&String::from_utf8_lossy(&body)).as_bytes()),
+        };
+        let (body, filter_error) = match (&job.jq, ok) {
+            (Some(jq), true) => match self.filter(jq, &body, started).await {
+                Ok(result) => (one_value(&result), None),
+                Err(e) => (body, Some(e.to_string())),
+            },
+            _ => (body, None),
+        };
+        Ok(Outcome::Answer {
+            status,
+            body,
+            filter_error,
+        })
+    }
+
+    /// `--jq` on one line's answer: compact results, within what is left of `--timeout`.
+    async fn filter(&self, jq: &Jq, body: &[u8], started: Instant) -> Result<Vec<u8>, JqError> {
+        let render = Render {
+            raw: false,
+            compact: true,
+            color: false,
+        };
+        let run = jq.run(body.to_vec().into(), render, self.job.limit);
+        match self.job.sender.opts.timeout {
+            Some(t) => tokio::time::timeout_at((started + t).into(), run)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(JqError::Filter(format!(
+                        "--jq did not finish within {} s (--timeout)",
+                        t.as_secs_f64()
+                    )))
+                }),
+            None => run.await,
+        }
+    }
+}
+
+/// Where results go.
+enum Sink {
+    /// stdout, in input order.
+    Stdout(Stdout),
+    /// `-o RESULTS`, as they finish.
+    File(Journal),
+}
+
+/// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`) is
+/// refused before a key is looked up or anything is sent.
+pub fn run(
+    ctx: &Context,
+    args: &RunArgs,
+    target: RunTarget,
+    items: Vec<Prepared>,
+    jq: Option<Jq>,
+) -> anyhow::Result<()> {
+    if args.out.raw_output {
+        return Err(Error::BadInput(
+            "-r does not go with --batch: each result is a JSON line, and --jq's result is its \
+             body (pipe the results to `jq -r` for raw text)"
+                .into(),
+        )
+        .into());
+    }
+    let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
+    let format = source::format(&source, args.batch_format);
+    let input = source::open(&source, format)?;
+    let (journal, resumed) = match &args.out.output {
+        Some(path) => {
+            let (journal, resumed) = Journal::open(path, args.resume, args.retry_failed)?;
+            (Some(journal), Some(resumed))
+        }
+        None => (None, None),
+    };
+    let limit = limits::buffer()?;
+    let active = ctx.active_profile()?;
+    let (resolved, base) = super::run::key_and_base(ctx, &active)?;
+
+    let bar =
+        output::progress::batch_bar(ctx.term.stderr_tty && !ctx.global.quiet, input.total_bytes);
+    let quiet = ctx.global.quiet;
+    let mut sender = super::run::sender(ctx, &args.net, &base, None)?;
+    if let Some(b) = &bar {
+        let b = b.clone();
+        sender.notify = Arc::new(move |m: &str| {
+            if !quiet {
+                b.println(format!("miiflow: {m}"));
+            }
+        });
+    }
+    sender.quota_pause = true;
+    if let Some(interval) = args.rate {
+        sender.pacer = Pacer::with_interval(interval);
+    }
+    let say: Arc<dyn Fn(&str) + Send + Sync> = match &bar {
+        Some(b) => {
+            let b = b.clone();
+            Arc::new(move |text: &str| b.suspend(|| say_raw(text)))
+        }
+        None => Arc::new(say_raw),
+    };
+    if let (Some(journal), Some(resumed)) = (&journal, &resumed)
+        && args.resume
+        && !quiet
+    {
+        let found = resumed.recorded();
+        match found {
+            0 => crate::say!(
+                "miiflow: {}: no results yet; starting from the first line",
+                journal.path().display()
+            ),
+            n => crate::say!(
+                "miiflow: {}: {n} results recorded; running the lines without one",
+                journal.path().display()
+            ),
+        }
+    }
+    let batch = Arc::new(Batch {
+        job: Job {
+            key: resolved.key.clone(),
+            sender,
+            verbose: ctx.global.verbose,
+            jq,
+            limit,
+        },
+        target,
+        base,
+        items,
+        columns: input.columns.clone(),
+        resumed: resumed.map(Mutex::new),
+        say,
+    });
+    let sink = match journal {
+        Some(j) => Sink::File(j),
+        // Results on the bar's terminal are written around the bar, never through it.
+        None => Sink::Stdout(Stdout::around(bar.clone().filter(|_| ctx.term.stdout_tty))),
+    };
+    let started = Instant::now();
+    let name = input.name.clone();
+    let runtime = client::runtime()?;
+    let driven = runtime.block_on(drive(
+        batch.clone(),
+        input,
+        sink,
+        Plan {
+            concurrency: args.concurrency as usize,
+            shard: args.shard,
+            bar: bar.clone(),
+        },
+    ));
+    // Requests still in flight on Ctrl-C are abandoned with the runtime.
+    drop(runtime);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let (summary, sink) = driven?;
+    let mut dropped = 0;
+    if let (Some(Sink::File(journal)), None) = (sink, &summary.stopped) {
+        dropped = journal.finish(summary.lines, args.shard)?;
+    }
+    if !quiet {
+        let secs = started.elapsed().as_secs_f64();
+        let ran = summary.done - summary.kept;
+        crate::say!(
+            "{name}: {} lines, {} succeeded, {} failed · {ran} run in {secs:.2} s · {:.1}/s",
+            summary.done,
+            summary.done - summary.failed,
+            summary.failed,
+            ran as f64 / secs.max(1e-9)
+        );
+        if let Some(resumed) = &batch.resumed {
+            let r = resumed.lock().unwrap_or_else(|e| e.into_inner());
+            resume_notes(&r, dropped, summary.lines, args);
+        }
+        if let (Some(path), Some(_)) = (&args.out.output, &summary.stopped) {
+            crate::say!(
+                "miiflow: {} keeps every finished line; run the same command with --resume to \
+                 go on",
+                path.display()
+            );
+        }
+    }
+    if let Some(stop) = summary.stopped {
+        return Err(stop.into());
+    }
+    match summary.first_failure {
+        None => Ok(()),
+        Some((n, code, why)) => Err(Error::Batch {
+            code,
+            message: format!(
+                "{} of {} lines failed; the first, line {n}: {why}",
+                summary.failed, summary.done
+            ),
+        }
+        .into()),
+    }
+}
+
+/// What a resume did, said once at the end.
+fn resume_notes(r: &Resumed, dropped: u64, lines: u64, args: &RunArgs) {
+    if r.kept > 0 {
+        let failed = match (r.kept_failed, args.retry_failed) {
+            (0, _) => String::new(),
+            (n, _) => format!(
+                " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
+            ),
+        };
+        crate::say!(
+            "miiflow: resumed: {} lines kept their recorded result{failed}",
+            r.kept
+        );
+    }
+    if r.changed_count > 0 {
+        let shown: Vec<String> = r.changed.iter().map(u64::to_string).collect();
+        let more = match r.changed_count as usize > shown.len() {
+            true => format!(" and {} more", r.changed_count as usize - shown.len()),
+            false => String::new(),
+        };
+        crate::say!(
+            "miiflow: warning: the input changed since the results were recorded: line(s) {}{more} \
+             were run again",
+            shown.join(", ")
+        );
+    }
+    if dropped > 0 {
+        crate::say!(
+            "miiflow: warning: the results file held {dropped} result(s) for lines the input (now \
+             {lines} lines{}) no longer has; they were dropped",
+            match args.shard {
+                Some(s) => format!(", shard {}/{}", s.index, s.count),
+                None => String::new(),
+            }
+        );
+    }
+    if r.unreadable > 0 {
+        crate::say!(
+            "miiflow: {} line(s) of the results file were not results (one cut short by a kill, \
+             or edited) and were ignored",
+            r.unreadable
+        );
+    }
+}
+
+/// How the batch is driven.
+struct Plan {
+    concurrency: usize,
+    shard: Option<Shard>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+#[derive(Default)]
+struct Summary {
+    done: u64,
+    failed: u64,
+    /// Lines whose recorded result a resume kept (not run).
+    kept: u64,
+    /// The first failed line (by line number): its exit code and why.
+    first_failure: Option<(u64, u8, String)>,
+    /// How many records the input had (the last line number read).
+    lines: u64,
+    /// Ctrl-C or SIGTERM ended the batch early.
+    stopped: Option<Error>,
+}
+
+impl Summary {
+    fn count(&mut self, n: u64, outcome: &Outcome) {
+        self.done += 1;
+        if matches!(outcome, Outcome::Kept(_)) {
+            self.kept += 1;
+        }
+        let code = outcome.code();
+        if code == code::OK {
+            return;
+        }
+        self.failed += 1;
+        if self.first_failure.as_ref().is_some_and(|(m, ..)| *m < n) {
+            return;
+        }
+        let why = match outcome {
+            Outcome::Answer {
+                filter_error: Some(e),
+                ..
+            } => format!("{e} (the run itself succeeded)"),
+            Outcome::Answer { status, body, .. } => error::status_reason(*status, body, None),
+            Outcome::Failed { error, .. } => error.clone(),
+            Outcome::Kept(r) => r.reason(),
+        };
+        self.first_failure = Some((n, code, why));
+    }
+}
+
+/// One record read, with the input bytes it (and the lines of other shards before it) took.
+type Read = (u64, Record, u64);
+
+async fn drive(
+    batch: Arc<Batch>,
+    input: Input,
+    mut sink: Sink,
+    plan: Plan,
+) -> anyhow::Result<(Summary, Option<Sink>)> {
+    // A thread reads records (stdin or a file may block); the window keeps it from running far
+    // ahead of the first unfinished line.
+    let window = Arc::new(Semaphore::new(WINDOW));
+    let lines = Arc::new(AtomicU64::new(0));
+    let (line_tx, mut line_rx) = mpsc::channel::<Read>(plan.concurrency * 2);
+    let (reader_window, reader_lines) = (window.clone(), lines.clone());
+    let handle = tokio::runtime::Handle::current();
+    let shard = plan.shard;
+    std::thread::spawn(move || {
+        let mut reader = input.reader;
+        let mut carried = 0;
+        for n in 1.. {
+            let Some((record, taken)) = reader.next(n) else {
+                return;
+            };
+            reader_lines.store(n, Ordering::Relaxed);
+            let last = matches!(record, Record::End(_));
+            if !last && shard.is_some_and(|s| !s.takes(n)) {
+                carried += taken;
+                continue;
+            }
+            let Ok(permit) = handle.block_on(reader_window.acquire()) else {
+                return;
+            };
+            permit.forget();
+            if line_tx
+                .blocking_send((n, record, taken + std::mem::take(&mut carried)))
+                .is_err()
+                || last
+            {
+                return;
+            }
+        }
+    });
+
+    type Finished = (u64, Outcome, Option<Digest>, u64);
+    let (result_tx, mut result_rx) = mpsc::unbounded_channel::<Finished>();
+    let workers = Arc::new(Semaphore::new(plan.concurrency));
+    let dispatcher = tokio::spawn(async move {
+        while let Some((n, record, taken)) = line_rx.recv().await {
+            let Ok(permit) = workers.clone().acquire_owned().await else {
+                return;
+            };
+            let (batch, result_tx) = (batch.clone(), result_tx.clone());
+            tokio::spawn(async move {
+                let (outcome, digest) = batch.one(n, record).await;
+                let _ = result_tx.send((n, outcome, digest, taken));
+                drop(permit);
+            });
+        }
+    });
+
+    let by_bytes = plan.bar.as_ref().is_some_and(|b| b.length().is_some());
+    let mut finished: BTreeMap<u64, Outcome> = BTreeMap::new();
+    let mut next = 1u64;
+    let mut summary = Summary::default();
+    let mut stop = client::Stop::new()?;
+    if let Some(b) = &plan.bar {
+        // Shown only now that Ctrl-C is caught: it can always be cleared.
+        crate::output::progress::start(b);
+    }
+    loop {
+        let stopped = tokio::select! {
+            received = result_rx.recv() => {
+                let Some((n, outcome, digest, taken)) = received else { break };
+                summary.count(n, &outcome);
+                if let Some(b) = &plan.bar {
+                    b.inc(if by_bytes { taken } else { 1 });
+                    let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);
+                    b.set_message(format!(
+                        "{} done · {} failed · {rate:.1}/s",
+                        summary.done, summary.failed
+                    ));
+                }
+                match &mut sink {
+                    Sink::File(journal) => {
+                        if !matches!(outcome, Outcome::Kept(_)) {
+                            let line = outcome.to_line(n, digest.as_ref());
+                            journal.append(n, &line, outcome.recorded(digest))?;
+                        }
+                        window.add_permits(1);
+                    }
+                    Sink::Stdout(stdout) => {
+                        finished.insert(n, outcome);
+                        // Lines of other shards never come: the next one due is the next taken.
+                        while let Some(outcome) = {
+                            while shard.is_some_and(|s| !s.takes(next)) {
+                                next += 1;
+                            }
+                            finished.remove(&next)
+                        } {
+                            stdout.write_all(&outcome.to_line(next, None))?;
+                            window.add_permits(1);
+                            next += 1;
+                        }
+                        if stdout.closed() {
+                            // Nobody reads the results any more (`| head`): run no more workflows.
+                            dispatcher.abort();
+                            summary.lines = lines.load(Ordering::Relaxed);
+                            return Ok((summary, None));
+                        }
+                    }
+                }
+                continue;
+            }
+            stopped = stop.recv() => stopped,
+        };
+        dispatcher.abort();
+        // Keep every finished line, in order, though some before them never finished.
+        if let Sink::Stdout(stdout) = &mut sink {
+            for (n, outcome) in std::mem::take(&mut finished) {
+                stdout.write_all(&outcome.to_line(n, None))?;
+            }
+        }
+        summary.stopped = Some(stopped);
+        summary.lines = lines.load(Ordering::Relaxed);
+        return Ok((summary, Some(sink)));
+    }
+    summary.lines = lines.load(Ordering::Relaxed);
+    Ok((summary, Some(sink)))
+}
+
+/// Text that ends its own lines, to stderr, never panicking.
+fn say_raw(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}

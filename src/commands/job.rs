@@ -1,0 +1,102 @@
+//! A job: what every request of one command is sent with — the key, the sender (client,
+//! timeouts, retries, pace), how much `-v` shows, the `--jq` filter and how much may be held.
+//! A single `run`, an `api` call and each line of a batch all go through one, and read their
+//! answers with its one body reader.
+
+use crate::client::Sender;
+use crate::credentials::ApiKey;
+use crate::error::Error;
+use crate::output::Jq;
+use crate::output::safe::{escape_controls, mask};
+use crate::request::Request;
+
+pub struct Job {
+    pub key: ApiKey,
+    pub sender: Sender,
+    /// `-v` once: the request line and headers (key masked) and the answer's head; twice: the
+    /// request body too.
+    pub verbose: u8,
+    pub jq: Option<Jq>,
+    /// The most bytes held in memory at once for one answer (`MIIFLOW_MAX_BUFFER`).
+    pub limit: usize,
+}
+
+impl Job {
+    /// Sends with the real key; retries, pace and timeouts as the sender says.
+    pub async fn send(&self, req: &Request) -> Result<reqwest::Response, Error> {
+        self.sender.send(req, &self.key).await
+    }
+
+    /// The body reader: the next piece of the answer, a failure in the user's words.
+    pub async fn chunk(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
+        resp.chunk().await.map_err(|e| self.sender.classify(&e))
+    }
+
+    /// Server text made safe for stderr: control characters visible, our key masked.
+    pub fn safe(&self, text: &str) -> String {
+        escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
+    }
+
+    /// Server text with our key masked (an error body may echo it).
+    pub fn masked(&self, text: &str) -> String {
+        mask(text, self.key.expose(), &self.key.masked())
+    }
+
+    /// What `-v` shows of a request (`> ` lines, key masked), each line after `prefix`.
+    pub fn trace_request(&self, req: &Request, prefix: &str) -> Option<String> {
+        if self.verbose == 0 {
+            return None;
+        }
+        let mut text = format!("{prefix}> {} {}\n", req.method, req.url);
+        for (name, value) in req.headers(Some(&self.key), false) {
+            text.push_str(&format!("{prefix}> {name}: {value}\n"));
+        }
+        if let (true, Some(body)) = (self.verbose > 1, &req.body) {
+            let body = String::from_utf8_lossy(body);
+            text.push_str(&format!("{prefix}>\n"));
+            match prefix {
+                "" => text.push_str(&format!("{body}\n")),
+                _ => body
+                    .lines()
+                    .for_each(|line| text.push_str(&format!("{prefix}{line}\n"))),
+            }
+        }
+        Some(text)
+    }
+
+    /// What `-v` shows of an answer's head (`< ` lines, made safe), each after `prefix`.
+    pub fn trace_response(&self, head: &str, prefix: &str) -> Option<String> {
+        if self.verbose == 0 {
+            return None;
+        }
+        Some(
+            head.lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("{prefix}< {}\n", self.safe(l)))
+                .collect(),
+        )
+    }
+}
+
+/// The status line and headers as `--include` prints them, ending with a blank line.
+pub fn head(resp: &reqwest::Response) -> String {
+    let mut head = format!("{:?} {}\n", resp.version(), resp.status());
+    for (name, value) in resp.headers() {
+        head.push_str(&format!(
+            "{name}: {}\n",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
+    }
+    head.push('\n');
+    head
+}
+
+/// True when a 2xx answer is a stream of server-sent events.
+pub fn is_events(resp: &reqwest::Response) -> bool {
+    resp.status().is_success()
+        && resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"))
+}
