@@ -224,6 +224,8 @@ pub struct Sender {
     pub quota_pause: bool,
     /// `--timeout` was given: a quota pause longer than it fails the line instead.
     pub timeout_given: bool,
+    /// The longest `Retry-After` waited for as a retry ([`crate::limits::retry_wait`]).
+    pub max_wait: Duration,
 }
 
 impl Sender {
@@ -305,6 +307,7 @@ impl Sender {
                 self.retries,
                 req.idempotent(),
                 fastrand::f64(),
+                self.max_wait,
             ) {
                 Decision::Stop => return result.map_err(|e| self.classify(&e)),
                 Decision::TooLong(wait)
@@ -331,7 +334,7 @@ impl Sender {
                         "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not retried",
                         what(),
                         wait.as_secs(),
-                        retry::MAX_WAIT.as_secs()
+                        self.max_wait.as_secs()
                     ));
                     return result.map_err(|e| self.classify(&e));
                 }

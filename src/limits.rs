@@ -28,7 +28,30 @@ pub const MAX_ITEM_ELEMENTS: usize = 100_000;
 /// The longest `--timeout` or `--connect-timeout`: a year.
 pub const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
 
+/// The longest `Retry-After` a run waits for before sending again; a longer one fails a
+/// single run, and holds a batch (a quota pause).
+pub const RETRY_WAIT_ENV: &str = "MIIFLOW_MAX_RETRY_WAIT";
+pub const DEFAULT_RETRY_WAIT: u64 = 60;
+
 const MIB: u64 = 1024 * 1024;
+
+/// The longest `Retry-After` honoured by waiting, in force.
+pub fn retry_wait() -> Result<std::time::Duration, Error> {
+    match std::env::var(RETRY_WAIT_ENV) {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (*s as f64) <= MAX_SECONDS)
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "{RETRY_WAIT_ENV}={text:?}: expected a whole number of seconds"
+                ))
+            }),
+        _ => Ok(std::time::Duration::from_secs(DEFAULT_RETRY_WAIT)),
+    }
+}
 
 /// The input limit in force.
 pub fn input() -> Result<u64, Error> {

@@ -7,8 +7,6 @@
 
 use std::time::{Duration, SystemTime};
 
-/// The longest `Retry-After` honoured; a server asking for more is not retried.
-pub const MAX_WAIT: Duration = Duration::from_secs(60);
 /// The first backoff step; each retry doubles it, up to [`MAX_BACKOFF`].
 pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -28,7 +26,7 @@ pub enum Outcome {
 pub enum Decision {
     /// Done: report this outcome.
     Stop,
-    /// The server asked for a longer wait than [`MAX_WAIT`]: report it, saying so.
+    /// The server asked for a longer wait than the most honoured: report it, saying so.
     TooLong(Duration),
     /// Wait this long, then send again.
     Retry(Duration, Reason),
@@ -41,7 +39,8 @@ pub enum Reason {
     Backoff,
 }
 
-/// `attempt` counts from 0 (the first try); `jitter` is in [0, 1).
+/// `attempt` counts from 0 (the first try); `jitter` is in [0, 1); `max_wait` is the longest
+/// `Retry-After` waited for ([`crate::limits::retry_wait`]).
 /// `idempotent`: the request can be repeated without doing anything twice (GET, HEAD), so a
 /// 502 or 504 may be retried too.
 pub fn decide(
@@ -50,6 +49,7 @@ pub fn decide(
     retries: u32,
     idempotent: bool,
     jitter: f64,
+    max_wait: Duration,
 ) -> Decision {
     let retryable = match outcome {
         Outcome::Status(429 | 503, _) | Outcome::NotConnected => true,
@@ -60,7 +60,7 @@ pub fn decide(
         return Decision::Stop;
     }
     match outcome {
-        Outcome::Status(_, Some(wait)) if wait > MAX_WAIT => Decision::TooLong(wait),
+        Outcome::Status(_, Some(wait)) if wait > max_wait => Decision::TooLong(wait),
         Outcome::Status(_, Some(wait)) => Decision::Retry(wait, Reason::RetryAfter),
         _ => Decision::Retry(backoff(attempt, jitter), Reason::Backoff),
     }
@@ -95,13 +95,13 @@ mod tests {
         for status in [502, 504] {
             let outcome = Outcome::Status(status, None);
             assert!(matches!(
-                decide(outcome, 0, 3, true, 1.0),
+                decide(outcome, 0, 3, true, 1.0, S(60)),
                 Decision::Retry(..)
             ));
-            assert_eq!(decide(outcome, 0, 3, false, 1.0), Decision::Stop);
+            assert_eq!(decide(outcome, 0, 3, false, 1.0, S(60)), Decision::Stop);
         }
         assert_eq!(
-            decide(Outcome::Status(500, None), 0, 3, true, 1.0),
+            decide(Outcome::Status(500, None), 0, 3, true, 1.0, S(60)),
             Decision::Stop
         );
     }
@@ -141,7 +141,7 @@ mod tests {
         ];
         for (outcome, attempt, retries, want) in table {
             assert_eq!(
-                decide(outcome, attempt, retries, false, 1.0),
+                decide(outcome, attempt, retries, false, 1.0, S(60)),
                 want,
                 "{outcome:?} #{attempt}"
             );

@@ -265,6 +265,7 @@ pub fn sender(
         pacer: Pacer::default(),
         quota_pause: false,
         timeout_given: net.timeout.is_some(),
+        max_wait: crate::limits::retry_wait()?,
         notify: Arc::new(move |m: &str| {
             if !quiet {
                 match &bar {

@@ -2,6 +2,7 @@
 //! real loopback server, in a scrubbed environment.
 
 mod batch;
+mod batch_ci;
 mod contracts;
 mod credentials;
 mod generated;
