@@ -292,6 +292,144 @@ fn main() {
     ));
     drop(mock);
 
+    // 5. Results to a file: a 10,000-line batch with -o against the same to stdout.
+    let mock = Mock::start(&[]);
+    let lines: String = (1..=10_000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.path().join("batch10k.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let results = dir.path().join("results10k.jsonl");
+    let (mut to_file, mut to_stdout) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch)
+                .arg("-o")
+                .arg(&results),
+        );
+        assert!(ok, "batch -o failed");
+        to_file.push(t);
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch failed");
+        to_stdout.push(t);
+    }
+    let (f, o) = (median(to_file), median(to_stdout));
+    rows.push((
+        "`--batch` 10,000 inputs `-o RESULTS` vs to stdout (no latency, 7 interleaved, median)"
+            .into(),
+        format!("{:.3} s vs {:.3} s", f.as_secs_f64(), o.as_secs_f64()),
+        format!("{:.3}× (target ≤ 1.05×)", f.as_secs_f64() / o.as_secs_f64()),
+    ));
+    drop(mock);
+
+    // 6. --rate: how close the starts come to the rate asked for (from the mock's log).
+    let log = dir.path().join("rate.log");
+    let mock = Mock::start(&["--log", log.to_str().unwrap()]);
+    let lines: String = (1..=101).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.path().join("rate.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let (_, _, ok) = measure(
+        miiflow(&mock.url)
+            .args([
+                "run",
+                "agent_bench",
+                "--concurrency",
+                "16",
+                "--rate",
+                "40/s",
+                "--batch",
+            ])
+            .arg(&batch),
+    );
+    assert!(ok, "rate batch failed");
+    let starts: Vec<f64> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["ms"].as_f64().unwrap()
+        })
+        .collect();
+    let span = (starts.last().unwrap() - starts[0]) / 1000.0;
+    let achieved = (starts.len() - 1) as f64 / span;
+    let busiest = starts
+        .iter()
+        .map(|t| {
+            starts
+                .iter()
+                .filter(|u| **u >= *t && **u < t + 1000.0)
+                .count()
+        })
+        .max()
+        .unwrap();
+    rows.push((
+        "`--rate 40/s`, 101 inputs, concurrency 16 (starts seen by the server)".into(),
+        format!("{achieved:.2}/s over {span:.2} s; busiest second: {busiest} starts"),
+        format!(
+            "{:.3}× the rate; never over 40 in a second",
+            achieved / 40.0
+        ),
+    ));
+    drop(mock);
+
+    // 7. Memory at scale: 200,000 lines with -o, then --resume over the complete results.
+    let mock = Mock::start(&[]);
+    let batch = dir.path().join("batch200k.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&batch).unwrap());
+        for n in 1..=200_000 {
+            writeln!(f, "{{\"n\":{n},\"city\":\"Paris\"}}").unwrap();
+        }
+    }
+    let results = dir.path().join("results200k.jsonl");
+    let (t, rss, ok) = measure(
+        miiflow(&mock.url)
+            .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+            .arg(&batch)
+            .arg("-o")
+            .arg(&results),
+    );
+    assert!(ok, "200k batch failed");
+    let (t2, rss2, ok) = measure(
+        miiflow(&mock.url)
+            .args([
+                "run",
+                "agent_bench",
+                "--concurrency",
+                "50",
+                "--resume",
+                "--batch",
+            ])
+            .arg(&batch)
+            .arg("-o")
+            .arg(&results),
+    );
+    assert!(ok, "200k resume failed");
+    rows.push((
+        "peak RSS, 200,000-line batch with `-o` (no latency)".into(),
+        format!(
+            "{:.1} MB in {:.1} s ({:.0} lines/s)",
+            rss as f64 / 1024.0,
+            t.as_secs_f64(),
+            200_000.0 / t.as_secs_f64()
+        ),
+        "target < 64 MB".into(),
+    ));
+    rows.push((
+        "peak RSS, `--resume` over those 200,000 results (all kept)".into(),
+        format!(
+            "{:.1} MB in {:.1} s",
+            rss2 as f64 / 1024.0,
+            t2.as_secs_f64()
+        ),
+        "target < 64 MB".into(),
+    ));
+    drop(mock);
+
     println!("Machine: {}", machine());
     println!("Command: cargo bench --bench perf\n");
     println!("| measure | result | against the target |");

@@ -264,6 +264,20 @@ fn resume_needs_a_results_file_and_raw_output_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_contains(&stderr(&out), "cannot be read back to resume");
+    // -o naming the input itself would empty it before it is read.
+    let dir = temp();
+    let file = write(dir.path(), "in.jsonl", numbered(3));
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch"])
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path().join(".").join("in.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "is the batch's own input");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), numbered(3));
     assert!(sent(&server).is_empty());
 }
 

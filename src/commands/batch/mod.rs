@@ -112,23 +112,6 @@ impl Outcome {
         out.extend_from_slice(b"}\n");
         out
     }
-
-    /// What a resume will read back of this result.
-    fn recorded(&self, digest: Option<Digest>) -> Recorded {
-        match self {
-            Outcome::Answer {
-                status,
-                filter_error,
-                ..
-            } => results::recorded(
-                digest,
-                Some(*status),
-                filter_error.as_ref().map(|_| code::FAILURE),
-            ),
-            Outcome::Failed { code, .. } => results::recorded(digest, None, Some(*code)),
-            Outcome::Kept(r) => *r,
-        }
-    }
 }
 
 /// A body as a result line holds it: compact JSON as sent (numbers and escapes kept), or a
@@ -322,6 +305,13 @@ pub fn run(
     let format = source::format(&source, args.batch_format);
     let input = source::open(&source, format)?;
     let (journal, resumed) = match &args.out.output {
+        Some(path) if same_file(&source, path) => {
+            return Err(Error::BadInput(format!(
+                "-o {}: is the batch's own input; write the results to another file",
+                path.display()
+            ))
+            .into());
+        }
         Some(path) => {
             let (journal, resumed) = Journal::open(path, args.resume, args.retry_failed)?;
             (Some(journal), Some(resumed))
@@ -449,6 +439,16 @@ pub fn run(
             ),
         }
         .into()),
+    }
+}
+
+/// True when `-o` names the input file itself (it would be emptied before it is read).
+fn same_file(source: &Source, output: &std::path::Path) -> bool {
+    match (source, std::fs::canonicalize(output)) {
+        (Source::File(input), Ok(output)) => {
+            std::fs::canonicalize(input).is_ok_and(|input| input == output)
+        }
+        _ => false,
     }
 }
 
@@ -632,7 +632,7 @@ async fn drive(
                     Sink::File(journal) => {
                         if !matches!(outcome, Outcome::Kept(_)) {
                             let line = outcome.to_line(n, digest.as_ref());
-                            journal.append(n, &line, outcome.recorded(digest))?;
+                            journal.append(n, &line)?;
                         }
                         window.add_permits(1);
                     }

@@ -4,7 +4,6 @@
 //! it back; when the batch ends, it is rewritten atomically with exactly one result per input
 //! line, in input order.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -45,11 +44,9 @@ fn unhex(text: &str) -> Option<Digest> {
     Some(out)
 }
 
-/// One result as recorded: where its line is in RESULTS, and what it says.
+/// One result as recorded: what its head says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recorded {
-    offset: u64,
-    len: u64,
     pub digest: Option<Digest>,
     pub status: Option<u16>,
     pub exit: Option<u8>,
@@ -98,7 +95,9 @@ fn parse_head(head: &[u8]) -> Option<Head> {
 /// What `--resume` found, and what it decided for each line.
 #[derive(Default)]
 pub struct Resumed {
-    index: HashMap<u64, Recorded>,
+    /// The latest recorded result of each line, sorted by line (looked up by binary search:
+    /// 48 bytes a line).
+    index: Vec<(u64, Recorded)>,
     retry_failed: bool,
     /// Lines whose input changed since their result was recorded (the first few, and how many).
     pub changed: Vec<u64>,
@@ -119,7 +118,11 @@ impl Resumed {
     /// The recorded result that stands for line `n` (its input unchanged, and a success or
     /// a failure not to be retried), if there is one.
     pub fn keep(&mut self, n: u64, digest: Option<&Digest>) -> Option<Recorded> {
-        let recorded = *self.index.get(&n)?;
+        let at = self
+            .index
+            .binary_search_by_key(&n, |(line, _)| *line)
+            .ok()?;
+        let recorded = self.index[at].1;
         let same = match (recorded.digest, digest) {
             (Some(a), Some(b)) => a == *b,
             // A line that could not be sent has no digest: looked at again (it costs no run).
@@ -154,8 +157,9 @@ pub struct Journal {
     end: u64,
     /// A regular file (else a FIFO or a device: written through, never read back or rewritten).
     regular: bool,
-    /// The latest result of each line, recorded or new.
-    latest: HashMap<u64, Recorded>,
+    /// Every result line in RESULTS, in file order: (line, offset, length), 24 bytes each.
+    /// The last one of a line is its latest.
+    spans: Vec<(u64, u64, u64)>,
 }
 
 fn cannot(path: &Path, e: &std::io::Error) -> Error {
@@ -199,7 +203,7 @@ impl Journal {
                 file,
                 end: 0,
                 regular,
-                latest: HashMap::new(),
+                spans: Vec::new(),
             };
             return Ok((journal, resumed));
         }
@@ -218,8 +222,9 @@ impl Journal {
             file.set_len(0).map_err(|e| cannot(path, &e))?;
         }
         let mut end = file.metadata().map_err(|e| cannot(path, &e))?.len();
+        let mut spans = Vec::new();
         if resume && end > 0 {
-            resumed.index = scan(&mut file, &mut resumed.unreadable)
+            resumed.index = scan(&mut file, &mut spans, &mut resumed.unreadable)
                 .map_err(|e| Error::BadInput(format!("-o {}: cannot read: {e}", path.display())))?;
             // A line cut short by a kill ends here: what comes next starts a line of its own.
             file.seek(SeekFrom::Start(end - 1))
@@ -236,7 +241,7 @@ impl Journal {
             file,
             end,
             regular,
-            latest: resumed.index.clone(),
+            spans,
         };
         Ok((journal, resumed))
     }
@@ -247,14 +252,12 @@ impl Journal {
 
     /// Appends one result line (ending in a newline) with a single write, and notes it as
     /// line `n`'s latest result.
-    pub fn append(&mut self, n: u64, line: &[u8], mut recorded: Recorded) -> anyhow::Result<()> {
+    pub fn append(&mut self, n: u64, line: &[u8]) -> anyhow::Result<()> {
         self.file
             .write_all(line)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.shown.display()))?;
-        recorded.offset = self.end;
-        recorded.len = line.len() as u64;
+        self.spans.push((n, self.end, line.len() as u64));
         self.end += line.len() as u64;
-        self.latest.insert(n, recorded);
         Ok(())
     }
 
@@ -265,23 +268,26 @@ impl Journal {
         if !self.regular {
             return Ok(0);
         }
-        let mut order: Vec<(u64, Recorded)> = Vec::with_capacity(self.latest.len());
-        let mut dropped = 0;
-        for (n, r) in self.latest.drain() {
-            if n <= lines && shard.is_none_or(|s| s.takes(n)) {
-                order.push((n, r));
-            } else {
-                dropped += 1;
-            }
-        }
-        order.sort_unstable_by_key(|(n, _)| *n);
+        // By line, the latest (the later in the file) first; then one per line, of the input.
+        let mut order = std::mem::take(&mut self.spans);
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        order.dedup_by_key(|(n, ..)| *n);
+        let before = order.len();
+        order.retain(|(n, ..)| *n <= lines && shard.is_none_or(|s| s.takes(*n)));
+        let dropped = (before - order.len()) as u64;
         let mut out = OutputFile::create(&self.shown)?;
+        // The journal is in finishing order, nearly input order: a large read buffer makes
+        // most of these reads copies, not system calls.
+        self.file.seek(SeekFrom::Start(0))?;
+        let mut reader = BufReader::with_capacity(1 << 20, &self.file);
+        let mut at = 0u64;
         let mut buf = Vec::new();
         let mut chunk = Vec::new();
-        for (_, r) in order {
-            self.file.seek(SeekFrom::Start(r.offset))?;
-            buf.resize(r.len as usize, 0);
-            self.file.read_exact(&mut buf)?;
+        for (_, offset, len) in order {
+            reader.seek_relative(offset as i64 - at as i64)?;
+            buf.resize(len as usize, 0);
+            reader.read_exact(&mut buf)?;
+            at = offset + len;
             chunk.extend_from_slice(&buf);
             if chunk.len() > 1 << 20 {
                 out.write(&chunk)?;
@@ -294,14 +300,20 @@ impl Journal {
     }
 }
 
-/// Reads a results file's lines: the latest complete, readable result of each line number.
-fn scan(file: &mut File, unreadable: &mut u64) -> std::io::Result<HashMap<u64, Recorded>> {
+/// Reads a results file's lines: the latest complete, readable result of each line number
+/// (sorted by line), and where every result line is.
+fn scan(
+    file: &mut File,
+    spans: &mut Vec<(u64, u64, u64)>,
+    unreadable: &mut u64,
+) -> std::io::Result<Vec<(u64, Recorded)>> {
     file.seek(SeekFrom::Start(0))?;
-    let mut reader = BufReader::new(file);
-    let mut index = HashMap::new();
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut index = Vec::new();
     let mut offset = 0u64;
+    let mut head = Vec::with_capacity(HEAD);
     loop {
-        let mut head = Vec::new();
+        head.clear();
         let mut len = 0u64;
         let mut complete = false;
         loop {
@@ -324,36 +336,38 @@ fn scan(file: &mut File, unreadable: &mut u64) -> std::io::Result<HashMap<u64, R
             }
         }
         if len == 0 {
-            return Ok(index);
+            break;
         }
         match parse_head(&head).filter(|_| complete) {
             Some(h) => {
-                index.insert(
+                spans.push((h.line, offset, len));
+                index.push((
                     h.line,
                     Recorded {
-                        offset,
-                        len,
                         digest: h.input_sha256.as_deref().and_then(unhex),
                         status: h.status,
                         exit: h.exit,
                     },
-                );
+                ));
             }
             None => *unreadable += 1,
         }
         offset += len;
     }
-}
-
-/// A result to be recorded with its line: the fields a resume reads back.
-pub fn recorded(digest: Option<Digest>, status: Option<u16>, exit: Option<u8>) -> Recorded {
-    Recorded {
-        offset: 0,
-        len: 0,
-        digest,
-        status,
-        exit,
+    // The latest result of each line wins: a stable sort keeps file order within a line.
+    index.sort_by_key(|(n, _)| *n);
+    let mut kept = 0;
+    for i in 0..index.len() {
+        if kept > 0 && index[kept - 1].0 == index[i].0 {
+            index[kept - 1] = index[i];
+        } else {
+            index[kept] = index[i];
+            kept += 1;
+        }
     }
+    index.truncate(kept);
+    index.shrink_to_fit();
+    Ok(index)
 }
 
 #[cfg(test)]
@@ -384,14 +398,10 @@ mod tests {
         .unwrap();
         let (mut journal, resumed) = Journal::open(&path, true, false).unwrap();
         assert_eq!(resumed.index.len(), 1);
-        assert_eq!(resumed.index[&1].status, Some(200));
+        assert_eq!(resumed.index[0].1.status, Some(200));
         assert_eq!(resumed.unreadable, 1);
         journal
-            .append(
-                2,
-                b"{\"line\":2,\"status\":201,\"body\":1}\n",
-                recorded(None, Some(201), None),
-            )
+            .append(2, b"{\"line\":2,\"status\":201,\"body\":1}\n")
             .unwrap();
         assert_eq!(journal.finish(2, None).unwrap(), 0);
         assert_eq!(
