@@ -51,10 +51,33 @@ pub struct Profile {
     pub key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
+    /// `false`: runs with this profile are not recorded in the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<bool>,
+    /// Aliases that only this profile sees (they hide global ones of the same name).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agents: BTreeMap<String, Alias>,
+}
+
+/// `miiflow agents add NAME ID [--workflow] [ITEM…]`: a name for an agent or a workflow, and
+/// items merged into every run of it (before the command line's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub workflow: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
+    /// `false`: no run is recorded in the history (a profile may say otherwise for itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<bool>,
+    /// Aliases for every profile.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agents: BTreeMap<String, Alias>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -263,6 +286,39 @@ impl Config {
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
     }
+
+    /// Drops a profile whose key is forgotten; one that also holds aliases or a history
+    /// setting keeps them (and its base URL), less its key fields. True if there was something to forget.
+    pub fn forget_profile(&mut self, name: &str) -> bool {
+        let Some(p) = self.profiles.get_mut(name) else {
+            return false;
+        };
+        if p.agents.is_empty() && p.history.is_none() {
+            self.profiles.remove(name);
+            return true;
+        }
+        let had_key = p.storage.is_some() || p.key_id.is_some();
+        p.storage = None;
+        p.key_id = None;
+        p.key_name = None;
+        had_key
+    }
+
+    /// Whether runs with `profile` are recorded: the profile's `history`, else the global one,
+    /// else yes.
+    pub fn history(&self, profile: &str) -> bool {
+        self.profile(profile)
+            .and_then(|p| p.history)
+            .or(self.history)
+            .unwrap_or(true)
+    }
+
+    /// The alias `name` as `profile` sees it: its own, else a global one.
+    pub fn alias(&self, profile: &str, name: &str) -> Option<&Alias> {
+        self.profile(profile)
+            .and_then(|p| p.agents.get(name))
+            .or_else(|| self.agents.get(name))
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +336,7 @@ mod tests {
                 storage: Some(Storage::PlainFile),
                 key_id: Some("key_1".into()),
                 key_name: Some("ci".into()),
+                ..Profile::default()
             },
         );
         config.save(dir.path()).unwrap();

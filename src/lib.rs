@@ -20,6 +20,7 @@ pub mod context;
 pub mod credentials;
 pub mod docs;
 pub mod error;
+pub mod history;
 pub mod input;
 pub mod items;
 pub mod json;

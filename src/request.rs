@@ -190,6 +190,25 @@ impl Request {
         }
     }
 
+    /// The `input` of a run, as sent: the body less the envelope this module put around it
+    /// (shares the body's buffer). `None` for a request that is not a run.
+    pub fn run_input(&self) -> Option<bytes::Bytes> {
+        let body = self.body.as_ref()?;
+        let start = if let Some(rest) = body.strip_prefix(b"{\"agent_id\":") {
+            let mut ids = serde_json::Deserializer::from_slice(rest).into_iter::<String>();
+            ids.next()?.ok()?;
+            let after = 12 + ids.byte_offset();
+            body[after..]
+                .starts_with(b",\"input\":")
+                .then_some(after + 9)?
+        } else if body.starts_with(b"{\"input\":") {
+            9
+        } else {
+            return None;
+        };
+        (body.len() > start && body.ends_with(b"}")).then(|| body.slice(start..body.len() - 1))
+    }
+
     /// Any call (`miiflow api`).
     pub fn call(method: reqwest::Method, url: Url, body: Option<Vec<u8>>) -> Request {
         Request {
@@ -273,6 +292,24 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_gives_back_its_input_exactly() {
+        let base = Url::parse("https://api.miiflow.ai").unwrap();
+        for target in [
+            RunTarget::Agent("a\"input\":x".into()),
+            RunTarget::Workflow("wf_1".into()),
+        ] {
+            let req = Request::run(&base, &target, b"{\"n\": 1.50}".to_vec());
+            assert_eq!(
+                req.run_input().unwrap(),
+                &b"{\"n\": 1.50}"[..],
+                "{target:?}"
+            );
+        }
+        let call = Request::call(reqwest::Method::GET, base, None);
+        assert_eq!(call.run_input(), None);
+    }
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

@@ -88,7 +88,7 @@ fn a_batch_killed_with_sigkill_resumes_without_running_a_finished_line_again() {
         .iter()
         .map(|r| {
             assert_eq!(r["status"], 200, "{r}");
-            assert_eq!(r["input_sha256"].as_str().unwrap().len(), 64);
+            assert_eq!(r["input_blake3"].as_str().unwrap().len(), 64);
             r["line"].as_u64().unwrap()
         })
         .collect();

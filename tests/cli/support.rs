@@ -26,6 +26,8 @@ const SCRUB: &[&str] = &[
     "MIIFLOW_BASE_URL",
     "MIIFLOW_PROFILE",
     "MIIFLOW_CONFIG_DIR",
+    "MIIFLOW_DATA_DIR",
+    "MIIFLOW_HISTORY",
     "NO_COLOR",
     "CLICOLOR_FORCE",
     "RUST_BACKTRACE",
@@ -38,12 +40,18 @@ const SCRUB: &[&str] = &[
     "all_proxy",
 ];
 
-/// A config folder of its own for every command that does not share one (never the user's).
-fn fresh_config_dir() -> PathBuf {
+/// A config folder and a data folder (run history) of its own for every command that does
+/// not share them (never the user's).
+fn fresh_dirs() -> (PathBuf, PathBuf) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("config-{}-{n}", std::process::id()))
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let id = std::process::id();
+    (
+        tmp.join(format!("config-{id}-{n}")),
+        tmp.join(format!("data-{id}-{n}")),
+    )
 }
 
 /// `miiflow` with a clean environment and a config folder of its own.
@@ -52,7 +60,9 @@ pub fn miiflow() -> assert_cmd::Command {
     for var in SCRUB {
         cmd.env_remove(var);
     }
-    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+    let (config, data) = fresh_dirs();
+    cmd.env("MIIFLOW_CONFIG_DIR", config)
+        .env("MIIFLOW_DATA_DIR", data);
     cmd
 }
 
@@ -62,7 +72,9 @@ pub fn miiflow_std() -> Command {
     for var in SCRUB {
         cmd.env_remove(var);
     }
-    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+    let (config, data) = fresh_dirs();
+    cmd.env("MIIFLOW_CONFIG_DIR", config)
+        .env("MIIFLOW_DATA_DIR", data);
     cmd
 }
 
@@ -80,10 +92,16 @@ impl Home {
         self.dir.path().join("config")
     }
 
-    /// `miiflow` with this config folder, pointed at `server`, with no key in the environment.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// `miiflow` with this config and data folder, pointed at `server`, with no key in the
+    /// environment.
     pub fn miiflow(&self, server: &Server) -> assert_cmd::Command {
         let mut cmd = miiflow();
         cmd.env("MIIFLOW_CONFIG_DIR", self.config_dir())
+            .env("MIIFLOW_DATA_DIR", self.data_dir())
             .env("MIIFLOW_BASE_URL", &server.url);
         cmd
     }
@@ -363,7 +381,9 @@ pub fn shell(script: &str) -> Command {
     for var in SCRUB {
         cmd.env_remove(var);
     }
-    cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+    let (config, data) = fresh_dirs();
+    cmd.env("MIIFLOW_CONFIG_DIR", config)
+        .env("MIIFLOW_DATA_DIR", data);
     cmd
 }
 
@@ -418,7 +438,9 @@ impl Tty {
         for var in SCRUB {
             cmd.env_remove(var);
         }
-        cmd.env("MIIFLOW_CONFIG_DIR", fresh_config_dir());
+        let (config, data) = fresh_dirs();
+        cmd.env("MIIFLOW_CONFIG_DIR", config)
+            .env("MIIFLOW_DATA_DIR", data);
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -78,12 +78,15 @@ impl Outcome {
 
     /// The line's result: `{"line":N,"status":S,"body":…}`, or `{"line":N,"status":null,
     /// "exit":C,"error":"…"}`; a failed filter adds `"exit":1,"error":…` before the body. In a
-    /// results file, `"input_sha256"` follows `"line"`. (The fields before `body` and `error`
+    /// results file, `"input_blake3"` follows `"line"`. (The fields before `body` and `error`
     /// are what `--resume` reads back.)
     fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
-        let mut out = format!("{{\"line\":{n},").into_bytes();
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(format!("{{\"line\":{n},").as_bytes());
         if let Some(d) = digest {
-            out.extend_from_slice(format!("\"input_sha256\":\"{}\",", results::hex(d)).as_bytes());
+            out.extend_from_slice(b"\"input_blake3\":\"");
+            results::hex_into(d, &mut out);
+            out.extend_from_slice(b"\",");
         }
         let error = |out: &mut Vec<u8>, code: u8, error: &str| {
             out.extend_from_slice(format!("\"exit\":{code},\"error\":").as_bytes());

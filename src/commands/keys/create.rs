@@ -55,6 +55,7 @@ pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
                 storage: Some(Storage::Keyring),
                 key_id: Some(created.id.clone()),
                 key_name: Some(created.name.clone()),
+                ..Profile::default()
             },
         );
         Ok(())

@@ -79,7 +79,7 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
             .collect();
         for profile in &holders {
             logout::forget(ctx, config, profile)?;
-            config.profiles.remove(profile);
+            config.forget_profile(profile);
         }
         Ok(holders)
     })?;

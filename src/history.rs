@@ -1,0 +1,429 @@
+//! Run history: every run (single, `--workflow`, each batch line) recorded in a local SQLite
+//! database, so an answer is not lost when the terminal scrolls away.
+//!
+//! History never fails a run: a database that cannot be opened, is locked past the busy
+//! timeout, full or corrupt is one warning on stderr per process, and the run goes on with its
+//! own exit code. The key is never stored.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context as _;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
+pub const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
+
+/// The most of an answer kept per entry; a longer answer is cut there and flagged.
+pub const MAX_ANSWER: usize = 1024 * 1024;
+/// The most of an input kept per entry; a longer input is cut there and flagged (such an
+/// entry cannot be re-run).
+pub const MAX_INPUT: usize = 16 * 1024 * 1024;
+
+/// How long a writer waits for another process's write to finish.
+const BUSY: Duration = Duration::from_secs(10);
+
+/// The data folder: `MIIFLOW_DATA_DIR`, else the platform's (`$XDG_DATA_HOME/miiflow` on Linux).
+pub fn dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("ai", "miiflow", "miiflow").map(|p| p.data_dir().to_owned())
+}
+
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join("history.sqlite")
+}
+
+/// `MIIFLOW_HISTORY=off` (or 0, false, no) turns recording off.
+pub fn off_by_env() -> bool {
+    std::env::var(HISTORY_ENV).is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "off" | "0" | "false" | "no"
+        )
+    })
+}
+
+static WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Says once per process that history could not be written; the run goes on.
+pub fn warn(e: &anyhow::Error) {
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        crate::say!(
+            "miiflow: warning: run history not recorded: {e:#} (the run itself is unaffected; \
+             MIIFLOW_HISTORY=off turns history off)"
+        );
+    }
+}
+
+/// One run, as recorded.
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub profile: String,
+    pub base_url: String,
+    /// `POST /api/v1/agent_run`, `POST /v1/workflows/ID/run`.
+    pub endpoint: String,
+    /// `agent` or `workflow`.
+    pub kind: &'static str,
+    pub target: String,
+    pub input: bytes::Bytes,
+    pub status: Option<u16>,
+    /// The answer as received (capped at [`MAX_ANSWER`]).
+    pub output: Vec<u8>,
+    pub output_cut: bool,
+    pub duration: Duration,
+    pub exit: u8,
+    /// Why the run failed, when it did.
+    pub error: Option<String>,
+    /// For a batch line: the batch input's name and the line.
+    pub batch: Option<(String, u64)>,
+}
+
+impl Entry {
+    /// Keeps at most [`MAX_ANSWER`] of an answer, flagging the cut.
+    pub fn keep_output(&mut self, bytes: &[u8]) {
+        let room = MAX_ANSWER.saturating_sub(self.output.len());
+        if bytes.len() > room {
+            self.output_cut = true;
+        }
+        self.output
+            .extend_from_slice(&bytes[..bytes.len().min(room)]);
+    }
+}
+
+/// The run id of an answer that has one (`{"run_id": …}` at the top).
+fn run_id(output: &[u8], cut: bool) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct WithId {
+        run_id: Option<String>,
+    }
+    if cut || output.first() != Some(&b'{') {
+        return None;
+    }
+    serde_json::from_slice::<WithId>(output).ok()?.run_id
+}
+
+/// An open history database.
+pub struct History {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY,
+    time_ms     INTEGER NOT NULL,
+    profile     TEXT NOT NULL,
+    base_url    TEXT NOT NULL,
+    endpoint    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    input       BLOB NOT NULL,
+    input_cut   INTEGER NOT NULL DEFAULT 0,
+    status      INTEGER,
+    output      BLOB NOT NULL,
+    output_cut  INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER NOT NULL,
+    exit_code   INTEGER NOT NULL,
+    run_id      TEXT,
+    error       TEXT,
+    batch       TEXT,
+    batch_line  INTEGER
+);
+CREATE INDEX IF NOT EXISTS runs_time ON runs (time_ms);
+";
+
+impl History {
+    /// Opens (creating) the database in `dir`: the folder 0700 when created, the file 0600.
+    pub fn open(dir: &Path) -> anyhow::Result<History> {
+        crate::config::ensure_dir(dir)?;
+        let path = path(dir);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Created 0600 before SQLite opens it; its -wal and -shm files take its mode.
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+        }
+        let conn =
+            Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        conn.busy_timeout(BUSY)?;
+        // WAL: readers never block the writer; NORMAL: no fsync per commit (WAL stays safe
+        // against a crash of the process; a power cut may lose the last commits).
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(|| format!("{}", path.display()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)
+            .with_context(|| format!("{}", path.display()))?;
+        Ok(History { conn })
+    }
+
+    /// Records entries in one transaction; returns their ids.
+    pub fn record(&mut self, entries: &[Entry]) -> anyhow::Result<Vec<i64>> {
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as i64;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(entries.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO runs (time_ms, profile, base_url, endpoint, kind, target, input,
+                     input_cut, status, output, output_cut, duration_ms, exit_code, run_id, error,
+                     batch, batch_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+            for e in entries {
+                let (input, input_cut) = match e.input.len() > MAX_INPUT {
+                    true => (&e.input[..MAX_INPUT], true),
+                    false => (&e.input[..], false),
+                };
+                insert.execute(params![
+                    now - e.duration.as_millis() as i64,
+                    e.profile,
+                    e.base_url,
+                    e.endpoint,
+                    e.kind,
+                    e.target,
+                    input,
+                    input_cut,
+                    e.status,
+                    e.output,
+                    e.output_cut,
+                    e.duration.as_millis() as i64,
+                    e.exit,
+                    run_id(&e.output, e.output_cut),
+                    e.error,
+                    e.batch.as_ref().map(|(name, _)| name.as_str()),
+                    e.batch.as_ref().map(|(_, line)| *line as i64),
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Entries, newest first.
+    pub fn list(&self, filter: &Filter) -> anyhow::Result<Vec<Row>> {
+        let mut sql = format!("SELECT {COLUMNS} FROM runs WHERE 1 = 1");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(target) = &filter.target {
+            sql.push_str(" AND target = ?");
+            args.push(target.clone().into());
+        }
+        if filter.failed {
+            sql.push_str(" AND exit_code != 0");
+        }
+        if let Some(since) = filter.since_ms {
+            sql.push_str(" AND time_ms >= ?");
+            args.push(since.into());
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        args.push((filter.limit as i64).into());
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), Row::read)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn get(&self, id: i64) -> anyhow::Result<Option<Row>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM runs WHERE id = ?1"),
+                [id],
+                Row::read,
+            )
+            .optional()?)
+    }
+
+    /// Deletes entries older than `before_ms` (all without it); returns how many.
+    pub fn clear(&mut self, before_ms: Option<i64>) -> anyhow::Result<usize> {
+        let n = match before_ms {
+            Some(t) => self
+                .conn
+                .execute("DELETE FROM runs WHERE time_ms < ?1", [t])?,
+            None => self.conn.execute("DELETE FROM runs", [])?,
+        };
+        // Give the space back: history can hold large answers.
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;");
+        Ok(n)
+    }
+}
+
+/// What `history list` selects.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub limit: usize,
+    pub target: Option<String>,
+    pub failed: bool,
+    pub since_ms: Option<i64>,
+}
+
+const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, input, input_cut, \
+     status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line";
+
+/// One recorded run, read back.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: i64,
+    pub time_ms: i64,
+    pub profile: String,
+    pub base_url: String,
+    pub endpoint: String,
+    pub kind: String,
+    pub target: String,
+    pub input: Vec<u8>,
+    pub input_cut: bool,
+    pub status: Option<u16>,
+    pub output: Vec<u8>,
+    pub output_cut: bool,
+    pub duration_ms: i64,
+    pub exit: u8,
+    pub run_id: Option<String>,
+    pub error: Option<String>,
+    pub batch: Option<String>,
+    pub batch_line: Option<i64>,
+}
+
+impl Row {
+    fn read(r: &rusqlite::Row) -> rusqlite::Result<Row> {
+        Ok(Row {
+            id: r.get(0)?,
+            time_ms: r.get(1)?,
+            profile: r.get(2)?,
+            base_url: r.get(3)?,
+            endpoint: r.get(4)?,
+            kind: r.get(5)?,
+            target: r.get(6)?,
+            input: r.get(7)?,
+            input_cut: r.get(8)?,
+            status: r.get(9)?,
+            output: r.get(10)?,
+            output_cut: r.get(11)?,
+            duration_ms: r.get(12)?,
+            exit: r.get(13)?,
+            run_id: r.get(14)?,
+            error: r.get(15)?,
+            batch: r.get(16)?,
+            batch_line: r.get(17)?,
+        })
+    }
+
+    /// The time as RFC 3339 (UTC, seconds).
+    pub fn time(&self) -> String {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(self.time_ms.max(0) as u64);
+        humantime::format_rfc3339_seconds(t).to_string()
+    }
+}
+
+/// A batch's history: entries go to a writer thread that commits them in transactions, so
+/// the batch never waits on the disk and pays no fsync per line.
+pub struct Writer {
+    tx: Option<std::sync::mpsc::SyncSender<Entry>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Entries per transaction, at most.
+const TRANSACTION: usize = 512;
+
+impl Writer {
+    pub fn spawn(mut history: History) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Entry>(TRANSACTION * 2);
+        let thread = std::thread::spawn(move || {
+            let mut pending = Vec::with_capacity(TRANSACTION);
+            while let Ok(first) = rx.recv() {
+                pending.push(first);
+                // Whatever else is already waiting goes into the same transaction.
+                while pending.len() < TRANSACTION {
+                    match rx.try_recv() {
+                        Ok(e) => pending.push(e),
+                        Err(_) => break,
+                    }
+                }
+                if let Err(e) = history.record(&pending) {
+                    warn(&e);
+                }
+                pending.clear();
+            }
+        });
+        Writer {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn send(&self, entry: Entry) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(entry);
+        }
+    }
+
+    /// Waits until every entry sent is written.
+    pub fn finish(mut self) {
+        self.tx.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_answers_are_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(dir.path()).unwrap();
+        let mut e = Entry {
+            profile: "default".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            endpoint: "POST /api/v1/agent_run".into(),
+            kind: "agent",
+            target: "agent_a".into(),
+            input: bytes::Bytes::from_static(b"{\"n\": 1.50}"),
+            status: Some(200),
+            exit: 0,
+            ..Entry::default()
+        };
+        e.keep_output(br#"{"run_id":"run_1","output":1}"#);
+        let mut big = e.clone();
+        big.output.clear();
+        big.keep_output(&vec![b'x'; MAX_ANSWER + 10]);
+        assert!(big.output_cut);
+        let ids = h.record(&[e, big]).unwrap();
+        let row = h.get(ids[0]).unwrap().unwrap();
+        assert_eq!(row.input, b"{\"n\": 1.50}");
+        assert_eq!(row.run_id.as_deref(), Some("run_1"));
+        let rows = h
+            .list(&Filter {
+                limit: 10,
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(rows[0].id, ids[1], "newest first");
+        assert_eq!(rows[0].output.len(), MAX_ANSWER);
+        assert!(rows[0].output_cut && rows[0].run_id.is_none());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path(dir.path()))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
