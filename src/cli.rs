@@ -115,8 +115,187 @@ pub enum Command {
     Keys(KeysCommand),
     Token(TokenArgs),
     Api(ApiArgs),
+    History(HistoryArgs),
+    #[command(subcommand)]
+    Agents(AgentsCommand),
     Version(VersionArgs),
     Completions(CompletionsArgs),
+}
+
+/// Runs recorded on this machine: list them, show one, run one again, clear them.
+///
+/// Every run (single runs, --workflow runs, each batch line) is recorded in a local SQLite
+/// database (never the key): $MIIFLOW_DATA_DIR, else the platform's data folder
+/// (~/.local/share/miiflow on Linux). Off with --no-history, MIIFLOW_HISTORY=off, or
+/// `history = false` in config.toml.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "\
+Examples:
+  miiflow history                         # the last 20 runs
+  miiflow history --failed --since 1d
+  miiflow history show 42 --output | jq .output
+  miiflow history rerun 42 lang=fr
+  miiflow history clear --older-than 30d --yes"
+)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+
+    #[command(flatten)]
+    pub list: HistoryListArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    List(HistoryListArgs),
+    Show(HistoryShowArgs),
+    Rerun(HistoryRerunArgs),
+    Clear(HistoryClearArgs),
+}
+
+/// List recorded runs, newest first: a table on a terminal, JSON otherwise.
+#[derive(Debug, Args)]
+pub struct HistoryListArgs {
+    /// How many.
+    #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+
+    /// Only runs of this agent or workflow id (or alias).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+
+    /// Only runs that failed (exit code not 0).
+    #[arg(long)]
+    pub failed: bool,
+
+    /// Only runs newer than this: 30m, 2h, 1d, 1w.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub since: Option<Duration>,
+
+    /// Print JSON, also on a terminal.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Show one recorded run: what was sent and what came back.
+#[derive(Debug, Args)]
+pub struct HistoryShowArgs {
+    /// The entry's id (from `miiflow history`).
+    #[arg(value_name = "ID")]
+    pub id: i64,
+
+    /// Only the input, its exact bytes (pretty on a terminal).
+    #[arg(long, conflicts_with = "output")]
+    pub input: bool,
+
+    /// Only the answer, its exact bytes (pretty on a terminal).
+    #[arg(long)]
+    pub output: bool,
+}
+
+/// Run a recorded run again: the same agent or workflow and input, items merged over it,
+/// recorded as a new entry. The key and base URL are the current ones (--profile, as for run).
+#[derive(Debug, Args)]
+pub struct HistoryRerunArgs {
+    /// The entry's id.
+    #[arg(value_name = "ID")]
+    pub id: i64,
+
+    /// Request items merged over the recorded input.
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
+
+    /// Do not record this run in the history.
+    #[arg(long)]
+    pub no_history: bool,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub net: NetworkArgs,
+}
+
+/// Delete recorded runs (asks first on a terminal; elsewhere it needs --yes).
+#[derive(Debug, Args)]
+pub struct HistoryClearArgs {
+    /// Only runs older than this: 30d, 12h.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub older_than: Option<Duration>,
+
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+/// Names for agents and workflows, with default items: `miiflow run NAME`.
+///
+/// Aliases live in config.toml: for every profile, or with --profile for that profile only
+/// (it hides a global alias of the same name).
+#[derive(Debug, Subcommand)]
+#[command(after_help = "\
+Examples:
+  miiflow agents add support agent_xxxYYYzzz lang=en
+  miiflow agents add nightly wf_123 --workflow
+  miiflow run support question='Where is my order?'
+  miiflow agents list
+  miiflow agents remove support")]
+pub enum AgentsCommand {
+    Add(AgentsAddArgs),
+    List(AgentsListArgs),
+    Remove(AgentsRemoveArgs),
+}
+
+/// Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command
+/// line's merged over them.
+#[derive(Debug, Args)]
+pub struct AgentsAddArgs {
+    /// The alias (letters, digits, - _ .; not an id such as agent_…).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The agent's id (or with --workflow, the workflow's).
+    #[arg(value_name = "ID", value_parser = non_empty)]
+    pub id: String,
+
+    /// ID is a workflow (Miiflow's second run contract).
+    #[arg(long)]
+    pub workflow: bool,
+
+    /// Default request items: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
+}
+
+/// List the aliases this profile sees (its own, then the global ones).
+#[derive(Debug, Args)]
+pub struct AgentsListArgs {
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print only the names, one per line (for shell completion).
+    #[arg(long, hide = true)]
+    pub names: bool,
+}
+
+/// Remove an alias (with --profile, that profile's).
+#[derive(Debug, Args)]
+pub struct AgentsRemoveArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// `30m`, `2h`, `1d`, `1w` (a bare number is seconds).
+fn duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if let Ok(secs) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(t)
+        .map_err(|e| format!("'{text}': {e}; write it as 30m, 2h, 1d or 1w"))
 }
 
 /// Print the version, the commit it was built from, and what was compiled in.
@@ -308,6 +487,8 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("keys", &["profile", "base_url", "allow_http"]),
     ("token", &["profile"]),
     ("api", ALL_GLOBALS),
+    ("history", ALL_GLOBALS),
+    ("agents", &["profile"]),
     ("completions", &[]),
     ("version", &[]),
 ];
@@ -385,11 +566,12 @@ Examples:
   echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
   miiflow run agent_abc123 city=Paris --curl
   miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl
+  miiflow run support question='Where is my order?'     # an alias: miiflow agents add
   miiflow run agent_abc123 --batch inputs.csv -o results.jsonl --resume --rate 5/s
   miiflow run --workflow wf_123 --text 'Your input data'")]
 pub struct RunArgs {
-    /// The agent's id, as shown in its API Access example (agent_…); with --workflow, leave it
-    /// out and start with the items.
+    /// The agent's id, as shown in its API Access example (agent_…), or an alias (`miiflow
+    /// agents`); with --workflow, leave it out and start with the items.
     #[arg(value_name = "AGENT_ID", required_unless_present = "workflow", value_parser = non_empty)]
     pub agent_id: Option<String>,
 
@@ -449,11 +631,19 @@ pub struct RunArgs {
     #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
     pub retry_failed: bool,
 
+    /// Do not record this run (or batch) in the history.
+    #[arg(long, help_heading = "Output")]
+    pub no_history: bool,
+
     #[command(flatten)]
     pub out: OutputArgs,
 
     #[command(flatten)]
     pub net: NetworkArgs,
+
+    /// `history rerun`: the recorded input, used instead of --input (items merged over it).
+    #[arg(skip)]
+    pub recorded_input: Option<(i64, Vec<u8>)>,
 }
 
 /// The format of a `--batch` input.

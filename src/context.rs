@@ -136,6 +136,25 @@ impl Context {
         }
     }
 
+    /// The history to record runs of `profile` in, unless it is off (`--no-history`,
+    /// `MIIFLOW_HISTORY=off`, `history = false` in config.toml). A database that cannot be
+    /// opened is a warning (once), never an error.
+    pub fn history(&self, profile: &str, off: bool) -> Option<crate::history::History> {
+        if off || crate::history::off_by_env() || !self.config.history(profile) {
+            return None;
+        }
+        let Some(dir) = crate::history::dir() else {
+            crate::history::warn(&anyhow::anyhow!(
+                "no home folder for it; set {}",
+                crate::history::DATA_DIR_ENV
+            ));
+            return None;
+        };
+        crate::history::History::open(&dir)
+            .map_err(|e| crate::history::warn(&e))
+            .ok()
+    }
+
     pub fn note(&self, message: &str) {
         crate::say!("miiflow: note: {message}");
     }

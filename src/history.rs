@@ -82,6 +82,29 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Replaces the key wherever the answer or the error repeats it: history never holds it.
+    pub fn mask(&mut self, key: &crate::credentials::ApiKey) {
+        let secret = key.expose().as_bytes();
+        if secret.is_empty() {
+            return;
+        }
+        if self.output.windows(secret.len()).any(|w| w == secret) {
+            let masked = key.masked();
+            let mut out = Vec::with_capacity(self.output.len());
+            let mut rest = &self.output[..];
+            while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(masked.as_bytes());
+                rest = &rest[at + secret.len()..];
+            }
+            out.extend_from_slice(rest);
+            self.output = out;
+        }
+        if let Some(e) = &mut self.error {
+            *e = e.replace(key.expose(), &key.masked());
+        }
+    }
+
     /// Keeps at most [`MAX_ANSWER`] of an answer, flagging the cut.
     pub fn keep_output(&mut self, bytes: &[u8]) {
         let room = MAX_ANSWER.saturating_sub(self.output.len());

@@ -61,6 +61,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         net: &args.net,
         jq,
         limit,
+        record: None,
     };
     super::run::send(ctx, x, &resolved, &base, file)
 }

@@ -1,7 +1,9 @@
 //! One file per command; `dispatch` builds the context and picks the handler.
 
+pub mod agents;
 pub mod api;
 pub mod batch;
+pub mod history;
 pub mod job;
 pub mod keys;
 pub mod login;
@@ -33,6 +35,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&mut ctx, command),
         Command::Token(args) => token::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
+        Command::History(args) => history::run(&ctx, args),
+        Command::Agents(command) => agents::run(&mut ctx, command),
         Command::Completions(_) | Command::Version(_) => Ok(()),
     }
 }

@@ -34,7 +34,22 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
             }
             RunTarget::workflow(id)?
         }
-        None => RunTarget::Agent(args.agent_id.clone().unwrap_or_default()),
+        None => {
+            let id = args.agent_id.clone().unwrap_or_default();
+            // An alias: its id, and its items before the command line's.
+            match ctx.config.alias(&ctx.active_profile()?, &id) {
+                Some(alias) => {
+                    let mut items = alias.items.clone();
+                    items.append(&mut args.items);
+                    args.items = items;
+                    match alias.workflow {
+                        true => RunTarget::workflow(&alias.id)?,
+                        false => RunTarget::Agent(alias.id.clone()),
+                    }
+                }
+                None => RunTarget::Agent(id),
+            }
+        }
     };
     if args.text.is_some() && !args.items.is_empty() {
         return Err(Error::BadInput(
@@ -55,9 +70,14 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         return super::batch::run(ctx, &args, target, items, jq);
     }
     let active = ctx.active_profile()?;
-    let input = match &args.text {
-        Some(text) => input::text(text)?,
-        None => {
+    let input = match (&args.text, args.recorded_input.take()) {
+        (_, Some((id, bytes))) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::BadInput(format!("history entry {id}: not UTF-8")))?;
+            input::from_text(text, &format!("history entry {id}"), &items, &mut warn)?
+        }
+        (Some(text), None) => input::text(text)?,
+        (None, None) => {
             let source = args.input.as_deref().map(Source::from_arg);
             input::build(source.as_ref(), &items, &mut warn)?
         }
@@ -116,6 +136,10 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
             net: &args.net,
             jq,
             limit,
+            record: Some(Recording {
+                target: target.clone(),
+                off: args.no_history,
+            }),
         },
         &resolved,
         &base,
@@ -190,6 +214,15 @@ pub(super) struct Exchanged<'a> {
     pub(super) net: &'a NetworkArgs,
     pub(super) jq: Option<Jq>,
     pub(super) limit: usize,
+    /// For a run: what its history entry says it ran (`None`: not recorded).
+    pub(super) record: Option<Recording>,
+}
+
+/// What a run's history entry needs besides the exchange.
+pub(super) struct Recording {
+    pub(super) target: RunTarget,
+    /// `--no-history`.
+    pub(super) off: bool,
 }
 
 /// Sends one request and prints its answer: spinner, sender, output rules, signals; then the
@@ -216,14 +249,71 @@ pub(super) fn send(
         out: x.out,
         term: ctx.term,
         spinner: spinner.as_ref(),
+        capture: Default::default(),
     };
+    let started = Instant::now();
     let result = client::block_on(exchange.run(x.req, file, &mut stdout));
     // Also on Ctrl-C: no spinner left behind on the terminal.
     if let Some(s) = &spinner {
         s.finish_and_clear();
     }
     explain_auth(ctx, resolved, &result);
+    if let Some(rec) = &x.record
+        && !matches!(
+            result
+                .as_ref()
+                .err()
+                .and_then(|e| e.downcast_ref::<Error>()),
+            Some(Error::Interrupted | Error::Terminated)
+        )
+        && let Some(mut history) = ctx.history(&resolved.profile, rec.off)
+    {
+        let capture = exchange.capture.into_inner();
+        let mut entry = entry(&resolved.profile, base, x.req, &rec.target);
+        entry.status = capture.status;
+        entry.output = capture.output;
+        entry.output_cut = capture.cut;
+        entry.duration = started.elapsed();
+        entry.exit = match &result {
+            Ok(()) => 0,
+            Err(e) => error::exit_code(e),
+        };
+        entry.error = result.as_ref().err().map(|e| format!("{e:#}"));
+        entry.mask(&resolved.key);
+        match history.record(std::slice::from_ref(&entry)) {
+            Ok(ids) if result.is_err() && capture.status.is_some_and(|s| s < 300) => {
+                // A failing --jq (or -o): the answer is kept.
+                ctx.note(&format!(
+                    "the answer is kept in the history: miiflow history show {} --output",
+                    ids[0]
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => crate::history::warn(&e),
+        }
+    }
     result
+}
+
+/// A history entry for a run of `target` (status, answer and outcome to be filled in).
+pub(super) fn entry(
+    profile: &str,
+    base: &reqwest::Url,
+    req: &Request,
+    target: &RunTarget,
+) -> crate::history::Entry {
+    crate::history::Entry {
+        profile: profile.to_owned(),
+        base_url: base.as_str().trim_end_matches('/').to_owned(),
+        endpoint: format!("{} {}", req.method, req.url.path()),
+        kind: match target {
+            RunTarget::Agent(_) => "agent",
+            RunTarget::Workflow(_) => "workflow",
+        },
+        target: target.id().to_owned(),
+        input: req.run_input().unwrap_or_default(),
+        ..crate::history::Entry::default()
+    }
 }
 
 /// The key to send and the server to send it to. The active profile's base URL is checked
@@ -336,6 +426,15 @@ struct Exchange<'a> {
     out: &'a OutputArgs,
     term: Terminal,
     spinner: Option<&'a indicatif::ProgressBar>,
+    /// The status and the answer's first bytes, for the history.
+    capture: std::cell::RefCell<Capture>,
+}
+
+#[derive(Default)]
+struct Capture {
+    status: Option<u16>,
+    output: Vec<u8>,
+    cut: bool,
 }
 
 /// How a 2xx body is handled.
@@ -358,6 +457,19 @@ impl Exchange<'_> {
         }
     }
 
+    /// The next piece of the answer, through the job's body reader; kept for the history up
+    /// to its cap.
+    async fn next(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
+        let chunk = self.job.chunk(resp).await?;
+        if let Some(c) = &chunk {
+            let mut capture = self.capture.borrow_mut();
+            let room = crate::history::MAX_ANSWER.saturating_sub(capture.output.len());
+            capture.cut |= c.len() > room;
+            capture.output.extend_from_slice(&c[..c.len().min(room)]);
+        }
+        Ok(chunk)
+    }
+
     async fn run(
         &self,
         req: &Request,
@@ -377,6 +489,7 @@ impl Exchange<'_> {
         let deadline = job.sender.opts.timeout.map(|t| started + t);
         let mut resp = job.send(req).await?;
         let status = resp.status().as_u16();
+        self.capture.borrow_mut().status = Some(status);
         let ok = resp.status().is_success();
         let head = super::job::head(&resp);
         if let Some(text) = job.trace_response(&head, "") {
@@ -394,7 +507,7 @@ impl Exchange<'_> {
             let mut masker = Masker::new(job.key.expose(), &job.key.masked());
             let mut prefix = Vec::new();
             let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
-            while let Some(chunk) = job.chunk(&mut resp).await? {
+            while let Some(chunk) = self.next(&mut resp).await? {
                 if out.gone() {
                     break;
                 }
@@ -460,7 +573,7 @@ impl Exchange<'_> {
             out.write(head.as_bytes())?;
         }
         let mut body = Vec::new();
-        while let Some(chunk) = job.chunk(&mut resp).await? {
+        while let Some(chunk) = self.next(&mut resp).await? {
             if out.gone() {
                 // `| head` has what it wanted: stop reading, quietly.
                 break;

@@ -22,6 +22,7 @@ use crate::cli::RunArgs;
 use crate::client::{self, Pacer};
 use crate::context::Context;
 use crate::error::{self, Error, code};
+use crate::history::{Entry, Writer};
 use crate::input::{self, Column, Prepared, Source};
 use crate::limits;
 use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
@@ -46,6 +47,10 @@ struct Batch {
     resumed: Option<Mutex<Resumed>>,
     /// Text for stderr (the `-v` trace), written around the progress bar.
     say: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Each line run is recorded in the history, for this profile (`None`: history is off).
+    history: Option<String>,
+    /// The input's name, for history entries.
+    name: String,
 }
 
 /// What became of one line.
@@ -162,8 +167,9 @@ fn one_value(results: &[u8]) -> Vec<u8> {
 }
 
 impl Batch {
-    /// Line `n`: its input, then (unless a resume keeps its recorded result) its run.
-    async fn one(&self, n: u64, record: Record) -> (Outcome, Option<Digest>) {
+    /// Line `n`: its input, then (unless a resume keeps its recorded result) its run, and the
+    /// history entry of the run.
+    async fn one(&self, n: u64, record: Record) -> (Outcome, Option<Digest>, Option<Entry>) {
         let name = format!("line {n}");
         let bad = |error: String| Outcome::Failed {
             error,
@@ -186,7 +192,7 @@ impl Batch {
         };
         let input = match built {
             Ok(input) => input,
-            Err(e) => return (bad(e.to_string()), None),
+            Err(e) => return (bad(e.to_string()), None, None),
         };
         for w in warnings {
             (self.job.sender.notify)(&format!("warning: {w}"));
@@ -199,20 +205,44 @@ impl Batch {
                 .unwrap_or_else(|e| e.into_inner())
                 .keep(n, digest.as_ref());
             if let Some(recorded) = kept {
-                return (Outcome::Kept(recorded), digest);
+                return (Outcome::Kept(recorded), digest, None);
             }
         }
+        let mut entry = self.history.as_ref().map(|profile| {
+            let mut e = super::run::entry(profile, &self.base, &req, &self.target);
+            e.batch = Some((self.name.clone(), n));
+            e
+        });
+        let started = Instant::now();
         let outcome = self
-            .exchange(n, &req)
+            .exchange(n, &req, entry.as_mut())
             .await
             .unwrap_or_else(|e| Outcome::Failed {
                 error: e.to_string(),
                 code: error::exit_code(&anyhow::Error::new(e)),
             });
-        (outcome, digest)
+        if let Some(e) = &mut entry {
+            e.duration = started.elapsed();
+            e.exit = outcome.code();
+            e.error = match &outcome {
+                Outcome::Failed { error, .. } => Some(error.clone()),
+                Outcome::Answer {
+                    filter_error: Some(f),
+                    ..
+                } => Some(f.clone()),
+                _ => None,
+            };
+            e.mask(&self.job.key);
+        }
+        (outcome, digest, entry)
     }
 
-    async fn exchange(&self, n: u64, req: &Request) -> Result<Outcome, Error> {
+    async fn exchange(
+        &self,
+        n: u64,
+        req: &Request,
+        mut entry: Option<&mut Entry>,
+    ) -> Result<Outcome, Error> {
         let job = &self.job;
         let prefix = format!("line {n}: ");
         if let Some(text) = job.trace_request(req, &prefix) {
@@ -222,6 +252,9 @@ impl Batch {
         let mut resp = job.send(req).await?;
         let status = resp.status().as_u16();
         let ok = resp.status().is_success();
+        if let Some(e) = entry.as_deref_mut() {
+            e.status = Some(status);
+        }
         if let Some(text) = job.trace_response(&job::head(&resp), &prefix) {
             (self.say)(&text);
         }
@@ -236,6 +269,9 @@ impl Batch {
                 )));
             }
             body.extend_from_slice(&chunk);
+        }
+        if let Some(e) = entry {
+            e.keep_output(&body);
         }
         let body = match (events, ok) {
             (true, _) => embed_events(&body),
@@ -364,6 +400,7 @@ pub fn run(
             ),
         }
     }
+    let history = ctx.history(&resolved.profile, args.no_history);
     let batch = Arc::new(Batch {
         job: Job {
             key: resolved.key.clone(),
@@ -378,7 +415,10 @@ pub fn run(
         columns: input.columns.clone(),
         resumed: resumed.map(Mutex::new),
         say,
+        history: history.as_ref().map(|_| resolved.profile.clone()),
+        name: input.name.clone(),
     });
+    let writer = history.map(Writer::spawn);
     let sink = match journal {
         Some(j) => Sink::File(j),
         // Results on the bar's terminal are written around the bar, never through it.
@@ -395,12 +435,17 @@ pub fn run(
             concurrency: args.concurrency as usize,
             shard: args.shard,
             bar: bar.clone(),
+            history: writer.as_ref(),
         },
     ));
     // Requests still in flight on Ctrl-C are abandoned with the runtime.
     drop(runtime);
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if let Some(w) = writer {
+        // Every entry sent is written before the process ends (also after Ctrl-C).
+        w.finish();
     }
     let (summary, sink) = driven?;
     let mut dropped = 0;
@@ -501,10 +546,11 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64, args: &RunArgs) {
 }
 
 /// How the batch is driven.
-struct Plan {
+struct Plan<'a> {
     concurrency: usize,
     shard: Option<Shard>,
     bar: Option<indicatif::ProgressBar>,
+    history: Option<&'a Writer>,
 }
 
 #[derive(Default)]
@@ -555,7 +601,7 @@ async fn drive(
     batch: Arc<Batch>,
     input: Input,
     mut sink: Sink,
-    plan: Plan,
+    plan: Plan<'_>,
 ) -> anyhow::Result<(Summary, Option<Sink>)> {
     // A thread reads records (stdin or a file may block); the window keeps it from running far
     // ahead of the first unfinished line.
@@ -592,7 +638,7 @@ async fn drive(
         }
     });
 
-    type Finished = (u64, Outcome, Option<Digest>, u64);
+    type Finished = (u64, Outcome, Option<Digest>, u64, Option<Entry>);
     let (result_tx, mut result_rx) = mpsc::unbounded_channel::<Finished>();
     let workers = Arc::new(Semaphore::new(plan.concurrency));
     let dispatcher = tokio::spawn(async move {
@@ -602,8 +648,8 @@ async fn drive(
             };
             let (batch, result_tx) = (batch.clone(), result_tx.clone());
             tokio::spawn(async move {
-                let (outcome, digest) = batch.one(n, record).await;
-                let _ = result_tx.send((n, outcome, digest, taken));
+                let (outcome, digest, entry) = batch.one(n, record).await;
+                let _ = result_tx.send((n, outcome, digest, taken, entry));
                 drop(permit);
             });
         }
@@ -621,8 +667,11 @@ async fn drive(
     loop {
         let stopped = tokio::select! {
             received = result_rx.recv() => {
-                let Some((n, outcome, digest, taken)) = received else { break };
+                let Some((n, outcome, digest, taken, entry)) = received else { break };
                 summary.count(n, &outcome);
+                if let (Some(w), Some(e)) = (plan.history, entry) {
+                    w.send(e);
+                }
                 if let Some(b) = &plan.bar {
                     b.inc(if by_bytes { taken } else { 1 });
                     let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);

@@ -1,0 +1,269 @@
+//! `miiflow history [list|show|rerun|clear]`: the runs recorded on this machine.
+
+use std::time::{Duration, SystemTime};
+
+use crate::cli::{
+    HistoryArgs, HistoryClearArgs, HistoryCommand, HistoryListArgs, HistoryRerunArgs,
+    HistoryShowArgs, RunArgs,
+};
+use crate::context::Context;
+use crate::error::Error;
+use crate::history::{self, Filter, History, Row};
+use crate::output::safe::escape_controls;
+use crate::output::{self, Stdout};
+
+pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
+    match args.command {
+        None => list(ctx, &args.list),
+        Some(HistoryCommand::List(a)) => list(ctx, &a),
+        Some(HistoryCommand::Show(a)) => show(ctx, &a),
+        Some(HistoryCommand::Rerun(a)) => rerun(ctx, a),
+        Some(HistoryCommand::Clear(a)) => clear(ctx, &a),
+    }
+}
+
+/// The database, which must exist for these commands (they read it; only runs create it).
+fn open() -> anyhow::Result<History> {
+    let dir = history::dir().ok_or_else(|| {
+        anyhow::anyhow!(
+            "no home folder for the history; set {}",
+            history::DATA_DIR_ENV
+        )
+    })?;
+    if !history::path(&dir).exists() {
+        return Err(Error::BadInput(format!(
+            "no history yet: {} does not exist (runs are recorded as they happen)",
+            history::path(&dir).display()
+        ))
+        .into());
+    }
+    History::open(&dir)
+}
+
+fn since(d: Duration) -> i64 {
+    SystemTime::now()
+        .checked_sub(d)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64
+}
+
+fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
+    let history = open()?;
+    // An alias stands for its id.
+    let target = args.agent.as_ref().map(|a| {
+        ctx.active_profile()
+            .ok()
+            .and_then(|p| ctx.config.alias(&p, a).map(|alias| alias.id.clone()))
+            .unwrap_or_else(|| a.clone())
+    });
+    let rows = history.list(&Filter {
+        limit: args.limit,
+        target,
+        failed: args.failed,
+        since_ms: args.since.map(since),
+    })?;
+    let mut out = Stdout::default();
+    if args.json || !ctx.term.stdout_tty {
+        let list: Vec<serde_json::Value> = rows.iter().map(summary).collect();
+        let mut text = serde_json::to_vec_pretty(&list)?;
+        text.push(b'\n');
+        return Ok(out.write_all(&text)?);
+    }
+    if rows.is_empty() {
+        crate::say!("No runs recorded (that match).");
+        return Ok(());
+    }
+    let mut text = format!(
+        "{:>6}  {:<20}  {:<28}  {:>6}  {:>4}  {:>9}  {}\n",
+        "ID", "TIME (UTC)", "AGENT / WORKFLOW", "STATUS", "EXIT", "DURATION", "RUN ID"
+    );
+    for r in &rows {
+        let mut target = escape_controls(&r.target).into_owned();
+        if target.chars().count() > 28 {
+            target = target.chars().take(27).collect::<String>() + "…";
+        }
+        text.push_str(&format!(
+            "{:>6}  {:<20}  {:<28}  {:>6}  {:>4}  {:>8.2}s  {}\n",
+            r.id,
+            r.time(),
+            target,
+            r.status.map_or("-".to_owned(), |s| s.to_string()),
+            r.exit,
+            r.duration_ms as f64 / 1000.0,
+            r.run_id
+                .as_deref()
+                .map_or(String::new(), |id| escape_controls(id).into_owned()),
+        ));
+    }
+    Ok(out.write_all(text.as_bytes())?)
+}
+
+/// An entry for scripts: everything but the bytes (sizes instead).
+fn summary(r: &Row) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "time": r.time(),
+        "profile": r.profile,
+        "base_url": r.base_url,
+        "endpoint": r.endpoint,
+        "kind": r.kind,
+        "target": r.target,
+        "status": r.status,
+        "exit": r.exit,
+        "duration_ms": r.duration_ms,
+        "run_id": r.run_id,
+        "error": r.error,
+        "input_bytes": r.input.len(),
+        "input_cut": r.input_cut,
+        "output_bytes": r.output.len(),
+        "output_cut": r.output_cut,
+        "batch": r.batch,
+        "batch_line": r.batch_line,
+    })
+}
+
+fn get(history: &History, id: i64) -> anyhow::Result<Row> {
+    history.get(id)?.ok_or_else(|| {
+        Error::BadInput(format!(
+            "no history entry {id}: `miiflow history` lists them"
+        ))
+        .into()
+    })
+}
+
+/// Bytes as stored; on a terminal, JSON laid out and coloured.
+fn shown(ctx: &Context, bytes: &[u8]) -> Vec<u8> {
+    match ctx.term.layout() {
+        Some(output::Layout::Pretty) => {
+            output::pretty_json(bytes, ctx.term.stdout_color).unwrap_or_else(|| bytes.to_vec())
+        }
+        Some(layout) => {
+            output::reformat(bytes, layout, ctx.term.stdout_color).unwrap_or_else(|| bytes.to_vec())
+        }
+        None => bytes.to_vec(),
+    }
+}
+
+fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
+    let history = open()?;
+    let row = get(&history, args.id)?;
+    let mut out = Stdout::default();
+    let cut = |what: &str, cut: bool| {
+        if cut {
+            crate::say!(
+                "miiflow: note: the {what} was longer than history keeps; this is its beginning"
+            );
+        }
+    };
+    if args.input {
+        cut("input", row.input_cut);
+        return Ok(out.write_all(&shown(ctx, &row.input))?);
+    }
+    if args.output {
+        cut("answer", row.output_cut);
+        return Ok(out.write_all(&shown(ctx, &row.output))?);
+    }
+    // The whole entry: JSON for scripts (input and answer embedded as JSON when they are),
+    // a summary then both for a person.
+    let embed = |bytes: &[u8]| -> serde_json::Value {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned().into())
+    };
+    if !ctx.term.stdout_tty {
+        let mut entry = summary(&row);
+        entry["input"] = embed(&row.input);
+        entry["output"] = embed(&row.output);
+        let mut text = serde_json::to_vec(&entry)?;
+        text.push(b'\n');
+        return Ok(out.write_all(&text)?);
+    }
+    let mut text = format!(
+        "Run {} · {} · profile {} · {}{}\n{} · {} · exit {} · {:.2} s{}\n",
+        row.id,
+        row.time(),
+        escape_controls(&row.profile),
+        escape_controls(&row.base_url),
+        escape_controls(&row.endpoint),
+        row.status
+            .map_or("no answer".to_owned(), crate::error::status_words),
+        escape_controls(&row.target),
+        row.exit,
+        row.duration_ms as f64 / 1000.0,
+        row.run_id
+            .as_deref()
+            .map_or(String::new(), |id| format!(" · {}", escape_controls(id))),
+    );
+    if let Some(e) = &row.error {
+        text.push_str(&format!("error: {}\n", escape_controls(e)));
+    }
+    text.push_str("\nInput:\n");
+    out.write_all(text.as_bytes())?;
+    out.write_all(&shown(ctx, &row.input))?;
+    out.write_all(b"\nAnswer:\n")?;
+    out.write_all(&shown(ctx, &row.output))?;
+    cut("input", row.input_cut);
+    cut("answer", row.output_cut);
+    Ok(())
+}
+
+fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
+    let row = get(&open()?, args.id)?;
+    if row.input_cut {
+        return Err(Error::BadInput(format!(
+            "history entry {}: its input was longer than history keeps, so it cannot be run again",
+            row.id
+        ))
+        .into());
+    }
+    let (agent_id, workflow) = match row.kind.as_str() {
+        "workflow" => (None, Some(row.target.clone())),
+        _ => (Some(row.target.clone()), None),
+    };
+    let run = RunArgs {
+        agent_id,
+        items: args.items,
+        workflow,
+        input: None,
+        text: None,
+        batch: None,
+        batch_format: None,
+        concurrency: 4,
+        rate: None,
+        shard: None,
+        resume: false,
+        retry_failed: false,
+        no_history: args.no_history,
+        out: args.out,
+        net: args.net,
+        recorded_input: Some((row.id, row.input)),
+    };
+    super::run::run(ctx, run)
+}
+
+fn clear(_ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
+    let mut history = open()?;
+    let what = match args.older_than {
+        Some(d) => format!(
+            "every recorded run older than {}",
+            humantime::format_duration(d)
+        ),
+        None => "every recorded run".to_owned(),
+    };
+    if !args.yes {
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(Error::BadInput(format!(
+                "this deletes {what}; pass --yes to confirm without a terminal"
+            ))
+            .into());
+        }
+        if !super::confirm(&format!("Delete {what}?"))? {
+            crate::say!("Nothing deleted.");
+            return Ok(());
+        }
+    }
+    let n = history.clear(args.older_than.map(since))?;
+    crate::say!("Deleted {n} recorded run(s).");
+    Ok(())
+}
