@@ -37,6 +37,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand keys 'Manage API keys on the server (with the active key)'
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
+            cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
+            cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -62,6 +64,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --color 'When to colour output'
             cand --resume 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
             cand --retry-failed 'With --resume: also run again the lines whose recorded result failed'
+            cand --no-history 'Do not record this run (or batch) in the history'
             cand -r 'With --jq: print strings without quotes, as jq -r'
             cand --raw-output 'With --jq: print strings without quotes, as jq -r'
             cand -c 'With --jq: one compact line per result, as jq -c'
@@ -247,6 +250,188 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'miiflow;history'= {
+            cand -n 'How many'
+            cand --limit 'How many'
+            cand --agent 'Only runs of this agent or workflow id (or alias)'
+            cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --failed 'Only runs that failed (exit code not 0)'
+            cand --json 'Print JSON, also on a terminal'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+            cand show 'Show one recorded run: what was sent and what came back'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+            cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;history;list'= {
+            cand -n 'How many'
+            cand --limit 'How many'
+            cand --agent 'Only runs of this agent or workflow id (or alias)'
+            cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --failed 'Only runs that failed (exit code not 0)'
+            cand --json 'Print JSON, also on a terminal'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;history;show'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --input 'Only the input, its exact bytes (pretty on a terminal)'
+            cand --output 'Only the answer, its exact bytes (pretty on a terminal)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;history;rerun'= {
+            cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
+            cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)'
+            cand --output 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)'
+            cand --retries 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line''s; a quota pause (a long Retry-After) is bounded by it only when it is given'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --no-history 'Do not record this run in the history'
+            cand -r 'With --jq: print strings without quotes, as jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, as jq -r'
+            cand -c 'With --jq: one compact line per result, as jq -c'
+            cand --compact-output 'With --jq: one compact line per result, as jq -c'
+            cand --include 'Put the status line and headers before the body'
+            cand --dry-run 'Print the request that would be sent (key masked) and send nothing'
+            cand --curl 'Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;history;clear'= {
+            cand --older-than 'Only runs older than this: 30d, 12h'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;history;help'= {
+            cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+            cand show 'Show one recorded run: what was sent and what came back'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+            cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;history;help;list'= {
+        }
+        &'miiflow;history;help;show'= {
+        }
+        &'miiflow;history;help;rerun'= {
+        }
+        &'miiflow;history;help;clear'= {
+        }
+        &'miiflow;history;help;help'= {
+        }
+        &'miiflow;agents'= {
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand add 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line''s merged over them'
+            cand list 'List the aliases this profile sees (its own, then the global ones)'
+            cand remove 'Remove an alias (with --profile, that profile''s)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;agents;add'= {
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --workflow 'ID is a workflow (Miiflow''s second run contract)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;agents;list'= {
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --json 'Print JSON for scripts'
+            cand --names 'Print only the names, one per line (for shell completion)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;agents;remove'= {
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;agents;help'= {
+            cand add 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line''s merged over them'
+            cand list 'List the aliases this profile sees (its own, then the global ones)'
+            cand remove 'Remove an alias (with --profile, that profile''s)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;agents;help;add'= {
+        }
+        &'miiflow;agents;help;list'= {
+        }
+        &'miiflow;agents;help;remove'= {
+        }
+        &'miiflow;agents;help;help'= {
+        }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
@@ -280,6 +465,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand keys 'Manage API keys on the server (with the active key)'
             cand token 'Print the API key in use, for scripts (as `gh auth token`)'
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
+            cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
+            cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -309,6 +496,31 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;token'= {
         }
         &'miiflow;help;api'= {
+        }
+        &'miiflow;help;history'= {
+            cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+            cand show 'Show one recorded run: what was sent and what came back'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+            cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+        }
+        &'miiflow;help;history;list'= {
+        }
+        &'miiflow;help;history;show'= {
+        }
+        &'miiflow;help;history;rerun'= {
+        }
+        &'miiflow;help;history;clear'= {
+        }
+        &'miiflow;help;agents'= {
+            cand add 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line''s merged over them'
+            cand list 'List the aliases this profile sees (its own, then the global ones)'
+            cand remove 'Remove an alias (with --profile, that profile''s)'
+        }
+        &'miiflow;help;agents;add'= {
+        }
+        &'miiflow;help;agents;list'= {
+        }
+        &'miiflow;help;agents;remove'= {
         }
         &'miiflow;help;completions'= {
         }

@@ -41,6 +41,8 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "status" -d 'Show ea
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -65,6 +67,7 @@ always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l resume -d 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retry-failed -d 'With --resume: also run again the lines whose recorded result failed'
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l no-history -d 'Do not record this run (or batch) in the history'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s r -l raw-output -d 'With --jq: print strings without quotes, as jq -r'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s c -l compact-output -d 'With --jq: one compact line per result, as jq -c'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l include -d 'Put the status line and headers before the body'
@@ -196,6 +199,133 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s v -l verbose -d 
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s n -l limit -d 'How many' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l failed -d 'Only runs that failed (exit code not 0)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l json -d 'Print JSON, also on a terminal'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l failed -d 'Only runs that failed (exit code not 0)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l json -d 'Print JSON, also on a terminal'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l input -d 'Only the input, its exact bytes (pretty on a terminal)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l output -d 'Only the answer, its exact bytes (pretty on a terminal)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l connect-timeout -d 'Seconds to wait for a connection' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l no-history -d 'Do not record this run in the history'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s r -l raw-output -d 'With --jq: print strings without quotes, as jq -r'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s c -l compact-output -d 'With --jq: one compact line per result, as jq -c'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l include -d 'Put the status line and headers before the body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l dry-run -d 'Print the request that would be sent (key masked) and send nothing'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l curl -d 'Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l older-than -d 'Only runs older than this: 30d, 12h' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask for confirmation'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l workflow -d 'ID is a workflow (Miiflow\'s second run contract)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON for scripts'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l names -d 'Print only the names, one per line (for shell completion)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -215,17 +345,27 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s v -l verbose
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key on the server and store it as a profile of the same name'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the server\'s keys, marking those stored here'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace a profile\'s key: create a new one, store it, check it, then delete the old one'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -f -a "(miiflow agents list --names 2>/dev/null)" -d 'alias (miiflow agents)'

@@ -24,7 +24,65 @@ pub const SHELLS: [(Shell, &str); 5] = [
 pub fn completions(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut reproducible(), "miiflow", &mut out);
-    out
+    with_aliases(shell, out)
+}
+
+/// Alias names after `miiflow run`, read at completion time from `miiflow agents list
+/// --names` (the config as it is then): clap's static scripts, with a hook per shell.
+fn with_aliases(shell: Shell, script: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8(script).expect("clap writes UTF-8");
+    let text = match shell {
+        Shell::Bash => format!(
+            "{text}
+# Alias names (`miiflow agents`) where `miiflow run` takes an agent id.
+_miiflow_complete() {{
+    _miiflow \"$@\"
+    local i word first=\"\" words=0 profile=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=\"${{COMP_WORDS[i]}}\"
+        case \"$word\" in
+            --profile|-p) profile=(--profile \"${{COMP_WORDS[i + 1]}}\"); i=$((i + 1)) ;;
+            --base-url|--color) i=$((i + 1)) ;;
+            -*) ;;
+            *) words=$((words + 1)); [[ $words -eq 1 ]] && first=\"$word\" ;;
+        esac
+    done
+    if [[ \"$first\" == run && $words -eq 1 && \"${{COMP_WORDS[COMP_CWORD]}}\" != -* ]]; then
+        COMPREPLY+=( $(compgen -W \"$(command miiflow \"${{profile[@]}}\" agents list --names 2>/dev/null)\" -- \"${{COMP_WORDS[COMP_CWORD]}}\") )
+    fi
+}}
+if [[ \"${{BASH_VERSINFO[0]}}\" -eq 4 && \"${{BASH_VERSINFO[1]}}\" -ge 4 || \"${{BASH_VERSINFO[0]}}\" -gt 4 ]]; then
+    complete -F _miiflow_complete -o nosort -o bashdefault -o default miiflow
+else
+    complete -F _miiflow_complete -o bashdefault -o default miiflow
+fi
+"
+        ),
+        Shell::Zsh => {
+            let hook = "(( $+functions[_miiflow_aliases] )) ||
+_miiflow_aliases() {
+    local -a names
+    names=(${(f)\"$(miiflow agents list --names 2>/dev/null)\"})
+    _describe -t aliases 'alias (miiflow agents)' names
+    _default
+}
+";
+            let text = text.replacen(
+                "with --workflow, leave it out and start with the items:_default'",
+                "with --workflow, leave it out and start with the items:_miiflow_aliases'",
+                1,
+            );
+            match text.split_once('\n') {
+                Some((first, rest)) => format!("{first}\n\n{hook}\n{rest}"),
+                None => text,
+            }
+        }
+        Shell::Fish => format!(
+            "{text}complete -c miiflow -n \"__fish_miiflow_using_subcommand run\" -f -a \"(miiflow agents list --names 2>/dev/null)\" -d 'alias (miiflow agents)'\n"
+        ),
+        _ => text,
+    };
+    text.into_bytes()
 }
 
 /// The interface with the package version only: generated files must not change with every

@@ -6,6 +6,7 @@ mod batch_ci;
 mod contracts;
 mod credentials;
 mod generated;
+mod history;
 mod hostile;
 mod items;
 mod keyring;
