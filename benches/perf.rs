@@ -81,6 +81,10 @@ fn miiflow(url: &str) -> Command {
             "MIIFLOW_CONFIG_DIR",
             std::env::temp_dir().join("miiflow-bench-config"),
         )
+        .env(
+            "MIIFLOW_DATA_DIR",
+            std::env::temp_dir().join("miiflow-bench-data"),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
@@ -427,6 +431,97 @@ fn main() {
             t2.as_secs_f64()
         ),
         "target < 64 MB".into(),
+    ));
+    drop(mock);
+
+    // 8. History: a batch with its lines recorded against the same with MIIFLOW_HISTORY=off.
+    let mock = Mock::start(&["--latency", "50"]);
+    let lines: String = (1..=1000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.path().join("history.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let data = dir.path().join("history-data");
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_DATA_DIR", &data)
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch with history failed");
+        on.push(t);
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_HISTORY", "off")
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch without history failed");
+        off.push(t);
+    }
+    let (h, n) = (median(on), median(off));
+    rows.push((
+        "`--batch` 1,000 inputs, concurrency 50, 50 ms: history on vs off (5 interleaved, median)"
+            .into(),
+        format!("{:.3} s vs {:.3} s", h.as_secs_f64(), n.as_secs_f64()),
+        format!(
+            "{:+.1}% (target < 10%)",
+            (h.as_secs_f64() / n.as_secs_f64() - 1.0) * 100.0
+        ),
+    ));
+    drop(mock);
+    let mock = Mock::start(&[]);
+    let batch = dir.path().join("batch10k.jsonl");
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_DATA_DIR", &data)
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch with history failed");
+        on.push(t);
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_HISTORY", "off")
+                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+                .arg(&batch),
+        );
+        assert!(ok, "batch without history failed");
+        off.push(t);
+    }
+    let (h, n) = (median(on), median(off));
+    rows.push((
+        "`--batch` 10,000 inputs, no latency: history on vs off (5 interleaved, median)".into(),
+        format!("{:.3} s vs {:.3} s", h.as_secs_f64(), n.as_secs_f64()),
+        format!(
+            "{:+.1}% (the worst case: nothing to wait for but the disk)",
+            (h.as_secs_f64() / n.as_secs_f64() - 1.0) * 100.0
+        ),
+    ));
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..21 {
+        let (t, _, ok) = measure(miiflow(&mock.url).env("MIIFLOW_DATA_DIR", &data).args([
+            "run",
+            "agent_bench",
+            "a=1",
+        ]));
+        assert!(ok, "run with history failed");
+        on.push(t);
+        let (t, _, ok) = measure(miiflow(&mock.url).env("MIIFLOW_HISTORY", "off").args([
+            "run",
+            "agent_bench",
+            "a=1",
+        ]));
+        assert!(ok, "run without history failed");
+        off.push(t);
+    }
+    let (h, n) = (median(on), median(off));
+    rows.push((
+        "one `run`, history on vs off (21 interleaved, median)".into(),
+        format!("{} vs {}", ms(h), ms(n)),
+        format!("+{:.2} ms", (h.as_secs_f64() - n.as_secs_f64()) * 1e3),
     ));
     drop(mock);
 

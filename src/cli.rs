@@ -28,6 +28,9 @@ Environment:
   MIIFLOW_LOCK_TIMEOUT     seconds to wait for another miiflow changing the config (default 10)
   MIIFLOW_MAX_INPUT        the largest input file miiflow reads (default 256M)
   MIIFLOW_MAX_BUFFER       the largest answer held whole, for --jq or one event (default 256M)
+  MIIFLOW_MAX_RETRY_WAIT   the longest Retry-After waited for; longer: a batch pauses (default 60)
+  MIIFLOW_DATA_DIR         the run history's folder (default ~/.local/share/miiflow on Linux)
+  MIIFLOW_HISTORY          off: record no run in the history
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them (never for loopback)
   SSL_CERT_FILE, SSL_CERT_DIR                    extra trusted CAs (PEM), e.g. a private CA
   NO_COLOR                 no colour, unless --color always
@@ -37,6 +40,7 @@ pub const FILES: &str = "\
 Files:
   ~/.config/miiflow/config.toml      profiles: base URL, key id and name, where the key is (never the key)
   ~/.config/miiflow/credentials/     keys stored by login --insecure-storage (0600 files)
+  ~/.local/share/miiflow/history.sqlite   run history (MIIFLOW_DATA_DIR; never the key)
   OS keyring, service \"miiflow\"      keys stored by login and keys create; account = profile name";
 
 const EXAMPLES: &str = "\
