@@ -263,6 +263,33 @@ fn rerun_sends_the_recorded_input_with_items_over_it_and_clear_deletes() {
         "the rerun is a new entry"
     );
 
+    // A failing --jq points at the stored answer, which holds it exactly.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_j", "z=1", "--jq", "error(\"no\")"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let id = list(&home, &server, &[])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    assert_contains(
+        &stderr(&out),
+        &format!("the answer is kept in the history: miiflow history show {id} --output"),
+    );
+    let shown = home
+        .miiflow(&server)
+        .args(["history", "show", &id, "--output"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&shown),
+        "{\"run_id\":\"run_mock000003\",\"agent_id\":\"agent_j\",\"status\":\"completed\",\
+         \"output\":{\"z\":\"1\"}}"
+    );
+
     let out = home
         .miiflow(&server)
         .args(["history", "show", "999"])
@@ -290,7 +317,7 @@ fn rerun_sends_the_recorded_input_with_items_over_it_and_clear_deletes() {
         .args(["history", "clear", "--yes"])
         .output()
         .unwrap();
-    assert_contains(&stderr(&out), "Deleted 2 recorded run(s)");
+    assert_contains(&stderr(&out), "Deleted 3 recorded run(s)");
     assert!(list(&home, &server, &[]).is_empty());
 }
 
