@@ -88,11 +88,12 @@ impl Entry {
         if secret.is_empty() {
             return;
         }
-        if self.output.windows(secret.len()).any(|w| w == secret) {
+        let finder = memchr::memmem::Finder::new(secret);
+        if finder.find(&self.output).is_some() {
             let masked = key.masked();
             let mut out = Vec::with_capacity(self.output.len());
             let mut rest = &self.output[..];
-            while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
+            while let Some(at) = finder.find(rest) {
                 out.extend_from_slice(&rest[..at]);
                 out.extend_from_slice(masked.as_bytes());
                 rest = &rest[at + secret.len()..];
@@ -122,7 +123,8 @@ fn run_id(output: &[u8], cut: bool) -> Option<String> {
     struct WithId {
         run_id: Option<String>,
     }
-    if cut || output.first() != Some(&b'{') {
+    if cut || output.first() != Some(&b'{') || memchr::memmem::find(output, b"\"run_id\"").is_none()
+    {
         return None;
     }
     serde_json::from_slice::<WithId>(output).ok()?.run_id
