@@ -67,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest')
-            [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, 'With --resume: also run again the lines whose recorded result failed')
+            [CompletionResult]::new('--retry-failed', '--retry-failed', [CompletionResultType]::ParameterName, '--resume, and also run again the lines whose recorded result failed')
             [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not record this run (or batch) in the history')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, as jq -r')
             [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, as jq -r')

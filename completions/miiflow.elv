@@ -63,7 +63,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --base-url 'The API''s base URL'
             cand --color 'When to colour output'
             cand --resume 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
-            cand --retry-failed 'With --resume: also run again the lines whose recorded result failed'
+            cand --retry-failed '--resume, and also run again the lines whose recorded result failed'
             cand --no-history 'Do not record this run (or batch) in the history'
             cand -r 'With --jq: print strings without quotes, as jq -r'
             cand --raw-output 'With --jq: print strings without quotes, as jq -r'

@@ -66,7 +66,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l color -d 'When t
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l resume -d 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retry-failed -d 'With --resume: also run again the lines whose recorded result failed'
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retry-failed -d '--resume, and also run again the lines whose recorded result failed'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l no-history -d 'Do not record this run (or batch) in the history'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s r -l raw-output -d 'With --jq: print strings without quotes, as jq -r'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s c -l compact-output -d 'With --jq: one compact line per result, as jq -c'

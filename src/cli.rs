@@ -631,7 +631,7 @@ pub struct RunArgs {
     #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
     pub resume: bool,
 
-    /// With --resume: also run again the lines whose recorded result failed.
+    /// --resume, and also run again the lines whose recorded result failed.
     #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
     pub retry_failed: bool,
 

@@ -185,7 +185,7 @@ fn resume_runs_changed_lines_keeps_failures_and_retry_failed_runs_them() {
     assert_eq!(r[1]["body"]["output"]["changed"], true);
 
     // --retry-failed runs line 3 again (the mock fails an input only once): all pass.
-    let out = batch(&["--resume", "--retry-failed"]);
+    let out = batch(&["--retry-failed"]); // implies --resume
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(sent(&server)[6..], [3]);
     let r = results_file(&results);

@@ -352,7 +352,8 @@ pub fn run(
             .into());
         }
         Some(path) => {
-            let (journal, resumed) = Journal::open(path, args.resume, args.retry_failed)?;
+            let (journal, resumed) =
+                Journal::open(path, args.resume || args.retry_failed, args.retry_failed)?;
             (Some(journal), Some(resumed))
         }
         None => (None, None),
@@ -385,7 +386,7 @@ pub fn run(
         None => Arc::new(say_raw),
     };
     if let (Some(journal), Some(resumed)) = (&journal, &resumed)
-        && args.resume
+        && (args.resume || args.retry_failed)
         && !quiet
     {
         let found = resumed.recorded();
