@@ -92,6 +92,8 @@ pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
         // Plain http all the way (redirects stay on this origin): no TLS, so the system's
         // trust store (about 150 files on Debian) is not read for nothing.
         builder = builder.tls_certs_only(std::iter::empty());
+    } else if let Some(roots) = roots() {
+        builder = builder.tls_certs_only(roots);
     }
     if let Some(t) = opts.timeout {
         builder = builder.timeout(t);
@@ -102,6 +104,39 @@ pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
         opts,
         from: None,
     })
+}
+
+/// The roots an https client trusts, each read once. `SSL_CERT_FILE` when set (and
+/// `SSL_CERT_DIR` too, unless it is the folder that file is in: on Debian /etc/ssl/certs holds
+/// the same certificates again, one file each, ~150 files); else `SSL_CERT_DIR`; else the
+/// system's bundle file alone. `None`: leave it to the platform verifier (macOS, Windows, or no
+/// bundle found).
+#[cfg(all(unix, not(target_os = "macos")))]
+fn roots() -> Option<Vec<reqwest::Certificate>> {
+    use std::path::PathBuf;
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let (env_file, env_dir) = (var("SSL_CERT_FILE"), var("SSL_CERT_DIR"));
+    let (file, dir) = match (env_file, env_dir) {
+        (Some(f), Some(d)) if f.parent() == Some(d.as_path()) => (Some(f), None),
+        (None, None) => (openssl_probe::probe().cert_file, None),
+        other => other,
+    };
+    let found = rustls_native_certs::load_certs_from_paths(file.as_deref(), dir.as_deref());
+    let roots: Vec<reqwest::Certificate> = found
+        .certs
+        .iter()
+        .filter_map(|der| reqwest::Certificate::from_der(der).ok())
+        .collect();
+    (!roots.is_empty()).then_some(roots)
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn roots() -> Option<Vec<reqwest::Certificate>> {
+    None
 }
 
 impl Http {

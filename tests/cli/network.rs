@@ -224,3 +224,73 @@ fn a_plain_http_run_reads_no_trust_store() {
         .collect();
     assert!(certs.is_empty(), "{certs:#?}");
 }
+
+/// Every path under `dir` that a traced run opened, and how often.
+fn opened_under(trace: &str, dir: &str) -> Vec<String> {
+    trace
+        .lines()
+        .filter(|l| l.contains("open") && !l.contains("ENOENT"))
+        .filter_map(|l| l.split('"').nth(1))
+        .filter(|p| p.starts_with(dir))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_https_run_reads_its_trust_store_once() {
+    let dir = temp();
+    let (ca, cert, key) = private_ca(dir.path(), "IP:127.0.0.1");
+    let server = tls_server(&cert, &key);
+    let url = server.url.replacen("http://", "https://", 1);
+    let traced = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new("strace");
+        cmd.args(["-f", "-e", "trace=open,openat", "-o", "/dev/stderr"])
+            .arg(assert_cmd::cargo::cargo_bin("miiflow"))
+            .args(["run", "agent_1", "a=1", "--retries", "0"])
+            .env("MIIFLOW_BASE_URL", &url)
+            .env("MIIFLOW_API_KEY", KEY)
+            .env("MIIFLOW_CONFIG_DIR", dir.path().join("config"))
+            .env("MIIFLOW_HISTORY", "off")
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("strace runs")
+    };
+    // The private CA's file, beside other PEM files in its folder, named by both variables as
+    // Debian's layout does: the file is read once and the folder is not read again.
+    let folder = dir.path().to_str().unwrap();
+    let out = traced(&[
+        ("SSL_CERT_FILE", ca.to_str().unwrap()),
+        ("SSL_CERT_DIR", folder),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let opened: Vec<String> = opened_under(&stderr(&out), folder)
+        .into_iter()
+        .filter(|p| p.ends_with(".pem"))
+        .collect();
+    assert_eq!(opened, [ca.to_str().unwrap()], "{opened:#?}");
+    // The system's store, when the variables name it as this machine's environment may: one
+    // bundle file, not the ~150 files of its folder.
+    if Path::new("/etc/ssl/certs/ca-certificates.crt").exists() {
+        let out = traced(&[
+            ("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"),
+            ("SSL_CERT_DIR", "/etc/ssl/certs"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(6),
+            "the test CA is not trusted there"
+        );
+        let opened = opened_under(&stderr(&out), "/etc/ssl");
+        assert_eq!(
+            opened,
+            ["/etc/ssl/certs/ca-certificates.crt"],
+            "{opened:#?}"
+        );
+        let out = traced(&[]);
+        assert_eq!(out.status.code(), Some(6));
+        assert_eq!(opened_under(&stderr(&out), "/etc/ssl").len(), 1);
+    }
+}
