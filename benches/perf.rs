@@ -191,6 +191,108 @@ fn main() {
         ),
     ));
 
+    // 1b. One https run against curl: a local TLS mock with a private CA (SSL_CERT_FILE for
+    // miiflow, --cacert for curl), interleaved.
+    let tls = dir.path().join("tls");
+    std::fs::create_dir(&tls).unwrap();
+    let openssl = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(&tls)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "openssl {args:?}");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=bench CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "srv.key",
+        "-out",
+        "srv.csr",
+        "-subj",
+        "/CN=bench",
+    ]);
+    std::fs::write(tls.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let tls_mock = Mock::start(&[
+        "--tls-cert",
+        tls.join("srv.pem").to_str().unwrap(),
+        "--tls-key",
+        tls.join("srv.key").to_str().unwrap(),
+    ]);
+    let https = tls_mock.url.replacen("http://", "https://", 1);
+    let ca = tls.join("ca.pem");
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for i in 0..26 {
+        let (t, _, ok) = measure(
+            miiflow(&https)
+                .env("SSL_CERT_FILE", &ca)
+                .env_remove("SSL_CERT_DIR")
+                .args(["run", "agent_bench", "a=1"]),
+        );
+        assert!(ok, "miiflow https run failed");
+        let mut c = curl(&https, body);
+        let (t2, _, ok) = measure(c.arg("--cacert").arg(&ca));
+        assert!(ok, "curl https failed");
+        if i > 4 {
+            ours.push(t);
+            theirs.push(t2);
+        }
+    }
+    let (m, c) = (median(ours), median(theirs));
+    rows.push((
+        "one https `run` vs `curl` (private CA, 21 interleaved, median)".into(),
+        format!("{} vs {}", ms(m), ms(c)),
+        format!(
+            "{:.2}× curl (target ≤ 1.0×)",
+            m.as_secs_f64() / c.as_secs_f64()
+        ),
+    ));
+    drop(tls_mock);
+    let size = std::fs::metadata(MIIFLOW).map(|m| m.len()).unwrap_or(0);
+    rows.push((
+        "release `miiflow` binary (stripped)".into(),
+        format!("{:.1} MB", size as f64 / 1e6),
+        "target < 9 MB (issue 14)".into(),
+    ));
+
     // 2. Start-up.
     let version: Vec<Duration> = (0..101)
         .map(|_| measure(Command::new(MIIFLOW).arg("--version").stdout(Stdio::null())).0)
