@@ -1,5 +1,5 @@
 //! The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
-//! through the `keyring` crate: service `miiflow`, account = the profile's name. Every call runs
+//! through keyring-core and the platform's store crate: service `miiflow`, account = the profile's name. Every call runs
 //! on its own thread under a timeout, so a locked or absent keyring cannot hang a CI job.
 
 use std::sync::Arc;
@@ -16,7 +16,7 @@ pub const TIMEOUT_ENV: &str = "MIIFLOW_KEYRING_TIMEOUT";
 
 #[derive(Clone)]
 enum Backend {
-    /// The platform's store, set up on first use by the `keyring` crate.
+    /// The platform's store, set up on first use.
     Native,
     /// A given store, such as keyring-core's mock in unit tests.
     Custom(Arc<CredentialStore>),
@@ -71,14 +71,33 @@ impl KeyringStore {
 
 fn entry(backend: &Backend, profile: &str) -> keyring_core::Result<Entry> {
     match backend {
-        Backend::Native => {
-            if let Err(e) = keyring::Entry::store_status() {
-                return Err(clone_error(e));
-            }
-            keyring::Entry::new(SERVICE, profile).map(|e| e.inner)
-        }
+        Backend::Native => match &*NATIVE {
+            Ok(store) => store.build(SERVICE, profile, None),
+            Err(e) => Err(clone_error(e)),
+        },
         Backend::Custom(store) => store.build(SERVICE, profile, None),
     }
+}
+
+/// The platform's store, set up once per process (on the first keyring call's thread).
+static NATIVE: std::sync::LazyLock<keyring_core::Result<Arc<CredentialStore>>> =
+    std::sync::LazyLock::new(native_store);
+
+/// The store crates keyring-core's authors publish, used directly (as the `keyring` crate's
+/// README advises applications to): Keychain, Credential Manager, Secret Service.
+fn native_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    #[cfg(target_os = "macos")]
+    let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
+    #[cfg(windows)]
+    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+    #[cfg(any(unix, windows))]
+    return Ok(store);
+    #[cfg(not(any(unix, windows)))]
+    Err(KeyringError::NotSupportedByStore(
+        "no OS keyring on this platform; use login --insecure-storage".into(),
+    ))
 }
 
 /// The store's set-up error is kept in a static; its words are what we need.
