@@ -669,25 +669,27 @@ async fn drive(
         let stopped = tokio::select! {
             received = result_rx.recv() => {
                 let Some((n, outcome, digest, taken, entry)) = received else { break };
-                summary.count(n, &outcome);
-                if let (Some(w), Some(e)) = (plan.history, entry) {
-                    w.send(e);
-                }
-                if let Some(b) = &plan.bar {
-                    b.inc(if by_bytes { taken } else { 1 });
-                    let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);
-                    b.set_message(format!(
-                        "{} done · {} failed · {rate:.1}/s",
-                        summary.done, summary.failed
-                    ));
-                }
+                account(&mut summary, &plan, by_bytes, n, &outcome, taken, entry);
                 match &mut sink {
                     Sink::File(journal) => {
-                        if !matches!(outcome, Outcome::Kept(_)) {
-                            let line = outcome.to_line(n, digest.as_ref());
-                            journal.append(n, &line)?;
+                        // The results already waiting go with this one: one write for all of
+                        // them (each is on disk as soon as the batch has seen it finish).
+                        let mut lines = Vec::new();
+                        let mut current = Some((n, outcome, digest));
+                        while let Some((n, outcome, digest)) = current.take() {
+                            if !matches!(outcome, Outcome::Kept(_)) {
+                                lines.push((n, outcome.to_line(n, digest.as_ref())));
+                            }
+                            window.add_permits(1);
+                            if lines.len() >= 256 {
+                                break;
+                            }
+                            if let Ok((n, outcome, digest, taken, entry)) = result_rx.try_recv() {
+                                account(&mut summary, &plan, by_bytes, n, &outcome, taken, entry);
+                                current = Some((n, outcome, digest));
+                            }
                         }
-                        window.add_permits(1);
+                        journal.append(&lines)?;
                     }
                     Sink::Stdout(stdout) => {
                         finished.insert(n, outcome);
@@ -727,6 +729,30 @@ async fn drive(
     }
     summary.lines = lines.load(Ordering::Relaxed);
     Ok((summary, Some(sink)))
+}
+
+/// Counts a finished line: the summary, the progress bar, the history.
+fn account(
+    summary: &mut Summary,
+    plan: &Plan<'_>,
+    by_bytes: bool,
+    n: u64,
+    outcome: &Outcome,
+    taken: u64,
+    entry: Option<Entry>,
+) {
+    summary.count(n, outcome);
+    if let (Some(w), Some(e)) = (plan.history, entry) {
+        w.send(e);
+    }
+    if let Some(b) = &plan.bar {
+        b.inc(if by_bytes { taken } else { 1 });
+        let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);
+        b.set_message(format!(
+            "{} done · {} failed · {rate:.1}/s",
+            summary.done, summary.failed
+        ));
+    }
 }
 
 /// Text that ends its own lines, to stderr, never panicking.

@@ -254,14 +254,19 @@ impl Journal {
         &self.shown
     }
 
-    /// Appends one result line (ending in a newline) with a single write, and notes it as
-    /// line `n`'s latest result.
-    pub fn append(&mut self, n: u64, line: &[u8]) -> anyhow::Result<()> {
+    /// Appends result lines (each ending in a newline) with a single write, and notes each as
+    /// its line's latest result.
+    pub fn append(&mut self, lines: &[(u64, Vec<u8>)]) -> anyhow::Result<()> {
+        let mut buf = Vec::with_capacity(lines.iter().map(|(_, l)| l.len()).sum());
+        for (n, line) in lines {
+            self.spans
+                .push((*n, self.end + buf.len() as u64, line.len() as u64));
+            buf.extend_from_slice(line);
+        }
         self.file
-            .write_all(line)
+            .write_all(&buf)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.shown.display()))?;
-        self.spans.push((n, self.end, line.len() as u64));
-        self.end += line.len() as u64;
+        self.end += buf.len() as u64;
         Ok(())
     }
 
@@ -407,7 +412,7 @@ mod tests {
         assert_eq!(resumed.index[0].1.status, Some(200));
         assert_eq!(resumed.unreadable, 1);
         journal
-            .append(2, b"{\"line\":2,\"status\":201,\"body\":1}\n")
+            .append(&[(2, b"{\"line\":2,\"status\":201,\"body\":1}\n".to_vec())])
             .unwrap();
         assert_eq!(journal.finish(2, None).unwrap(), 0);
         assert_eq!(
