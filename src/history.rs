@@ -84,25 +84,11 @@ pub struct Entry {
 impl Entry {
     /// Replaces the key wherever the answer or the error repeats it: history never holds it.
     pub fn mask(&mut self, key: &crate::credentials::ApiKey) {
-        let secret = key.expose().as_bytes();
-        if secret.is_empty() {
-            return;
-        }
-        let finder = memchr::memmem::Finder::new(secret);
-        if finder.find(&self.output).is_some() {
-            let masked = key.masked();
-            let mut out = Vec::with_capacity(self.output.len());
-            let mut rest = &self.output[..];
-            while let Some(at) = finder.find(rest) {
-                out.extend_from_slice(&rest[..at]);
-                out.extend_from_slice(masked.as_bytes());
-                rest = &rest[at + secret.len()..];
-            }
-            out.extend_from_slice(rest);
-            self.output = out;
-        }
+        use crate::output::safe::{Masker, mask};
+        let (secret, masked) = (key.expose(), key.masked());
+        self.output = Masker::all(secret, &masked, &self.output);
         if let Some(e) = &mut self.error {
-            *e = e.replace(key.expose(), &key.masked());
+            *e = mask(e, secret, &masked);
         }
     }
 

@@ -100,3 +100,9 @@ pub fn is_events(resp: &reqwest::Response) -> bool {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"))
 }
+
+/// Text that ends its own lines, to stderr, never panicking.
+pub fn say_raw(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::job::Job;
+use super::job::{Job, say_raw};
 use crate::cli::{NetworkArgs, OutputArgs, RunArgs};
 use crate::client::{self, Options, Pacer, Sender};
 use crate::context::Context;
@@ -269,10 +269,13 @@ pub(super) fn send(
         && let Some(mut history) = ctx.history(&resolved.profile, rec.off)
     {
         let capture = exchange.capture.into_inner();
-        let mut entry = entry(&resolved.profile, base, x.req, &rec.target);
-        entry.status = capture.status;
-        entry.output = capture.output;
-        entry.output_cut = capture.cut;
+        let status = capture.status;
+        let mut entry = crate::history::Entry {
+            status,
+            output: capture.output,
+            output_cut: capture.output_cut,
+            ..entry(&resolved.profile, base, x.req, &rec.target)
+        };
         entry.duration = started.elapsed();
         entry.exit = match &result {
             Ok(()) => 0,
@@ -281,7 +284,7 @@ pub(super) fn send(
         entry.error = result.as_ref().err().map(|e| format!("{e:#}"));
         entry.mask(&resolved.key);
         match history.record(std::slice::from_ref(&entry)) {
-            Ok(ids) if result.is_err() && capture.status.is_some_and(|s| s < 300) => {
+            Ok(ids) if result.is_err() && status.is_some_and(|s| s < 300) => {
                 // A failing --jq (or -o): the answer is kept.
                 ctx.note(&format!(
                     "the answer is kept in the history: miiflow history show {} --output",
@@ -427,14 +430,7 @@ struct Exchange<'a> {
     term: Terminal,
     spinner: Option<&'a indicatif::ProgressBar>,
     /// The status and the answer's first bytes, for the history.
-    capture: std::cell::RefCell<Capture>,
-}
-
-#[derive(Default)]
-struct Capture {
-    status: Option<u16>,
-    output: Vec<u8>,
-    cut: bool,
+    capture: std::cell::RefCell<crate::history::Entry>,
 }
 
 /// How a 2xx body is handled.
@@ -462,10 +458,7 @@ impl Exchange<'_> {
     async fn next(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
         let chunk = self.job.chunk(resp).await?;
         if let Some(c) = &chunk {
-            let mut capture = self.capture.borrow_mut();
-            let room = crate::history::MAX_ANSWER.saturating_sub(capture.output.len());
-            capture.cut |= c.len() > room;
-            capture.output.extend_from_slice(&c[..c.len().min(room)]);
+            self.capture.borrow_mut().keep_output(c);
         }
         Ok(chunk)
     }
@@ -678,10 +671,4 @@ fn render_body(body: &[u8], layout: Layout, color: bool) -> Vec<u8> {
         other => output::reformat(body, other, color),
     };
     shown.unwrap_or_else(|| body.to_vec())
-}
-
-/// Text that ends its own lines, to stderr, never panicking.
-fn say_raw(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stderr().write_all(text.as_bytes());
 }

@@ -58,21 +58,27 @@ impl Masker {
         let mut buf = std::mem::take(&mut self.carry);
         buf.extend_from_slice(chunk);
         let mut out = Vec::with_capacity(buf.len());
-        let n = self.secret.len();
-        let mut i = 0;
-        while i < buf.len() {
-            if buf[i..].starts_with(&self.secret) {
-                out.extend_from_slice(&self.masked);
-                i += n;
-            } else if buf.len() - i < n && self.secret.starts_with(&buf[i..]) {
-                // Could be the start of a secret that the next chunk completes.
-                self.carry = buf[i..].to_vec();
-                return out;
-            } else {
-                out.push(buf[i]);
-                i += 1;
-            }
+        let mut rest = &buf[..];
+        while let Some(at) = memchr::memmem::find(rest, &self.secret) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(&self.masked);
+            rest = &rest[at + self.secret.len()..];
         }
+        // The longest tail that could be the start of a secret the next chunk completes.
+        let held = (1..self.secret.len().min(rest.len() + 1))
+            .rev()
+            .find(|k| self.secret.starts_with(&rest[rest.len() - k..]))
+            .unwrap_or(0);
+        out.extend_from_slice(&rest[..rest.len() - held]);
+        self.carry = rest[rest.len() - held..].to_vec();
+        out
+    }
+
+    /// All of `bytes`, masked: a whole text rather than a stream.
+    pub fn all(secret: &str, masked: &str, bytes: &[u8]) -> Vec<u8> {
+        let mut m = Masker::new(secret, masked);
+        let mut out = m.push(bytes);
+        out.extend(m.finish());
         out
     }
 

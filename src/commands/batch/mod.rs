@@ -17,7 +17,7 @@ use std::time::Instant;
 use reqwest::Url;
 use tokio::sync::{Semaphore, mpsc};
 
-use super::job::{self, Job};
+use super::job::{self, Job, say_raw};
 use crate::cli::RunArgs;
 use crate::client::{self, Pacer};
 use crate::context::Context;
@@ -753,10 +753,4 @@ fn account(
             summary.done, summary.failed
         ));
     }
-}
-
-/// Text that ends its own lines, to stderr, never panicking.
-fn say_raw(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stderr().write_all(text.as_bytes());
 }
