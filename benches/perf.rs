@@ -160,6 +160,21 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, Linux {}; {curl}", kernel.trim())
 }
 
+/// `runs` interleaved pairs of the same command, with history recorded in `data` and with
+/// `MIIFLOW_HISTORY=off`: the two medians.
+fn history_on_off(data: &Path, runs: usize, command: impl Fn() -> Command) -> (Duration, Duration) {
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (t, _, ok) = measure(command().env("MIIFLOW_DATA_DIR", data));
+        assert!(ok, "a run with history failed");
+        on.push(t);
+        let (t, _, ok) = measure(command().env("MIIFLOW_HISTORY", "off"));
+        assert!(ok, "a run without history failed");
+        off.push(t);
+    }
+    (median(on), median(off))
+}
+
 fn main() {
     // `cargo bench` passes --bench; nothing else is taken.
     let dir = tempfile::tempdir().unwrap();
@@ -542,26 +557,13 @@ fn main() {
     let batch = dir.path().join("history.jsonl");
     std::fs::write(&batch, lines).unwrap();
     let data = dir.path().join("history-data");
-    let (mut on, mut off) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        let (t, _, ok) = measure(
-            miiflow(&mock.url)
-                .env("MIIFLOW_DATA_DIR", &data)
-                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
-                .arg(&batch),
-        );
-        assert!(ok, "batch with history failed");
-        on.push(t);
-        let (t, _, ok) = measure(
-            miiflow(&mock.url)
-                .env("MIIFLOW_HISTORY", "off")
-                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
-                .arg(&batch),
-        );
-        assert!(ok, "batch without history failed");
-        off.push(t);
-    }
-    let (h, n) = (median(on), median(off));
+    let batch_of = |url: &str, batch: &Path| {
+        let mut cmd = miiflow(url);
+        cmd.args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+            .arg(batch);
+        cmd
+    };
+    let (h, n) = history_on_off(&data, 5, || batch_of(&mock.url, &batch));
     rows.push((
         "`--batch` 1,000 inputs, concurrency 50, 50 ms: history on vs off (5 interleaved, median)"
             .into(),
@@ -574,26 +576,7 @@ fn main() {
     drop(mock);
     let mock = Mock::start(&[]);
     let batch = dir.path().join("batch10k.jsonl");
-    let (mut on, mut off) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        let (t, _, ok) = measure(
-            miiflow(&mock.url)
-                .env("MIIFLOW_DATA_DIR", &data)
-                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
-                .arg(&batch),
-        );
-        assert!(ok, "batch with history failed");
-        on.push(t);
-        let (t, _, ok) = measure(
-            miiflow(&mock.url)
-                .env("MIIFLOW_HISTORY", "off")
-                .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
-                .arg(&batch),
-        );
-        assert!(ok, "batch without history failed");
-        off.push(t);
-    }
-    let (h, n) = (median(on), median(off));
+    let (h, n) = history_on_off(&data, 5, || batch_of(&mock.url, &batch));
     rows.push((
         "`--batch` 10,000 inputs, no latency: history on vs off (5 interleaved, median)".into(),
         format!("{:.3} s vs {:.3} s", h.as_secs_f64(), n.as_secs_f64()),
@@ -602,24 +585,11 @@ fn main() {
             (h.as_secs_f64() / n.as_secs_f64() - 1.0) * 100.0
         ),
     ));
-    let (mut on, mut off) = (Vec::new(), Vec::new());
-    for _ in 0..21 {
-        let (t, _, ok) = measure(miiflow(&mock.url).env("MIIFLOW_DATA_DIR", &data).args([
-            "run",
-            "agent_bench",
-            "a=1",
-        ]));
-        assert!(ok, "run with history failed");
-        on.push(t);
-        let (t, _, ok) = measure(miiflow(&mock.url).env("MIIFLOW_HISTORY", "off").args([
-            "run",
-            "agent_bench",
-            "a=1",
-        ]));
-        assert!(ok, "run without history failed");
-        off.push(t);
-    }
-    let (h, n) = (median(on), median(off));
+    let (h, n) = history_on_off(&data, 21, || {
+        let mut cmd = miiflow(&mock.url);
+        cmd.args(["run", "agent_bench", "a=1"]);
+        cmd
+    });
     rows.push((
         "one `run`, history on vs off (21 interleaved, median)".into(),
         format!("{} vs {}", ms(h), ms(n)),

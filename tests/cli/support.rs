@@ -255,6 +255,26 @@ impl Drop for Server {
     }
 }
 
+/// A batch's 429 hold, from the server's log: the line carrying a `$fault` was answered
+/// `latency` ms after it arrived, and no request arrived from `quiet.start` to `quiet.end` ms
+/// after that answer.
+pub fn assert_held(requests: &[serde_json::Value], latency: u64, quiet: std::ops::Range<u64>) {
+    let limited = requests
+        .iter()
+        .find(|r| r["body"].as_str().unwrap().contains("$fault"))
+        .expect("the limited request was logged")["ms"]
+        .as_u64()
+        .unwrap();
+    let answered = limited + latency;
+    for r in requests {
+        let ms = r["ms"].as_u64().unwrap();
+        assert!(
+            !(answered + quiet.start..answered + quiet.end).contains(&ms),
+            "a request at {ms} ms during the hold after the 429 answered at {answered} ms"
+        );
+    }
+}
+
 /// `haystack` contains `needle`, or the test fails showing the whole haystack.
 #[track_caller]
 pub fn assert_contains(haystack: &str, needle: &str) {
