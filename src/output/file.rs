@@ -4,7 +4,10 @@
 //! end: a failed, cut-short or interrupted run leaves FILE as it was (the temporary file is
 //! removed on every exit but SIGKILL). A new file gets the umask's mode, an existing one keeps
 //! its mode, and a symlink stays a symlink (its target is replaced). Targets that are not
-//! regular files (`/dev/null`, a FIFO) are written directly.
+//! regular files (`/dev/null`, a FIFO) are written directly, and so is a path through one of
+//! this process's open descriptors (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`): it is
+//! opened to append, never truncated or renamed over, so `-o /dev/stdout >> ci.log` adds to
+//! the log as the shell's `>>` does.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,11 +56,67 @@ fn resolve(path: &Path) -> Result<PathBuf, String> {
     Err("too many levels of symbolic links".into())
 }
 
+/// True when `path` names one of this process's open descriptors (`/dev/stdout`,
+/// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/fd/N` of this process), itself
+/// or through symlinks: such a path is the shell's redirection, to be written through.
+pub fn through_descriptor(path: &Path) -> bool {
+    fn named(p: &Path) -> bool {
+        let Some(text) = p.to_str() else {
+            return false;
+        };
+        let own = format!("/proc/{}/fd/", std::process::id());
+        let fd = [
+            "/dev/fd/",
+            "/proc/self/fd/",
+            "/proc/thread-self/fd/",
+            own.as_str(),
+        ]
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix));
+        matches!(text, "/dev/stdout" | "/dev/stderr")
+            || fd.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+    if !cfg!(unix) {
+        return false;
+    }
+    let mut p = path.to_owned();
+    for _ in 0..40 {
+        if named(&p) {
+            return true;
+        }
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                Ok(link) => {
+                    p = match p.parent() {
+                        Some(dir) if link.is_relative() => dir.join(link),
+                        _ => link,
+                    }
+                }
+                Err(_) => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Opens a path through a descriptor to append (never to truncate).
+pub fn open_through(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new().append(true).open(path)
+}
+
 impl OutputFile {
     /// Checks and prepares FILE; any problem is bad input (exit 2), found before sending.
     pub fn create(path: &Path) -> Result<OutputFile, Error> {
         let shown = path.to_owned();
         let bad = |why: String| Error::BadInput(format!("-o {}: {why}", shown.display()));
+        if through_descriptor(path) {
+            let file = open_through(path).map_err(|e| bad(format!("cannot write: {}", why(&e))))?;
+            return Ok(OutputFile {
+                shown,
+                sink: Sink::Direct(file),
+            });
+        }
         let target = resolve(path).map_err(bad)?;
         let existing = std::fs::metadata(&target).ok();
         if let Some(meta) = &existing {
@@ -107,12 +166,27 @@ impl OutputFile {
         &self.shown
     }
 
+    /// True when FILE is written as the answer arrives (a device, a FIFO, a descriptor),
+    /// not replaced at the end.
+    pub fn is_direct(&self) -> bool {
+        matches!(self.sink, Sink::Direct(_))
+    }
+
     pub fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         let result = match &mut self.sink {
             Sink::Replace { tmp, .. } => tmp.write_all(bytes),
             Sink::Direct(file) => file.write_all(bytes),
         };
         result.map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.shown.display(), why(&e)))
+    }
+
+    /// The open file of a direct output (a device, a FIFO, a descriptor), to write to as a
+    /// stream; `None` for a file that is replaced at the end.
+    pub fn into_file(self) -> Option<std::fs::File> {
+        match self.sink {
+            Sink::Direct(file) => Some(file),
+            Sink::Replace { .. } => None,
+        }
     }
 
     /// The answer is complete: FILE becomes it.

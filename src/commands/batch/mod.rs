@@ -27,13 +27,17 @@ use crate::input::{self, Column, Prepared, Source};
 use crate::limits;
 use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
 use crate::request::{Request, RunTarget};
-use results::{Digest, Journal, Recorded, Resumed};
+use results::{Digest, Journal, Planned, Recorded, Resume, Resumed};
 pub use source::Shard;
 use source::{Input, Record};
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
 /// line is slow, without stalling the workers in ordinary cases.
 const WINDOW: usize = 4096;
+
+/// The most bytes of finished results held for in-order output to stdout behind a slow line;
+/// past it no new line starts until the slow one is done (then they are all written).
+const HELD: usize = 64 * 1024 * 1024;
 
 /// What every line of the batch shares: the job, where it goes, the items and CSV columns to
 /// build its input, and (with `-o`) what a resume keeps.
@@ -51,6 +55,8 @@ struct Batch {
     history: Option<String>,
     /// The input's name, for history entries.
     name: String,
+    /// The `--jq` filter as written: part of each line's digest.
+    jq_text: Option<String>,
 }
 
 /// What became of one line.
@@ -62,13 +68,22 @@ enum Outcome {
         body: Vec<u8>,
         filter_error: Option<String>,
     },
-    /// Bad input or a failed exchange: no status.
-    Failed { error: String, code: u8 },
+    /// Bad input (`sent: false`) or a failed exchange: no status.
+    Failed { error: String, code: u8, sent: bool },
     /// `--resume`: the result RESULTS holds for this line stands.
     Kept(Recorded),
 }
 
 impl Outcome {
+    /// About how many bytes this result holds.
+    fn size(&self) -> usize {
+        match self {
+            Outcome::Answer { body, .. } => body.len() + 64,
+            Outcome::Failed { error, .. } => error.len() + 64,
+            Outcome::Kept(_) => 64,
+        }
+    }
+
     fn code(&self) -> u8 {
         match self {
             Outcome::Answer {
@@ -111,7 +126,7 @@ impl Outcome {
                 out.extend_from_slice(b"\"body\":");
                 out.extend_from_slice(body);
             }
-            Outcome::Failed { error: e, code } => {
+            Outcome::Failed { error: e, code, .. } => {
                 out.extend_from_slice(b"\"status\":null,");
                 error(&mut out, *code, e);
             }
@@ -170,10 +185,16 @@ impl Batch {
     /// Line `n`: its input, then (unless a resume keeps its recorded result) its run, and the
     /// history entry of the run.
     async fn one(&self, n: u64, record: Record) -> (Outcome, Option<Digest>, Option<Entry>) {
+        // Debug builds only: a seam for the test that a panicking line is a failed line.
+        #[cfg(debug_assertions)]
+        if std::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_ok_and(|v| v == n.to_string()) {
+            panic!("line {n} panics (MIIFLOW_DEBUG_PANIC_LINE)");
+        }
         let name = format!("line {n}");
         let bad = |error: String| Outcome::Failed {
             error,
             code: code::USAGE,
+            sent: false,
         };
         let mut warnings = Vec::new();
         let built = match record {
@@ -184,6 +205,7 @@ impl Batch {
             Record::Row { at, cells } => input::from_row(
                 self.columns.as_deref().unwrap_or_default(),
                 &cells,
+                n,
                 at,
                 &self.items,
                 &mut |w| warnings.push(w),
@@ -198,7 +220,10 @@ impl Batch {
             (self.job.sender.notify)(&format!("warning: {w}"));
         }
         let req = Request::run(&self.base, &self.target, input);
-        let digest = self.resumed.as_ref().map(|_| results::digest(&req));
+        let digest = self
+            .resumed
+            .as_ref()
+            .map(|_| results::digest(&req, self.jq_text.as_deref()));
         if let Some(resumed) = &self.resumed {
             let kept = resumed
                 .lock()
@@ -218,8 +243,10 @@ impl Batch {
             .exchange(n, &req, entry.as_mut())
             .await
             .unwrap_or_else(|e| Outcome::Failed {
-                error: e.to_string(),
+                // A failure may quote server data (a redirect's Location): the key is masked.
+                error: self.job.masked(&e.to_string()),
                 code: error::exit_code(&anyhow::Error::new(e)),
+                sent: true,
             });
         if let Some(e) = &mut entry {
             e.duration = started.elapsed();
@@ -282,7 +309,8 @@ impl Batch {
         let (body, filter_error) = match (&job.jq, ok) {
             (Some(jq), true) => match self.filter(jq, &body, started).await {
                 Ok(result) => (one_value(&result), None),
-                Err(e) => (body, Some(e.to_string())),
+                // jq's words may quote the value it choked on: the key is masked.
+                Err(e) => (body, Some(job.masked(&e.to_string()))),
             },
             _ => (body, None),
         };
@@ -323,8 +351,8 @@ enum Sink {
     File(Journal),
 }
 
-/// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`) is
-/// refused before a key is looked up or anything is sent.
+/// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`,
+/// the key, the base URL) is refused before RESULTS is touched or anything is sent.
 pub fn run(
     ctx: &Context,
     args: &RunArgs,
@@ -340,37 +368,50 @@ pub fn run(
         )
         .into());
     }
+    let resume = match (args.retry_failed, args.resume) {
+        (true, _) => Resume::RetryFailed,
+        (false, true) => Resume::Keep,
+        (false, false) => Resume::Fresh,
+    };
+    if resume != Resume::Fresh && args.out.output.is_none() {
+        let flag = match resume {
+            Resume::RetryFailed => "--retry-failed",
+            _ => "--resume",
+        };
+        return Err(Error::BadInput(format!(
+            "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
+             which lines already ran (results printed to stdout cannot be read back), e.g. \
+             --batch in.jsonl -o results.jsonl {flag}"
+        ))
+        .into());
+    }
     let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
     let format = source::format(&source, args.batch_format);
     let input = source::open(&source, format)?;
-    let (journal, resumed) = match &args.out.output {
-        Some(path) if same_file(&source, path) => {
-            return Err(Error::BadInput(format!(
-                "-o {}: is the batch's own input; write the results to another file",
-                path.display()
-            ))
-            .into());
-        }
-        Some(path) => {
-            let (journal, resumed) =
-                Journal::open(path, args.resume || args.retry_failed, args.retry_failed)?;
-            (Some(journal), Some(resumed))
-        }
-        None => (None, None),
-    };
+    let planned = args
+        .out
+        .output
+        .as_deref()
+        .map(|path| Planned::check(path, resume, input.handle.as_ref()))
+        .transpose()?;
     let limit = limits::buffer()?;
     let active = ctx.active_profile()?;
     let (resolved, base) = super::run::key_and_base(ctx, &active)?;
 
-    let bar =
-        output::progress::batch_bar(ctx.term.stderr_tty && !ctx.global.quiet, input.total_bytes);
+    // A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
+    // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
+    let bar_fits = args.out.output.is_some() || !output::stdout_is_pipe();
+    let bar = output::progress::batch_bar(
+        ctx.term.stderr_tty && !ctx.global.quiet && bar_fits,
+        input.total_bytes,
+    );
     let quiet = ctx.global.quiet;
     let mut sender = super::run::sender(ctx, &args.net, &base, None)?;
     if let Some(b) = &bar {
         let b = b.clone();
         sender.notify = Arc::new(move |m: &str| {
             if !quiet {
-                b.println(format!("miiflow: {m}"));
+                b.println(crate::output::safe::scrub(&format!("miiflow: {m}")));
             }
         });
     }
@@ -385,12 +426,20 @@ pub fn run(
         }
         None => Arc::new(say_raw),
     };
+    let history = ctx.history_dir(&resolved.profile, args.no_history);
+    // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
+    let (journal, resumed) = match planned {
+        Some(p) => {
+            let (j, r) = Journal::open(p)?;
+            (Some(j), Some(r))
+        }
+        None => (None, None),
+    };
     if let (Some(journal), Some(resumed)) = (&journal, &resumed)
-        && (args.resume || args.retry_failed)
+        && resume != Resume::Fresh
         && !quiet
     {
-        let found = resumed.recorded();
-        match found {
+        match resumed.recorded() {
             0 => crate::say!(
                 "miiflow: {}: no results yet; starting from the first line",
                 journal.path().display()
@@ -401,7 +450,6 @@ pub fn run(
             ),
         }
     }
-    let history = ctx.history(&resolved.profile, args.no_history);
     let batch = Arc::new(Batch {
         job: Job {
             key: resolved.key.clone(),
@@ -418,6 +466,7 @@ pub fn run(
         say,
         history: history.as_ref().map(|_| resolved.profile.clone()),
         name: input.name.clone(),
+        jq_text: args.out.jq.clone(),
     });
     let writer = history.map(Writer::spawn);
     let sink = match journal {
@@ -444,44 +493,51 @@ pub fn run(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if let Some(w) = writer {
-        // Every entry sent is written before the process ends (also after Ctrl-C).
-        w.finish();
-    }
     let (summary, sink) = driven?;
+    if let Some(w) = writer {
+        // Every entry sent is written before the process ends; after Ctrl-C only what the
+        // writer can do at once (a locked database does not hold the exit up).
+        w.finish(summary.stopped.is_some());
+    }
+    // The final rewrite happens after everything was sent: if it fails, the summary is still
+    // said, and RESULTS keeps every finished line (in finishing order, ready for --resume).
     let mut dropped = 0;
+    let mut finished = Ok(());
     if let (Some(Sink::File(journal)), None) = (sink, &summary.stopped) {
-        dropped = journal.finish(summary.lines, args.shard)?;
+        let path = journal.path().to_owned();
+        match journal.finish(summary.lines) {
+            Ok(n) => dropped = n,
+            Err(e) => {
+                finished = Err(e.context(format!(
+                    "{} keeps every finished line, in the order they finished; run the same \
+                     command with --resume to put them in order",
+                    path.display()
+                )))
+            }
+        }
     }
     if !quiet {
-        let secs = started.elapsed().as_secs_f64();
-        let ran = summary.done - summary.kept;
-        crate::say!(
-            "{name}: {} lines, {} succeeded, {} failed · {ran} run in {secs:.2} s · {:.1}/s",
-            summary.done,
-            summary.done - summary.failed,
-            summary.failed,
-            ran as f64 / secs.max(1e-9)
-        );
+        say_summary(&summary, &name, started, args.shard);
         if let Some(resumed) = &batch.resumed {
             let r = resumed.lock().unwrap_or_else(|e| e.into_inner());
-            resume_notes(&r, dropped, summary.lines, args);
+            resume_notes(&r, dropped, summary.lines);
         }
-        if let (Some(path), Some(_)) = (&args.out.output, &summary.stopped) {
-            crate::say!(
-                "miiflow: {} keeps every finished line; run the same command with --resume to \
-                 go on",
-                path.display()
-            );
+        if summary.stopped.is_some() {
+            say_how_to_go_on(args);
         }
     }
+    finished?;
     if let Some(stop) = summary.stopped {
         return Err(stop.into());
     }
     match summary.first_failure {
         None => Ok(()),
         Some((n, code, why)) => Err(Error::Batch {
-            code,
+            // Exit 2 says that nothing was sent: a bad line among sent ones is a failure (1).
+            code: match (code, summary.ran) {
+                (code::USAGE, ran) if ran > 0 => code::FAILURE,
+                (code, _) => code,
+            },
             message: format!(
                 "{} of {} lines failed; the first, line {n}: {why}",
                 summary.failed, summary.done
@@ -491,22 +547,80 @@ pub fn run(
     }
 }
 
-/// True when `-o` names the input file itself (it would be emptied before it is read).
-fn same_file(source: &Source, output: &std::path::Path) -> bool {
-    match (source, std::fs::canonicalize(output)) {
-        (Source::File(input), Ok(output)) => {
-            std::fs::canonicalize(input).is_ok_and(|input| input == output)
+/// The closing line: how many lines, how they ended, how fast; on Ctrl-C, that it was
+/// interrupted and how many lines did not run.
+fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Shard>) {
+    let secs = started.elapsed().as_secs_f64();
+    let ran = summary.done - summary.kept;
+    let counts = format!(
+        "{} succeeded, {} failed · {ran} run in {secs:.2} s · {:.1}/s",
+        summary.done - summary.failed,
+        summary.failed,
+        ran as f64 / secs.max(1e-9)
+    );
+    if summary.stopped.is_none() {
+        crate::say!("{name}: {} lines, {counts}", summary.done);
+        return;
+    }
+    let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
+    let not_run = taken(summary.lines).saturating_sub(summary.done);
+    let rest = match summary.input_ended {
+        true => String::new(),
+        false => format!(
+            ", nor any line after line {} (the input was not read further)",
+            summary.lines
+        ),
+    };
+    crate::say!(
+        "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}",
+        summary.done
+    );
+}
+
+/// After Ctrl-C: the exact command that goes on where this batch stopped.
+fn say_how_to_go_on(args: &RunArgs) {
+    let mut words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let resuming = words
+        .iter()
+        .any(|w| w == "--resume" || w == "--retry-failed");
+    let quoted = |words: &[String]| {
+        std::iter::once("miiflow".to_owned())
+            .chain(
+                words
+                    .iter()
+                    .map(|w| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned())),
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match &args.out.output {
+        Some(path) => {
+            if !resuming {
+                words.push("--resume".into());
+            }
+            crate::say!(
+                "miiflow: {} keeps every finished line; to go on with the lines that did not \
+                 run:\n  {}",
+                path.display(),
+                quoted(&words)
+            );
         }
-        _ => false,
+        None => crate::say!(
+            "miiflow: the finished lines were printed; with -o RESULTS they would have been kept \
+             in a file, and --resume would run only the rest"
+        ),
     }
 }
 
 /// What a resume did, said once at the end.
-fn resume_notes(r: &Resumed, dropped: u64, lines: u64, args: &RunArgs) {
+fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
     if r.kept > 0 {
-        let failed = match (r.kept_failed, args.retry_failed) {
-            (0, _) => String::new(),
-            (n, _) => format!(
+        let failed = match r.kept_failed {
+            0 => String::new(),
+            n => format!(
                 " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
             ),
         };
@@ -522,19 +636,15 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64, args: &RunArgs) {
             false => String::new(),
         };
         crate::say!(
-            "miiflow: warning: the input changed since the results were recorded: line(s) {}{more} \
-             were run again",
+            "miiflow: warning: line(s) {}{more} were run again: their input, the base URL or \
+             --jq changed since their results were recorded",
             shown.join(", ")
         );
     }
     if dropped > 0 {
         crate::say!(
-            "miiflow: warning: the results file held {dropped} result(s) for lines the input (now \
-             {lines} lines{}) no longer has; they were dropped",
-            match args.shard {
-                Some(s) => format!(", shard {}/{}", s.index, s.count),
-                None => String::new(),
-            }
+            "miiflow: warning: the results file held {dropped} result(s) for lines the input \
+             (now {lines} lines) does not have; they were dropped"
         );
     }
     if r.unreadable > 0 {
@@ -564,6 +674,10 @@ struct Summary {
     first_failure: Option<(u64, u8, String)>,
     /// How many records the input had (the last line number read).
     lines: u64,
+    /// The reader reached the end of the input (`lines` is all of it).
+    input_ended: bool,
+    /// Lines that were run in this batch (sent, or at least tried): not bad input, not kept.
+    ran: u64,
     /// Ctrl-C or SIGTERM ended the batch early.
     stopped: Option<Error>,
 }
@@ -571,8 +685,10 @@ struct Summary {
 impl Summary {
     fn count(&mut self, n: u64, outcome: &Outcome) {
         self.done += 1;
-        if matches!(outcome, Outcome::Kept(_)) {
-            self.kept += 1;
+        match outcome {
+            Outcome::Kept(_) => self.kept += 1,
+            Outcome::Failed { sent: false, .. } => {}
+            _ => self.ran += 1,
         }
         let code = outcome.code();
         if code == code::OK {
@@ -608,8 +724,10 @@ async fn drive(
     // ahead of the first unfinished line.
     let window = Arc::new(Semaphore::new(WINDOW));
     let lines = Arc::new(AtomicU64::new(0));
+    let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (line_tx, mut line_rx) = mpsc::channel::<Read>(plan.concurrency * 2);
-    let (reader_window, reader_lines) = (window.clone(), lines.clone());
+    let (reader_window, reader_lines, reader_ended) =
+        (window.clone(), lines.clone(), ended.clone());
     let handle = tokio::runtime::Handle::current();
     let shard = plan.shard;
     std::thread::spawn(move || {
@@ -617,6 +735,7 @@ async fn drive(
         let mut carried = 0;
         for n in 1.. {
             let Some((record, taken)) = reader.next(n) else {
+                reader_ended.store(true, Ordering::Relaxed);
                 return;
             };
             reader_lines.store(n, Ordering::Relaxed);
@@ -642,14 +761,39 @@ async fn drive(
     type Finished = (u64, Outcome, Option<Digest>, u64, Option<Entry>);
     let (result_tx, mut result_rx) = mpsc::unbounded_channel::<Finished>();
     let workers = Arc::new(Semaphore::new(plan.concurrency));
+    // Bytes of finished results held for in-order output, and the wake-up when they go out.
+    let held = Arc::new((
+        std::sync::atomic::AtomicUsize::new(0),
+        tokio::sync::Notify::new(),
+    ));
+    let dispatcher_held = held.clone();
     let dispatcher = tokio::spawn(async move {
         while let Some((n, record, taken)) = line_rx.recv().await {
+            // Behind a slow line, no new line starts while too much is held: the slow line is
+            // already running (lines start in order), so this only waits for it.
+            loop {
+                let notified = dispatcher_held.1.notified();
+                if dispatcher_held.0.load(Ordering::Relaxed) <= HELD {
+                    break;
+                }
+                notified.await;
+            }
             let Ok(permit) = workers.clone().acquire_owned().await else {
                 return;
             };
             let (batch, result_tx) = (batch.clone(), result_tx.clone());
             tokio::spawn(async move {
-                let (outcome, digest, entry) = batch.one(n, record).await;
+                // A line whose work panics is a failed line, never a vanished one.
+                let work = tokio::spawn(async move { batch.one(n, record).await });
+                let (outcome, digest, entry) = work.await.unwrap_or_else(|e| {
+                    let error = format!("internal error while running this line: {e}");
+                    let outcome = Outcome::Failed {
+                        error,
+                        code: code::FAILURE,
+                        sent: true,
+                    };
+                    (outcome, None, None)
+                });
                 let _ = result_tx.send((n, outcome, digest, taken, entry));
                 drop(permit);
             });
@@ -692,15 +836,18 @@ async fn drive(
                         journal.append(&lines)?;
                     }
                     Sink::Stdout(stdout) => {
+                        held.0.fetch_add(outcome.size(), Ordering::Relaxed);
                         finished.insert(n, outcome);
                         // Lines of other shards never come: the next one due is the next taken.
                         while let Some(outcome) = {
-                            while shard.is_some_and(|s| !s.takes(next)) {
-                                next += 1;
+                            if let Some(s) = shard {
+                                next = s.next_from(next);
                             }
                             finished.remove(&next)
                         } {
                             stdout.write_all(&outcome.to_line(next, None))?;
+                            held.0.fetch_sub(outcome.size(), Ordering::Relaxed);
+                            held.1.notify_waiters();
                             window.add_permits(1);
                             next += 1;
                         }
@@ -708,6 +855,7 @@ async fn drive(
                             // Nobody reads the results any more (`| head`): run no more workflows.
                             dispatcher.abort();
                             summary.lines = lines.load(Ordering::Relaxed);
+                            summary.input_ended = ended.load(Ordering::Relaxed);
                             return Ok((summary, None));
                         }
                     }
@@ -725,9 +873,11 @@ async fn drive(
         }
         summary.stopped = Some(stopped);
         summary.lines = lines.load(Ordering::Relaxed);
+        summary.input_ended = ended.load(Ordering::Relaxed);
         return Ok((summary, Some(sink)));
     }
     summary.lines = lines.load(Ordering::Relaxed);
+    summary.input_ended = ended.load(Ordering::Relaxed);
     Ok((summary, Some(sink)))
 }
 

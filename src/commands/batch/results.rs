@@ -3,24 +3,46 @@
 //! readable; at worst the line being written is cut, and it is then ignored). `--resume` reads
 //! it back; when the batch ends, it is rewritten atomically with exactly one result per input
 //! line, in input order.
+//!
+//! Everything that can be refused is refused by [`Planned::check`] before a key is looked up,
+//! and RESULTS is touched (locked, emptied or read) only by [`Journal::open`], once nothing
+//! else can refuse the batch. A lock on RESULTS keeps a second batch from writing it at once.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::source::Shard;
 use crate::error::{self, Error, code};
 use crate::output::OutputFile;
 use crate::request::Request;
 
-/// BLAKE3 of what a line sends: the endpoint's path, a newline and the body. A changed line,
-/// item, agent or workflow changes it. (BLAKE3 rather than SHA-256: a few times faster without
-/// SHA instructions, which a batch with `-o` pays on every line.)
+/// What a resume keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// RESULTS starts empty.
+    Fresh,
+    /// `--resume`: recorded results of unchanged lines stand, failures included.
+    Keep,
+    /// `--retry-failed`: recorded successes stand; failed lines run again.
+    RetryFailed,
+}
+
+/// BLAKE3 of what makes a line's result what it is: the whole URL it is sent to (base URL and
+/// endpoint: staging is not production), the `--jq` filter that shaped the result, and the
+/// body sent. A changed line, item, agent, workflow, base URL or filter changes it. (BLAKE3
+/// rather than SHA-256: a few times faster without SHA instructions, which a batch with `-o`
+/// pays on every line.)
 pub type Digest = [u8; 32];
 
-pub fn digest(req: &Request) -> Digest {
+pub fn digest(req: &Request, jq: Option<&str>) -> Digest {
     let mut hash = blake3::Hasher::new();
-    hash.update(req.url.path().as_bytes());
+    hash.update(b"miiflow results 2\n");
+    hash.update(req.url.as_str().as_bytes());
+    hash.update(b"\n");
+    if let Some(filter) = jq {
+        hash.update(&(filter.len() as u64).to_le_bytes());
+        hash.update(filter.as_bytes());
+    }
     hash.update(b"\n");
     if let Some(body) = &req.body {
         hash.update(body);
@@ -153,90 +175,159 @@ impl Resumed {
     }
 }
 
-/// The results file while the batch runs.
-pub struct Journal {
+/// RESULTS as checked before anything is refusable: where it is and how it will be written.
+/// The file that replaces it at the end is tried now (made, then removed: a folder that
+/// cannot take it is found before anything is sent, and a kill -9 leaves nothing behind).
+pub struct Planned {
     shown: PathBuf,
-    file: File,
-    /// Its length: where the next line goes.
-    end: u64,
-    /// A regular file (else a FIFO or a device: written through, never read back or rewritten).
-    regular: bool,
-    /// Every result line in RESULTS, in file order: (line, offset, length), 24 bytes each.
-    /// The last one of a line is its latest.
-    spans: Vec<(u64, u64, u64)>,
+    kind: Kind,
+    resume: Resume,
+}
+
+enum Kind {
+    /// A regular file (or none yet): a journal, rewritten in input order at the end.
+    Regular {
+        /// RESULTS opened to read and append, when it exists already.
+        existing: Option<File>,
+    },
+    /// A device, a FIFO or one of this process's descriptors (`/dev/stdout`): written
+    /// through as lines finish, never read back, truncated or rewritten.
+    Through(OutputFile),
 }
 
 fn cannot(path: &Path, e: &std::io::Error) -> Error {
     Error::BadInput(format!("-o {}: cannot write: {e}", path.display()))
 }
 
-impl Journal {
-    /// Opens RESULTS before anything is sent. A fresh start empties it; `--resume` reads what
-    /// it holds first (a missing RESULTS is a fresh start).
-    pub fn open(
+impl Planned {
+    /// Checks `-o RESULTS` without changing it: not a folder, in a folder that exists and
+    /// can take the final rewrite, not the batch's own input (compared as open files: a hard
+    /// link or a bind mount is the same file), readable back when resuming.
+    pub fn check(
         path: &Path,
-        resume: bool,
-        retry_failed: bool,
-    ) -> Result<(Journal, Resumed), Error> {
+        resume: Resume,
+        input: Option<&same_file::Handle>,
+    ) -> Result<Planned, Error> {
         let shown = path.to_owned();
-        let meta = std::fs::metadata(path).ok();
-        if meta.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(Error::BadInput(format!(
-                "-o {}: is a folder; give a file name",
-                path.display()
-            )));
-        }
-        let regular = meta.as_ref().is_none_or(|m| m.is_file());
-        let mut resumed = Resumed {
-            retry_failed,
-            ..Resumed::default()
+        let rewrite = OutputFile::create(path)?;
+        let same_as_input = |handle: Option<same_file::Handle>| -> Result<(), Error> {
+            match (handle, input) {
+                (Some(h), Some(i)) if h == *i => Err(Error::BadInput(format!(
+                    "-o {}: is the batch's own input (the same file under another name);                      write the results to another file",
+                    path.display()
+                ))),
+                _ => Ok(()),
+            }
         };
-        if !regular {
-            if resume {
+        if rewrite.is_direct() {
+            if resume != Resume::Fresh {
                 return Err(Error::BadInput(format!(
                     "-o {}: is not a regular file, so it cannot be read back to resume",
                     path.display()
                 )));
             }
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| cannot(path, &e))?;
-            let journal = Journal {
+            same_as_input(same_file::Handle::from_path(path).ok())?;
+            return Ok(Planned {
                 shown,
-                file,
-                end: 0,
-                regular,
-                spans: Vec::new(),
-            };
-            return Ok((journal, resumed));
+                kind: Kind::Through(rewrite),
+                resume,
+            });
         }
-        let mut file = std::fs::OpenOptions::new()
+        let existing = match std::fs::OpenOptions::new()
             .read(true)
             .append(true)
-            .create(true)
             .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    Error::BadInput(format!("-o {}: no such folder", path.display()))
-                }
-                _ => cannot(path, &e),
-            })?;
-        if !resume {
-            file.set_len(0).map_err(|e| cannot(path, &e))?;
+        {
+            Ok(file) => Some(file),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(cannot(path, &e)),
+        };
+        if let Some(file) = &existing {
+            same_as_input(
+                file.try_clone()
+                    .ok()
+                    .and_then(|f| same_file::Handle::from_file(f).ok()),
+            )?;
         }
-        let mut end = file.metadata().map_err(|e| cannot(path, &e))?.len();
+        drop(rewrite);
+        Ok(Planned {
+            shown,
+            kind: Kind::Regular { existing },
+            resume,
+        })
+    }
+}
+
+/// The results file while the batch runs.
+pub struct Journal {
+    shown: PathBuf,
+    file: File,
+    /// Its length: where the next line goes.
+    end: u64,
+    /// RESULTS is rewritten in input order at the end (else written through, never rewritten).
+    rewrite: bool,
+    /// Every result line in RESULTS, in file order: (line, offset, length), 24 bytes each.
+    /// The last one of a line is its latest.
+    spans: Vec<(u64, u64, u64)>,
+}
+
+impl Journal {
+    /// Takes RESULTS for this batch: locks it (a second batch on the same file is refused,
+    /// naming the lock), then empties it for a fresh start or reads what it holds to resume
+    /// (a missing RESULTS is a fresh start). Nothing is sent yet.
+    pub fn open(planned: Planned) -> Result<(Journal, Resumed), anyhow::Error> {
+        let Planned {
+            shown,
+            kind,
+            resume,
+        } = planned;
+        let mut resumed = Resumed {
+            retry_failed: resume == Resume::RetryFailed,
+            ..Resumed::default()
+        };
+        let existing = match kind {
+            Kind::Through(out) => {
+                let file = out.into_file().expect("a direct output file");
+                let journal = Journal {
+                    shown,
+                    file,
+                    end: 0,
+                    rewrite: false,
+                    spans: Vec::new(),
+                };
+                return Ok((journal, resumed));
+            }
+            Kind::Regular { existing } => existing,
+        };
+        let mut file = lock(&shown, existing)?;
+        if resume == Resume::Fresh {
+            file.set_len(0).map_err(|e| cannot(&shown, &e))?;
+        }
+        let mut end = file.metadata().map_err(|e| cannot(&shown, &e))?.len();
         let mut spans = Vec::new();
-        if resume && end > 0 {
-            resumed.index = scan(&mut file, &mut spans, &mut resumed.unreadable)
-                .map_err(|e| Error::BadInput(format!("-o {}: cannot read: {e}", path.display())))?;
+        if resume != Resume::Fresh && end > 0 {
+            let read = scan(&mut file, &mut spans, &mut resumed.unreadable).map_err(|e| {
+                Error::BadInput(format!("-o {}: cannot read: {e}", shown.display()))
+            })?;
+            if read.undigested > 0 {
+                return Err(Error::BadInput(format!(
+                    "-o {}: cannot be resumed: {} of its results carry no input digest (results \
+                     printed to stdout and redirected have none; only -o records them), so \
+                     nothing tells which lines they belong to now. It was left as it was; run \
+                     without --resume to start again, or write to another file",
+                    shown.display(),
+                    read.undigested
+                ))
+                .into());
+            }
+            resumed.index = read.index;
             // A line cut short by a kill ends here: what comes next starts a line of its own.
             file.seek(SeekFrom::Start(end - 1))
-                .map_err(|e| cannot(path, &e))?;
+                .map_err(|e| cannot(&shown, &e))?;
             let mut last = [0u8];
-            file.read_exact(&mut last).map_err(|e| cannot(path, &e))?;
+            file.read_exact(&mut last).map_err(|e| cannot(&shown, &e))?;
             if last[0] != b'\n' {
-                file.write_all(b"\n").map_err(|e| cannot(path, &e))?;
+                file.write_all(b"\n").map_err(|e| cannot(&shown, &e))?;
                 end += 1;
             }
         }
@@ -244,7 +335,7 @@ impl Journal {
             shown,
             file,
             end,
-            regular,
+            rewrite: true,
             spans,
         };
         Ok((journal, resumed))
@@ -270,21 +361,23 @@ impl Journal {
         Ok(())
     }
 
-    /// The batch is over: RESULTS becomes one result per input line (lines 1..=`lines`, those
-    /// of `shard`), in input order, replaced atomically. Returns how many recorded results were
-    /// dropped because their line is no longer in the input.
-    pub fn finish(mut self, lines: u64, shard: Option<Shard>) -> anyhow::Result<u64> {
-        if !self.regular {
+    /// The batch is over: RESULTS becomes one result per input line (lines 1..=`lines`; the
+    /// lines of other shards keep theirs), in input order, replaced atomically. Returns how
+    /// many recorded results were dropped because their line is not in the input.
+    pub fn finish(mut self, lines: u64) -> anyhow::Result<u64> {
+        if !self.rewrite {
             return Ok(0);
         }
+        // Tried before anything was sent; a failure now (the folder changed, a full disk) is
+        // said after the summary, and RESULTS still holds every line.
+        let mut out = OutputFile::create(&self.shown).map_err(|e| anyhow::anyhow!("{e}"))?;
         // By line, the latest (the later in the file) first; then one per line, of the input.
         let mut order = std::mem::take(&mut self.spans);
         order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         order.dedup_by_key(|(n, ..)| *n);
         let before = order.len();
-        order.retain(|(n, ..)| *n <= lines && shard.is_none_or(|s| s.takes(*n)));
+        order.retain(|(n, ..)| (1..=lines).contains(n));
         let dropped = (before - order.len()) as u64;
-        let mut out = OutputFile::create(&self.shown)?;
         // The journal is in finishing order, nearly input order: a large read buffer makes
         // most of these reads copies, not system calls.
         self.file.seek(SeekFrom::Start(0))?;
@@ -309,13 +402,67 @@ impl Journal {
     }
 }
 
+/// Opens (creating) and locks RESULTS. Another batch holding it is refused at once, naming
+/// the lock. A file renamed over RESULTS between the open and the lock (the other batch's
+/// final rewrite) is opened again, so the lock is always on the file the path names.
+fn lock(path: &Path, mut existing: Option<File>) -> anyhow::Result<File> {
+    for _ in 0..8 {
+        let file = match existing.take() {
+            Some(f) => f,
+            None => std::fs::OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .open(path)
+                .map_err(|e| cannot(path, &e))?,
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "-o {}: another miiflow batch is writing these results (it holds the lock on \
+                 {}); nothing was sent and the file was left as it is. Wait for that batch to \
+                 end, or give each batch its own results file (e.g. one per shard)",
+                path.display(),
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(anyhow::anyhow!(
+                    "-o {}: cannot lock it: {e}",
+                    path.display()
+                ));
+            }
+        }
+        let still = same_file::Handle::from_path(path).ok();
+        let locked = file
+            .try_clone()
+            .ok()
+            .and_then(|f| same_file::Handle::from_file(f).ok());
+        if still.is_some() && still == locked {
+            return Ok(file);
+        }
+    }
+    anyhow::bail!(
+        "-o {}: the file keeps being replaced by another process; write to another file",
+        path.display()
+    )
+}
+
+/// What [`scan`] found.
+struct Scanned {
+    /// The latest recorded result of each line, sorted by line.
+    index: Vec<(u64, Recorded)>,
+    /// Results of runs (with a status) that carry no input digest: not written by `-o`.
+    undigested: u64,
+}
+
 /// Reads a results file's lines: the latest complete, readable result of each line number
 /// (sorted by line), and where every result line is.
 fn scan(
     file: &mut File,
     spans: &mut Vec<(u64, u64, u64)>,
     unreadable: &mut u64,
-) -> std::io::Result<Vec<(u64, Recorded)>> {
+) -> std::io::Result<Scanned> {
+    let mut undigested = 0;
     file.seek(SeekFrom::Start(0))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut index = Vec::new();
@@ -349,6 +496,9 @@ fn scan(
         }
         match parse_head(&head).filter(|_| complete) {
             Some(h) => {
+                if h.input_blake3.is_none() && h.status.is_some() {
+                    undigested += 1;
+                }
                 spans.push((h.line, offset, len));
                 index.push((
                     h.line,
@@ -376,7 +526,7 @@ fn scan(
     }
     index.truncate(kept);
     index.shrink_to_fit();
-    Ok(index)
+    Ok(Scanned { index, undigested })
 }
 
 #[cfg(test)]
@@ -398,26 +548,44 @@ mod tests {
         assert_eq!(unhex("zz"), None);
     }
 
+    const D: &str = "abababababababababababababababababababababababababababababababab";
+
     #[test]
     fn a_cut_last_line_is_ignored_and_later_results_win() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.jsonl");
         std::fs::write(
             &path,
-            "{\"line\":1,\"status\":500,\"body\":{}}\n{\"line\":1,\"status\":200,\"body\":{}}\n{\"line\":2,\"status\":200,\"bo",
+            format!(
+                "{{\"line\":1,\"input_blake3\":\"{D}\",\"status\":500,\"body\":{{}}}}\n\
+                 {{\"line\":1,\"input_blake3\":\"{D}\",\"status\":200,\"body\":{{}}}}\n\
+                 {{\"line\":2,\"status\":200,\"bo"
+            ),
         )
         .unwrap();
-        let (mut journal, resumed) = Journal::open(&path, true, false).unwrap();
+        let planned = Planned::check(&path, Resume::Keep, None).unwrap();
+        let (mut journal, resumed) = Journal::open(planned).unwrap();
         assert_eq!(resumed.index.len(), 1);
         assert_eq!(resumed.index[0].1.status, Some(200));
         assert_eq!(resumed.unreadable, 1);
         journal
             .append(&[(2, b"{\"line\":2,\"status\":201,\"body\":1}\n".to_vec())])
             .unwrap();
-        assert_eq!(journal.finish(2, None).unwrap(), 0);
+        assert_eq!(journal.finish(2).unwrap(), 0);
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            "{\"line\":1,\"status\":200,\"body\":{}}\n{\"line\":2,\"status\":201,\"body\":1}\n"
+            format!(
+                "{{\"line\":1,\"input_blake3\":\"{D}\",\"status\":200,\"body\":{{}}}}\n\
+                 {{\"line\":2,\"status\":201,\"body\":1}}\n"
+            )
         );
+        // Results printed to stdout (a status, no digest) cannot be resumed: refused, and the
+        // file is left as it was.
+        let printed = "{\"line\":1,\"status\":200,\"body\":{}}\n";
+        std::fs::write(&path, printed).unwrap();
+        let planned = Planned::check(&path, Resume::Keep, None).unwrap();
+        let refused = Journal::open(planned).err().unwrap().to_string();
+        assert!(refused.contains("cannot be resumed"), "{refused}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), printed);
     }
 }

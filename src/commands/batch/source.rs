@@ -17,6 +17,8 @@ pub struct Input {
     pub total_bytes: Option<u64>,
     pub name: String,
     pub columns: Option<Vec<Column>>,
+    /// The input as an open file (device and inode), to tell it from `-o RESULTS`.
+    pub handle: Option<same_file::Handle>,
 }
 
 pub enum Reader {
@@ -38,11 +40,19 @@ pub fn format(source: &Source, given: Option<BatchFormat>) -> BatchFormat {
 /// before anything is sent.
 pub fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
     let name = source.name();
-    let (raw, total_bytes): (Box<dyn Read + Send>, _) = match source {
-        Source::Stdin => (Box::new(std::io::stdin()), None),
+    let (raw, total_bytes, handle): (Box<dyn Read + Send>, _, _) = match source {
+        Source::Stdin => (
+            Box::new(std::io::stdin()),
+            None,
+            same_file::Handle::stdin().ok(),
+        ),
         Source::File(path) => {
             let (file, size) = open_file(path, &name)?;
-            (Box::new(file), size)
+            let handle = file
+                .try_clone()
+                .ok()
+                .and_then(|f| same_file::Handle::from_file(f).ok());
+            (Box::new(file), size, handle)
         }
     };
     match format {
@@ -51,6 +61,7 @@ pub fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
             total_bytes,
             name,
             columns: None,
+            handle,
         }),
         BatchFormat::Csv => {
             let mut csv = csv::ReaderBuilder::new()
@@ -77,6 +88,7 @@ pub fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
                 total_bytes,
                 name,
                 columns: Some(columns),
+                handle,
             })
         }
     }
@@ -153,9 +165,30 @@ pub struct Shard {
     pub count: u64,
 }
 
+/// The most shards a batch may be split into: more than any CI engine runs at once.
+pub const MAX_SHARDS: u64 = 100_000;
+
 impl Shard {
+    /// Whether this shard runs line `line` (lines count from 1; there is no line 0).
     pub fn takes(&self, line: u64) -> bool {
-        (line - 1) % self.count == self.index - 1
+        line >= 1 && (line - 1) % self.count == self.index - 1
+    }
+
+    /// The first line from `line` on that this shard runs (arithmetic, not a walk: a shard
+    /// of a large N skips far ahead at once).
+    pub fn next_from(&self, line: u64) -> u64 {
+        let line = line.max(1);
+        let at = (line - 1) % self.count;
+        let want = self.index - 1;
+        line + (want + self.count - at) % self.count
+    }
+
+    /// How many of the lines 1..=`lines` this shard runs.
+    pub fn count_in(&self, lines: u64) -> u64 {
+        match lines >= self.index {
+            true => (lines - self.index) / self.count + 1,
+            false => 0,
+        }
     }
 }
 
@@ -170,6 +203,11 @@ impl std::str::FromStr for Shard {
         );
         if index == 0 || count == 0 || index > count {
             return Err(usage());
+        }
+        if count > MAX_SHARDS {
+            return Err(format!(
+                "'{s}': at most {MAX_SHARDS} shards (N); each shard is one job of a CI matrix"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -213,10 +251,14 @@ impl Reader {
                         let at = row.position().map_or(0, |p| p.line());
                         let width = csv.headers().map_or(0, |h| h.len());
                         if row.len() != width {
+                            let fields = |n: usize| match n {
+                                1 => "1 field".to_owned(),
+                                n => format!("{n} fields"),
+                            };
                             return Some((
                                 Record::Bad(format!(
-                                    "CSV line {at}: {} fields, but the header names {width}",
-                                    row.len()
+                                    "line {n} (CSV line {at}): {}, but the header names {width}",
+                                    fields(row.len())
                                 )),
                                 taken,
                             ));
@@ -225,9 +267,10 @@ impl Reader {
                         Some((Record::Row { at, cells }, taken))
                     }
                     Err(e) => match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => {
-                            Some((Record::Bad(csv_words(&e)), taken.max(1)))
-                        }
+                        csv::ErrorKind::Utf8 { .. } => Some((
+                            Record::Bad(format!("line {n} {}", csv_words(&e))),
+                            taken.max(1),
+                        )),
                         _ => Some((Record::End(csv_words(&e)), taken)),
                     },
                 }
@@ -240,7 +283,7 @@ impl Reader {
 fn csv_words(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Utf8 { pos, err } => format!(
-            "CSV line {}, column {}: invalid UTF-8",
+            "(CSV line {}), column {}: invalid UTF-8",
             pos.as_ref().map_or(0, |p| p.line()),
             err.field() + 1
         ),
@@ -314,9 +357,13 @@ mod tests {
         let s: Shard = "2/3".parse().unwrap();
         let taken: Vec<u64> = (1..=9).filter(|n| s.takes(*n)).collect();
         assert_eq!(taken, [2, 5, 8]);
-        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/-2", ""] {
+        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/-2", "", "1/100001"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+        assert!(!s.takes(0), "there is no line 0");
+        let huge: Shard = "1/100000".parse().unwrap();
+        assert_eq!(huge.next_from(2), 100_001);
+        assert_eq!(huge.count_in(250_000), 3);
         // Every line is in exactly one shard.
         for n in 1..=50u64 {
             let owners = (1..=7)
@@ -364,10 +411,7 @@ mod tests {
         let Some((Record::Bad(why), _)) = input.reader.next(1) else {
             panic!("not bad")
         };
-        assert!(
-            why.contains("CSV line 2: 1 fields, but the header names 2"),
-            "{why}"
-        );
+        assert_eq!(why, "line 1 (CSV line 2): 1 field, but the header names 2");
         assert!(matches!(
             input.reader.next(2),
             Some((Record::Row { .. }, _))
