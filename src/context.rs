@@ -30,7 +30,8 @@ pub struct Context {
 impl Context {
     pub fn from_env(global: Global) -> anyhow::Result<Context> {
         let mut ctx = Context::new(global, config::dir()?, Box::new(KeyringStore::native()))?;
-        ctx.env_key = std::env::var_os(ENV_KEY);
+        // Set but empty is unset, everywhere (runs, --curl's hint, status).
+        ctx.env_key = std::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
         ctx.env_profile = std::env::var(PROFILE_ENV).ok().filter(|p| !p.is_empty());
         Ok(ctx)
     }
@@ -98,6 +99,10 @@ impl Context {
         {
             self.note(&note);
         }
+        crate::output::safe::register(&resolved.key);
+        if !resolved.key.maskable() && !self.global.quiet {
+            self.note(&short_key_note(&resolved.key));
+        }
         Ok(resolved)
     }
 
@@ -136,23 +141,22 @@ impl Context {
         }
     }
 
-    /// The history to record runs of `profile` in, unless it is off (`--no-history`,
-    /// `MIIFLOW_HISTORY=off`, `history = false` in config.toml). A database that cannot be
-    /// opened is a warning (once), never an error.
-    pub fn history(&self, profile: &str, off: bool) -> Option<crate::history::History> {
+    /// The folder of the history to record runs of `profile` in, unless it is off
+    /// (`--no-history`, `MIIFLOW_HISTORY=off`, `history = false` in config.toml). The
+    /// database is opened by whoever records, off the main thread: a database that cannot be
+    /// opened is a warning (once), never an error, and never a wait that signals cannot end.
+    pub fn history_dir(&self, profile: &str, off: bool) -> Option<PathBuf> {
         if off || crate::history::off_by_env() || !self.config.history(profile) {
             return None;
         }
-        let Some(dir) = crate::history::dir() else {
+        let dir = crate::history::dir();
+        if dir.is_none() {
             crate::history::warn(&anyhow::anyhow!(
                 "no home folder for it; set {}",
                 crate::history::DATA_DIR_ENV
             ));
-            return None;
-        };
-        crate::history::History::open(&dir)
-            .map_err(|e| crate::history::warn(&e))
-            .ok()
+        }
+        dir
     }
 
     pub fn note(&self, message: &str) {
@@ -172,6 +176,16 @@ impl Context {
         self.config = config;
         Ok(out)
     }
+}
+
+/// For a key too short to mask: that it is not masked, and why.
+pub fn short_key_note(key: &crate::credentials::ApiKey) -> String {
+    format!(
+        "the key is {} characters long, too short to tell from ordinary words: it is not \
+         masked in answers, errors or the history (keys of {} characters or more are)",
+        key.expose().chars().count(),
+        crate::credentials::ApiKey::MIN_MASKED
+    )
 }
 
 /// When `MIIFLOW_API_KEY` hides a stored key: the sentence that says so.

@@ -81,20 +81,37 @@ pub struct Entry {
     pub batch: Option<(String, u64)>,
 }
 
+/// How much more than [`MAX_ANSWER`] is kept until the answer is masked: a key that starts
+/// before the cut is then whole, and masked, before the answer is cut to its size.
+const MASK_ROOM: usize = 4096;
+
 impl Entry {
-    /// Replaces the key wherever the answer or the error repeats it: history never holds it.
+    /// Replaces the key wherever the answer or the error repeats it, then cuts the answer to
+    /// [`MAX_ANSWER`]: masked first, cut after, so no part of a key across the cut is kept.
     pub fn mask(&mut self, key: &crate::credentials::ApiKey) {
-        use crate::output::safe::{Masker, mask};
+        use crate::output::safe::{Masker, cut_partial, mask};
         let (secret, masked) = (key.expose(), key.masked());
-        self.output = Masker::all(secret, &masked, &self.output);
-        if let Some(e) = &mut self.error {
-            *e = mask(e, secret, &masked);
+        if key.maskable() {
+            self.output = Masker::all(secret, &masked, &self.output);
+            if let Some(e) = &mut self.error {
+                *e = mask(e, secret, &masked);
+            }
+        }
+        if self.output.len() > MAX_ANSWER || self.output_cut {
+            self.output_cut = true;
+            self.output.truncate(MAX_ANSWER);
+            if key.maskable() {
+                // What is left at the cut may be the start of a key whose rest was cut off.
+                let keep = cut_partial(&self.output, secret.as_bytes());
+                self.output.truncate(keep);
+            }
         }
     }
 
-    /// Keeps at most [`MAX_ANSWER`] of an answer, flagging the cut.
+    /// Keeps the start of an answer (a little more than [`MAX_ANSWER`], until [`Entry::mask`]
+    /// masks it and cuts it to size), flagging a cut.
     pub fn keep_output(&mut self, bytes: &[u8]) {
-        let room = MAX_ANSWER.saturating_sub(self.output.len());
+        let room = (MAX_ANSWER + MASK_ROOM).saturating_sub(self.output.len());
         if bytes.len() > room {
             self.output_cut = true;
         }
@@ -150,6 +167,19 @@ impl History {
     pub fn open(dir: &Path) -> anyhow::Result<History> {
         crate::config::ensure_dir(dir)?;
         let path = path(dir);
+        // SQLite would block for ever opening a FIFO, or read a device: only regular files
+        // (or none yet) are opened, the database and the journal files beside it.
+        for file in [
+            path.clone(),
+            dir.join("history.sqlite-wal"),
+            dir.join("history.sqlite-shm"),
+        ] {
+            if let Ok(meta) = std::fs::metadata(&file)
+                && !meta.is_file()
+            {
+                anyhow::bail!("{} is not a regular file", file.display());
+            }
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
@@ -223,8 +253,10 @@ impl History {
     }
 
     /// Entries, newest first.
+    /// Entries, newest first, without their input and answer (only their sizes): a list of
+    /// many large entries costs no more memory than a few.
     pub fn list(&self, filter: &Filter) -> anyhow::Result<Vec<Row>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM runs WHERE 1 = 1");
+        let mut sql = format!("SELECT {LIST_COLUMNS} FROM runs WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(target) = &filter.target {
             sql.push_str(" AND target = ?");
@@ -283,7 +315,13 @@ pub struct Filter {
 }
 
 const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, input, input_cut, \
-     status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line";
+     status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line, \
+     length(input), length(output)";
+
+/// The same, with empty blobs for the input and the answer.
+const LIST_COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, X'', \
+     input_cut, status, X'', output_cut, duration_ms, exit_code, run_id, error, batch, \
+     batch_line, length(input), length(output)";
 
 /// One recorded run, read back.
 #[derive(Debug, Clone)]
@@ -306,6 +344,9 @@ pub struct Row {
     pub error: Option<String>,
     pub batch: Option<String>,
     pub batch_line: Option<i64>,
+    /// The sizes of the input and the answer as stored (also when they were not read).
+    pub input_bytes: i64,
+    pub output_bytes: i64,
 }
 
 impl Row {
@@ -329,30 +370,73 @@ impl Row {
             error: r.get(15)?,
             batch: r.get(16)?,
             batch_line: r.get(17)?,
+            input_bytes: r.get(18)?,
+            output_bytes: r.get(19)?,
         })
     }
 
-    /// The time as RFC 3339 (UTC, seconds).
+    /// The time as RFC 3339 (UTC, seconds); a time RFC 3339 cannot write (before 1970, after
+    /// 9999: a clock or a database gone wrong) is shown as its milliseconds.
     pub fn time(&self) -> String {
-        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(self.time_ms.max(0) as u64);
-        humantime::format_rfc3339_seconds(t).to_string()
+        /// 9999-12-31T23:59:59.999Z
+        const LAST: i64 = 253_402_300_799_999;
+        match self.time_ms {
+            ms @ 0..=LAST => {
+                let t = SystemTime::UNIX_EPOCH + Duration::from_millis(ms as u64);
+                humantime::format_rfc3339_seconds(t).to_string()
+            }
+            ms => format!("@{ms}ms"),
+        }
     }
 }
 
+/// Records one entry on a thread of its own (opening the database there too) and returns
+/// its id when done. The caller awaits it under the signals ([`crate::client::block_on`]):
+/// Ctrl-C or SIGTERM end a wait on a locked database at once.
+pub async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let recorded = History::open(&dir).and_then(|mut h| h.record(&[entry]));
+        let _ = tx.send(recorded.map(|ids| ids[0]));
+    });
+    rx.await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the history writer stopped")))
+}
+
 /// A batch's history: entries go to a writer thread that commits them in transactions, so
-/// the batch never waits on the disk and pays no fsync per line.
+/// the batch never waits on the disk and pays no fsync per line. The batch never waits on the
+/// writer either: an entry that finds the queue full (the database locked by another process)
+/// is not recorded, and after the first failure nothing more is (one warning).
 pub struct Writer {
     tx: Option<std::sync::mpsc::SyncSender<Entry>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// The writer failed: entries are no longer sent.
+    failed: std::sync::Arc<AtomicBool>,
+    /// Entries not recorded because the queue was full.
+    dropped: std::sync::atomic::AtomicU64,
+    /// Said by the thread when it has written everything it was sent.
+    done: std::sync::mpsc::Receiver<()>,
 }
 
 /// Entries per transaction, at most.
 const TRANSACTION: usize = 512;
 
 impl Writer {
-    pub fn spawn(mut history: History) -> Writer {
+    /// Opens the history in `dir` on the writer's own thread (opening may wait on a lock too).
+    pub fn spawn(dir: PathBuf) -> Writer {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Entry>(TRANSACTION * 2);
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let failed = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = failed.clone();
         let thread = std::thread::spawn(move || {
+            let mut history = match History::open(&dir) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    flag.store(true, Ordering::Relaxed);
+                    warn(&e);
+                    None
+                }
+            };
             let mut pending = Vec::with_capacity(TRANSACTION);
             while let Ok(first) = rx.recv() {
                 pending.push(first);
@@ -363,29 +447,61 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
-                if let Err(e) = history.record(&pending) {
+                if let Some(h) = &mut history
+                    && let Err(e) = h.record(&pending)
+                {
+                    // Stop recording for this process: the next transaction would wait as
+                    // long again.
+                    flag.store(true, Ordering::Relaxed);
                     warn(&e);
+                    history = None;
                 }
                 pending.clear();
             }
+            let _ = done_tx.send(());
         });
         Writer {
             tx: Some(tx),
             thread: Some(thread),
+            failed,
+            dropped: Default::default(),
+            done,
         }
     }
 
+    /// Queues an entry without waiting: a full queue or a failed writer drops it.
     pub fn send(&self, entry: Entry) {
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(entry);
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(tx) = &self.tx
+            && let Err(std::sync::mpsc::TrySendError::Full(_)) = tx.try_send(entry)
+        {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    /// Waits until every entry sent is written.
-    pub fn finish(mut self) {
+    /// Waits until every entry sent is written; after Ctrl-C (`interrupted`), at most a
+    /// second, so that a locked database does not hold the exit up.
+    pub fn finish(mut self, interrupted: bool) {
         self.tx.take();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        if dropped > 0 && !self.failed.load(Ordering::Relaxed) {
+            warn(&anyhow::anyhow!(
+                "{dropped} run(s) of the batch were not recorded: the database was busy \
+                 (another process writing it)"
+            ));
+        }
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        match interrupted {
+            false => {
+                let _ = thread.join();
+            }
+            true => {
+                let _ = self.done.recv_timeout(Duration::from_secs(1));
+            }
         }
     }
 }
@@ -413,7 +529,32 @@ mod tests {
         let mut big = e.clone();
         big.output.clear();
         big.keep_output(&vec![b'x'; MAX_ANSWER + 10]);
+        let key = crate::credentials::ApiKey::parse("mk_unit_0123456789abcd").unwrap();
+        big.mask(&key);
         assert!(big.output_cut);
+        // A key across the cut: masked before the cut, and no start of it kept.
+        let mut across = e.clone();
+        across.output.clear();
+        across.keep_output(&vec![b'x'; MAX_ANSWER - 5]);
+        across.keep_output(key.expose().as_bytes());
+        across.keep_output(b" and more");
+        across.mask(&key);
+        assert!(across.output_cut);
+        assert_eq!(across.output.len(), MAX_ANSWER);
+        assert!(
+            across.output.ends_with(b"xmk_\xe2\x80"),
+            "cut inside the mask, not the key"
+        );
+        let mut partial = e.clone();
+        partial.output.clear();
+        partial.keep_output(&vec![b'x'; MAX_ANSWER + MASK_ROOM - 5]);
+        partial.keep_output(key.expose().as_bytes());
+        partial.output.drain(..MASK_ROOM);
+        partial.mask(&key);
+        assert!(
+            !partial.output.ends_with(b"mk_u"),
+            "no start of a key at the cut"
+        );
         let ids = h.record(&[e, big]).unwrap();
         let row = h.get(ids[0]).unwrap().unwrap();
         assert_eq!(row.input, b"{\"n\": 1.50}");
@@ -425,7 +566,8 @@ mod tests {
             })
             .unwrap();
         assert_eq!(rows[0].id, ids[1], "newest first");
-        assert_eq!(rows[0].output.len(), MAX_ANSWER);
+        assert_eq!(rows[0].output_bytes, MAX_ANSWER as i64);
+        assert!(rows[0].output.is_empty(), "a list reads sizes, not answers");
         assert!(rows[0].output_cut && rows[0].run_id.is_none());
         #[cfg(unix)]
         {

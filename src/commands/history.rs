@@ -115,9 +115,9 @@ fn summary(r: &Row) -> serde_json::Value {
         "duration_ms": r.duration_ms,
         "run_id": r.run_id,
         "error": r.error,
-        "input_bytes": r.input.len(),
+        "input_bytes": r.input_bytes,
         "input_cut": r.input_cut,
-        "output_bytes": r.output.len(),
+        "output_bytes": r.output_bytes,
         "output_cut": r.output_cut,
         "batch": r.batch,
         "batch_line": r.batch_line,
@@ -180,7 +180,7 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
         return Ok(out.write_all(&text)?);
     }
     let mut text = format!(
-        "Run {} · {} · profile {} · {}{}\n{} · {} · exit {} · {:.2} s{}\n",
+        "Run {} · {} · profile {} · {} · {}\n{} · {} · exit {} · {:.2} s{}\n",
         row.id,
         row.time(),
         escape_controls(&row.profile),
@@ -247,7 +247,7 @@ fn clear(_ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
     let what = match args.older_than {
         Some(d) => format!(
             "every recorded run older than {}",
-            humantime::format_duration(d)
+            crate::cli::duration_words(d)
         ),
         None => "every recorded run".to_owned(),
     };

@@ -34,10 +34,15 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
             }
             RunTarget::workflow(id)?
         }
+        // `history rerun`: the recorded target, exactly (today's aliases do not apply).
+        None if args.recorded_input.is_some() => {
+            RunTarget::Agent(args.agent_id.clone().unwrap_or_default())
+        }
         None => {
             let id = args.agent_id.clone().unwrap_or_default();
             // An alias: its id, and its items before the command line's.
-            match ctx.config.alias(&ctx.active_profile()?, &id) {
+            let profile = ctx.active_profile()?;
+            match ctx.config.alias(&profile, &id) {
                 Some(alias) => {
                     let mut items = alias.items.clone();
                     items.append(&mut args.items);
@@ -47,6 +52,7 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
                         false => RunTarget::Agent(alias.id.clone()),
                     }
                 }
+                None if !id_shaped(&id) => return Err(not_an_alias(ctx, &profile, &id).into()),
                 None => RunTarget::Agent(id),
             }
         }
@@ -165,6 +171,46 @@ pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     result
 }
 
+/// Whether a word can be an agent id: Miiflow's start with `agent_` (workflows' with `wf_`
+/// or `workflow_`); a word with a digit in it is taken for an id too. Anything else must be
+/// an alias: a mistyped alias is refused, not sent as an agent that does not exist.
+fn id_shaped(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    ["agent_", "wf_", "workflow_"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        || word.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Why a word that is neither an alias nor an id is refused, with the aliases close to it.
+fn not_an_alias(ctx: &Context, profile: &str, word: &str) -> Error {
+    let mine = ctx.config.profile(profile).map(|p| &p.agents);
+    let names: Vec<&str> = mine
+        .into_iter()
+        .flat_map(|a| a.keys())
+        .chain(ctx.config.agents.keys())
+        .map(String::as_str)
+        .collect();
+    let close = crate::suggest::closest(word, names.iter().copied());
+    let elsewhere: Vec<&str> = ctx
+        .config
+        .profiles
+        .iter()
+        .filter(|(name, p)| name.as_str() != profile && p.agents.contains_key(word))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let hint = match (close.as_slice(), elsewhere.as_slice()) {
+        (_, [p, ..]) => format!("; it is an alias of profile '{p}' (run it with --profile {p})"),
+        ([], []) if names.is_empty() => "; no aliases are defined (`miiflow agents add`)".into(),
+        ([], []) => format!("; the aliases are: {}", names.join(", ")),
+        (close, []) => format!("; did you mean {}?", close.join(" or ")),
+    };
+    Error::BadInput(format!(
+        "'{word}' is not an alias, and does not look like an agent id (agent_…){hint}. Nothing \
+         was sent"
+    ))
+}
+
 /// After a 401 or 403: which key was sent and where it came from; for 403, that keys can be
 /// scoped to workflows and operations.
 fn explain_auth(ctx: &Context, resolved: &Resolved, result: &anyhow::Result<()>) {
@@ -266,7 +312,7 @@ pub(super) fn send(
                 .and_then(|e| e.downcast_ref::<Error>()),
             Some(Error::Interrupted | Error::Terminated)
         )
-        && let Some(mut history) = ctx.history(&resolved.profile, rec.off)
+        && let Some(dir) = ctx.history_dir(&resolved.profile, rec.off)
     {
         let capture = exchange.capture.into_inner();
         let status = capture.status;
@@ -283,16 +329,18 @@ pub(super) fn send(
         };
         entry.error = result.as_ref().err().map(|e| format!("{e:#}"));
         entry.mask(&resolved.key);
-        match history.record(std::slice::from_ref(&entry)) {
-            Ok(ids) if result.is_err() && status.is_some_and(|s| s < 300) => {
+        // Written after the answer is out, under the signals: Ctrl-C ends a wait on a locked
+        // database at once (exit 130), and the entry is not written.
+        match client::block_on(async { Ok(crate::history::record_one(dir, entry).await) }) {
+            Err(stopped) => return Err(stopped),
+            Ok(Ok(id)) if result.is_err() && status.is_some_and(|s| s < 300) => {
                 // A failing --jq (or -o): the answer is kept.
                 ctx.note(&format!(
-                    "the answer is kept in the history: miiflow history show {} --output",
-                    ids[0]
+                    "the answer is kept in the history: miiflow history show {id} --output"
                 ));
             }
-            Ok(_) => {}
-            Err(e) => crate::history::warn(&e),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => crate::history::warn(&e),
         }
     }
     result
@@ -497,7 +545,7 @@ impl Exchange<'_> {
             if opts_out.include {
                 out.write(job.masked(&head).as_bytes())?;
             }
-            let mut masker = Masker::new(job.key.expose(), &job.key.masked());
+            let mut masker = Masker::new(job.key.searched(), &job.key.masked());
             let mut prefix = Vec::new();
             let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
             while let Some(chunk) = self.next(&mut resp).await? {
