@@ -96,17 +96,9 @@ pub fn status_reason(status: u16, body: &[u8], key: Option<&crate::credentials::
     let Some(said) = said else {
         return head;
     };
-    let line: String = said
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
-    let line = match key {
-        Some(k) => crate::output::safe::mask(&line, k.expose(), &k.masked()),
-        None => line,
-    };
+    // Masked first, cut after: a key across the cut is never kept but for its end.
+    let line =
+        crate::output::safe::mask_then_cut(said.lines().next().unwrap_or_default(), key, 300);
     format!("{head}: {}", crate::output::safe::escape_controls(&line))
 }
 

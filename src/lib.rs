@@ -2,12 +2,11 @@
 //! and `miiflow-mock`, a local stand-in for that API.
 
 /// `eprintln!` that never panics: a closed or full stderr must not turn an answer into a crash
-/// (exit 101). What cannot be said is dropped.
+/// (exit 101). What cannot be said is dropped. The active key is masked in whatever is said.
 #[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        $crate::output::say_line(&format!($($arg)*));
     }};
 }
 
@@ -31,3 +30,4 @@ pub mod proxy;
 pub mod request;
 pub mod retry;
 pub mod sse;
+pub mod suggest;

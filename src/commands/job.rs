@@ -7,7 +7,7 @@ use crate::client::Sender;
 use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::output::Jq;
-use crate::output::safe::{escape_controls, mask};
+use crate::output::safe::escape_controls;
 use crate::request::Request;
 
 pub struct Job {
@@ -34,12 +34,12 @@ impl Job {
 
     /// Server text made safe for stderr: control characters visible, our key masked.
     pub fn safe(&self, text: &str) -> String {
-        escape_controls(&mask(text, self.key.expose(), &self.key.masked())).into_owned()
+        escape_controls(&self.key.mask_in(text)).into_owned()
     }
 
     /// Server text with our key masked (an error body may echo it).
     pub fn masked(&self, text: &str) -> String {
-        mask(text, self.key.expose(), &self.key.masked())
+        self.key.mask_in(text)
     }
 
     /// What `-v` shows of a request (`> ` lines, key masked), each line after `prefix`.
@@ -101,8 +101,9 @@ pub fn is_events(resp: &reqwest::Response) -> bool {
             .is_some_and(|v| v.starts_with("text/event-stream"))
 }
 
-/// Text that ends its own lines, to stderr, never panicking.
+/// Text that ends its own lines, to stderr, never panicking; the active key masked.
 pub fn say_raw(text: &str) {
     use std::io::Write;
+    let text = crate::output::safe::scrub(text);
     let _ = std::io::stderr().write_all(text.as_bytes());
 }

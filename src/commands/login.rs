@@ -12,7 +12,8 @@ use crate::error::Error;
 
 /// What the server said about the key.
 enum Checked {
-    Yes,
+    /// It works; and which server key it is, when the list says.
+    Yes(Option<(String, String)>),
     Skipped,
     Unknown(String),
 }
@@ -20,14 +21,36 @@ enum Checked {
 pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     let profile = ctx.active_profile()?;
     let base = ctx.base_url(&profile)?;
+    let storage = if args.insecure_storage {
+        Storage::PlainFile
+    } else {
+        Storage::Keyring
+    };
+    // Where the key would come from is settled first (never a wait on stdin), then the
+    // keyring is asked: nobody pastes a key only to hear that it cannot be kept.
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !(args.with_key || terminal) {
+        return Err(no_terminal().into());
+    }
+    if storage == Storage::Keyring
+        && let Err(e @ StoreError::Unavailable(_)) = ctx.store(storage).get(&profile)
+    {
+        return Err(anyhow::anyhow!(
+            "{e}; no key was asked for. Ways on: {WAYS_ON}"
+        ));
+    }
     let key = read_key(args.with_key, &profile)?;
+    // A server that echoes the key being checked (in an error, a redirect) has it masked.
+    crate::output::safe::register(&key);
 
     let checked = if args.no_verify {
         Checked::Skipped
     } else {
         let api = Api::new(base.clone())?;
         match client::block_on(async { Ok(api.list(&key).await) })? {
-            Ok(_) => Checked::Yes,
+            Ok(keys) => {
+                Checked::Yes(api::find(&keys, &key).map(|k| (k.id.clone(), k.name.clone())))
+            }
             Err(
                 e @ Error::Status {
                     status: 401 | 403, ..
@@ -44,12 +67,11 @@ pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         }
     };
 
-    let storage = if args.insecure_storage {
-        Storage::PlainFile
-    } else {
-        Storage::Keyring
+    let known = match &checked {
+        Checked::Yes(known) => known.clone(),
+        _ => None,
     };
-    store_key(ctx, &profile, &key, storage, &base)?;
+    store_key(ctx, &profile, &key, storage, &base, known)?;
 
     let place = match storage {
         Storage::Keyring => "the OS keyring".to_owned(),
@@ -60,7 +82,7 @@ pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         key.masked()
     );
     match checked {
-        Checked::Yes => crate::say!("The key works with {base}."),
+        Checked::Yes(_) => crate::say!("The key works with {base}."),
         Checked::Skipped => crate::say!("The key was not checked (--no-verify)."),
         Checked::Unknown(why) => ctx.note(&format!("the key could not be verified: {why}")),
     }
@@ -75,6 +97,7 @@ pub fn store_key(
     key: &ApiKey,
     storage: Storage,
     base: &reqwest::Url,
+    known: Option<(String, String)>,
 ) -> anyhow::Result<()> {
     let explicit_base = ctx.global.base_url.is_some();
     ctx.update_config(|ctx, config| {
@@ -96,13 +119,21 @@ pub fn store_key(
         }
         let entry = config.profiles.entry(profile.to_owned()).or_default();
         entry.storage = Some(storage);
-        entry.key_id = None;
-        entry.key_name = None;
+        // The server key it is, when the server's list said (else not known).
+        (entry.key_id, entry.key_name) = known.unzip();
         if explicit_base {
             entry.base_url = Some(base.to_string());
         }
         Ok(())
     })
+}
+
+fn no_terminal() -> Error {
+    Error::BadInput(
+        "no terminal to ask for the key on: pipe it in with --with-key, e.g. \
+         `printf %s \"$KEY\" | miiflow login --with-key`"
+            .into(),
+    )
 }
 
 /// The key, from stdin with --with-key or from a hidden prompt on a terminal; never waits on
@@ -119,12 +150,7 @@ fn read_key(with_key: bool, profile: &str) -> anyhow::Result<ApiKey> {
         return Ok(ApiKey::parse(&text).map_err(|why| bad(format!("the key on stdin: {why}")))?);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(bad(
-            "no terminal to ask for the key on: pipe it in with --with-key, e.g. \
-             `printf %s \"$KEY\" | miiflow login --with-key`"
-                .into(),
-        )
-        .into());
+        return Err(no_terminal().into());
     }
     let typed = dialoguer::Password::new()
         .with_prompt(format!("API key for profile '{profile}' (hidden)"))

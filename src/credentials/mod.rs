@@ -50,6 +50,28 @@ impl ApiKey {
         self.0.expose_secret()
     }
 
+    /// The shortest key that is masked in texts: a shorter one (`--key test` for the
+    /// stand-in) would mask ordinary words, and is too short to be a secret anyway.
+    pub const MIN_MASKED: usize = 12;
+
+    /// Whether this key is long enough to be masked wherever a text repeats it.
+    pub fn maskable(&self) -> bool {
+        self.expose().chars().count() >= Self::MIN_MASKED
+    }
+
+    /// What is searched for in texts to mask: the key, or nothing for a key too short to mask.
+    pub fn searched(&self) -> &str {
+        match self.maskable() {
+            true => self.expose(),
+            false => "",
+        }
+    }
+
+    /// `text` with this key masked wherever it appears (when it is long enough to mask).
+    pub fn mask_in(&self, text: &str) -> String {
+        crate::output::safe::mask(text, self.searched(), &self.masked())
+    }
+
     /// `mk_…abcd`: enough to tell keys apart, never enough to use one. Keys shorter than
     /// 12 characters show no tail at all.
     pub fn masked(&self) -> String {

@@ -20,6 +20,36 @@ pub use stdout::{Stdout, print_line};
 
 use crate::cli::ColorChoice;
 
+/// One line to stderr (a newline is added), never panicking, the active key masked: what
+/// [`say!`](crate::say) writes. Unit tests see it in their captured output.
+pub fn say_line(text: &str) {
+    let text = safe::scrub(text);
+    #[cfg(test)]
+    eprintln!("{text}");
+    #[cfg(not(test))]
+    {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }
+}
+
+/// True when stdout is a pipe or a socket: another program reads it, and may print to the
+/// same terminal as our stderr.
+pub fn stdout_is_pipe() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        same_file::Handle::stdout()
+            .ok()
+            .and_then(|h| h.as_file().metadata().ok())
+            .is_some_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// Whether to colour a stream: `--color` first, then `NO_COLOR`, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
 pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

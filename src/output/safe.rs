@@ -33,6 +33,55 @@ pub fn mask(text: &str, secret: &str, masked: &str) -> String {
     text.replace(secret, masked)
 }
 
+/// The key this process sends, as (secret, masked): every text written to stderr goes
+/// through [`scrub`], so no error, warning or note can carry it, whatever server data it
+/// quotes (a redirect's `Location`, jq's words about a value, a proxy's answer).
+static ACTIVE: std::sync::RwLock<Option<(String, String)>> = std::sync::RwLock::new(None);
+
+/// From now on, [`scrub`] masks this key (only a key long enough to be a secret: see
+/// [`crate::credentials::ApiKey::maskable`]).
+pub fn register(key: &crate::credentials::ApiKey) {
+    if key.maskable() {
+        *ACTIVE.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((key.expose().to_owned(), key.masked()));
+    }
+}
+
+/// `text` with the active key masked.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let active = ACTIVE.read().unwrap_or_else(|e| e.into_inner());
+    match active.as_ref() {
+        Some((secret, masked)) if text.contains(secret.as_str()) => {
+            Cow::Owned(text.replace(secret.as_str(), masked))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Where to cut `text` so that it does not end with the beginning of `secret` (what a cut
+/// may leave of a key whose rest was cut off): the length to keep.
+pub fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
+    let longest = (1..secret.len().min(text.len() + 1))
+        .rev()
+        .find(|k| secret.starts_with(&text[text.len() - k..]))
+        .unwrap_or(0);
+    text.len() - longest
+}
+
+/// At most `max` characters of `text`, cut after the key is masked (never before: a key
+/// across the cut would be kept but for its last characters).
+pub fn mask_then_cut(text: &str, key: Option<&crate::credentials::ApiKey>, max: usize) -> String {
+    let masked = match key {
+        Some(k) if k.maskable() => mask(text, k.expose(), &k.masked()),
+        _ => text.to_owned(),
+    };
+    let masked = scrub(&masked).into_owned();
+    match masked.char_indices().nth(max) {
+        Some((at, _)) => masked[..at].to_owned(),
+        None => masked,
+    }
+}
+
 /// Masks a secret in a stream of chunks: holds back just enough bytes at each chunk's end to
 /// catch a secret split across two chunks, so memory stays at one secret's length.
 pub struct Masker {
@@ -100,6 +149,18 @@ mod tests {
             "a\\x1b]0;pwned\\x07b\\x9bc\\u{202e}d"
         );
         assert_eq!(escape_controls("two\nlines\r"), "two\\x0alines\\x0d");
+    }
+
+    #[test]
+    fn a_cut_never_keeps_the_start_of_a_key() {
+        assert_eq!(cut_partial(b"abc mk_tes", b"mk_test_123"), 4);
+        assert_eq!(cut_partial(b"abc m", b"mk_test_123"), 4);
+        assert_eq!(cut_partial(b"abc", b"mk_test_123"), 3);
+        let key = crate::credentials::ApiKey::parse("mk_live_secret_4321").unwrap();
+        let text = format!("{}mk_live_secret_4321 tail", "x".repeat(290));
+        let cut = mask_then_cut(&text, Some(&key), 300);
+        assert_eq!(cut, format!("{}mk_…4321 t", "x".repeat(290)));
+        assert!(!cut.contains("mk_live"));
     }
 
     #[test]
