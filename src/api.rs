@@ -35,6 +35,22 @@ pub struct KeyInfo {
     pub rest: serde_json::Map<String, serde_json::Value>,
 }
 
+impl KeyInfo {
+    /// Whether this listed key is `key`, by the `last4` the list may carry.
+    pub fn is(&self, key: &ApiKey) -> bool {
+        let secret: Vec<char> = key.expose().chars().collect();
+        let last4: String = secret[secret.len().saturating_sub(4)..].iter().collect();
+        self.rest.get("last4").and_then(|v| v.as_str()) == Some(last4.as_str())
+    }
+}
+
+/// The one listed key that is `key` (by `last4`), if the list says so unambiguously.
+pub fn find<'a>(keys: &'a [KeyInfo], key: &ApiKey) -> Option<&'a KeyInfo> {
+    let mut matching = keys.iter().filter(|k| k.is(key));
+    let one = matching.next()?;
+    matching.next().is_none().then_some(one)
+}
+
 /// A key just created: the only time the server shows its secret.
 #[derive(Deserialize)]
 pub struct Created {

@@ -557,7 +557,11 @@ async fn truncated(resp: Response<Body>) -> Result<Response<Body>, std::io::Erro
 fn keys(state: &Mutex<State>, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
     let mut st = state.lock().expect("mock state");
     let listing = |k: &KeyRecord| {
-        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at});
+        let last4: String = {
+            let chars: Vec<char> = k.secret.chars().collect();
+            chars[chars.len().saturating_sub(4)..].iter().collect()
+        };
+        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at, "last4": last4});
         if let Some(used) = &k.last_used_at {
             v["last_used_at"] = used.clone().into();
         }
@@ -581,14 +585,14 @@ fn keys(state: &Mutex<State>, method: &Method, rest: &str, body: &[u8]) -> Respo
             }
             st.created += 1;
             let n = st.created;
-            let nonce = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or_default();
+            // Random like a real key: masked keys (`mk_…3f9a`) tell apart.
+            let secret: String = (0..24)
+                .map(|_| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
+                .collect();
             let record = KeyRecord {
                 id: format!("key_new{n:04}"),
                 name,
-                secret: format!("mk_mock_{n:04}{nonce:08x}created"),
+                secret: format!("mk_mock_{secret}"),
                 created_at: now(),
                 last_used_at: None,
             };

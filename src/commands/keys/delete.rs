@@ -27,13 +27,18 @@ pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
         .find(|m| !m.is_empty())
         .unwrap_or_default();
     let key = match matches.as_slice() {
-        [] => {
+        [] if args.missing_ok => {
             crate::say!(
-                "The server has no key named or with id '{}': nothing to do.",
+                "The server has no key named or with id '{}': nothing to do (--missing-ok).",
                 args.target
             );
             return Ok(());
         }
+        [] => anyhow::bail!(
+            "the server has no key named or with id '{}' (`miiflow keys list` shows them); \
+             nothing was deleted. --missing-ok makes this exit 0",
+            crate::output::safe::escape_controls(&args.target)
+        ),
         [one] => (*one).clone(),
         many => {
             let ids: Vec<&str> = many.iter().map(|k| k.id.as_str()).collect();

@@ -16,13 +16,23 @@ pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
             .find(|(_, p)| p.key_id.as_deref() == Some(id) && p.storage.is_some())
             .map(|(name, _)| name.clone())
     };
-    // The key this command used, when its id is known (a key from MIIFLOW_API_KEY has none).
+    // The key this command used: by the id its profile records, else (MIIFLOW_API_KEY, a
+    // profile stored without one) by the `last4` the list may carry.
     let in_use = match resolved.origin {
         crate::credentials::Origin::Stored(_) => ctx
             .config
             .profile(&resolved.profile)
             .and_then(|p| p.key_id.clone()),
         crate::credentials::Origin::Env => None,
+    }
+    .or_else(|| crate::api::find(&keys, &resolved.key).map(|k| k.id.clone()));
+    // A profile stored without a key id holds the key in use when that is the key resolved.
+    let stored_as = |id: &str| -> Option<String> {
+        stored_as(id).or_else(|| {
+            let is_active = in_use.as_deref() == Some(id)
+                && matches!(resolved.origin, crate::credentials::Origin::Stored(_));
+            is_active.then(|| resolved.profile.clone())
+        })
     };
     let is_in_use = |id: &str| in_use.as_deref() == Some(id);
     if args.json {
