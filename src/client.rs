@@ -92,7 +92,7 @@ pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
         // Plain http all the way (redirects stay on this origin): no TLS, so the system's
         // trust store (about 150 files on Debian) is not read for nothing.
         builder = builder.tls_certs_only(std::iter::empty());
-    } else if let Some(roots) = roots() {
+    } else if let Some(roots) = roots()? {
         builder = builder.tls_certs_only(roots);
     }
     if let Some(t) = opts.timeout {
@@ -110,9 +110,10 @@ pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
 /// `SSL_CERT_DIR` too, unless it is the folder that file is in: on Debian /etc/ssl/certs holds
 /// the same certificates again, one file each, ~150 files); else `SSL_CERT_DIR`; else the
 /// system's bundle file alone. `None`: leave it to the platform verifier (macOS, Windows, or no
-/// bundle found).
+/// bundle found). A variable that names what cannot be read, or holds no certificate, is an
+/// error that says so (exit 2): a mistyped path is never passed over in silence.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn roots() -> Option<Vec<reqwest::Certificate>> {
+fn roots() -> Result<Option<Vec<reqwest::Certificate>>, Error> {
     use std::path::PathBuf;
     let var = |name| {
         std::env::var_os(name)
@@ -120,23 +121,102 @@ fn roots() -> Option<Vec<reqwest::Certificate>> {
             .map(PathBuf::from)
     };
     let (env_file, env_dir) = (var("SSL_CERT_FILE"), var("SSL_CERT_DIR"));
-    let (file, dir) = match (env_file, env_dir) {
-        (Some(f), Some(d)) if f.parent() == Some(d.as_path()) => (Some(f), None),
-        (None, None) => (openssl_probe::probe().cert_file, None),
-        other => other,
+    let dir_too = match (&env_file, &env_dir) {
+        (Some(f), Some(d)) => f.parent() != Some(d.as_path()),
+        _ => true,
     };
-    let found = rustls_native_certs::load_certs_from_paths(file.as_deref(), dir.as_deref());
-    let roots: Vec<reqwest::Certificate> = found
-        .certs
+    let mut ders = Vec::new();
+    if let Some(file) = &env_file {
+        ders.extend(trust::file(file).map_err(|why| trust::bad("SSL_CERT_FILE", file, &why))?);
+    }
+    if let (Some(dir), true) = (&env_dir, dir_too) {
+        ders.extend(trust::folder(dir).map_err(|why| trust::bad("SSL_CERT_DIR", dir, &why))?);
+    }
+    if env_file.is_none() && env_dir.is_none() {
+        // The system's bundle: what cannot be read leaves it to the platform.
+        if let Some(bundle) = openssl_probe::probe().cert_file {
+            ders = trust::file(&bundle).unwrap_or_default();
+        }
+    }
+    let roots: Vec<reqwest::Certificate> = ders
         .iter()
         .filter_map(|der| reqwest::Certificate::from_der(der).ok())
         .collect();
-    (!roots.is_empty()).then_some(roots)
+    Ok((!roots.is_empty()).then_some(roots))
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn roots() -> Option<Vec<reqwest::Certificate>> {
-    None
+fn roots() -> Result<Option<Vec<reqwest::Certificate>>, Error> {
+    Ok(None)
+}
+
+/// Reading trusted certificates named by `SSL_CERT_FILE` and `SSL_CERT_DIR`: PEM, from
+/// regular files of a bounded size (a FIFO would block for ever, `/dev/zero` never end).
+#[cfg(all(unix, not(target_os = "macos")))]
+mod trust {
+    use std::io::Read;
+    use std::path::Path;
+
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+
+    use crate::error::Error;
+
+    /// The largest trust file read (Debian's whole bundle is about 200 KB).
+    const MAX_FILE: u64 = 16 * 1024 * 1024;
+    /// The most files of a trust folder read.
+    const MAX_FILES: usize = 10_000;
+
+    pub(super) fn bad(var: &str, path: &Path, why: &str) -> Error {
+        Error::BadInput(format!(
+            "{var}={}: {why}; fix or unset {var} (it names the certificate authorities to trust, \
+             in PEM)",
+            path.display()
+        ))
+    }
+
+    fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+        if !meta.is_file() {
+            return Err("not a regular file".into());
+        }
+        if meta.len() > MAX_FILE {
+            return Err(format!(
+                "{} bytes, more than a trust file holds (at most {MAX_FILE})",
+                meta.len()
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE).read_to_end(&mut bytes))
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        Ok(CertificateDer::pem_slice_iter(&bytes)
+            .filter_map(Result::ok)
+            .collect())
+    }
+
+    /// The certificates of one PEM file: at least one.
+    pub(super) fn file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+        let found = certificates(path)?;
+        if found.is_empty() {
+            return Err("it holds no PEM certificate".into());
+        }
+        Ok(found)
+    }
+
+    /// The certificates of the regular files of a folder (what is not PEM is passed over): at
+    /// least one in all.
+    pub(super) fn folder(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+        let entries = std::fs::read_dir(path).map_err(|e| format!("cannot read it: {e}"))?;
+        let mut found = Vec::new();
+        for entry in entries.flatten().take(MAX_FILES) {
+            found.extend(certificates(&entry.path()).unwrap_or_default());
+        }
+        if found.is_empty() {
+            return Err("no file in it holds a PEM certificate".into());
+        }
+        Ok(found)
+    }
 }
 
 impl Http {
@@ -546,10 +626,25 @@ fn tls_words(tls: &rustls::Error, host: &str) -> String {
         },
         other => format!("the TLS handshake failed: {other}"),
     };
-    format!(
-        "cannot trust {host}: {what}. Not retried. If the server uses a private CA, point \
-         SSL_CERT_FILE at its PEM bundle (or SSL_CERT_DIR at a folder of them)"
-    )
+    let set: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .iter()
+        .filter_map(|v| {
+            std::env::var_os(v)
+                .filter(|x| !x.is_empty())
+                .map(|x| format!("{v}={}", std::path::Path::new(&x).display()))
+        })
+        .collect();
+    let advice = match set.is_empty() {
+        true => "If the server uses a private CA, point SSL_CERT_FILE at its PEM bundle (or \
+                 SSL_CERT_DIR at a folder of them)"
+            .to_owned(),
+        false => format!(
+            "Only the certificates named by {} are trusted, and none of them vouches for this \
+             server: add its CA there",
+            set.join(" and ")
+        ),
+    };
+    format!("cannot trust {host}: {what}. Not retried. {advice}")
 }
 
 /// What a reqwest failure means for the user, and its exit code through [`Error`].
