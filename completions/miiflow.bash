@@ -1166,7 +1166,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__keys__subcmd__delete)
-            opts="-y -v -q -h --yes --color --verbose --quiet --profile --base-url --allow-http --help"
+            opts="-y -v -q -h --yes --missing-ok --color --verbose --quiet --profile --base-url --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -171,6 +171,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --base-url 'The API''s base URL'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
+            cand --missing-ok 'A key that does not exist is not an error (exit 0, nothing to do): for scripts that delete idempotently'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'

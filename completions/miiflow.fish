@@ -150,6 +150,7 @@ never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l missing-ok -d 'A key that does not exist is not an error (exit 0, nothing to do): for scripts that delete idempotently'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'

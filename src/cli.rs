@@ -292,14 +292,40 @@ pub struct AgentsRemoveArgs {
     pub name: String,
 }
 
-/// `30m`, `2h`, `1d`, `1w` (a bare number is seconds).
-fn duration(text: &str) -> Result<Duration, String> {
+/// `30m`, `2h`, `1d`, `1w`. A bare number is refused: `3` might mean seconds or days, and a
+/// history clear is no place to guess.
+pub fn duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    if let Ok(secs) = t.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(format!(
+            "'{text}' has no unit: write {t}d for days, {t}h for hours, {t}m for minutes (or \
+             1w, 30s)"
+        ));
     }
     humantime::parse_duration(t)
         .map_err(|e| format!("'{text}': {e}; write it as 30m, 2h, 1d or 1w"))
+}
+
+/// A duration in words for a question or a message: `30 days`, `1 hour 30 minutes`.
+pub fn duration_words(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    let mut parts = Vec::new();
+    for (unit, size) in [
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+        ("second", 1),
+    ] {
+        let n = secs / size;
+        secs %= size;
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    match parts.is_empty() {
+        true => "0 seconds".into(),
+        false => parts.join(" "),
+    }
 }
 
 /// Print the version, the commit it was built from, and what was compiled in.
@@ -457,7 +483,8 @@ pub struct KeysListArgs {
 #[command(after_help = "\
 Examples:
   miiflow keys delete ci
-  miiflow keys delete key_8f2a --yes")]
+  miiflow keys delete key_8f2a --yes
+  miiflow keys delete old-ci --yes --missing-ok   # exit 0 when it is already gone")]
 pub struct KeysDeleteArgs {
     /// The key's id or name on the server, or the local profile that holds it.
     #[arg(value_name = "NAME|ID", value_parser = non_empty)]
@@ -466,6 +493,11 @@ pub struct KeysDeleteArgs {
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
+
+    /// A key that does not exist is not an error (exit 0, nothing to do): for scripts that
+    /// delete idempotently.
+    #[arg(long)]
+    pub missing_ok: bool,
 }
 
 /// Replace a profile's key: create a new one, store it, check it, then delete the old one.
@@ -628,11 +660,11 @@ pub struct RunArgs {
 
     /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
     /// lines and run only the rest.
-    #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
+    #[arg(long, requires = "batch", help_heading = "Batch")]
     pub resume: bool,
 
     /// --resume, and also run again the lines whose recorded result failed.
-    #[arg(long, requires_all = ["batch", "output"], help_heading = "Batch")]
+    #[arg(long, requires = "batch", help_heading = "Batch")]
     pub retry_failed: bool,
 
     /// Do not record this run (or batch) in the history.
@@ -674,7 +706,15 @@ fn rate(text: &str) -> Result<Duration, String> {
             "'{text}': the rate must be above 0 and at most 1000000"
         ));
     }
-    Ok(Duration::from_secs_f64(per / n))
+    // The slowest rate is one start an hour: a longer spacing is a typo, and a spacing of
+    // years would overflow the clock.
+    let spacing = per / n;
+    if spacing > 3600.0 {
+        return Err(format!(
+            "'{text}': too slow; the slowest rate is one start an hour (1/m is one a minute)"
+        ));
+    }
+    Duration::try_from_secs_f64(spacing).map_err(|_| usage())
 }
 
 /// How an answer is printed: shared by `run` and `api`.
@@ -838,9 +878,24 @@ mod tests {
         assert_eq!(rate("10/s"), Ok(Duration::from_millis(100)));
         assert_eq!(rate("30/m"), Ok(Duration::from_secs(2)));
         assert_eq!(rate("0.5/s"), Ok(Duration::from_secs(2)));
-        for bad in ["0/s", "10", "10/h", "-1/s", "x/s", "inf/s", "1e9/s"] {
+        for bad in [
+            "0/s", "10", "10/h", "-1/s", "x/s", "inf/s", "1e9/s", "1e-20/s", "1e-19/s", "0.0001/s",
+        ] {
             assert!(rate(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn durations_need_a_unit_and_read_as_words() {
+        assert!(duration("3").unwrap_err().contains("3d for days"));
+        assert!(duration("1.5").is_err());
+        assert_eq!(duration("3d").unwrap(), Duration::from_secs(3 * 86_400));
+        assert_eq!(duration("90m").unwrap(), Duration::from_secs(5_400));
+        assert_eq!(duration_words(Duration::from_secs(30 * 86_400)), "30 days");
+        assert_eq!(
+            duration_words(Duration::from_secs(5_400)),
+            "1 hour 30 minutes"
+        );
     }
 
     #[test]

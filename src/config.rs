@@ -215,11 +215,96 @@ pub fn update<T>(
     change: impl FnOnce(&mut Config) -> anyhow::Result<T>,
 ) -> anyhow::Result<(Config, T)> {
     let _lock = lock(dir)?;
-    let mut config = Config::load(dir)?;
+    let path = Config::path(dir);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut config = match &text {
+        Some(t) => Config::parse(t, &path)?,
+        None => Config::default(),
+    };
+    let before = config.clone();
     let out = change(&mut config)?;
-    config.save(dir)?;
+    if config != before || text.is_none() {
+        let edited = edit(text.as_deref(), &before, &config)?;
+        write_private(&path, edited.as_bytes())?;
+    }
     sweep(dir, &config);
     Ok((config, out))
+}
+
+/// The config file's text after a change from `before` to `after`, edited in place: what the
+/// change did not touch (the user's comments, layout, and keys miiflow does not know) stays
+/// byte for byte. Each key's value is compared as miiflow writes it: a key whose value changed
+/// is replaced, one the change removed is removed, one it added is added.
+fn edit(text: Option<&str>, before: &Config, after: &Config) -> anyhow::Result<String> {
+    let header = "# miiflow profiles. Secrets are never stored here: see `miiflow status`.\n";
+    let mut doc: toml_edit::DocumentMut = match text {
+        Some(t) => t.parse().context("cannot read the config to change it")?,
+        None => header.parse().expect("a comment is TOML"),
+    };
+    let as_doc = |c: &Config| -> anyhow::Result<toml_edit::DocumentMut> {
+        toml::to_string(c)
+            .context("cannot encode the config")?
+            .parse()
+            .context("cannot encode the config")
+    };
+    let (base, new) = (as_doc(before)?, as_doc(after)?);
+    merge(doc.as_table_mut(), base.as_table(), new.as_table());
+    Ok(doc.to_string())
+}
+
+/// Makes `file` say what `new` says wherever `new` differs from `base` (see [`edit`]).
+fn merge(
+    file: &mut dyn toml_edit::TableLike,
+    base: &dyn toml_edit::TableLike,
+    new: &dyn toml_edit::TableLike,
+) {
+    let written = |item: Option<&toml_edit::Item>| {
+        item.map(|i| {
+            let mut i = i.clone();
+            i.make_value();
+            i.to_string().trim().to_owned()
+        })
+    };
+    for (key, item) in new.iter() {
+        let was = base.get(key);
+        if let (Some(new_table), Some(file_table)) = (
+            item.as_table_like(),
+            file.get_mut(key).and_then(|i| i.as_table_like_mut()),
+        ) {
+            let empty = toml_edit::Table::new();
+            let base_table = was.and_then(|b| b.as_table_like()).unwrap_or(&empty);
+            merge(file_table, base_table, new_table);
+            continue;
+        }
+        if file.contains_key(key) && written(was) == written(Some(item)) {
+            continue;
+        }
+        match file.get_mut(key) {
+            // A changed value keeps the comments around its key.
+            Some(old) if old.is_value() && item.is_value() => {
+                let decor = old.as_value().map(|v| v.decor().clone());
+                *old = item.clone();
+                if let (Some(decor), Some(v)) = (decor, old.as_value_mut()) {
+                    *v.decor_mut() = decor;
+                }
+            }
+            _ => {
+                file.insert(key, item.clone());
+            }
+        }
+    }
+    let gone: Vec<String> = base
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| !new.contains_key(k))
+        .collect();
+    for key in gone {
+        file.remove(&key);
+    }
 }
 
 /// Under the lock no other process is writing: a temporary file in the credentials folder is
@@ -267,40 +352,33 @@ impl Config {
     pub fn load(dir: &Path) -> anyhow::Result<Config> {
         let path = Config::path(dir);
         match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                toml::from_str(&text).with_context(|| format!("cannot read {}", path.display()))
-            }
+            Ok(text) => Config::parse(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
 
-    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
-        let text = format!(
-            "# miiflow profiles. Secrets are never stored here: see `miiflow status`.\n{}",
-            toml::to_string(self).context("cannot encode the config")?
-        );
-        write_private(&Config::path(dir), text.as_bytes())
+    fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
+        toml::from_str(text).with_context(|| format!("cannot read {}", path.display()))
     }
 
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
     }
 
-    /// Drops a profile whose key is forgotten; one that also holds aliases or a history
-    /// setting keeps them (and its base URL), less its key fields. True if there was something to forget.
+    /// Forgets a profile's key fields; the rest (its base URL, aliases, history setting) is
+    /// kept, and a profile left with nothing is dropped. True if there was a key to forget.
     pub fn forget_profile(&mut self, name: &str) -> bool {
         let Some(p) = self.profiles.get_mut(name) else {
             return false;
         };
-        if p.agents.is_empty() && p.history.is_none() {
-            self.profiles.remove(name);
-            return true;
-        }
         let had_key = p.storage.is_some() || p.key_id.is_some();
         p.storage = None;
         p.key_id = None;
         p.key_name = None;
+        if *p == Profile::default() {
+            self.profiles.remove(name);
+        }
         had_key
     }
 
@@ -339,7 +417,12 @@ mod tests {
                 ..Profile::default()
             },
         );
-        config.save(dir.path()).unwrap();
+        let expected = config.clone();
+        update(dir.path(), |c| {
+            *c = expected;
+            Ok(())
+        })
+        .unwrap();
         let text = std::fs::read_to_string(Config::path(dir.path())).unwrap();
         assert!(text.contains("storage = \"plain-file\""), "{text}");
         assert_eq!(Config::load(dir.path()).unwrap(), config);
@@ -352,6 +435,67 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn a_change_keeps_comments_layout_and_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "\
+# my miiflow setup
+history = true   # keep runs
+
+[profiles.ci]
+# the staging server
+base_url = \"https://staging.example\"
+storage = \"keyring\"
+team = \"data\"            # not miiflow's
+
+[profiles.ci.agents.nightly]
+id = \"wf_7\"
+workflow = true
+
+[extra]
+anything = [1, 2]
+";
+        std::fs::write(Config::path(dir.path()), text).unwrap();
+        update(dir.path(), |c| {
+            c.profiles.get_mut("ci").unwrap().base_url = Some("https://prod.example".into());
+            c.profiles.get_mut("ci").unwrap().key_id = Some("key_1".into());
+            c.profiles.get_mut("ci").unwrap().agents.remove("nightly");
+            Ok(())
+        })
+        .unwrap();
+        let after = std::fs::read_to_string(Config::path(dir.path())).unwrap();
+        let want = text
+            .replace("https://staging.example", "https://prod.example")
+            .replace(
+                "[profiles.ci.agents.nightly]\nid = \"wf_7\"\nworkflow = true\n\n",
+                "",
+            );
+        let want = want.replace(
+            "team = \"data\"            # not miiflow's\n",
+            "team = \"data\"            # not miiflow's\nkey_id = \"key_1\"\n",
+        );
+        assert_eq!(after, want);
+        // Forgetting the profile's key keeps its base URL (logout forgets the key only).
+        update(dir.path(), |c| {
+            c.forget_profile("ci");
+            Ok(())
+        })
+        .unwrap();
+        let after = std::fs::read_to_string(Config::path(dir.path())).unwrap();
+        assert!(
+            after.contains("base_url = \"https://prod.example\""),
+            "{after}"
+        );
+        assert!(
+            !after.contains("storage") && !after.contains("key_id"),
+            "{after}"
+        );
+        assert!(
+            after.contains("# the staging server") && after.contains("team"),
+            "{after}"
+        );
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub struct Column {
 
 /// The columns a CSV header row names; a bad header is bad input before anything is sent.
 pub fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
-    headers
+    let columns = headers
         .iter()
         .enumerate()
         .map(|(i, header)| {
@@ -247,14 +247,43 @@ pub fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
                 json,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()?;
+    // Two columns for one key (`a,a`), or for a key and a key inside it (`a[b],a`): one cell
+    // would silently replace the other in every row. (Two `a[]` append, and are fine.)
+    let mut full: std::collections::HashMap<&[Seg], usize> = Default::default();
+    let mut inner: std::collections::HashMap<&[Seg], usize> = Default::default();
+    for (j, column) in columns.iter().enumerate() {
+        let path = column.path.as_slice();
+        let appends = path.last() == Some(&Seg::Append);
+        let clash = full
+            .get(path)
+            .filter(|_| !appends)
+            .or_else(|| inner.get(path))
+            .or_else(|| (1..path.len()).find_map(|k| full.get(&path[..k])));
+        if let Some(&i) = clash {
+            return Err(bad(format!(
+                "CSV header, column {} ('{}'): names the same key as column {} ('{}'), so one \
+                 cell would replace the other; rename one of them",
+                j + 1,
+                column.header,
+                i + 1,
+                columns[i].header
+            )));
+        }
+        full.entry(path).or_insert(j);
+        for k in 1..path.len() {
+            inner.entry(&path[..k]).or_insert(j);
+        }
+    }
+    Ok(columns)
 }
 
-/// The input for one CSV row (starting on CSV line `at`): one key per column, then the
-/// command-line items merged over it. Errors name the CSV line and column.
+/// The input for one CSV row (batch line `n`, starting on CSV line `at`): one key per column,
+/// then the command-line items merged over it. Errors name both numberings and the column.
 pub fn from_row(
     columns: &[Column],
     cells: &[String],
+    n: u64,
     at: u64,
     items: &[Prepared],
     warn: &mut dyn FnMut(String),
@@ -262,7 +291,11 @@ pub fn from_row(
     let mut root = None;
     let mut budget = crate::limits::MAX_ITEM_ELEMENTS;
     for (i, (column, cell)) in columns.iter().zip(cells).enumerate() {
-        let name = format!("CSV line {at}, column {} ('{}')", i + 1, column.header);
+        let name = format!(
+            "line {n} (CSV line {at}), column {} ('{}')",
+            i + 1,
+            column.header
+        );
         let value = match column.json {
             false => Json::string(cell),
             true if cell.trim().is_empty() => {
@@ -281,7 +314,7 @@ pub fn from_row(
         set(&mut root, &column.path, value, &mut budget)
             .map_err(|e| bad(format!("{name}: {e}")))?;
     }
-    let base = root.map(|json| (format!("CSV line {at}"), json));
+    let base = root.map(|json| (format!("line {n} (CSV line {at})"), json));
     merge(base, items)
 }
 

@@ -21,7 +21,7 @@ pub enum Sep {
 }
 
 /// One step of a nested key such as `a[b][0][]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),

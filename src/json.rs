@@ -73,6 +73,41 @@ impl From<serde_json::Error> for SyntaxError {
     }
 }
 
+impl SyntaxError {
+    /// serde_json places a trailing comma's error on the `}` or `]` after it: the position is
+    /// moved back to the comma itself, which is what the user must delete.
+    fn at_comma(mut self, text: &str) -> SyntaxError {
+        if !self.message.contains("trailing comma") || self.line == 0 {
+            return self;
+        }
+        let Some(line_start) = text
+            .split_inclusive('\n')
+            .take(self.line - 1)
+            .map(str::len)
+            .try_fold(0usize, |a, n| a.checked_add(n))
+        else {
+            return self;
+        };
+        let at = (line_start + self.column.saturating_sub(1)).min(text.len());
+        let before = text.as_bytes()[..at].trim_ascii_end();
+        if before.last() != Some(&b',') {
+            return self;
+        }
+        let comma = before.len() - 1;
+        self.line = text.as_bytes()[..comma]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        let start = text.as_bytes()[..comma]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        self.column = text[start..comma].chars().count() + 1;
+        self
+    }
+}
+
 impl Json {
     pub fn string(s: &str) -> Json {
         Json::Raw(serde_json::value::to_raw_value(s).expect("a string always serialises"))
@@ -101,7 +136,8 @@ impl Json {
     /// resolved as Python and jq do: the last value wins, in the first key's place.
     pub fn parse(text: &str, warn: &mut dyn FnMut(String)) -> Result<Json, SyntaxError> {
         let dups = check(text)?;
-        let raw: Box<RawValue> = serde_json::from_str(text)?;
+        let raw: Box<RawValue> =
+            serde_json::from_str(text).map_err(|e| SyntaxError::from(e).at_comma(text))?;
         let mut json = Json::Raw(raw);
         if !dups.is_empty() {
             for path in dups {
@@ -217,8 +253,9 @@ impl<'de> Deserialize<'de> for Entries {
 pub fn check(text: &str) -> Result<Vec<String>, SyntaxError> {
     let walk = RefCell::new(Walk::default());
     let mut de = serde_json::Deserializer::from_str(text);
-    Node(&walk).deserialize(&mut de)?;
-    de.end()?;
+    let fix = |e: serde_json::Error| SyntaxError::from(e).at_comma(text);
+    Node(&walk).deserialize(&mut de).map_err(fix)?;
+    de.end().map_err(fix)?;
     Ok(walk.into_inner().dups)
 }
 
@@ -328,8 +365,9 @@ pub fn max_depth(text: &[u8]) -> usize {
 /// Checks that a text is one JSON value and nothing else, as cheaply as possible.
 pub fn validate(text: &str) -> Result<(), SyntaxError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    (&mut de).deserialize_any(IgnoredAny)?;
-    de.end()?;
+    let fix = |e: serde_json::Error| SyntaxError::from(e).at_comma(text);
+    (&mut de).deserialize_any(IgnoredAny).map_err(fix)?;
+    de.end().map_err(fix)?;
     Ok(())
 }
 
@@ -360,8 +398,11 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
+        // A trailing comma is pointed at, not the brace after it.
         let err = Json::parse("{\n  \"a\": 1,\n}", &mut |_| {}).unwrap_err();
-        assert_eq!((err.line, err.column), (3, 1));
+        assert_eq!((err.line, err.column), (2, 9));
+        let err = validate("[1, 2 ,  ]").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 7));
         assert!(err.message.contains("trailing comma"), "{}", err.message);
     }
 

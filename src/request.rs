@@ -35,9 +35,14 @@ pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     let shown = hide_userinfo(text);
     let bad = |why: &str| Error::BadInput(format!("base URL '{shown}': {why}"));
     if !text.contains("://") {
+        // A loopback host (a local stand-in) speaks plain http; anything else https.
+        let bare = shown.trim_start_matches('/');
+        let scheme = match Url::parse(&format!("http://{bare}")) {
+            Ok(u) if is_loopback(&u) => "http",
+            _ => "https",
+        };
         return Err(bad(&format!(
-            "start it with https:// (https://{})",
-            shown.trim_start_matches('/')
+            "start it with {scheme}:// ({scheme}://{bare})"
         )));
     }
     let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
@@ -350,6 +355,16 @@ mod tests {
                 Some("example.com"),
                 false,
                 Err("start it with https:// (https://example.com)"),
+            ),
+            (
+                Some("127.0.0.1:8787"),
+                false,
+                Err("start it with http:// (http://127.0.0.1:8787)"),
+            ),
+            (
+                Some("localhost:8787/x"),
+                false,
+                Err("start it with http:// (http://localhost:8787/x)"),
             ),
             (
                 Some("api.miiflow.ai/x"),

@@ -79,7 +79,14 @@ fn method(arg: Option<&str>, has_body: bool) -> Result<reqwest::Method, Error> {
 /// The path joined onto the base URL, or a full URL that must be on the API's own origin: the
 /// key is never sent anywhere else.
 fn url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, Error> {
-    if path.contains("://") {
+    // Only a PATH that starts with a scheme is a full URL (`/x?cb=https://…` is a path).
+    let scheme = path.split_once("://").map(|(s, _)| s);
+    let full = scheme.is_some_and(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if full {
         let url = reqwest::Url::parse(path)
             .map_err(|e| Error::BadInput(format!("'{path}': not a URL ({e})")))?;
         let same = url.scheme() == base.scheme()
@@ -117,6 +124,10 @@ mod tests {
                 "https://api.miiflow.ai/prefix/v1/workflows?limit=5",
             ),
             ("https://api.miiflow.ai:443/x", "https://api.miiflow.ai/x"),
+            (
+                "/x?cb=https://example.com/y",
+                "https://api.miiflow.ai/prefix/x?cb=https://example.com/y",
+            ),
         ];
         for (path, want) in ok {
             assert_eq!(url(&base, path).unwrap().as_str(), want, "{path}");

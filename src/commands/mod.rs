@@ -51,6 +51,9 @@ pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
         .interact()
         .map_err(|e| match e {
             dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                // The question stays on its line: end it, so the shell's prompt starts on a
+                // line of its own.
+                crate::say!("");
                 anyhow::Error::new(crate::error::Error::Interrupted)
             }
             e => anyhow::anyhow!("cannot ask for confirmation: {e}"),
@@ -133,7 +136,8 @@ mod tests {
         let store: Arc<keyring_core::CredentialStore> = mock::Store::new().unwrap();
         let key = ApiKey::parse(KEY).unwrap();
         let mut ctx = context(dir.path(), &store, &[]);
-        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base()).unwrap();
+        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base(), None)
+            .unwrap();
         assert_eq!(
             store
                 .build("miiflow", "default", None)
@@ -180,8 +184,8 @@ mod tests {
         )));
         let mut ctx = context(dir.path(), &store, &["--profile", "ci"]);
         let key = ApiKey::parse(KEY).unwrap();
-        let err =
-            super::login::store_key(&mut ctx, "ci", &key, Storage::Keyring, &base()).unwrap_err();
+        let err = super::login::store_key(&mut ctx, "ci", &key, Storage::Keyring, &base(), None)
+            .unwrap_err();
         let text = format!("{err:#}");
         assert!(
             text.contains("unlock prompt")
@@ -198,9 +202,11 @@ mod tests {
         let store: Arc<keyring_core::CredentialStore> = mock::Store::new().unwrap();
         let key = ApiKey::parse(KEY).unwrap();
         let mut ctx = context(dir.path(), &store, &[]);
-        super::login::store_key(&mut ctx, "default", &key, Storage::PlainFile, &base()).unwrap();
+        super::login::store_key(&mut ctx, "default", &key, Storage::PlainFile, &base(), None)
+            .unwrap();
         assert!(ctx.plain.path("default").exists());
-        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base()).unwrap();
+        super::login::store_key(&mut ctx, "default", &key, Storage::Keyring, &base(), None)
+            .unwrap();
         assert!(!ctx.plain.path("default").exists());
         assert_eq!(ctx.keyring.get("default").unwrap().unwrap().expose(), KEY);
     }
