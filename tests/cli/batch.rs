@@ -176,6 +176,14 @@ fn the_first_failed_line_sets_the_exit_code() {
         .write_stdin("{\"a\":1}\n[1\n{\"$fault\":\"404\"}\n")
         .output()
         .unwrap();
+    // A bad line among sent ones is a failure (1): exit 2 says that nothing was sent.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--batch", "-", "--retries", "0"])
+        .write_stdin("[1\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = server
         .miiflow()

@@ -284,7 +284,7 @@ fn no_keyring_at_all_is_a_clear_message_not_a_hang() {
     let err = stderr(&out);
     for words in [
         "no D-Bus session bus",
-        "was not stored",
+        "no key was asked for",
         "MIIFLOW_API_KEY",
         "--insecure-storage",
     ] {

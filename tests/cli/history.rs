@@ -361,14 +361,12 @@ fn aliases_resolve_with_their_items_under_the_command_lines() {
         body,
         "{\"agent_id\":\"agent_sup\",\"input\":{\"lang\":\"en\",\"tier\":\"2\",\"q\":\"hi\"}}"
     );
-    // A profile's alias is seen with that profile only.
+    // A profile's alias is seen with that profile only: elsewhere the word is no alias and
+    // no id, so it is refused (nothing sent), naming the profile that has it.
     let out = miiflow(&["run", "nightly"]);
-    assert!(out.status.success());
-    assert_eq!(
-        server.requests()[1]["path"],
-        "/api/v1/agent_run",
-        "not an alias here"
-    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "it is an alias of profile 'ci'");
+    assert_eq!(server.requests().len(), 1, "not sent");
     let out = home
         .miiflow(&server)
         .env("MIIFLOW_API_KEY", KEY)
@@ -377,7 +375,7 @@ fn aliases_resolve_with_their_items_under_the_command_lines() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(server.requests()[2]["path"], "/v1/workflows/wf_7/run");
+    assert_eq!(server.requests()[1]["path"], "/v1/workflows/wf_7/run");
 
     let out = miiflow(&["--profile", "ci", "agents", "list", "--json"]);
     let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();

@@ -179,11 +179,19 @@ fn delete_needs_a_terminal_or_yes_and_then_forgets_the_local_profile() {
     assert!(!home.config().contains("second"));
     assert!(home.files_containing(OTHER).is_empty());
 
-    // Again: nothing to do, exit 0.
+    // Again: a named key that does not exist is an error a script sees, unless --missing-ok.
     let out = home
         .miiflow(&server)
         .env("MIIFLOW_API_KEY", KEY)
         .args(["keys", "delete", "key_mock0002", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_contains(&stderr(&out), "no key named or with id 'key_mock0002'");
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["keys", "delete", "key_mock0002", "--yes", "--missing-ok"])
         .output()
         .unwrap();
     assert!(out.status.success());

@@ -5,6 +5,7 @@ mod batch;
 mod batch_ci;
 mod contracts;
 mod credentials;
+mod day_one;
 mod generated;
 mod history;
 mod hostile;
