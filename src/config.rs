@@ -366,9 +366,23 @@ impl Config {
         self.profiles.get(name)
     }
 
-    /// Forgets a profile's key fields; the rest (its base URL, aliases, history setting) is
-    /// kept, and a profile left with nothing is dropped. True if there was a key to forget.
-    pub fn forget_profile(&mut self, name: &str) -> bool {
+    /// `keys delete`: drops the profile that held a revoked key; one that also holds aliases
+    /// or a history setting keeps them (and its base URL), less its key fields.
+    pub fn forget_profile(&mut self, name: &str) {
+        let Some(p) = self.profiles.get_mut(name) else {
+            return;
+        };
+        if p.agents.is_empty() && p.history.is_none() {
+            self.profiles.remove(name);
+            return;
+        }
+        self.forget_key(name);
+    }
+
+    /// `logout`: forgets a profile's key fields only; the rest (its base URL, aliases, history
+    /// setting) is kept, and a profile left with nothing is dropped. True if there was a key
+    /// to forget.
+    pub fn forget_key(&mut self, name: &str) -> bool {
         let Some(p) = self.profiles.get_mut(name) else {
             return false;
         };
@@ -479,7 +493,7 @@ anything = [1, 2]
         assert_eq!(after, want);
         // Forgetting the profile's key keeps its base URL (logout forgets the key only).
         update(dir.path(), |c| {
-            c.forget_profile("ci");
+            c.forget_key("ci");
             Ok(())
         })
         .unwrap();

@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
         let mut forgot = Vec::new();
         for profile in &targets {
             forget(ctx, config, profile)?;
-            if config.forget_profile(profile) {
+            if config.forget_key(profile) {
                 forgot.push(profile.clone());
             }
         }
