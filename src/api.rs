@@ -19,25 +19,25 @@ const OPTIONS: Options = Options {
 /// The most a key API answer may hold: a list of keys is small.
 const MAX_ANSWER: usize = 8 * 1024 * 1024;
 
-pub const NO_KEY_API: &str = "this server has no key API: create keys in the dashboard \
+pub(crate) const NO_KEY_API: &str = "this server has no key API: create keys in the dashboard \
      (Settings › API Keys) and use `miiflow login`";
 
 /// A key as the server lists it. Unknown fields are kept for `--json`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct KeyInfo {
-    pub id: String,
-    pub name: String,
+pub(crate) struct KeyInfo {
+    pub(crate) id: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub created_at: Option<String>,
+    pub(crate) created_at: Option<String>,
     #[serde(default)]
-    pub last_used_at: Option<String>,
+    pub(crate) last_used_at: Option<String>,
     #[serde(flatten)]
-    pub rest: serde_json::Map<String, serde_json::Value>,
+    pub(crate) rest: serde_json::Map<String, serde_json::Value>,
 }
 
 impl KeyInfo {
     /// Whether this listed key is `key`, by the `last4` the list may carry.
-    pub fn is(&self, key: &ApiKey) -> bool {
+    pub(crate) fn is(&self, key: &ApiKey) -> bool {
         let secret: Vec<char> = key.expose().chars().collect();
         let last4: String = secret[secret.len().saturating_sub(4)..].iter().collect();
         self.rest.get("last4").and_then(|v| v.as_str()) == Some(last4.as_str())
@@ -45,7 +45,7 @@ impl KeyInfo {
 }
 
 /// The one listed key that is `key` (by `last4`), if the list says so unambiguously.
-pub fn find<'a>(keys: &'a [KeyInfo], key: &ApiKey) -> Option<&'a KeyInfo> {
+pub(crate) fn find<'a>(keys: &'a [KeyInfo], key: &ApiKey) -> Option<&'a KeyInfo> {
     let mut matching = keys.iter().filter(|k| k.is(key));
     let one = matching.next()?;
     matching.next().is_none().then_some(one)
@@ -53,27 +53,27 @@ pub fn find<'a>(keys: &'a [KeyInfo], key: &ApiKey) -> Option<&'a KeyInfo> {
 
 /// A key just created: the only time the server shows its secret.
 #[derive(Deserialize)]
-pub struct Created {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Created {
+    pub(crate) id: String,
+    pub(crate) name: String,
     key: secrecy::SecretString,
 }
 
 impl Created {
-    pub fn secret(&self) -> Result<ApiKey, Error> {
+    pub(crate) fn secret(&self) -> Result<ApiKey, Error> {
         use secrecy::ExposeSecret;
         ApiKey::parse(self.key.expose_secret())
             .map_err(|why| Error::Network(format!("the server sent an unusable key: {why}")))
     }
 }
 
-pub struct Api {
+pub(crate) struct Api {
     http: client::Http,
     base: Url,
 }
 
 impl Api {
-    pub fn new(base: Url) -> anyhow::Result<Api> {
+    pub(crate) fn new(base: Url) -> anyhow::Result<Api> {
         Ok(Api {
             http: client::client(&base, OPTIONS)?,
             base,
@@ -81,8 +81,8 @@ impl Api {
     }
 
     /// Says where the base URL came from in errors about reaching it.
-    pub fn from_source(mut self, source: String) -> Api {
-        self.http = self.http.from_source(source);
+    pub(crate) fn with_source(mut self, source: String) -> Api {
+        self.http = self.http.with_source(source);
         self
     }
 
@@ -121,7 +121,7 @@ impl Api {
         })
     }
 
-    pub async fn list(&self, key: &ApiKey) -> Result<Vec<KeyInfo>, Error> {
+    pub(crate) async fn list(&self, key: &ApiKey) -> Result<Vec<KeyInfo>, Error> {
         let (_, body) = self
             .send(self.http.client.get(self.url("")), key)
             .await
@@ -130,7 +130,7 @@ impl Api {
             .map_err(|e| Error::Network(format!("the key list is not what was expected: {e}")))
     }
 
-    pub async fn create(&self, key: &ApiKey, name: &str) -> Result<Created, Error> {
+    pub(crate) async fn create(&self, key: &ApiKey, name: &str) -> Result<Created, Error> {
         let body = serde_json::json!({ "name": name }).to_string();
         let req = self
             .http
@@ -147,7 +147,7 @@ impl Api {
     }
 
     /// Revokes a key; false when the server no longer had it.
-    pub async fn delete(&self, key: &ApiKey, id: &str) -> Result<bool, Error> {
+    pub(crate) async fn delete(&self, key: &ApiKey, id: &str) -> Result<bool, Error> {
         let mut url = self.url("");
         url.path_segments_mut()
             .map_err(|()| Error::BadInput("the base URL cannot take a path".into()))?
@@ -175,7 +175,7 @@ fn no_api(e: Error) -> Error {
 }
 
 /// Whether an error says the server has no key API.
-pub fn is_no_key_api(e: &Error) -> bool {
+pub(crate) fn is_no_key_api(e: &Error) -> bool {
     matches!(
         e,
         Error::Status {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub const EXIT_CODES: &str = "\
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0    success (HTTP 2xx)
   1    any other failure (keyring, I/O, a refused redirect)
@@ -18,7 +18,7 @@ Exit codes:
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM or SIGHUP)";
 
-pub const ENVIRONMENT: &str = "\
+pub(crate) const ENVIRONMENT: &str = "\
 Environment:
   MIIFLOW_API_KEY          the API key to send (used when no --profile is given)
   MIIFLOW_BASE_URL         the API's base URL (default https://api.miiflow.ai)
@@ -36,7 +36,7 @@ Environment:
   NO_COLOR                 no colour, unless --color always
   CLICOLOR_FORCE           colour even when not on a terminal";
 
-pub const FILES: &str = "\
+pub(crate) const FILES: &str = "\
 Files:
   ~/.config/miiflow/config.toml      profiles: base URL, key id and name, where the key is (never the key)
   ~/.config/miiflow/credentials/     keys stored by login --insecure-storage (0600 files)
@@ -60,20 +60,20 @@ Examples:
     version = env!("MIIFLOW_VERSION"),
     after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}")
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
-pub struct Global {
+pub(crate) struct Global {
     /// The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"].
     #[arg(long, global = true, value_name = "P")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 
     /// The API's base URL.
     #[arg(
@@ -83,34 +83,34 @@ pub struct Global {
         hide_env_values = true,
         value_name = "URL"
     )]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 
     /// Show request and response headers on stderr (key masked); twice also the request body.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    pub(crate) verbose: u8,
 
     /// Print no status line, only errors.
     #[arg(short, long, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted).
     #[arg(long, global = true)]
-    pub allow_http: bool,
+    pub(crate) allow_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Run(RunArgs),
     Login(LoginArgs),
     Logout(LogoutArgs),
@@ -143,16 +143,16 @@ Examples:
   miiflow history rerun 42 lang=fr
   miiflow history clear --older-than 30d --yes"
 )]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     #[command(subcommand)]
-    pub command: Option<HistoryCommand>,
+    pub(crate) command: Option<HistoryCommand>,
 
     #[command(flatten)]
-    pub list: HistoryListArgs,
+    pub(crate) list: HistoryListArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum HistoryCommand {
+pub(crate) enum HistoryCommand {
     List(HistoryListArgs),
     Show(HistoryShowArgs),
     Rerun(HistoryRerunArgs),
@@ -161,77 +161,77 @@ pub enum HistoryCommand {
 
 /// List recorded runs, newest first: a table on a terminal, JSON otherwise.
 #[derive(Debug, Args)]
-pub struct HistoryListArgs {
+pub(crate) struct HistoryListArgs {
     /// How many.
     #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 20)]
-    pub limit: usize,
+    pub(crate) limit: usize,
 
     /// Only runs of this agent or workflow id (or alias).
     #[arg(long, value_name = "ID")]
-    pub agent: Option<String>,
+    pub(crate) agent: Option<String>,
 
     /// Only runs that failed (exit code not 0).
     #[arg(long)]
-    pub failed: bool,
+    pub(crate) failed: bool,
 
     /// Only runs newer than this: 30m, 2h, 1d, 1w.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
-    pub since: Option<Duration>,
+    pub(crate) since: Option<Duration>,
 
     /// Print JSON, also on a terminal.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Show one recorded run: what was sent and what came back.
 #[derive(Debug, Args)]
-pub struct HistoryShowArgs {
+pub(crate) struct HistoryShowArgs {
     /// The entry's id (from `miiflow history`).
     #[arg(value_name = "ID")]
-    pub id: i64,
+    pub(crate) id: i64,
 
     /// Only the input, its exact bytes (pretty on a terminal).
     #[arg(long, conflicts_with = "output")]
-    pub input: bool,
+    pub(crate) input: bool,
 
     /// Only the answer, its exact bytes (pretty on a terminal).
     #[arg(long)]
-    pub output: bool,
+    pub(crate) output: bool,
 }
 
 /// Run a recorded run again: the same agent or workflow and input, items merged over it,
 /// recorded as a new entry. The key and base URL are the current ones (--profile, as for run).
 #[derive(Debug, Args)]
-pub struct HistoryRerunArgs {
+pub(crate) struct HistoryRerunArgs {
     /// The entry's id.
     #[arg(value_name = "ID")]
-    pub id: i64,
+    pub(crate) id: i64,
 
     /// Request items merged over the recorded input.
     #[arg(value_name = "ITEM")]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 
     /// Do not record this run in the history.
     #[arg(long)]
-    pub no_history: bool,
+    pub(crate) no_history: bool,
 
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub(crate) out: OutputArgs,
 
     #[command(flatten)]
-    pub net: NetworkArgs,
+    pub(crate) net: NetworkArgs,
 }
 
 /// Delete recorded runs (asks first on a terminal; elsewhere it needs --yes).
 #[derive(Debug, Args)]
-pub struct HistoryClearArgs {
+pub(crate) struct HistoryClearArgs {
     /// Only runs older than this: 30d, 12h.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
-    pub older_than: Option<Duration>,
+    pub(crate) older_than: Option<Duration>,
 
     /// Do not ask for confirmation.
     #[arg(long, short)]
-    pub yes: bool,
+    pub(crate) yes: bool,
 }
 
 /// Names for agents and workflows, with default items: `miiflow run NAME`.
@@ -246,7 +246,7 @@ Examples:
   miiflow run support question='Where is my order?'
   miiflow agents list
   miiflow agents remove support")]
-pub enum AgentsCommand {
+pub(crate) enum AgentsCommand {
     Add(AgentsAddArgs),
     List(AgentsListArgs),
     Remove(AgentsRemoveArgs),
@@ -255,46 +255,46 @@ pub enum AgentsCommand {
 /// Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command
 /// line's merged over them.
 #[derive(Debug, Args)]
-pub struct AgentsAddArgs {
+pub(crate) struct AgentsAddArgs {
     /// The alias (letters, digits, - _ .; not an id such as agent_…).
     #[arg(value_name = "NAME")]
-    pub name: String,
+    pub(crate) name: String,
 
     /// The agent's id (or with --workflow, the workflow's).
     #[arg(value_name = "ID", value_parser = non_empty)]
-    pub id: String,
+    pub(crate) id: String,
 
     /// ID is a workflow (Miiflow's second run contract).
     #[arg(long)]
-    pub workflow: bool,
+    pub(crate) workflow: bool,
 
     /// Default request items: key=value, key:=json, key=@file, key:=@file.
     #[arg(value_name = "ITEM")]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 }
 
 /// List the aliases this profile sees (its own, then the global ones).
 #[derive(Debug, Args)]
-pub struct AgentsListArgs {
+pub(crate) struct AgentsListArgs {
     /// Print JSON for scripts.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 
     /// Print only the names, one per line (for shell completion).
     #[arg(long, hide = true)]
-    pub names: bool,
+    pub(crate) names: bool,
 }
 
 /// Remove an alias (with --profile, that profile's).
 #[derive(Debug, Args)]
-pub struct AgentsRemoveArgs {
+pub(crate) struct AgentsRemoveArgs {
     #[arg(value_name = "NAME")]
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// `30m`, `2h`, `1d`, `1w`. A bare number is refused: `3` might mean seconds or days, and a
 /// history clear is no place to guess.
-pub fn duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(format!(
@@ -307,7 +307,7 @@ pub fn duration(text: &str) -> Result<Duration, String> {
 }
 
 /// A duration in words for a question or a message: `30 days`, `1 hour 30 minutes`.
-pub fn duration_words(d: Duration) -> String {
+pub(crate) fn duration_words(d: Duration) -> String {
     let mut secs = d.as_secs();
     let mut parts = Vec::new();
     for (unit, size) in [
@@ -330,10 +330,10 @@ pub fn duration_words(d: Duration) -> String {
 
 /// Print the version, the commit it was built from, and what was compiled in.
 #[derive(Debug, Args)]
-pub struct VersionArgs {
+pub(crate) struct VersionArgs {
     /// Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Print the API key in use, for scripts (as `gh auth token`).
@@ -347,10 +347,10 @@ pub struct VersionArgs {
 Examples:
   export MIIFLOW_API_KEY=$(miiflow token)
   miiflow token --profile ci | other-tool --key-stdin")]
-pub struct TokenArgs {
+pub(crate) struct TokenArgs {
     /// Print it on a terminal without asking.
     #[arg(long)]
-    pub show: bool,
+    pub(crate) show: bool,
 }
 
 /// Print a shell completion script.
@@ -362,10 +362,10 @@ Examples:
   miiflow completions bash > ~/.local/share/bash-completion/completions/miiflow
   miiflow completions zsh > \"${fpath[1]}/_miiflow\"
   miiflow completions fish > ~/.config/fish/completions/miiflow.fish")]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// Store an API key for a profile, in the OS keyring.
@@ -381,19 +381,19 @@ Examples:
   miiflow login --profile staging --base-url https://staging.example.com
   printf %s \"$KEY\" | miiflow login --with-key      # from a secret store, in a script
   miiflow login --with-key --insecure-storage < key.txt   # a machine with no keyring")]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     /// Read the key from stdin (one trailing newline is dropped).
     #[arg(long)]
-    pub with_key: bool,
+    pub(crate) with_key: bool,
 
     /// Store the key without checking it against the server.
     #[arg(long)]
-    pub no_verify: bool,
+    pub(crate) no_verify: bool,
 
     /// Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that
     /// have none. Anyone who can read your files can read the key.
     #[arg(long)]
-    pub insecure_storage: bool,
+    pub(crate) insecure_storage: bool,
 }
 
 /// Forget a profile's stored key. This does not revoke it on the server (`keys delete` does).
@@ -403,10 +403,10 @@ Examples:
   miiflow logout
   miiflow logout --profile staging
   miiflow logout --all")]
-pub struct LogoutArgs {
+pub(crate) struct LogoutArgs {
     /// Forget every profile's key.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 /// Show each profile: base URL, where its key comes from, the key masked, its id and name.
@@ -417,10 +417,10 @@ pub struct LogoutArgs {
 Examples:
   miiflow status
   miiflow status --json | jq -r .active")]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Print JSON for scripts.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Manage API keys on the server (with the active key).
@@ -434,7 +434,7 @@ Examples:
   miiflow keys create ci
   miiflow keys rotate ci
   miiflow keys delete ci --yes")]
-pub enum KeysCommand {
+pub(crate) enum KeysCommand {
     Create(KeysCreateArgs),
     List(KeysListArgs),
     Delete(KeysDeleteArgs),
@@ -450,18 +450,18 @@ pub enum KeysCommand {
 Examples:
   miiflow keys create ci                     # stored in the keyring as profile 'ci'
   KEY=$(miiflow keys create ci --no-store)   # hand it to another system instead")]
-pub struct KeysCreateArgs {
+pub(crate) struct KeysCreateArgs {
     /// The key's name on the server, and the profile that stores it.
     #[arg(value_parser = non_empty)]
-    pub name: String,
+    pub(crate) name: String,
 
     /// Also print the secret on stdout, once.
     #[arg(long)]
-    pub show: bool,
+    pub(crate) show: bool,
 
     /// Do not store the key; print it (implies --show).
     #[arg(long)]
-    pub no_store: bool,
+    pub(crate) no_store: bool,
 }
 
 /// List the server's keys, marking those stored here.
@@ -470,10 +470,10 @@ pub struct KeysCreateArgs {
 Examples:
   miiflow keys list
   miiflow keys list --json | jq -r '.[].id'")]
-pub struct KeysListArgs {
+pub(crate) struct KeysListArgs {
     /// Print JSON for scripts.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Revoke a key on the server and forget the local profile that holds it.
@@ -485,19 +485,19 @@ Examples:
   miiflow keys delete ci
   miiflow keys delete key_8f2a --yes
   miiflow keys delete old-ci --yes --missing-ok   # exit 0 when it is already gone")]
-pub struct KeysDeleteArgs {
+pub(crate) struct KeysDeleteArgs {
     /// The key's id or name on the server, or the local profile that holds it.
     #[arg(value_name = "NAME|ID", value_parser = non_empty)]
-    pub target: String,
+    pub(crate) target: String,
 
     /// Do not ask for confirmation.
     #[arg(long, short)]
-    pub yes: bool,
+    pub(crate) yes: bool,
 
     /// A key that does not exist is not an error (exit 0, nothing to do): for scripts that
     /// delete idempotently.
     #[arg(long)]
-    pub missing_ok: bool,
+    pub(crate) missing_ok: bool,
 }
 
 /// Replace a profile's key: create a new one, store it, check it, then delete the old one.
@@ -508,9 +508,9 @@ pub struct KeysDeleteArgs {
 Examples:
   miiflow keys rotate            # the active profile
   miiflow keys rotate ci")]
-pub struct KeysRotateArgs {
+pub(crate) struct KeysRotateArgs {
     /// The profile to rotate [default: the active profile].
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 /// The global options that do something in each command; the others are hidden from its
@@ -538,7 +538,7 @@ const ALL_GLOBALS: &[&str] = &[
 ];
 
 /// The whole interface, as parsed and as documented (help, man pages, completions).
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     let globals: Vec<clap::Arg> = cmd
@@ -605,34 +605,34 @@ Examples:
   miiflow run support question='Where is my order?'     # an alias: miiflow agents add
   miiflow run agent_abc123 --batch inputs.csv -o results.jsonl --resume --rate 5/s
   miiflow run --workflow wf_123 --text 'Your input data'")]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The agent's id, as shown in its API Access example (agent_…), or an alias (`miiflow
     /// agents`); with --workflow, leave it out and start with the items.
     #[arg(value_name = "AGENT_ID", required_unless_present = "workflow", value_parser = non_empty)]
-    pub agent_id: Option<String>,
+    pub(crate) agent_id: Option<String>,
 
     /// Request items merged into the input: key=value, key:=json, key=@file, key:=@file.
     #[arg(value_name = "ITEM", help_heading = "Input")]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 
     /// Run a workflow over Miiflow's second contract: POST {base}/v1/workflows/ID/run with
     /// {"input": …}, instead of an agent.
     #[arg(long, value_name = "WORKFLOW_ID", help_heading = "Input", value_parser = non_empty)]
-    pub workflow: Option<String>,
+    pub(crate) workflow: Option<String>,
 
     /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
     #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
-    pub input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
 
     /// Send the input as a JSON string, as Miiflow's docs' example does; - reads stdin.
     #[arg(long, value_name = "TEXT|-", help_heading = "Input", conflicts_with_all = ["input", "batch"])]
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
 
     /// Run once per line of a JSON-lines or CSV file (- for stdin), items merged into each; one
     /// JSON result line per input line, on stdout in input order, or to -o RESULTS as each
     /// finishes.
     #[arg(long, value_name = "FILE.jsonl|FILE.csv|-", help_heading = "Batch", conflicts_with_all = ["input", "include", "dry_run", "curl"])]
-    pub batch: Option<PathBuf>,
+    pub(crate) batch: Option<PathBuf>,
 
     /// With --batch: the input's format [default: csv for a .csv file, else jsonl].
     #[arg(
@@ -642,49 +642,49 @@ pub struct RunArgs {
         requires = "batch",
         help_heading = "Batch"
     )]
-    pub batch_format: Option<BatchFormat>,
+    pub(crate) batch_format: Option<BatchFormat>,
 
     /// With --batch: how many runs are in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", help_heading = "Batch", value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: u32,
+    pub(crate) concurrency: u32,
 
     /// With --batch: start at most N runs per second (N/s) or per minute (N/m), across all
     /// workers.
     #[arg(long, value_name = "N/s|N/m", requires = "batch", help_heading = "Batch", value_parser = rate)]
-    pub rate: Option<Duration>,
+    pub(crate) rate: Option<Duration>,
 
     /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
     /// numbers (one job of a CI matrix of N).
     #[arg(long, value_name = "I/N", requires = "batch", help_heading = "Batch")]
-    pub shard: Option<crate::commands::batch::Shard>,
+    pub(crate) shard: Option<crate::commands::batch::Shard>,
 
     /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
     /// lines and run only the rest.
     #[arg(long, requires = "batch", help_heading = "Batch")]
-    pub resume: bool,
+    pub(crate) resume: bool,
 
     /// --resume, and also run again the lines whose recorded result failed.
     #[arg(long, requires = "batch", help_heading = "Batch")]
-    pub retry_failed: bool,
+    pub(crate) retry_failed: bool,
 
     /// Do not record this run (or batch) in the history.
     #[arg(long, help_heading = "Output")]
-    pub no_history: bool,
+    pub(crate) no_history: bool,
 
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub(crate) out: OutputArgs,
 
     #[command(flatten)]
-    pub net: NetworkArgs,
+    pub(crate) net: NetworkArgs,
 
     /// `history rerun`: the recorded input, used instead of --input (items merged over it).
     #[arg(skip)]
-    pub recorded_input: Option<(i64, Vec<u8>)>,
+    pub(crate) recorded_input: Option<(i64, Vec<u8>)>,
 }
 
 /// The format of a `--batch` input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BatchFormat {
+pub(crate) enum BatchFormat {
     /// One JSON value per line.
     Jsonl,
     /// A header row naming the keys, then one row per run (RFC 4180).
@@ -719,60 +719,60 @@ fn rate(text: &str) -> Result<Duration, String> {
 
 /// How an answer is printed: shared by `run` and `api`.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Apply a jq filter to a JSON answer (2xx only), in-process.
     #[arg(long, value_name = "FILTER", help_heading = "Output")]
-    pub jq: Option<String>,
+    pub(crate) jq: Option<String>,
 
     /// With --jq: print strings without quotes, as jq -r.
     #[arg(short, long, requires = "jq", help_heading = "Output")]
-    pub raw_output: bool,
+    pub(crate) raw_output: bool,
 
     /// With --jq: one compact line per result, as jq -c.
     #[arg(short, long, requires = "jq", help_heading = "Output")]
-    pub compact_output: bool,
+    pub(crate) compact_output: bool,
 
     /// Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with
     /// --batch, the results, as they finish (see --resume).
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 
     /// Put the status line and headers before the body.
     #[arg(long, help_heading = "Output")]
-    pub include: bool,
+    pub(crate) include: bool,
 
     /// Print the request that would be sent (key masked) and send nothing.
     #[arg(long, conflicts_with = "curl", help_heading = "Output")]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 
     /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
     #[arg(long, help_heading = "Output")]
-    pub curl: bool,
+    pub(crate) curl: bool,
 }
 
 /// Retries and timeouts: shared by `run` and `api`.
 #[derive(Debug, Args)]
-pub struct NetworkArgs {
+pub(crate) struct NetworkArgs {
     /// How often to send again when nothing can have run: the connection was refused, or the
     /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff);
     /// for GET and HEAD also 502 and 504.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Network")]
-    pub retries: u32,
+    pub(crate) retries: u32,
 
     /// Seconds to wait for a connection.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, help_heading = "Network")]
-    pub connect_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
 
     /// Seconds the whole run may take, retries included; 0 means no limit [default: 600].
     /// In a batch, each line's; a quota pause (a long Retry-After) is bounded by it only when
     /// it is given.
     #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Network")]
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl NetworkArgs {
     /// What a run may take in all, when limited.
-    pub fn timeout(&self) -> Option<Duration> {
+    pub(crate) fn timeout(&self) -> Option<Duration> {
         let t = self.timeout.unwrap_or(Duration::from_secs(600));
         (!t.is_zero()).then_some(t)
     }
@@ -790,28 +790,28 @@ Examples:
   miiflow api /v1/workflows/wf_123/run input='Your input data'
   miiflow api -X DELETE /api/v1/api_keys/key_8f2a
   miiflow api /api/v1/api_keys --jq '.[].name' -r")]
-pub struct ApiArgs {
+pub(crate) struct ApiArgs {
     /// The path, e.g. /v1/workflows (a query may follow), or a full URL on the API's origin.
     #[arg(value_name = "PATH", value_parser = non_empty)]
-    pub path: String,
+    pub(crate) path: String,
 
     /// Request items for a JSON body: key=value, key:=json, key=@file, key:=@file.
     #[arg(value_name = "ITEM", help_heading = "Input")]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 
     /// The HTTP method [default: GET, or POST with a body].
     #[arg(short = 'X', long, value_name = "METHOD", help_heading = "Input")]
-    pub method: Option<String>,
+    pub(crate) method: Option<String>,
 
     /// A JSON file with the body; - reads stdin.
     #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
-    pub input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
 
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub(crate) out: OutputArgs,
 
     #[command(flatten)]
-    pub net: NetworkArgs,
+    pub(crate) net: NetworkArgs,
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ use crate::request::Request;
 use crate::retry::{self, Decision, Outcome, Reason};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
-    pub connect_timeout: Duration,
+pub(crate) struct Options {
+    pub(crate) connect_timeout: Duration,
     /// The whole exchange, body included; `None` for no limit.
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
@@ -45,17 +45,17 @@ impl std::error::Error for CrossOrigin {}
 
 /// A client for one origin, and the proxy it goes through (named in errors).
 #[derive(Clone)]
-pub struct Http {
-    pub client: reqwest::Client,
-    pub proxy: Option<Arc<Proxy>>,
-    pub opts: Options,
+pub(crate) struct Http {
+    pub(crate) client: reqwest::Client,
+    pub(crate) proxy: Option<Arc<Proxy>>,
+    pub(crate) opts: Options,
     /// Where the base URL came from (`--base-url`, `MIIFLOW_BASE_URL`, a profile), for errors
     /// about reaching it.
-    pub from: Option<Arc<str>>,
+    pub(crate) from: Option<Arc<str>>,
 }
 
 impl Http {
-    pub fn from_source(mut self, source: String) -> Http {
+    pub(crate) fn with_source(mut self, source: String) -> Http {
         self.from = Some(source.into());
         self
     }
@@ -64,7 +64,7 @@ impl Http {
 /// The client for requests to `base`: rustls, our user agent, the timeouts, the proxy chosen
 /// by [`crate::proxy`] (none for loopback), and redirects followed only within the origin of
 /// the first request (so the key never leaves for another scheme, host or port).
-pub fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
+pub(crate) fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
     // One provider for the process; a second install attempt is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let proxy = crate::proxy::for_target(base)?;
@@ -221,7 +221,7 @@ mod trust {
 
 impl Http {
     /// What a failure means for the user, and its exit code through [`Error`].
-    pub fn classify(&self, err: &reqwest::Error) -> Error {
+    pub(crate) fn classify(&self, err: &reqwest::Error) -> Error {
         with_source(
             classify(err, self.opts, self.proxy.as_deref()),
             err,
@@ -251,7 +251,7 @@ fn unresolved(err: &reqwest::Error) -> bool {
 /// 429's hold, and with `--rate` an even spacing of starts (a token bucket of one token, so no
 /// one-second window ever sees more than the rate).
 #[derive(Debug, Clone, Default)]
-pub struct Pacer(Arc<Mutex<Pace>>);
+pub(crate) struct Pacer(Arc<Mutex<Pace>>);
 
 #[derive(Debug, Default)]
 struct Pace {
@@ -265,7 +265,7 @@ struct Pace {
 
 impl Pacer {
     /// A pacer that starts at most one request per `interval`.
-    pub fn with_interval(interval: Duration) -> Pacer {
+    pub(crate) fn with_interval(interval: Duration) -> Pacer {
         Pacer(Arc::new(Mutex::new(Pace {
             interval: Some(interval),
             ..Pace::default()
@@ -278,7 +278,7 @@ impl Pacer {
 
     /// Nobody sends for `wait` from now (a later hold already in force stays). True when this
     /// makes the hold longer by more than a second: the caller says so, once for many workers.
-    pub fn hold(&self, wait: Duration) -> bool {
+    pub(crate) fn hold(&self, wait: Duration) -> bool {
         let until = Instant::now() + wait;
         let mut pace = self.lock();
         let longer = pace
@@ -291,7 +291,7 @@ impl Pacer {
     }
 
     /// Waits until this request may start: past any hold, and at its own slot under a rate.
-    pub async fn ready(&self) {
+    pub(crate) async fn ready(&self) {
         loop {
             let now = Instant::now();
             let (hold, slot) = self.take_slot(now);
@@ -328,24 +328,24 @@ impl Pacer {
 /// How one run is sent: the client, the user's timeouts, how often to retry, the shared pace,
 /// and where to say that a retry is coming.
 #[derive(Clone)]
-pub struct Sender {
-    pub http: Http,
-    pub opts: Options,
-    pub retries: u32,
-    pub pacer: Pacer,
-    pub notify: Arc<dyn Fn(&str) + Send + Sync>,
+pub(crate) struct Sender {
+    pub(crate) http: Http,
+    pub(crate) opts: Options,
+    pub(crate) retries: u32,
+    pub(crate) pacer: Pacer,
+    pub(crate) notify: Arc<dyn Fn(&str) + Send + Sync>,
     /// A batch: a 429 asking for a longer wait than a single run takes holds every worker
     /// until then instead of failing the line (a quota pause).
-    pub quota_pause: bool,
+    pub(crate) quota_pause: bool,
     /// `--timeout` was given: a quota pause longer than it fails the line instead.
-    pub timeout_given: bool,
+    pub(crate) timeout_given: bool,
     /// The longest `Retry-After` waited for as a retry ([`crate::limits::retry_wait`]).
-    pub max_wait: Duration,
+    pub(crate) max_wait: Duration,
 }
 
 impl Sender {
     /// A failure in the user's words, with this command's timeouts and proxy.
-    pub fn classify(&self, err: &reqwest::Error) -> Error {
+    pub(crate) fn classify(&self, err: &reqwest::Error) -> Error {
         with_source(
             classify(err, self.opts, self.http.proxy.as_deref()),
             err,
@@ -355,7 +355,11 @@ impl Sender {
 
     /// Sends the request with the real key, retrying only where [`retry::decide`] allows and
     /// within `--timeout` for all the attempts together.
-    pub async fn send(&self, req: &Request, key: &ApiKey) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn send(
+        &self,
+        req: &Request,
+        key: &ApiKey,
+    ) -> Result<reqwest::Response, Error> {
         let mut deadline = self.opts.timeout.map(|t| Instant::now() + t);
         let mut attempt = 0;
         let mut paused = false;
@@ -495,7 +499,7 @@ fn timed_out(opts: Options) -> Error {
 
 /// A single-threaded runtime: one process sends one run, or a batch of concurrent ones, and
 /// waits on the network, not on the CPU.
-pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -505,7 +509,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Runs async work on a fresh runtime; Ctrl-C ends it at once with [`Error::Interrupted`],
 /// SIGTERM or SIGHUP with [`Error::Terminated`]. The signals are caught before the work starts
 /// (so a spinner it shows is always cleared).
-pub fn block_on<T>(
+pub(crate) fn block_on<T>(
     work: impl std::future::Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
     runtime()?.block_on(async {
@@ -519,13 +523,13 @@ pub fn block_on<T>(
 }
 
 /// The signals that stop miiflow, caught from the moment this is made (inside a runtime).
-pub struct Stop {
+pub(crate) struct Stop {
     #[cfg(unix)]
     signals: [(tokio::signal::unix::Signal, Error); 3],
 }
 
 impl Stop {
-    pub fn new() -> anyhow::Result<Stop> {
+    pub(crate) fn new() -> anyhow::Result<Stop> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -546,7 +550,7 @@ impl Stop {
     /// Resolves with the error that stopping means: Ctrl-C is [`Error::Interrupted`]; SIGTERM
     /// and SIGHUP are [`Error::Terminated`]. Work in progress is then dropped, so temporary
     /// files go, as on Ctrl-C.
-    pub async fn recv(&mut self) -> Error {
+    pub(crate) async fn recv(&mut self) -> Error {
         #[cfg(unix)]
         {
             let [(int, _), (term, _), (hup, _)] = &mut self.signals;
@@ -648,7 +652,7 @@ fn tls_words(tls: &rustls::Error, host: &str) -> String {
 }
 
 /// What a reqwest failure means for the user, and its exit code through [`Error`].
-pub fn classify(err: &reqwest::Error, opts: Options, proxy: Option<&Proxy>) -> Error {
+pub(crate) fn classify(err: &reqwest::Error, opts: Options, proxy: Option<&Proxy>) -> Error {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(c) = cause {
         if let Some(redirect) = c.downcast_ref::<CrossOrigin>() {

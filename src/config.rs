@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-pub const CONFIG_DIR_ENV: &str = "MIIFLOW_CONFIG_DIR";
-pub const DEFAULT_PROFILE: &str = "default";
+pub(crate) const CONFIG_DIR_ENV: &str = "MIIFLOW_CONFIG_DIR";
+pub(crate) const DEFAULT_PROFILE: &str = "default";
 
 /// Where a profile's secret lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Storage {
+pub(crate) enum Storage {
     /// The OS keyring: service `miiflow`, account = the profile's name.
     Keyring,
     /// `credentials/PROFILE.key` in the config folder, mode 0600 in a 0700 folder.
@@ -25,7 +25,7 @@ pub enum Storage {
 
 impl Storage {
     /// The name in the config file and in `status --json`.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Storage::Keyring => "keyring",
             Storage::PlainFile => "plain-file",
@@ -33,7 +33,7 @@ impl Storage {
     }
 
     /// The words for people.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Storage::Keyring => "keyring",
             Storage::PlainFile => "plain file",
@@ -42,48 +42,48 @@ impl Storage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profile {
+pub(crate) struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage: Option<Storage>,
+    pub(crate) storage: Option<Storage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_id: Option<String>,
+    pub(crate) key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_name: Option<String>,
+    pub(crate) key_name: Option<String>,
     /// `false`: runs with this profile are not recorded in the history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<bool>,
+    pub(crate) history: Option<bool>,
     /// Aliases that only this profile sees (they hide global ones of the same name).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub agents: BTreeMap<String, Alias>,
+    pub(crate) agents: BTreeMap<String, Alias>,
 }
 
 /// `miiflow agents add NAME ID [--workflow] [ITEM…]`: a name for an agent or a workflow, and
 /// items merged into every run of it (before the command line's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Alias {
-    pub id: String,
+pub(crate) struct Alias {
+    pub(crate) id: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub workflow: bool,
+    pub(crate) workflow: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Config {
+pub(crate) struct Config {
     /// `false`: no run is recorded in the history (a profile may say otherwise for itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<bool>,
+    pub(crate) history: Option<bool>,
     /// Aliases for every profile.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub agents: BTreeMap<String, Alias>,
+    pub(crate) agents: BTreeMap<String, Alias>,
     #[serde(default)]
-    pub profiles: BTreeMap<String, Profile>,
+    pub(crate) profiles: BTreeMap<String, Profile>,
 }
 
 /// The config folder: `MIIFLOW_CONFIG_DIR`, else the platform's (`~/.config/miiflow` on Linux).
-pub fn dir() -> anyhow::Result<PathBuf> {
+pub(crate) fn dir() -> anyhow::Result<PathBuf> {
     if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }
@@ -93,7 +93,7 @@ pub fn dir() -> anyhow::Result<PathBuf> {
 }
 
 /// Profile names become keyring accounts and file names: keep them plain.
-pub fn check_profile_name(name: &str) -> Result<(), Error> {
+pub(crate) fn check_profile_name(name: &str) -> Result<(), Error> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && !name.starts_with(['.', '-'])
@@ -111,7 +111,7 @@ pub fn check_profile_name(name: &str) -> Result<(), Error> {
 
 /// Creates a folder (and its parents) readable by its owner only, when it does not exist yet.
 /// An existing folder is left as it is: its owner chose its mode.
-pub fn ensure_dir(path: &Path) -> anyhow::Result<()> {
+pub(crate) fn ensure_dir(path: &Path) -> anyhow::Result<()> {
     if path.is_dir() {
         return Ok(());
     }
@@ -128,7 +128,7 @@ pub fn ensure_dir(path: &Path) -> anyhow::Result<()> {
 }
 
 /// The folder that holds plain-file keys: created if needed, and kept 0700 whatever it was.
-pub fn private_dir(path: &Path) -> anyhow::Result<()> {
+pub(crate) fn private_dir(path: &Path) -> anyhow::Result<()> {
     ensure_dir(path)?;
     #[cfg(unix)]
     {
@@ -144,7 +144,7 @@ const TEMP_PREFIX: &str = ".miiflow-";
 
 /// Writes a file atomically with owner-only permissions: a temporary file in the same folder,
 /// renamed over the old one. A symlink stays a symlink: the file it points to is replaced.
-pub fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = path.parent().context("a file path has a folder")?;
@@ -163,17 +163,17 @@ pub fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 }
 
 /// How long a command waits for another miiflow that is changing the config.
-pub const LOCK_TIMEOUT_ENV: &str = "MIIFLOW_LOCK_TIMEOUT";
+pub(crate) const LOCK_TIMEOUT_ENV: &str = "MIIFLOW_LOCK_TIMEOUT";
 const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Holds `config.lock` in the config folder: an advisory lock that serialises every change to
 /// the config and the credentials folder among miiflow processes. Released on drop (and by
 /// the OS when a process dies).
-pub struct Lock {
+pub(crate) struct Lock {
     _file: std::fs::File,
 }
 
-pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
+pub(crate) fn lock(dir: &Path) -> anyhow::Result<Lock> {
     ensure_dir(dir)?;
     let path = dir.join("config.lock");
     let file = std::fs::OpenOptions::new()
@@ -210,7 +210,7 @@ pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
 /// Changes the config under [`lock`]: reads it afresh (another process may have changed it),
 /// applies `change`, writes it back, and clears the credentials folder of anything no profile
 /// records. Returns the config as written.
-pub fn update<T>(
+pub(crate) fn update<T>(
     dir: &Path,
     change: impl FnOnce(&mut Config) -> anyhow::Result<T>,
 ) -> anyhow::Result<(Config, T)> {
@@ -331,7 +331,7 @@ fn sweep(dir: &Path, config: &Config) {
 
 /// True when others than the owner (and the group) may write the config: anyone could
 /// then point a profile at their own server.
-pub fn writable_by_others(dir: &Path) -> bool {
+pub(crate) fn writable_by_others(dir: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -345,11 +345,11 @@ pub fn writable_by_others(dir: &Path) -> bool {
 }
 
 impl Config {
-    pub fn path(dir: &Path) -> PathBuf {
+    pub(crate) fn path(dir: &Path) -> PathBuf {
         dir.join("config.toml")
     }
 
-    pub fn load(dir: &Path) -> anyhow::Result<Config> {
+    pub(crate) fn load(dir: &Path) -> anyhow::Result<Config> {
         let path = Config::path(dir);
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path),
@@ -362,13 +362,13 @@ impl Config {
         toml::from_str(text).with_context(|| format!("cannot read {}", path.display()))
     }
 
-    pub fn profile(&self, name: &str) -> Option<&Profile> {
+    pub(crate) fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
     }
 
     /// `keys delete`: drops the profile that held a revoked key; one that also holds aliases
     /// or a history setting keeps them (and its base URL), less its key fields.
-    pub fn forget_profile(&mut self, name: &str) {
+    pub(crate) fn forget_profile(&mut self, name: &str) {
         let Some(p) = self.profiles.get_mut(name) else {
             return;
         };
@@ -382,7 +382,7 @@ impl Config {
     /// `logout`: forgets a profile's key fields only; the rest (its base URL, aliases, history
     /// setting) is kept, and a profile left with nothing is dropped. True if there was a key
     /// to forget.
-    pub fn forget_key(&mut self, name: &str) -> bool {
+    pub(crate) fn forget_key(&mut self, name: &str) -> bool {
         let Some(p) = self.profiles.get_mut(name) else {
             return false;
         };
@@ -398,7 +398,7 @@ impl Config {
 
     /// Whether runs with `profile` are recorded: the profile's `history`, else the global one,
     /// else yes.
-    pub fn history(&self, profile: &str) -> bool {
+    pub(crate) fn history(&self, profile: &str) -> bool {
         self.profile(profile)
             .and_then(|p| p.history)
             .or(self.history)
@@ -406,7 +406,7 @@ impl Config {
     }
 
     /// The alias `name` as `profile` sees it: its own, else a global one.
-    pub fn alias(&self, profile: &str, name: &str) -> Option<&Alias> {
+    pub(crate) fn alias(&self, profile: &str, name: &str) -> Option<&Alias> {
         self.profile(profile)
             .and_then(|p| p.agents.get(name))
             .or_else(|| self.agents.get(name))

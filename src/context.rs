@@ -14,21 +14,21 @@ use crate::error::Error;
 use crate::output::Terminal;
 use crate::request;
 
-pub const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
+pub(crate) const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
 
-pub struct Context {
-    pub global: Global,
-    pub config_dir: PathBuf,
-    pub config: Config,
-    pub keyring: Box<dyn Store>,
-    pub plain: PlainFileStore,
-    pub env_key: Option<OsString>,
-    pub env_profile: Option<String>,
-    pub term: Terminal,
+pub(crate) struct Context {
+    pub(crate) global: Global,
+    pub(crate) config_dir: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) keyring: Box<dyn Store>,
+    pub(crate) plain: PlainFileStore,
+    pub(crate) env_key: Option<OsString>,
+    pub(crate) env_profile: Option<String>,
+    pub(crate) term: Terminal,
 }
 
 impl Context {
-    pub fn from_env(global: Global) -> anyhow::Result<Context> {
+    pub(crate) fn from_env(global: Global) -> anyhow::Result<Context> {
         let mut ctx = Context::new(global, config::dir()?, Box::new(KeyringStore::native()))?;
         // Set but empty is unset, everywhere (runs, --curl's hint, status).
         ctx.env_key = std::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
@@ -37,7 +37,7 @@ impl Context {
     }
 
     /// A context with the given config folder and keyring, and nothing from the environment.
-    pub fn new(
+    pub(crate) fn new(
         global: Global,
         config_dir: PathBuf,
         keyring: Box<dyn Store>,
@@ -61,7 +61,7 @@ impl Context {
         })
     }
 
-    pub fn store(&self, storage: Storage) -> &dyn Store {
+    pub(crate) fn store(&self, storage: Storage) -> &dyn Store {
         match storage {
             Storage::Keyring => self.keyring.as_ref(),
             Storage::PlainFile => &self.plain,
@@ -69,7 +69,7 @@ impl Context {
     }
 
     /// `--profile`, else `MIIFLOW_PROFILE`, else `default`.
-    pub fn active_profile(&self) -> Result<String, Error> {
+    pub(crate) fn active_profile(&self) -> Result<String, Error> {
         let name = self
             .global
             .profile
@@ -82,7 +82,7 @@ impl Context {
 
     /// The key to send. Which key hides which is for `status`, `-v` and auth errors to say
     /// (see [`Context::key_note`]); a successful run says nothing about it.
-    pub fn resolve_key(&self) -> Result<Resolved, Error> {
+    pub(crate) fn resolve_key(&self) -> Result<Resolved, Error> {
         if let Some(p) = &self.global.profile {
             config::check_profile_name(p)?;
         }
@@ -108,7 +108,7 @@ impl Context {
 
     /// The base URL for a profile: `--base-url` or `MIIFLOW_BASE_URL`, else the profile's, else
     /// the default.
-    pub fn base_url(&self, profile: &str) -> Result<Url, Error> {
+    pub(crate) fn base_url(&self, profile: &str) -> Result<Url, Error> {
         let configured = self
             .config
             .profile(profile)
@@ -118,7 +118,7 @@ impl Context {
     }
 
     /// Where a profile's base URL comes from, in the words of an error message.
-    pub fn base_url_source(&self, profile: &str) -> String {
+    pub(crate) fn base_url_source(&self, profile: &str) -> String {
         if self.global.base_url.is_some() {
             let flag = std::env::args_os().any(|a| {
                 let a = a.to_string_lossy();
@@ -145,7 +145,7 @@ impl Context {
     /// (`--no-history`, `MIIFLOW_HISTORY=off`, `history = false` in config.toml). The
     /// database is opened by whoever records, off the main thread: a database that cannot be
     /// opened is a warning (once), never an error, and never a wait that signals cannot end.
-    pub fn history_dir(&self, profile: &str, off: bool) -> Option<PathBuf> {
+    pub(crate) fn history_dir(&self, profile: &str, off: bool) -> Option<PathBuf> {
         if off || crate::history::off_by_env() || !self.config.history(profile) {
             return None;
         }
@@ -159,16 +159,16 @@ impl Context {
         dir
     }
 
-    pub fn note(&self, message: &str) {
+    pub(crate) fn note(&self, message: &str) {
         crate::say!("miiflow: note: {message}");
     }
 
-    pub fn warn(&self, message: &str) {
+    pub(crate) fn warn(&self, message: &str) {
         crate::say!("miiflow: warning: {message}");
     }
 
     /// Changes the config under its lock, from a fresh read; `self.config` becomes the result.
-    pub fn update_config<T>(
+    pub(crate) fn update_config<T>(
         &mut self,
         change: impl FnOnce(&Context, &mut Config) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
@@ -179,7 +179,7 @@ impl Context {
 }
 
 /// For a key too short to mask: that it is not masked, and why.
-pub fn short_key_note(key: &crate::credentials::ApiKey) -> String {
+pub(crate) fn short_key_note(key: &crate::credentials::ApiKey) -> String {
     format!(
         "the key is {} characters long, too short to tell from ordinary words: it is not \
          masked in answers, errors or the history (keys of {} characters or more are)",
@@ -189,7 +189,7 @@ pub fn short_key_note(key: &crate::credentials::ApiKey) -> String {
 }
 
 /// When `MIIFLOW_API_KEY` hides a stored key: the sentence that says so.
-pub fn key_note(resolved: &Resolved) -> Option<String> {
+pub(crate) fn key_note(resolved: &Resolved) -> Option<String> {
     resolved.hidden.as_ref().map(|hidden| {
         format!(
             "using {ENV_KEY}; it takes precedence over the key stored for profile '{hidden}' \

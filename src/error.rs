@@ -4,20 +4,20 @@
 use std::fmt;
 
 /// The exit codes of `miiflow`, as documented in `--help` and the README.
-pub mod code {
-    pub const OK: u8 = 0;
-    pub const FAILURE: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const AUTH: u8 = 3;
-    pub const CLIENT: u8 = 4;
-    pub const SERVER: u8 = 5;
-    pub const NETWORK: u8 = 6;
-    pub const INTERRUPTED: u8 = 130;
-    pub const TERMINATED: u8 = 143;
+pub(crate) mod code {
+    pub(crate) const OK: u8 = 0;
+    pub(crate) const FAILURE: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const AUTH: u8 = 3;
+    pub(crate) const CLIENT: u8 = 4;
+    pub(crate) const SERVER: u8 = 5;
+    pub(crate) const NETWORK: u8 = 6;
+    pub(crate) const INTERRUPTED: u8 = 130;
+    pub(crate) const TERMINATED: u8 = 143;
 }
 
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// Usage or input that cannot be sent: exit 2.
     BadInput(String),
     /// No key to send: exit 3. The text says where we looked.
@@ -53,7 +53,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The exit code for an HTTP status: 0 for 2xx, then by class.
-pub fn status_code(status: u16) -> u8 {
+pub(crate) fn status_code(status: u16) -> u8 {
     match status {
         200..=299 => code::OK,
         401 | 403 => code::AUTH,
@@ -64,7 +64,7 @@ pub fn status_code(status: u16) -> u8 {
 }
 
 /// `HTTP 404 Not Found` (or `HTTP 599` for a status with no standard words).
-pub fn status_words(status: u16) -> String {
+pub(crate) fn status_words(status: u16) -> String {
     let words = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -73,12 +73,16 @@ pub fn status_words(status: u16) -> String {
 }
 
 /// How much of an error body is kept to find its reason in; the rest only passes through.
-pub const REASON_PREFIX: usize = 64 * 1024;
+pub(crate) const REASON_PREFIX: usize = 64 * 1024;
 
 /// A one-line reason for a non-2xx answer: the status, and the body's `error`, `message` or
 /// `detail` when it has one, with control characters made visible and `key` masked (a server
 /// may echo what it was sent).
-pub fn status_reason(status: u16, body: &[u8], key: Option<&crate::credentials::ApiKey>) -> String {
+pub(crate) fn status_reason(
+    status: u16,
+    body: &[u8],
+    key: Option<&crate::credentials::ApiKey>,
+) -> String {
     let head = status_words(status);
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return head;
@@ -103,7 +107,7 @@ pub fn status_reason(status: u16, body: &[u8], key: Option<&crate::credentials::
 }
 
 /// The exit code for an error that ended the program: the first typed cause decides.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
+pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
             return match e {
@@ -125,13 +129,13 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 }
 
 /// True for Ctrl-C.
-pub fn is_interrupted(err: &anyhow::Error) -> bool {
+pub(crate) fn is_interrupted(err: &anyhow::Error) -> bool {
     err.chain()
         .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::Interrupted)))
 }
 
 /// True when the error only says that the reader of stdout went away (`| head`).
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)

@@ -12,32 +12,32 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
-pub const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
+pub(crate) const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
+pub(crate) const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
 
 /// The most of an answer kept per entry; a longer answer is cut there and flagged.
-pub const MAX_ANSWER: usize = 1024 * 1024;
+pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 /// The most of an input kept per entry; a longer input is cut there and flagged (such an
 /// entry cannot be re-run).
-pub const MAX_INPUT: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_INPUT: usize = 16 * 1024 * 1024;
 
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
 
 /// The data folder: `MIIFLOW_DATA_DIR`, else the platform's (`$XDG_DATA_HOME/miiflow` on Linux).
-pub fn dir() -> Option<PathBuf> {
+pub(crate) fn dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(d));
     }
     directories::ProjectDirs::from("ai", "miiflow", "miiflow").map(|p| p.data_dir().to_owned())
 }
 
-pub fn path(dir: &Path) -> PathBuf {
+pub(crate) fn path(dir: &Path) -> PathBuf {
     dir.join("history.sqlite")
 }
 
 /// `MIIFLOW_HISTORY=off` (or 0, false, no) turns recording off.
-pub fn off_by_env() -> bool {
+pub(crate) fn off_by_env() -> bool {
     std::env::var(HISTORY_ENV).is_ok_and(|v| {
         matches!(
             v.trim().to_ascii_lowercase().as_str(),
@@ -49,7 +49,7 @@ pub fn off_by_env() -> bool {
 static WARNED: AtomicBool = AtomicBool::new(false);
 
 /// Says once per process that history could not be written; the run goes on.
-pub fn warn(e: &anyhow::Error) {
+pub(crate) fn warn(e: &anyhow::Error) {
     if !WARNED.swap(true, Ordering::Relaxed) {
         crate::say!(
             "miiflow: warning: run history not recorded: {e:#} (the run itself is unaffected; \
@@ -60,25 +60,25 @@ pub fn warn(e: &anyhow::Error) {
 
 /// One run, as recorded.
 #[derive(Debug, Clone, Default)]
-pub struct Entry {
-    pub profile: String,
-    pub base_url: String,
+pub(crate) struct Entry {
+    pub(crate) profile: String,
+    pub(crate) base_url: String,
     /// `POST /api/v1/agent_run`, `POST /v1/workflows/ID/run`.
-    pub endpoint: String,
+    pub(crate) endpoint: String,
     /// `agent` or `workflow`.
-    pub kind: &'static str,
-    pub target: String,
-    pub input: bytes::Bytes,
-    pub status: Option<u16>,
+    pub(crate) kind: &'static str,
+    pub(crate) target: String,
+    pub(crate) input: bytes::Bytes,
+    pub(crate) status: Option<u16>,
     /// The answer as received (capped at [`MAX_ANSWER`]).
-    pub output: Vec<u8>,
-    pub output_cut: bool,
-    pub duration: Duration,
-    pub exit: u8,
+    pub(crate) output: Vec<u8>,
+    pub(crate) output_cut: bool,
+    pub(crate) duration: Duration,
+    pub(crate) exit: u8,
     /// Why the run failed, when it did.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// For a batch line: the batch input's name and the line.
-    pub batch: Option<(String, u64)>,
+    pub(crate) batch: Option<(String, u64)>,
 }
 
 /// How much more than [`MAX_ANSWER`] is kept until the answer is masked: a key that starts
@@ -88,7 +88,7 @@ const MASK_ROOM: usize = 4096;
 impl Entry {
     /// Replaces the key wherever the answer or the error repeats it, then cuts the answer to
     /// [`MAX_ANSWER`]: masked first, cut after, so no part of a key across the cut is kept.
-    pub fn mask(&mut self, key: &crate::credentials::ApiKey) {
+    pub(crate) fn mask(&mut self, key: &crate::credentials::ApiKey) {
         use crate::output::safe::{Masker, cut_partial, mask};
         let (secret, masked) = (key.expose(), key.masked());
         if key.maskable() {
@@ -110,7 +110,7 @@ impl Entry {
 
     /// Keeps the start of an answer (a little more than [`MAX_ANSWER`], until [`Entry::mask`]
     /// masks it and cuts it to size), flagging a cut.
-    pub fn keep_output(&mut self, bytes: &[u8]) {
+    pub(crate) fn keep_output(&mut self, bytes: &[u8]) {
         let room = (MAX_ANSWER + MASK_ROOM).saturating_sub(self.output.len());
         if bytes.len() > room {
             self.output_cut = true;
@@ -134,7 +134,7 @@ fn run_id(output: &[u8], cut: bool) -> Option<String> {
 }
 
 /// An open history database.
-pub struct History {
+pub(crate) struct History {
     conn: Connection,
 }
 
@@ -164,7 +164,7 @@ CREATE INDEX IF NOT EXISTS runs_time ON runs (time_ms);
 
 impl History {
     /// Opens (creating) the database in `dir`: the folder 0700 when created, the file 0600.
-    pub fn open(dir: &Path) -> anyhow::Result<History> {
+    pub(crate) fn open(dir: &Path) -> anyhow::Result<History> {
         crate::config::ensure_dir(dir)?;
         let path = path(dir);
         // SQLite would block for ever opening a FIFO, or read a device: only regular files
@@ -205,7 +205,7 @@ impl History {
     }
 
     /// Records entries in one transaction; returns their ids.
-    pub fn record(&mut self, entries: &[Entry]) -> anyhow::Result<Vec<i64>> {
+    pub(crate) fn record(&mut self, entries: &[Entry]) -> anyhow::Result<Vec<i64>> {
         let now = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or_default()
@@ -255,7 +255,7 @@ impl History {
     /// Entries, newest first.
     /// Entries, newest first, without their input and answer (only their sizes): a list of
     /// many large entries costs no more memory than a few.
-    pub fn list(&self, filter: &Filter) -> anyhow::Result<Vec<Row>> {
+    pub(crate) fn list(&self, filter: &Filter) -> anyhow::Result<Vec<Row>> {
         let mut sql = format!("SELECT {LIST_COLUMNS} FROM runs WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(target) = &filter.target {
@@ -278,7 +278,7 @@ impl History {
         Ok(rows)
     }
 
-    pub fn get(&self, id: i64) -> anyhow::Result<Option<Row>> {
+    pub(crate) fn get(&self, id: i64) -> anyhow::Result<Option<Row>> {
         Ok(self
             .conn
             .query_row(
@@ -290,7 +290,7 @@ impl History {
     }
 
     /// Deletes entries older than `before_ms` (all without it); returns how many.
-    pub fn clear(&mut self, before_ms: Option<i64>) -> anyhow::Result<usize> {
+    pub(crate) fn clear(&mut self, before_ms: Option<i64>) -> anyhow::Result<usize> {
         let n = match before_ms {
             Some(t) => self
                 .conn
@@ -307,11 +307,11 @@ impl History {
 
 /// What `history list` selects.
 #[derive(Debug, Default)]
-pub struct Filter {
-    pub limit: usize,
-    pub target: Option<String>,
-    pub failed: bool,
-    pub since_ms: Option<i64>,
+pub(crate) struct Filter {
+    pub(crate) limit: usize,
+    pub(crate) target: Option<String>,
+    pub(crate) failed: bool,
+    pub(crate) since_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, input, input_cut, \
@@ -325,28 +325,28 @@ const LIST_COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, targ
 
 /// One recorded run, read back.
 #[derive(Debug, Clone)]
-pub struct Row {
-    pub id: i64,
-    pub time_ms: i64,
-    pub profile: String,
-    pub base_url: String,
-    pub endpoint: String,
-    pub kind: String,
-    pub target: String,
-    pub input: Vec<u8>,
-    pub input_cut: bool,
-    pub status: Option<u16>,
-    pub output: Vec<u8>,
-    pub output_cut: bool,
-    pub duration_ms: i64,
-    pub exit: u8,
-    pub run_id: Option<String>,
-    pub error: Option<String>,
-    pub batch: Option<String>,
-    pub batch_line: Option<i64>,
+pub(crate) struct Row {
+    pub(crate) id: i64,
+    pub(crate) time_ms: i64,
+    pub(crate) profile: String,
+    pub(crate) base_url: String,
+    pub(crate) endpoint: String,
+    pub(crate) kind: String,
+    pub(crate) target: String,
+    pub(crate) input: Vec<u8>,
+    pub(crate) input_cut: bool,
+    pub(crate) status: Option<u16>,
+    pub(crate) output: Vec<u8>,
+    pub(crate) output_cut: bool,
+    pub(crate) duration_ms: i64,
+    pub(crate) exit: u8,
+    pub(crate) run_id: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) batch: Option<String>,
+    pub(crate) batch_line: Option<i64>,
     /// The sizes of the input and the answer as stored (also when they were not read).
-    pub input_bytes: i64,
-    pub output_bytes: i64,
+    pub(crate) input_bytes: i64,
+    pub(crate) output_bytes: i64,
 }
 
 impl Row {
@@ -377,7 +377,7 @@ impl Row {
 
     /// The time as RFC 3339 (UTC, seconds); a time RFC 3339 cannot write (before 1970, after
     /// 9999: a clock or a database gone wrong) is shown as its milliseconds.
-    pub fn time(&self) -> String {
+    pub(crate) fn time(&self) -> String {
         /// 9999-12-31T23:59:59.999Z
         const LAST: i64 = 253_402_300_799_999;
         match self.time_ms {
@@ -393,7 +393,7 @@ impl Row {
 /// Records one entry on a thread of its own (opening the database there too) and returns
 /// its id when done. The caller awaits it under the signals ([`crate::client::block_on`]):
 /// Ctrl-C or SIGTERM end a wait on a locked database at once.
-pub async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
+pub(crate) async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let recorded = History::open(&dir).and_then(|mut h| h.record(&[entry]));
@@ -407,7 +407,7 @@ pub async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
 /// the batch never waits on the disk and pays no fsync per line. The batch never waits on the
 /// writer either: an entry that finds the queue full (the database locked by another process)
 /// is not recorded, and after the first failure nothing more is (one warning).
-pub struct Writer {
+pub(crate) struct Writer {
     tx: Option<std::sync::mpsc::SyncSender<Entry>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// The writer failed: entries are no longer sent.
@@ -423,7 +423,7 @@ const TRANSACTION: usize = 512;
 
 impl Writer {
     /// Opens the history in `dir` on the writer's own thread (opening may wait on a lock too).
-    pub fn spawn(dir: PathBuf) -> Writer {
+    pub(crate) fn spawn(dir: PathBuf) -> Writer {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Entry>(TRANSACTION * 2);
         let (done_tx, done) = std::sync::mpsc::channel();
         let failed = std::sync::Arc::new(AtomicBool::new(false));
@@ -470,7 +470,7 @@ impl Writer {
     }
 
     /// Queues an entry without waiting: a full queue or a failed writer drops it.
-    pub fn send(&self, entry: Entry) {
+    pub(crate) fn send(&self, entry: Entry) {
         if self.failed.load(Ordering::Relaxed) {
             return;
         }
@@ -483,7 +483,7 @@ impl Writer {
 
     /// Waits until every entry sent is written; after Ctrl-C (`interrupted`), at most a
     /// second, so that a locked database does not hold the exit up.
-    pub fn finish(mut self, interrupted: bool) {
+    pub(crate) fn finish(mut self, interrupted: bool) {
         self.tx.take();
         let dropped = self.dropped.load(Ordering::Relaxed);
         if dropped > 0 && !self.failed.load(Ordering::Relaxed) {

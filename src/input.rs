@@ -12,13 +12,13 @@ use crate::json::{self, Json, Kind};
 
 /// Where the base `input` comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     File(PathBuf),
     Stdin,
 }
 
 impl Source {
-    pub fn from_arg(arg: &Path) -> Source {
+    pub(crate) fn from_arg(arg: &Path) -> Source {
         if arg == Path::new("-") {
             Source::Stdin
         } else {
@@ -26,7 +26,7 @@ impl Source {
         }
     }
 
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
             Source::Stdin => "<stdin>".into(),
@@ -133,7 +133,7 @@ fn position(name: &str, e: &json::SyntaxError) -> String {
 }
 
 /// `--text TEXT` (or `-` for stdin, less one trailing newline): the input as a JSON string.
-pub fn text(arg: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn text(arg: &str) -> Result<Vec<u8>, Error> {
     let text = match arg {
         "-" => {
             let mut text = read_text(&Source::Stdin)?;
@@ -154,7 +154,7 @@ pub fn text(arg: &str) -> Result<Vec<u8>, Error> {
 ///
 /// Without items the source's bytes are sent exactly as written (surrounding white space
 /// trimmed); with neither, the input is `{}`.
-pub fn build(
+pub(crate) fn build(
     source: Option<&Source>,
     items: &[Prepared],
     warn: &mut dyn FnMut(String),
@@ -168,7 +168,7 @@ pub fn build(
 /// One JSON text (a file, or a batch line) named `name` in messages, with the items merged over
 /// it. Without items or duplicate keys the text's own buffer is returned, unparsed and uncopied,
 /// so a large input costs its size once.
-pub fn from_text(
+pub(crate) fn from_text(
     text: String,
     name: &str,
     items: &[Prepared],
@@ -193,7 +193,7 @@ pub fn from_text(
 }
 
 /// Merges parsed items over an optional base document (named for messages).
-pub fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>, Error> {
+pub(crate) fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>, Error> {
     let mut root = match base {
         Some((name, json)) => {
             if !items.is_empty() && json.kind() != Kind::Object {
@@ -219,14 +219,14 @@ pub fn merge(base: Option<(String, Json)>, items: &[Prepared]) -> Result<Vec<u8>
 /// A CSV column: its header names the key (a path, as in items); a header written `name:=`
 /// makes its cells raw JSON, as `key:=json` does.
 #[derive(Debug, Clone)]
-pub struct Column {
+pub(crate) struct Column {
     header: String,
     path: Vec<Seg>,
     json: bool,
 }
 
 /// The columns a CSV header row names; a bad header is bad input before anything is sent.
-pub fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
+pub(crate) fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
     let columns = headers
         .iter()
         .enumerate()
@@ -280,7 +280,7 @@ pub fn columns(headers: &[String]) -> Result<Vec<Column>, Error> {
 
 /// The input for one CSV row (batch line `n`, starting on CSV line `at`): one key per column,
 /// then the command-line items merged over it. Errors name both numberings and the column.
-pub fn from_row(
+pub(crate) fn from_row(
     columns: &[Column],
     cells: &[String],
     n: u64,
@@ -328,13 +328,16 @@ fn article(kind: Kind) -> &'static str {
 /// A request item with its value resolved (files read, JSON checked): done once, before
 /// anything is sent, and reused for every line of a batch.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     item: Item,
     value: Json,
 }
 
 /// Parses command-line items and resolves their values, naming the first bad one.
-pub fn parse_items(args: &[String], warn: &mut dyn FnMut(String)) -> Result<Vec<Prepared>, Error> {
+pub(crate) fn parse_items(
+    args: &[String],
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<Prepared>, Error> {
     args.iter()
         .map(|a| {
             let item = items::parse(a).map_err(bad)?;

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// What the value of an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sep {
+pub(crate) enum Sep {
     /// `key=value`: a string.
     Str,
     /// `key:=json`: raw JSON.
@@ -22,7 +22,7 @@ pub enum Sep {
 
 /// One step of a nested key such as `a[b][0][]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
     Append,
@@ -40,17 +40,17 @@ impl fmt::Display for Seg {
 
 /// A parsed request item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     /// The item as the user typed it, for messages.
-    pub orig: String,
-    pub path: Vec<Seg>,
-    pub sep: Sep,
-    pub value: String,
+    pub(crate) orig: String,
+    pub(crate) path: Vec<Seg>,
+    pub(crate) sep: Sep,
+    pub(crate) value: String,
 }
 
 /// The largest array index an item may name: `a[99999999]=x` would otherwise allocate
 /// a hundred million nulls.
-pub const MAX_INDEX: usize = 10_000;
+pub(crate) const MAX_INDEX: usize = 10_000;
 
 /// Every separator HTTPie knows, so that the split point is the one HTTPie would choose.
 const SEPARATORS: [&str; 10] = [":", ";", ":@", "==", "==@", "=", ":=", "@", "=@", ":=@"];
@@ -62,7 +62,7 @@ enum Tok {
 }
 
 /// Splits one command-line item into key, separator and value, then parses the key's path.
-pub fn parse(orig: &str) -> Result<Item, String> {
+pub(crate) fn parse(orig: &str) -> Result<Item, String> {
     let (key, sep, value) = split(orig)?;
     let sep = match sep {
         "=" => Sep::Str,
@@ -264,7 +264,7 @@ fn index(n: NumberText) -> Result<Seg, String> {
 }
 
 /// Parses a nested key (`a[b][0][]`) into its steps.
-pub fn parse_path(source: &str) -> Result<Vec<Seg>, String> {
+pub(crate) fn parse_path(source: &str) -> Result<Vec<Seg>, String> {
     let mut toks = tokenize_path(source).into_iter().peekable();
     let mut path = Vec::new();
     let unexpected = |got: Option<PathTok>, want: &str| -> String {
@@ -322,7 +322,7 @@ fn describe(t: &PathTok) -> String {
 }
 
 /// The path as HTTPie prints it in messages: `a[b][0]`.
-pub fn show_path(path: &[Seg]) -> String {
+pub(crate) fn show_path(path: &[Seg]) -> String {
     let mut out = String::new();
     for (i, seg) in path.iter().enumerate() {
         match (i, seg) {

@@ -13,7 +13,7 @@ use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAc
 use serde_json::value::RawValue;
 
 #[derive(Debug, Clone)]
-pub enum Json {
+pub(crate) enum Json {
     /// Untouched bytes of one JSON value.
     Raw(Box<RawValue>),
     Object(Vec<(String, Json)>),
@@ -21,7 +21,7 @@ pub enum Json {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Object,
     Array,
     String,
@@ -31,7 +31,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Object => "object",
             Kind::Array => "array",
@@ -45,10 +45,10 @@ impl Kind {
 
 /// Where a JSON text could not be read, with serde_json's words for what it expected.
 #[derive(Debug)]
-pub struct SyntaxError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+pub(crate) struct SyntaxError {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for SyntaxError {
@@ -109,15 +109,15 @@ impl SyntaxError {
 }
 
 impl Json {
-    pub fn string(s: &str) -> Json {
+    pub(crate) fn string(s: &str) -> Json {
         Json::Raw(serde_json::value::to_raw_value(s).expect("a string always serialises"))
     }
 
-    pub fn null() -> Json {
+    pub(crate) fn null() -> Json {
         Json::Raw(RawValue::from_string("null".into()).expect("null is JSON"))
     }
 
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self {
             Json::Object(_) => Kind::Object,
             Json::Array(_) => Kind::Array,
@@ -134,7 +134,7 @@ impl Json {
 
     /// Reads a JSON text; duplicate keys are reported through `warn` (with their path) and
     /// resolved as Python and jq do: the last value wins, in the first key's place.
-    pub fn parse(text: &str, warn: &mut dyn FnMut(String)) -> Result<Json, SyntaxError> {
+    pub(crate) fn parse(text: &str, warn: &mut dyn FnMut(String)) -> Result<Json, SyntaxError> {
         let dups = check(text)?;
         let raw: Box<RawValue> =
             serde_json::from_str(text).map_err(|e| SyntaxError::from(e).at_comma(text))?;
@@ -149,7 +149,7 @@ impl Json {
     }
 
     /// Turns a raw object or array into its parts, so that they can be changed.
-    pub fn open(&mut self) {
+    pub(crate) fn open(&mut self) {
         let kind = self.kind();
         let Json::Raw(raw) = self else { return };
         let opened = match kind {
@@ -183,7 +183,7 @@ impl Json {
     }
 
     /// Writes the value: raw parts as they were, opened parts compactly.
-    pub fn write(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
         match self {
             Json::Raw(raw) => out.extend_from_slice(raw.get().as_bytes()),
             Json::Object(entries) => {
@@ -211,7 +211,7 @@ impl Json {
         }
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.write(&mut out);
         out
@@ -250,7 +250,7 @@ impl<'de> Deserialize<'de> for Entries {
 
 /// Validates a JSON text without building it, and returns the paths of duplicate keys.
 /// Memory stays proportional to nesting depth and key counts, not to the text.
-pub fn check(text: &str) -> Result<Vec<String>, SyntaxError> {
+pub(crate) fn check(text: &str) -> Result<Vec<String>, SyntaxError> {
     let walk = RefCell::new(Walk::default());
     let mut de = serde_json::Deserializer::from_str(text);
     let fix = |e: serde_json::Error| SyntaxError::from(e).at_comma(text);
@@ -337,7 +337,7 @@ impl<'de> Visitor<'de> for Node<'_> {
 
 /// How deeply a JSON text nests (its brackets outside strings), in one pass with no recursion:
 /// checked before anything recursive reads a text from elsewhere.
-pub fn max_depth(text: &[u8]) -> usize {
+pub(crate) fn max_depth(text: &[u8]) -> usize {
     let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
     for &b in text {
         if in_string {
@@ -363,7 +363,7 @@ pub fn max_depth(text: &[u8]) -> usize {
 }
 
 /// Checks that a text is one JSON value and nothing else, as cheaply as possible.
-pub fn validate(text: &str) -> Result<(), SyntaxError> {
+pub(crate) fn validate(text: &str) -> Result<(), SyntaxError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let fix = |e: serde_json::Error| SyntaxError::from(e).at_comma(text);
     (&mut de).deserialize_any(IgnoredAny).map_err(fix)?;

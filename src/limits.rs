@@ -4,39 +4,39 @@
 use crate::error::Error;
 
 /// `--input FILE`, `--input -` and `key=@file` / `key:=@file`: the most that is read.
-pub const INPUT_ENV: &str = "MIIFLOW_MAX_INPUT";
-pub const DEFAULT_INPUT: u64 = 256 * MIB;
+pub(crate) const INPUT_ENV: &str = "MIIFLOW_MAX_INPUT";
+pub(crate) const DEFAULT_INPUT: u64 = 256 * MIB;
 
 /// An answer that has to be held whole (pretty-printed, coloured or filtered, or one
 /// server-sent event), and the results of a `--jq` filter.
-pub const BUFFER_ENV: &str = "MIIFLOW_MAX_BUFFER";
-pub const DEFAULT_BUFFER: u64 = 256 * MIB;
+pub(crate) const BUFFER_ENV: &str = "MIIFLOW_MAX_BUFFER";
+pub(crate) const DEFAULT_BUFFER: u64 = 256 * MIB;
 
 /// One line of a `--batch` input; a longer line is a bad line, read past without being kept.
-pub const MAX_LINE: usize = 16 * MIB as usize;
+pub(crate) const MAX_LINE: usize = 16 * MIB as usize;
 
 /// How far past [`MAX_LINE`] a line is read in search of its end before the input is taken
 /// for something other than JSON lines (`/dev/zero`, a binary file) and reading stops.
-pub const MAX_SKIP: u64 = 1 << 30;
+pub(crate) const MAX_SKIP: u64 = 1 << 30;
 
 /// One answer of a `--batch` line, which is embedded in its result line.
-pub const MAX_BATCH_BODY: usize = 16 * MIB as usize;
+pub(crate) const MAX_BATCH_BODY: usize = 16 * MIB as usize;
 
 /// Array elements that request items may create in all (`a[9999]=x` creates 10,000).
-pub const MAX_ITEM_ELEMENTS: usize = 100_000;
+pub(crate) const MAX_ITEM_ELEMENTS: usize = 100_000;
 
 /// The longest `--timeout` or `--connect-timeout`: a year.
-pub const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+pub(crate) const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
 
 /// The longest `Retry-After` a run waits for before sending again; a longer one fails a
 /// single run, and holds a batch (a quota pause).
-pub const RETRY_WAIT_ENV: &str = "MIIFLOW_MAX_RETRY_WAIT";
-pub const DEFAULT_RETRY_WAIT: u64 = 60;
+pub(crate) const RETRY_WAIT_ENV: &str = "MIIFLOW_MAX_RETRY_WAIT";
+pub(crate) const DEFAULT_RETRY_WAIT: u64 = 60;
 
 const MIB: u64 = 1024 * 1024;
 
 /// The longest `Retry-After` honoured by waiting, in force.
-pub fn retry_wait() -> Result<std::time::Duration, Error> {
+pub(crate) fn retry_wait() -> Result<std::time::Duration, Error> {
     match std::env::var(RETRY_WAIT_ENV) {
         Ok(text) if !text.trim().is_empty() => text
             .trim()
@@ -54,12 +54,12 @@ pub fn retry_wait() -> Result<std::time::Duration, Error> {
 }
 
 /// The input limit in force.
-pub fn input() -> Result<u64, Error> {
+pub(crate) fn input() -> Result<u64, Error> {
     from_env(INPUT_ENV, DEFAULT_INPUT)
 }
 
 /// The buffer limit in force.
-pub fn buffer() -> Result<usize, Error> {
+pub(crate) fn buffer() -> Result<usize, Error> {
     from_env(BUFFER_ENV, DEFAULT_BUFFER).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
@@ -75,7 +75,7 @@ fn from_env(name: &str, default: u64) -> Result<u64, Error> {
 }
 
 /// `1000`, `64K`, `512M`, `2G` (binary units; a trailing `B` or `iB` is allowed).
-pub fn parse_size(text: &str) -> Option<u64> {
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
     let t = text.trim().to_ascii_uppercase();
     let t = t
         .strip_suffix("IB")
@@ -98,7 +98,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// `256 MiB`, `16 MiB`, `1000 bytes`.
-pub fn show_size(n: u64) -> String {
+pub(crate) fn show_size(n: u64) -> String {
     for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
         if n >= size && n.is_multiple_of(size) {
             return format!("{} {unit}", n / size);
@@ -109,7 +109,7 @@ pub fn show_size(n: u64) -> String {
 
 /// The error for an answer or result over the buffer limit: exit 1, naming the limit and how
 /// to raise it.
-pub fn over_buffer(what: &str, limit: usize) -> anyhow::Error {
+pub(crate) fn over_buffer(what: &str, limit: usize) -> anyhow::Error {
     anyhow::anyhow!(
         "{what} is larger than {} and would have to be held in memory; raise the limit with \
          {BUFFER_ENV}=1G (for example), or write the answer as it comes (pipe it or use -o, \

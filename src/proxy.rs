@@ -15,20 +15,20 @@ use crate::request::is_loopback;
 
 /// The proxy a request goes through, and the variable that said so.
 #[derive(Debug, Clone)]
-pub struct Proxy {
-    pub url: Url,
-    pub var: &'static str,
+pub(crate) struct Proxy {
+    pub(crate) url: Url,
+    pub(crate) var: &'static str,
 }
 
 impl Proxy {
     /// `http://proxy:3128 (from HTTPS_PROXY)`, with any password hidden.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} (from {})", redact(&self.url), self.var)
     }
 }
 
 /// A URL without its password, for messages.
-pub fn redact(url: &Url) -> String {
+pub(crate) fn redact(url: &Url) -> String {
     let mut shown = url.clone();
     if shown.password().is_some() {
         let _ = shown.set_password(Some("xxxxx"));
@@ -37,7 +37,7 @@ pub fn redact(url: &Url) -> String {
 }
 
 /// The proxy for `target` from the environment, or `None` to connect directly.
-pub fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {
+pub(crate) fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {
     for_target_with(target, &|name| std::env::var(name).ok())
 }
 

@@ -8,16 +8,16 @@ use reqwest::Url;
 use crate::credentials::{ApiKey, ENV_KEY};
 use crate::error::Error;
 
-pub const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
-pub const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
+pub(crate) const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
 /// The second contract: `{WORKFLOWS_PATH}/{id}/run`.
-pub const WORKFLOWS_PATH: &str = "/v1/workflows";
+pub(crate) const WORKFLOWS_PATH: &str = "/v1/workflows";
 /// The key API: assumed, not documented by Miiflow (see docs/API.md).
-pub const API_KEYS_PATH: &str = "/api/v1/api_keys";
-pub const USER_AGENT: &str = concat!("miiflow/", env!("CARGO_PKG_VERSION"));
+pub(crate) const API_KEYS_PATH: &str = "/api/v1/api_keys";
+pub(crate) const USER_AGENT: &str = concat!("miiflow/", env!("CARGO_PKG_VERSION"));
 
 /// True for hosts whose traffic never leaves the machine.
-pub fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => {
             d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
@@ -30,7 +30,7 @@ pub fn is_loopback(url: &Url) -> bool {
 
 /// Checks the base URL: http or https with a host, no query; plain http only to loopback
 /// unless `allow_http`.
-pub fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
+pub(crate) fn base_url(arg: Option<&str>, allow_http: bool) -> Result<Url, Error> {
     let text = arg.unwrap_or(DEFAULT_BASE_URL);
     let shown = hide_userinfo(text);
     let bad = |why: &str| Error::BadInput(format!("base URL '{shown}': {why}"));
@@ -109,14 +109,14 @@ fn wrap(prefix: Vec<u8>, mut body: Vec<u8>) -> bytes::Bytes {
 }
 
 /// Joins a path onto the base, keeping any path prefix the base has.
-pub fn endpoint(base: &Url, path: &str) -> Url {
+pub(crate) fn endpoint(base: &Url, path: &str) -> Url {
     let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
     Url::parse(&joined).expect("a checked base URL plus a path is a URL")
 }
 
 /// What a run is sent to: Miiflow publishes two contracts (see docs/API.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RunTarget {
+pub(crate) enum RunTarget {
     /// `POST {base}/api/v1/agent_run` with `{"agent_id": ID, "input": …}`.
     Agent(String),
     /// `POST {base}/v1/workflows/{ID}/run` with `{"input": …}`.
@@ -126,7 +126,7 @@ pub enum RunTarget {
 impl RunTarget {
     /// A workflow id becomes one path segment and must never change the path: `/`, `?`, `#`,
     /// `\` and `.`/`..` are refused; anything else is percent-encoded.
-    pub fn workflow(id: &str) -> Result<RunTarget, Error> {
+    pub(crate) fn workflow(id: &str) -> Result<RunTarget, Error> {
         let bad = id.is_empty()
             || id == "."
             || id == ".."
@@ -142,7 +142,7 @@ impl RunTarget {
         Ok(RunTarget::Workflow(id.to_owned()))
     }
 
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         match self {
             RunTarget::Agent(id) | RunTarget::Workflow(id) => id,
         }
@@ -151,16 +151,16 @@ impl RunTarget {
 
 /// One request, ready to send: a run, or any call of `miiflow api`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: reqwest::Method,
-    pub url: Url,
+pub(crate) struct Request {
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: Url,
     /// Cheap to clone for a retry, however large. `None`: no body, no Content-Type.
-    pub body: Option<bytes::Bytes>,
+    pub(crate) body: Option<bytes::Bytes>,
 }
 
 impl Request {
     /// A run of either contract.
-    pub fn run(base: &Url, target: &RunTarget, input: impl Into<Vec<u8>>) -> Request {
+    pub(crate) fn run(base: &Url, target: &RunTarget, input: impl Into<Vec<u8>>) -> Request {
         match target {
             RunTarget::Agent(id) => Request::agent_run(base, id, input),
             RunTarget::Workflow(id) => Request::workflow_run(base, id, input),
@@ -169,7 +169,7 @@ impl Request {
 
     /// The body is `{"agent_id":…,"input":…}`, as Miiflow documents it, with `input` exactly
     /// the bytes given. The input's buffer becomes the body's, so a large input is not copied.
-    pub fn agent_run(base: &Url, agent_id: &str, input: impl Into<Vec<u8>>) -> Request {
+    pub(crate) fn agent_run(base: &Url, agent_id: &str, input: impl Into<Vec<u8>>) -> Request {
         let mut prefix = b"{\"agent_id\":".to_vec();
         serde_json::to_writer(&mut prefix, agent_id).expect("writing to a Vec");
         prefix.extend_from_slice(b",\"input\":");
@@ -182,7 +182,7 @@ impl Request {
 
     /// `POST {base}/v1/workflows/{id}/run` with `{"input":…}` (the id checked by
     /// [`RunTarget::workflow`], percent-encoded as one segment).
-    pub fn workflow_run(base: &Url, id: &str, input: impl Into<Vec<u8>>) -> Request {
+    pub(crate) fn workflow_run(base: &Url, id: &str, input: impl Into<Vec<u8>>) -> Request {
         let mut url = endpoint(base, WORKFLOWS_PATH);
         url.path_segments_mut()
             .expect("an http(s) URL has path segments")
@@ -197,7 +197,7 @@ impl Request {
 
     /// The `input` of a run, as sent: the body less the envelope this module put around it
     /// (shares the body's buffer). `None` for a request that is not a run.
-    pub fn run_input(&self) -> Option<bytes::Bytes> {
+    pub(crate) fn run_input(&self) -> Option<bytes::Bytes> {
         let body = self.body.as_ref()?;
         let start = if let Some(rest) = body.strip_prefix(b"{\"agent_id\":") {
             let mut ids = serde_json::Deserializer::from_slice(rest).into_iter::<String>();
@@ -215,7 +215,7 @@ impl Request {
     }
 
     /// Any call (`miiflow api`).
-    pub fn call(method: reqwest::Method, url: Url, body: Option<Vec<u8>>) -> Request {
+    pub(crate) fn call(method: reqwest::Method, url: Url, body: Option<Vec<u8>>) -> Request {
         Request {
             method,
             url,
@@ -224,12 +224,16 @@ impl Request {
     }
 
     /// The method can be sent again after a 502/503/504 without doing anything twice.
-    pub fn idempotent(&self) -> bool {
+    pub(crate) fn idempotent(&self) -> bool {
         matches!(self.method, reqwest::Method::GET | reqwest::Method::HEAD)
     }
 
     /// The headers sent, with the key masked unless `reveal` (used only to build the real request).
-    pub fn headers(&self, key: Option<&ApiKey>, reveal: bool) -> Vec<(&'static str, String)> {
+    pub(crate) fn headers(
+        &self,
+        key: Option<&ApiKey>,
+        reveal: bool,
+    ) -> Vec<(&'static str, String)> {
         let auth = match key {
             Some(k) if reveal => format!("Bearer {}", k.expose()),
             Some(k) => format!("Bearer {}", k.masked()),
@@ -245,7 +249,7 @@ impl Request {
 
     /// What `--dry-run` prints: request line, headers (key masked), blank line, body. With
     /// `color`, coloured as xh's `--offline` is, the body's bytes kept as they will be sent.
-    pub fn dry_run(&self, key: Option<&ApiKey>, color: bool) -> String {
+    pub(crate) fn dry_run(&self, key: Option<&ApiKey>, color: bool) -> String {
         let paint = |code: &str, text: &str| match color {
             true => format!("\x1b[{code}m{text}\x1b[0m"),
             false => text.to_owned(),
@@ -272,7 +276,7 @@ impl Request {
     }
 
     /// An equivalent curl command; the key is read from the environment when it runs.
-    pub fn to_curl(&self) -> String {
+    pub(crate) fn to_curl(&self) -> String {
         let quote = |s: &str| {
             shlex::try_quote(s)
                 .map(|q| q.into_owned())

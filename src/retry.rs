@@ -8,12 +8,12 @@
 use std::time::{Duration, SystemTime};
 
 /// The first backoff step; each retry doubles it, up to [`MAX_BACKOFF`].
-pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
-pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+pub(crate) const BASE_BACKOFF: Duration = Duration::from_millis(500);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// What went wrong with one attempt, as far as retrying cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// An HTTP answer with this status and `Retry-After` (already parsed).
     Status(u16, Option<Duration>),
     /// The connection could not be made: nothing was sent.
@@ -23,7 +23,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Done: report this outcome.
     Stop,
     /// The server asked for a longer wait than the most honoured: report it, saying so.
@@ -34,7 +34,7 @@ pub enum Decision {
 
 /// Where a wait came from, for the message on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     RetryAfter,
     Backoff,
 }
@@ -43,7 +43,7 @@ pub enum Reason {
 /// `Retry-After` waited for ([`crate::limits::retry_wait`]).
 /// `idempotent`: the request can be repeated without doing anything twice (GET, HEAD), so a
 /// 502 or 504 may be retried too.
-pub fn decide(
+pub(crate) fn decide(
     outcome: Outcome,
     attempt: u32,
     retries: u32,
@@ -67,7 +67,7 @@ pub fn decide(
 }
 
 /// Exponential backoff with jitter: half the step plus up to half again at random.
-pub fn backoff(attempt: u32, jitter: f64) -> Duration {
+pub(crate) fn backoff(attempt: u32, jitter: f64) -> Duration {
     let step = BASE_BACKOFF
         .saturating_mul(2u32.saturating_pow(attempt.min(16)))
         .min(MAX_BACKOFF);
@@ -75,7 +75,7 @@ pub fn backoff(attempt: u32, jitter: f64) -> Duration {
 }
 
 /// `Retry-After` as seconds or an HTTP date; a date in the past means now.
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -6,7 +6,7 @@
 //! small synchronous core that our chunk loop needs, with its own tests.
 
 #[derive(Debug, Default)]
-pub struct Parser {
+pub(crate) struct Parser {
     /// Bytes of a line not yet ended.
     line: Vec<u8>,
     /// The current event's data lines, joined by `\n`.
@@ -20,7 +20,7 @@ impl Parser {
     /// Takes a chunk; returns the data of every event it completed, in order. An event
     /// without its closing blank line when the stream ends is never dispatched, as the format
     /// says.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
         let mut events = Vec::new();
         for &b in chunk {
             if std::mem::take(&mut self.after_cr) && b == b'\n' {
@@ -41,7 +41,7 @@ impl Parser {
     }
 
     /// Bytes held for an event not yet complete: a caller bounds this.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.line.len() + self.data.len()
     }
 

@@ -2,7 +2,10 @@
 
 /// The candidates close to `word` (a typo away: an edit distance of at most a third of the
 /// word, and at least 1; or `word` is a prefix of it), closest first.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let mut found: Vec<(usize, &str)> = candidates
         .into_iter()

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::output::Stdout;
 use crate::output::safe::escape_controls;
 
-pub fn run(ctx: &mut Context, command: AgentsCommand) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, command: AgentsCommand) -> anyhow::Result<()> {
     match command {
         AgentsCommand::Add(a) => add(ctx, a),
         AgentsCommand::List(a) => list(ctx, &a),
@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Context, command: AgentsCommand) -> anyhow::Result<()> {
 }
 
 /// A name that cannot be mistaken for an id, and that a shell completes as it is.
-pub fn check_name(name: &str) -> Result<(), Error> {
+pub(crate) fn check_name(name: &str) -> Result<(), Error> {
     let plain = !name.is_empty()
         && name.len() <= 64
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -10,7 +10,7 @@ use crate::limits;
 use crate::output::{Jq, OutputFile, Stdout};
 use crate::request::Request;
 
-pub fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
     let items = input::parse_items(&args.items, &mut warn)?;
     let jq = match &args.out.jq {

@@ -12,7 +12,7 @@ use crate::history::{self, Filter, History, Row};
 use crate::output::safe::escape_controls;
 use crate::output::{self, Stdout};
 
-pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
     match args.command {
         None => list(ctx, &args.list),
         Some(HistoryCommand::List(a)) => list(ctx, &a),

@@ -10,40 +10,43 @@ use crate::output::Jq;
 use crate::output::safe::escape_controls;
 use crate::request::Request;
 
-pub struct Job {
-    pub key: ApiKey,
-    pub sender: Sender,
+pub(crate) struct Job {
+    pub(crate) key: ApiKey,
+    pub(crate) sender: Sender,
     /// `-v` once: the request line and headers (key masked) and the answer's head; twice: the
     /// request body too.
-    pub verbose: u8,
-    pub jq: Option<Jq>,
+    pub(crate) verbose: u8,
+    pub(crate) jq: Option<Jq>,
     /// The most bytes held in memory at once for one answer (`MIIFLOW_MAX_BUFFER`).
-    pub limit: usize,
+    pub(crate) limit: usize,
 }
 
 impl Job {
     /// Sends with the real key; retries, pace and timeouts as the sender says.
-    pub async fn send(&self, req: &Request) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn send(&self, req: &Request) -> Result<reqwest::Response, Error> {
         self.sender.send(req, &self.key).await
     }
 
     /// The body reader: the next piece of the answer, a failure in the user's words.
-    pub async fn chunk(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
+    pub(crate) async fn chunk(
+        &self,
+        resp: &mut reqwest::Response,
+    ) -> Result<Option<bytes::Bytes>, Error> {
         resp.chunk().await.map_err(|e| self.sender.classify(&e))
     }
 
     /// Server text made safe for stderr: control characters visible, our key masked.
-    pub fn safe(&self, text: &str) -> String {
+    pub(crate) fn safe(&self, text: &str) -> String {
         escape_controls(&self.key.mask_in(text)).into_owned()
     }
 
     /// Server text with our key masked (an error body may echo it).
-    pub fn masked(&self, text: &str) -> String {
+    pub(crate) fn masked(&self, text: &str) -> String {
         self.key.mask_in(text)
     }
 
     /// What `-v` shows of a request (`> ` lines, key masked), each line after `prefix`.
-    pub fn trace_request(&self, req: &Request, prefix: &str) -> Option<String> {
+    pub(crate) fn trace_request(&self, req: &Request, prefix: &str) -> Option<String> {
         if self.verbose == 0 {
             return None;
         }
@@ -65,7 +68,7 @@ impl Job {
     }
 
     /// What `-v` shows of an answer's head (`< ` lines, made safe), each after `prefix`.
-    pub fn trace_response(&self, head: &str, prefix: &str) -> Option<String> {
+    pub(crate) fn trace_response(&self, head: &str, prefix: &str) -> Option<String> {
         if self.verbose == 0 {
             return None;
         }
@@ -79,7 +82,7 @@ impl Job {
 }
 
 /// The status line and headers as `--include` prints them, ending with a blank line.
-pub fn head(resp: &reqwest::Response) -> String {
+pub(crate) fn head(resp: &reqwest::Response) -> String {
     let mut head = format!("{:?} {}\n", resp.version(), resp.status());
     for (name, value) in resp.headers() {
         head.push_str(&format!(
@@ -92,7 +95,7 @@ pub fn head(resp: &reqwest::Response) -> String {
 }
 
 /// True when a 2xx answer is a stream of server-sent events.
-pub fn is_events(resp: &reqwest::Response) -> bool {
+pub(crate) fn is_events(resp: &reqwest::Response) -> bool {
     resp.status().is_success()
         && resp
             .headers()
@@ -102,7 +105,7 @@ pub fn is_events(resp: &reqwest::Response) -> bool {
 }
 
 /// Text that ends its own lines, to stderr, never panicking; the active key masked.
-pub fn say_raw(text: &str) {
+pub(crate) fn say_raw(text: &str) {
     use std::io::Write;
     let text = crate::output::safe::scrub(text);
     let _ = std::io::stderr().write_all(text.as_bytes());

@@ -18,7 +18,7 @@ enum Checked {
     Unknown(String),
 }
 
-pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     let profile = ctx.active_profile()?;
     let base = ctx.base_url(&profile)?;
     let storage = if args.insecure_storage {
@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
 
 /// Stores the key and records the profile, under the config lock; the old copy goes when the
 /// storage changes.
-pub fn store_key(
+pub(crate) fn store_key(
     ctx: &mut Context,
     profile: &str,
     key: &ApiKey,

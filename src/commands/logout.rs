@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::context::Context;
 use crate::error::Error;
 
-pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
     if args.all && ctx.global.profile.is_some() {
         return Err(Error::BadInput("--all and --profile do not go together".into()).into());
     }
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
 }
 
 /// Removes a profile's secret from wherever the config says it is.
-pub fn forget(ctx: &Context, config: &Config, profile: &str) -> anyhow::Result<()> {
+pub(crate) fn forget(ctx: &Context, config: &Config, profile: &str) -> anyhow::Result<()> {
     if let Some(storage) = config.profile(profile).and_then(|p| p.storage) {
         ctx.store(storage)
             .delete(profile)

@@ -1,21 +1,21 @@
 //! One file per command; `dispatch` builds the context and picks the handler.
 
-pub mod agents;
-pub mod api;
-pub mod batch;
-pub mod history;
-pub mod job;
-pub mod keys;
-pub mod login;
-pub mod logout;
-pub mod run;
-pub mod status;
-pub mod token;
+pub(crate) mod agents;
+pub(crate) mod api;
+pub(crate) mod batch;
+pub(crate) mod history;
+pub(crate) mod job;
+pub(crate) mod keys;
+pub(crate) mod login;
+pub(crate) mod logout;
+pub(crate) mod run;
+pub(crate) mod status;
+pub(crate) mod token;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 
-pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         // Needs no config, key or network.
         Command::Version(args) => return version(args.json),
@@ -43,7 +43,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
 
 /// Asks a yes/no question on the terminal (no by default; Enter confirms, so a stray key does
 /// not). Ctrl-C is [`Error::Interrupted`](crate::error::Error::Interrupted): exit 130, quietly.
-pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
+pub(crate) fn confirm(prompt: &str) -> anyhow::Result<bool> {
     dialoguer::Confirm::new()
         .with_prompt(prompt)
         .default(false)

@@ -16,7 +16,7 @@ use crate::output::{self, Jq, JqError, Layout, OutputFile, Render, Stdout, Termi
 use crate::request::{Request, RunTarget};
 use crate::sse;
 
-pub fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
     let target = match &args.workflow {
         Some(id) => {
@@ -380,7 +380,7 @@ pub(super) fn key_and_base(
 }
 
 /// The sender for this command's options; retry notices go to stderr around `bar`.
-pub fn sender(
+pub(crate) fn sender(
     ctx: &Context,
     net: &NetworkArgs,
     base: &reqwest::Url,
@@ -400,7 +400,7 @@ pub fn sender(
                 ..opts
             },
         )?
-        .from_source(ctx.base_url_source(&ctx.active_profile()?)),
+        .with_source(ctx.base_url_source(&ctx.active_profile()?)),
         opts,
         retries: net.retries,
         pacer: Pacer::default(),

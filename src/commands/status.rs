@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::credentials::{ENV_KEY, Origin, StoreError};
 use crate::output::print_line;
 
-pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
     let active = ctx.active_profile()?;
     let mut names: Vec<String> = ctx.config.profiles.keys().cloned().collect();
     if !names.contains(&active) {

@@ -6,7 +6,7 @@ use crate::cli::TokenArgs;
 use crate::context::Context;
 use crate::error::Error;
 
-pub fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
     let resolved = ctx.resolve_key()?;
     if ctx.term.stdout_tty && !args.show {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {

@@ -10,25 +10,26 @@ use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
 use super::{ApiKey, Store, StoreError};
 
-pub const SERVICE: &str = "miiflow";
+pub(crate) const SERVICE: &str = "miiflow";
 /// Seconds a keyring call may take (default 5).
-pub const TIMEOUT_ENV: &str = "MIIFLOW_KEYRING_TIMEOUT";
+pub(crate) const TIMEOUT_ENV: &str = "MIIFLOW_KEYRING_TIMEOUT";
 
 #[derive(Clone)]
 enum Backend {
     /// The platform's store, set up on first use.
     Native,
-    /// A given store, such as keyring-core's mock in unit tests.
+    /// A given store: keyring-core's mock in unit tests.
+    #[cfg(test)]
     Custom(Arc<CredentialStore>),
 }
 
-pub struct KeyringStore {
+pub(crate) struct KeyringStore {
     backend: Backend,
     timeout: Duration,
 }
 
 impl KeyringStore {
-    pub fn native() -> KeyringStore {
+    pub(crate) fn native() -> KeyringStore {
         let timeout = std::env::var(TIMEOUT_ENV)
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
@@ -40,7 +41,8 @@ impl KeyringStore {
         }
     }
 
-    pub fn with_store(store: Arc<CredentialStore>) -> KeyringStore {
+    #[cfg(test)]
+    pub(crate) fn with_store(store: Arc<CredentialStore>) -> KeyringStore {
         KeyringStore {
             backend: Backend::Custom(store),
             timeout: Duration::from_secs(5),
@@ -75,6 +77,7 @@ fn entry(backend: &Backend, profile: &str) -> keyring_core::Result<Entry> {
             Ok(store) => store.build(SERVICE, profile, None),
             Err(e) => Err(clone_error(e)),
         },
+        #[cfg(test)]
         Backend::Custom(store) => store.build(SERVICE, profile, None),
     }
 }

@@ -7,18 +7,18 @@ use std::ffi::OsString;
 
 use secrecy::{ExposeSecret, SecretString};
 
-pub use self::keyring::KeyringStore;
-pub use self::plain::PlainFileStore;
+pub(crate) use self::keyring::KeyringStore;
+pub(crate) use self::plain::PlainFileStore;
 use crate::config::{Config, DEFAULT_PROFILE, Storage};
 use crate::error::Error;
 
 /// The environment variable that carries a key for scripts and CI.
-pub const ENV_KEY: &str = "MIIFLOW_API_KEY";
+pub(crate) const ENV_KEY: &str = "MIIFLOW_API_KEY";
 
 /// An API key. `Debug` prints `[REDACTED]`; the secret is reached only through
 /// [`ApiKey::expose`], at the one place that builds the `Authorization` header.
 #[derive(Clone)]
-pub struct ApiKey(SecretString);
+pub(crate) struct ApiKey(SecretString);
 
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -29,7 +29,7 @@ impl std::fmt::Debug for ApiKey {
 impl ApiKey {
     /// Checks a key as typed or piped: one trailing newline is dropped; empty keys and keys
     /// with white space inside are refused.
-    pub fn parse(text: &str) -> Result<ApiKey, String> {
+    pub(crate) fn parse(text: &str) -> Result<ApiKey, String> {
         let text = text
             .strip_suffix('\n')
             .map(|t| t.strip_suffix('\r').unwrap_or(t))
@@ -46,21 +46,21 @@ impl ApiKey {
         Ok(ApiKey(SecretString::from(text.to_owned())))
     }
 
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         self.0.expose_secret()
     }
 
     /// The shortest key that is masked in texts: a shorter one (`--key test` for the
     /// stand-in) would mask ordinary words, and is too short to be a secret anyway.
-    pub const MIN_MASKED: usize = 12;
+    pub(crate) const MIN_MASKED: usize = 12;
 
     /// Whether this key is long enough to be masked wherever a text repeats it.
-    pub fn maskable(&self) -> bool {
+    pub(crate) fn maskable(&self) -> bool {
         self.expose().chars().count() >= Self::MIN_MASKED
     }
 
     /// What is searched for in texts to mask: the key, or nothing for a key too short to mask.
-    pub fn searched(&self) -> &str {
+    pub(crate) fn searched(&self) -> &str {
         match self.maskable() {
             true => self.expose(),
             false => "",
@@ -68,13 +68,13 @@ impl ApiKey {
     }
 
     /// `text` with this key masked wherever it appears (when it is long enough to mask).
-    pub fn mask_in(&self, text: &str) -> String {
+    pub(crate) fn mask_in(&self, text: &str) -> String {
         crate::output::safe::mask(text, self.searched(), &self.masked())
     }
 
     /// `mk_…abcd`: enough to tell keys apart, never enough to use one. Keys shorter than
     /// 12 characters show no tail at all.
-    pub fn masked(&self) -> String {
+    pub(crate) fn masked(&self) -> String {
         let key = self.expose();
         let prefix: String = match key.find('_') {
             Some(i) if i <= 4 => key[..=i].to_owned(),
@@ -91,7 +91,7 @@ impl ApiKey {
 
 /// Why a store could not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     /// The store cannot be used here at all; the text names the cause.
     Unavailable(String),
     /// Anything else (I/O, an unreadable entry).
@@ -110,11 +110,11 @@ impl std::fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 /// The two ways on when the keyring cannot be used.
-pub const WAYS_ON: &str = "set MIIFLOW_API_KEY for this shell or CI job, or run `miiflow login \
+pub(crate) const WAYS_ON: &str = "set MIIFLOW_API_KEY for this shell or CI job, or run `miiflow login \
      --insecure-storage` to keep the key in a plain file (mode 0600) instead";
 
 /// Where secrets are kept, by profile name.
-pub trait Store {
+pub(crate) trait Store {
     fn get(&self, profile: &str) -> Result<Option<ApiKey>, StoreError>;
     fn set(&self, profile: &str, key: &ApiKey) -> Result<(), StoreError>;
     /// True when there was something to delete.
@@ -125,37 +125,37 @@ pub trait Store {
 
 /// Where the key a command uses came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     Env,
     Stored(Storage),
 }
 
 /// The key a command will send, and the profile whose settings apply.
 #[derive(Debug)]
-pub struct Resolved {
-    pub key: ApiKey,
-    pub origin: Origin,
-    pub profile: String,
+pub(crate) struct Resolved {
+    pub(crate) key: ApiKey,
+    pub(crate) origin: Origin,
+    pub(crate) profile: String,
     /// A stored key that `MIIFLOW_API_KEY` hides, by profile name.
-    pub hidden: Option<String>,
+    pub(crate) hidden: Option<String>,
 }
 
 /// What key resolution looks at.
-pub struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     /// `--profile` on the command line.
-    pub explicit_profile: Option<&'a str>,
+    pub(crate) explicit_profile: Option<&'a str>,
     /// `MIIFLOW_API_KEY`.
-    pub env_key: Option<OsString>,
+    pub(crate) env_key: Option<OsString>,
     /// `MIIFLOW_PROFILE`.
-    pub env_profile: Option<&'a str>,
-    pub config: &'a Config,
-    pub keyring: &'a dyn Store,
-    pub plain: &'a dyn Store,
+    pub(crate) env_profile: Option<&'a str>,
+    pub(crate) config: &'a Config,
+    pub(crate) keyring: &'a dyn Store,
+    pub(crate) plain: &'a dyn Store,
 }
 
 /// The key for a command: an explicit `--profile`'s stored key; else `MIIFLOW_API_KEY`; else
 /// the stored key of `MIIFLOW_PROFILE` or `default`.
-pub fn resolve(s: &Sources) -> Result<Resolved, Error> {
+pub(crate) fn resolve(s: &Sources) -> Result<Resolved, Error> {
     let profile = s
         .explicit_profile
         .or(s.env_profile)

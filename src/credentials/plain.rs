@@ -5,19 +5,19 @@ use std::path::PathBuf;
 
 use super::{ApiKey, Store, StoreError};
 
-pub struct PlainFileStore {
+pub(crate) struct PlainFileStore {
     dir: PathBuf,
 }
 
 impl PlainFileStore {
     /// A store in `config_dir/credentials`.
-    pub fn new(config_dir: &std::path::Path) -> PlainFileStore {
+    pub(crate) fn new(config_dir: &std::path::Path) -> PlainFileStore {
         PlainFileStore {
             dir: config_dir.join("credentials"),
         }
     }
 
-    pub fn path(&self, profile: &str) -> PathBuf {
+    pub(crate) fn path(&self, profile: &str) -> PathBuf {
         self.dir.join(format!("{profile}.key"))
     }
 }

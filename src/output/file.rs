@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     /// As the user wrote it, for messages.
     shown: PathBuf,
     sink: Sink,
@@ -59,7 +59,7 @@ fn resolve(path: &Path) -> Result<PathBuf, String> {
 /// True when `path` names one of this process's open descriptors (`/dev/stdout`,
 /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/fd/N` of this process), itself
 /// or through symlinks: such a path is the shell's redirection, to be written through.
-pub fn through_descriptor(path: &Path) -> bool {
+pub(crate) fn through_descriptor(path: &Path) -> bool {
     fn named(p: &Path) -> bool {
         let Some(text) = p.to_str() else {
             return false;
@@ -101,13 +101,13 @@ pub fn through_descriptor(path: &Path) -> bool {
 }
 
 /// Opens a path through a descriptor to append (never to truncate).
-pub fn open_through(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_through(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::OpenOptions::new().append(true).open(path)
 }
 
 impl OutputFile {
     /// Checks and prepares FILE; any problem is bad input (exit 2), found before sending.
-    pub fn create(path: &Path) -> Result<OutputFile, Error> {
+    pub(crate) fn create(path: &Path) -> Result<OutputFile, Error> {
         let shown = path.to_owned();
         let bad = |why: String| Error::BadInput(format!("-o {}: {why}", shown.display()));
         if through_descriptor(path) {
@@ -162,17 +162,17 @@ impl OutputFile {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.shown
     }
 
     /// True when FILE is written as the answer arrives (a device, a FIFO, a descriptor),
     /// not replaced at the end.
-    pub fn is_direct(&self) -> bool {
+    pub(crate) fn is_direct(&self) -> bool {
         matches!(self.sink, Sink::Direct(_))
     }
 
-    pub fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         let result = match &mut self.sink {
             Sink::Replace { tmp, .. } => tmp.write_all(bytes),
             Sink::Direct(file) => file.write_all(bytes),
@@ -182,7 +182,7 @@ impl OutputFile {
 
     /// The open file of a direct output (a device, a FIFO, a descriptor), to write to as a
     /// stream; `None` for a file that is replaced at the end.
-    pub fn into_file(self) -> Option<std::fs::File> {
+    pub(crate) fn into_file(self) -> Option<std::fs::File> {
         match self.sink {
             Sink::Direct(file) => Some(file),
             Sink::Replace { .. } => None,
@@ -190,7 +190,7 @@ impl OutputFile {
     }
 
     /// The answer is complete: FILE becomes it.
-    pub fn commit(self) -> anyhow::Result<()> {
+    pub(crate) fn commit(self) -> anyhow::Result<()> {
         let shown = self.shown;
         match self.sink {
             Sink::Replace { tmp, target } => {

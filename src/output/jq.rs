@@ -9,7 +9,7 @@ use super::pretty::pretty_json;
 type Filter = jaq_core::compile::Filter<jaq_core::Native<jaq_core::data::JustLut<jaq_json::Val>>>;
 
 /// How deep an answer given to a filter may nest (jq's own parser stops at 10,000).
-pub const MAX_DEPTH: usize = 10_000;
+pub(crate) const MAX_DEPTH: usize = 10_000;
 
 /// The filter's thread: deep values recurse, and a stack this size holds [`MAX_DEPTH`]
 /// levels with room to spare (it is reserved, not committed, until used).
@@ -17,21 +17,21 @@ const STACK: usize = 512 * 1024 * 1024;
 
 /// A compiled `--jq` filter.
 #[derive(Clone)]
-pub struct Jq {
+pub(crate) struct Jq {
     filter: Arc<Filter>,
 }
 
 /// How results are printed, as jq's -r and -c do.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Render {
-    pub raw: bool,
-    pub compact: bool,
-    pub color: bool,
+pub(crate) struct Render {
+    pub(crate) raw: bool,
+    pub(crate) compact: bool,
+    pub(crate) color: bool,
 }
 
 /// Why a filter gave no result.
 #[derive(Debug)]
-pub enum JqError {
+pub(crate) enum JqError {
     /// The answer is not JSON, or nests deeper than [`MAX_DEPTH`].
     Input(String),
     /// The filter failed (jq's own error).
@@ -58,7 +58,7 @@ impl std::error::Error for JqError {}
 
 impl Jq {
     /// Compiles a filter; errors are usage errors (exit 2), found before anything is sent.
-    pub fn compile(code: &str) -> Result<Jq, String> {
+    pub(crate) fn compile(code: &str) -> Result<Jq, String> {
         use jaq_core::load::{Arena, File, Loader};
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
@@ -114,7 +114,12 @@ impl Jq {
 
     /// Runs the filter on a JSON body and renders each result as jq would, stopping at
     /// `limit` bytes of results. Blocking: see [`Jq::run`] for the stoppable form.
-    pub fn apply(&self, body: &[u8], render: Render, limit: usize) -> Result<Vec<u8>, JqError> {
+    pub(crate) fn apply(
+        &self,
+        body: &[u8],
+        render: Render,
+        limit: usize,
+    ) -> Result<Vec<u8>, JqError> {
         use jaq_core::{Ctx, Vars, data, unwrap_valr};
         let depth = crate::json::max_depth(body);
         if depth > MAX_DEPTH {
@@ -148,7 +153,7 @@ impl Jq {
 
     /// [`Jq::apply`] on a thread of its own: the caller's future can be dropped (Ctrl-C, a
     /// timeout) while the filter runs. The thread then ends with the process.
-    pub async fn run(
+    pub(crate) async fn run(
         &self,
         body: bytes::Bytes,
         render: Render,

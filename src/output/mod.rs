@@ -3,26 +3,26 @@
 //! [`stdout`] (the only way to stdout), [`pretty`] (the JSON printer), [`jq`], [`progress`]
 //! (spinner and bar), [`safe`] (server text made safe for a terminal).
 
-pub mod file;
-pub mod jq;
-pub mod pretty;
-pub mod progress;
-pub mod safe;
-pub mod stdout;
+pub(crate) mod file;
+pub(crate) mod jq;
+pub(crate) mod pretty;
+pub(crate) mod progress;
+pub(crate) mod safe;
+pub(crate) mod stdout;
 
 use std::io::{self, IsTerminal};
 use std::time::Duration;
 
-pub use file::OutputFile;
-pub use jq::{Jq, JqError, Render};
-pub use pretty::{Layout, pretty_json, reformat};
-pub use stdout::{Stdout, print_line};
+pub(crate) use file::OutputFile;
+pub(crate) use jq::{Jq, JqError, Render};
+pub(crate) use pretty::{Layout, pretty_json, reformat};
+pub(crate) use stdout::{Stdout, print_line};
 
 use crate::cli::ColorChoice;
 
 /// One line to stderr (a newline is added), never panicking, the active key masked: what
 /// [`say!`](crate::say) writes. Unit tests see it in their captured output.
-pub fn say_line(text: &str) {
+pub(crate) fn say_line(text: &str) {
     let text = safe::scrub(text);
     #[cfg(test)]
     eprintln!("{text}");
@@ -35,7 +35,7 @@ pub fn say_line(text: &str) {
 
 /// True when stdout is a pipe or a socket: another program reads it, and may print to the
 /// same terminal as our stderr.
-pub fn stdout_is_pipe() -> bool {
+pub(crate) fn stdout_is_pipe() -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -52,7 +52,7 @@ pub fn stdout_is_pipe() -> bool {
 
 /// Whether to colour a stream: `--color` first, then `NO_COLOR`, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
-pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
         ColorChoice::Always => true,
@@ -65,15 +65,15 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
 
 /// How stdout and stderr behave for one command.
 #[derive(Debug, Clone, Copy)]
-pub struct Terminal {
-    pub stdout_tty: bool,
-    pub stderr_tty: bool,
-    pub stdout_color: bool,
-    pub stderr_color: bool,
+pub(crate) struct Terminal {
+    pub(crate) stdout_tty: bool,
+    pub(crate) stderr_tty: bool,
+    pub(crate) stdout_color: bool,
+    pub(crate) stderr_color: bool,
 }
 
 impl Terminal {
-    pub fn detect(choice: ColorChoice) -> Terminal {
+    pub(crate) fn detect(choice: ColorChoice) -> Terminal {
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
         Terminal {
@@ -86,7 +86,7 @@ impl Terminal {
 
     /// Bodies are re-indented for a person on a terminal only. A pipe keeps the answer's
     /// bytes; when colour is forced there, colour is added and nothing else.
-    pub fn layout(&self) -> Option<Layout> {
+    pub(crate) fn layout(&self) -> Option<Layout> {
         match (self.stdout_tty, self.stdout_color) {
             (true, _) => Some(Layout::Pretty),
             (false, true) => Some(Layout::Keep),
@@ -96,7 +96,7 @@ impl Terminal {
 }
 
 /// The status line: `HTTP 200 OK · 0.42 s`.
-pub fn status_line(status: u16, elapsed: Duration, color: bool) -> String {
+pub(crate) fn status_line(status: u16, elapsed: Duration, color: bool) -> String {
     let text = crate::error::status_words(status);
     let secs = format!("{:.2} s", elapsed.as_secs_f64());
     if !color {

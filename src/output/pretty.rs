@@ -10,7 +10,7 @@ const NULL: &str = "90";
 
 /// Nesting levels that get their own indentation; deeper levels line up with the last one, so
 /// a hostile answer cannot make the output grow with the square of its depth.
-pub const MAX_INDENT: usize = 64;
+pub(crate) const MAX_INDENT: usize = 64;
 
 fn paint(out: &mut Vec<u8>, color: Option<&str>, text: &[u8]) {
     match color {
@@ -27,7 +27,7 @@ fn paint(out: &mut Vec<u8>, color: Option<&str>, text: &[u8]) {
 
 /// How [`reformat`] lays JSON out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// Two-space indent, one member per line, as jq prints.
     Pretty,
     /// No insignificant white space: one line.
@@ -39,14 +39,14 @@ pub enum Layout {
 
 /// Re-indents valid JSON without re-reading its values: numbers and string escapes stay as
 /// sent. Returns `None` when `text` is not one JSON value (it is then printed as it is).
-pub fn pretty_json(text: &[u8], color: bool) -> Option<Vec<u8>> {
+pub(crate) fn pretty_json(text: &[u8], color: bool) -> Option<Vec<u8>> {
     let mut out = reformat(text, Layout::Pretty, color)?;
     out.push(b'\n');
     Some(out)
 }
 
 /// Lays out valid JSON token by token, copying every string and number as it is.
-pub fn reformat(text: &[u8], layout: Layout, color: bool) -> Option<Vec<u8>> {
+pub(crate) fn reformat(text: &[u8], layout: Layout, color: bool) -> Option<Vec<u8>> {
     let s = std::str::from_utf8(text).ok()?;
     crate::json::validate(s).ok()?;
     let c = |code| color.then_some(code);

@@ -57,13 +57,13 @@ fn stderr_target() -> ProgressDrawTarget {
 
 /// Starts drawing a spinner or bar made here: callers do it once Ctrl-C is caught, so that
 /// whatever is drawn is cleared on the way out.
-pub fn start(bar: &indicatif::ProgressBar) {
+pub(crate) fn start(bar: &indicatif::ProgressBar) {
     bar.set_draw_target(stderr_target());
     bar.enable_steady_tick(Duration::from_millis(100));
 }
 
 /// A spinner with the elapsed time on stderr (drawn from [`start`] on).
-pub fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
+pub(crate) fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
     if !show {
         return None;
     }
@@ -78,7 +78,7 @@ pub fn spinner(show: bool, what: &str) -> Option<indicatif::ProgressBar> {
 
 /// A batch's bar. With a known size (a regular file) it shows how much of the input is done,
 /// by bytes; from a pipe it counts lines.
-pub fn batch_bar(show: bool, total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
+pub(crate) fn batch_bar(show: bool, total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
     if !show {
         return None;
     }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// Replaces control characters (C0, DEL, C1, and the bidi overrides) with visible escapes
 /// (`\x1b`, `\u{202e}`), so that a server's text prints as text. Tabs stay.
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
     let bad = |c: char| {
         (c.is_control() && c != '\t')
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -26,7 +26,7 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 }
 
 /// Replaces every occurrence of `secret` in `text` with `masked`.
-pub fn mask(text: &str, secret: &str, masked: &str) -> String {
+pub(crate) fn mask(text: &str, secret: &str, masked: &str) -> String {
     if secret.is_empty() {
         return text.to_owned();
     }
@@ -40,7 +40,7 @@ static ACTIVE: std::sync::RwLock<Option<(String, String)>> = std::sync::RwLock::
 
 /// From now on, [`scrub`] masks this key (only a key long enough to be a secret: see
 /// [`crate::credentials::ApiKey::maskable`]).
-pub fn register(key: &crate::credentials::ApiKey) {
+pub(crate) fn register(key: &crate::credentials::ApiKey) {
     if key.maskable() {
         *ACTIVE.write().unwrap_or_else(|e| e.into_inner()) =
             Some((key.expose().to_owned(), key.masked()));
@@ -48,7 +48,7 @@ pub fn register(key: &crate::credentials::ApiKey) {
 }
 
 /// `text` with the active key masked.
-pub fn scrub(text: &str) -> Cow<'_, str> {
+pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
     let active = ACTIVE.read().unwrap_or_else(|e| e.into_inner());
     match active.as_ref() {
         Some((secret, masked)) if text.contains(secret.as_str()) => {
@@ -60,7 +60,7 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
 
 /// Where to cut `text` so that it does not end with the beginning of `secret` (what a cut
 /// may leave of a key whose rest was cut off): the length to keep.
-pub fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
+pub(crate) fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
     let longest = (1..secret.len().min(text.len() + 1))
         .rev()
         .find(|k| secret.starts_with(&text[text.len() - k..]))
@@ -70,7 +70,11 @@ pub fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
 
 /// At most `max` characters of `text`, cut after the key is masked (never before: a key
 /// across the cut would be kept but for its last characters).
-pub fn mask_then_cut(text: &str, key: Option<&crate::credentials::ApiKey>, max: usize) -> String {
+pub(crate) fn mask_then_cut(
+    text: &str,
+    key: Option<&crate::credentials::ApiKey>,
+    max: usize,
+) -> String {
     let masked = match key {
         Some(k) if k.maskable() => mask(text, k.expose(), &k.masked()),
         _ => text.to_owned(),
@@ -84,14 +88,14 @@ pub fn mask_then_cut(text: &str, key: Option<&crate::credentials::ApiKey>, max: 
 
 /// Masks a secret in a stream of chunks: holds back just enough bytes at each chunk's end to
 /// catch a secret split across two chunks, so memory stays at one secret's length.
-pub struct Masker {
+pub(crate) struct Masker {
     secret: Vec<u8>,
     masked: Vec<u8>,
     carry: Vec<u8>,
 }
 
 impl Masker {
-    pub fn new(secret: &str, masked: &str) -> Masker {
+    pub(crate) fn new(secret: &str, masked: &str) -> Masker {
         Masker {
             secret: secret.as_bytes().to_vec(),
             masked: masked.as_bytes().to_vec(),
@@ -100,7 +104,7 @@ impl Masker {
     }
 
     /// The bytes of `chunk` that can be released now, masked.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
         if self.secret.is_empty() {
             return chunk.to_vec();
         }
@@ -124,7 +128,7 @@ impl Masker {
     }
 
     /// All of `bytes`, masked: a whole text rather than a stream.
-    pub fn all(secret: &str, masked: &str, bytes: &[u8]) -> Vec<u8> {
+    pub(crate) fn all(secret: &str, masked: &str, bytes: &[u8]) -> Vec<u8> {
         let mut m = Masker::new(secret, masked);
         let mut out = m.push(bytes);
         out.extend(m.finish());
@@ -132,7 +136,7 @@ impl Masker {
     }
 
     /// Whatever was held back, once the stream has ended.
-    pub fn finish(&mut self) -> Vec<u8> {
+    pub(crate) fn finish(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.carry)
     }
 }

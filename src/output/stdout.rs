@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 /// stdout that ends quietly when its reader goes away: later writes are dropped.
 #[derive(Default)]
-pub struct Stdout {
+pub(crate) struct Stdout {
     closed: bool,
     /// A spinner or bar on the same terminal: cleared while stdout is written, so that no
     /// stale bar line is left between lines of the answer.
@@ -14,17 +14,17 @@ pub struct Stdout {
 
 impl Stdout {
     /// stdout on the terminal where `bar` is drawn (`None` when stdout goes elsewhere).
-    pub fn around(bar: Option<indicatif::ProgressBar>) -> Stdout {
+    pub(crate) fn around(bar: Option<indicatif::ProgressBar>) -> Stdout {
         Stdout { closed: false, bar }
     }
 
     /// True once the reader has gone away.
-    pub fn closed(&self) -> bool {
+    pub(crate) fn closed(&self) -> bool {
         self.closed
     }
 
     /// Writes and flushes; a closed reader is not an error, only remembered.
-    pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.closed {
             return Ok(());
         }
@@ -46,7 +46,7 @@ impl Stdout {
     }
 
     /// A line of text (a newline is added).
-    pub fn line(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.extend_from_slice(text.as_bytes());
         bytes.push(b'\n');
@@ -55,6 +55,6 @@ impl Stdout {
 }
 
 /// Prints one line on stdout through [`Stdout`]: for the commands that print a line or a table.
-pub fn print_line(text: &str) -> io::Result<()> {
+pub(crate) fn print_line(text: &str) -> io::Result<()> {
     Stdout::default().line(text)
 }

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 
-pub const KEY: &str = "mk_test_0123456789abcdef";
+pub(crate) const KEY: &str = "mk_test_0123456789abcdef";
 /// A second key, for tests with two.
-pub const OTHER: &str = "mk_other_key_fedcba9876";
+pub(crate) const OTHER: &str = "mk_other_key_fedcba9876";
 
 /// No D-Bus session bus at all, as on a fresh CI machine: the keyring cannot be reached.
-pub fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+pub(crate) fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
     cmd.env(
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/miiflow-test-bus",
@@ -55,7 +55,7 @@ fn fresh_dirs() -> (PathBuf, PathBuf) {
 }
 
 /// `miiflow` with a clean environment and a config folder of its own.
-pub fn miiflow() -> assert_cmd::Command {
+pub(crate) fn miiflow() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(cargo_bin("miiflow"));
     for var in SCRUB {
         cmd.env_remove(var);
@@ -67,7 +67,7 @@ pub fn miiflow() -> assert_cmd::Command {
 }
 
 /// The same, as a plain `std::process::Command`, for tests that signal the process.
-pub fn miiflow_std() -> Command {
+pub(crate) fn miiflow_std() -> Command {
     let mut cmd = Command::new(cargo_bin("miiflow"));
     for var in SCRUB {
         cmd.env_remove(var);
@@ -79,26 +79,26 @@ pub fn miiflow_std() -> Command {
 }
 
 /// A config folder shared by the commands of one test, as a user's would be.
-pub struct Home {
+pub(crate) struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
-    pub fn new() -> Home {
+    pub(crate) fn new() -> Home {
         Home { dir: temp() }
     }
 
-    pub fn config_dir(&self) -> PathBuf {
+    pub(crate) fn config_dir(&self) -> PathBuf {
         self.dir.path().join("config")
     }
 
-    pub fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
     /// `miiflow` with this config and data folder, pointed at `server`, with no key in the
     /// environment.
-    pub fn miiflow(&self, server: &Server) -> assert_cmd::Command {
+    pub(crate) fn miiflow(&self, server: &Server) -> assert_cmd::Command {
         let mut cmd = miiflow();
         cmd.env("MIIFLOW_CONFIG_DIR", self.config_dir())
             .env("MIIFLOW_DATA_DIR", self.data_dir())
@@ -107,7 +107,7 @@ impl Home {
     }
 
     /// Every file under the config folder whose bytes contain `needle`.
-    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+    pub(crate) fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
         fn walk(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
@@ -125,38 +125,38 @@ impl Home {
         found
     }
 
-    pub fn config(&self) -> String {
+    pub(crate) fn config(&self) -> String {
         std::fs::read_to_string(self.config_dir().join("config.toml")).unwrap_or_default()
     }
 }
 
 /// A folder with the test's files, removed at the end.
-pub fn temp() -> tempfile::TempDir {
+pub(crate) fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary folder")
 }
 
-pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, contents).expect("write a test file");
     path
 }
 
 /// A running `miiflow-mock serve`, stopped on drop.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
-    pub url: String,
+    pub(crate) url: String,
     key: String,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
-    pub fn start() -> Server {
+    pub(crate) fn start() -> Server {
         Server::with(&[])
     }
 
     /// Starts the mock with extra arguments (faults, answers, latency…), accepting [`KEY`].
-    pub fn with(args: &[&str]) -> Server {
+    pub(crate) fn with(args: &[&str]) -> Server {
         let mut all = vec!["--key", KEY];
         all.extend_from_slice(args);
         Server::spawn(&all)
@@ -197,14 +197,14 @@ impl Server {
     }
 
     /// `miiflow` pointed at this server with the accepted key.
-    pub fn miiflow(&self) -> assert_cmd::Command {
+    pub(crate) fn miiflow(&self) -> assert_cmd::Command {
         let mut cmd = miiflow();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
             .env("MIIFLOW_API_KEY", &self.key);
         cmd
     }
 
-    pub fn miiflow_std(&self) -> Command {
+    pub(crate) fn miiflow_std(&self) -> Command {
         let mut cmd = miiflow_std();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
             .env("MIIFLOW_API_KEY", &self.key);
@@ -212,7 +212,7 @@ impl Server {
     }
 
     /// The keys the server knows, through its key API.
-    pub fn keys(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn keys(&self) -> Vec<serde_json::Value> {
         let out = Command::new("curl")
             .args(["-sS", "-H", &format!("Authorization: Bearer {KEY}")])
             .arg(format!("{}/api/v1/api_keys", self.url))
@@ -223,7 +223,7 @@ impl Server {
 
     /// Every request the server has logged in full, in order (a last line still being
     /// written, without its newline, is not one yet).
-    pub fn requests(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn requests(&self) -> Vec<serde_json::Value> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let complete = match text.rfind('\n') {
             Some(end) => &text[..=end],
@@ -236,7 +236,7 @@ impl Server {
     }
 
     /// Waits until the server has seen `n` requests.
-    pub fn wait_for_requests(&self, n: usize) {
+    pub(crate) fn wait_for_requests(&self, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.requests().len() < n {
             assert!(
@@ -258,7 +258,11 @@ impl Drop for Server {
 /// A batch's 429 hold, from the server's log: the line carrying a `$fault` was answered
 /// `latency` ms after it arrived, and no request arrived from `quiet.start` to `quiet.end` ms
 /// after that answer.
-pub fn assert_held(requests: &[serde_json::Value], latency: u64, quiet: std::ops::Range<u64>) {
+pub(crate) fn assert_held(
+    requests: &[serde_json::Value],
+    latency: u64,
+    quiet: std::ops::Range<u64>,
+) {
     let limited = requests
         .iter()
         .find(|r| r["body"].as_str().unwrap().contains("$fault"))
@@ -277,26 +281,26 @@ pub fn assert_held(requests: &[serde_json::Value], latency: u64, quiet: std::ops
 
 /// `haystack` contains `needle`, or the test fails showing the whole haystack.
 #[track_caller]
-pub fn assert_contains(haystack: &str, needle: &str) {
+pub(crate) fn assert_contains(haystack: &str, needle: &str) {
     assert!(haystack.contains(needle), "{needle:?} not in:\n{haystack}");
 }
 
-pub fn stdout(out: &std::process::Output) -> String {
+pub(crate) fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-pub fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A local port with nothing listening on it.
-pub fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
 
 /// The body of the only request a server saw, as a string.
-pub fn only_body(server: &Server) -> String {
+pub(crate) fn only_body(server: &Server) -> String {
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
     requests[0]["body"].as_str().expect("a body").to_owned()
@@ -305,12 +309,14 @@ pub fn only_body(server: &Server) -> String {
 /// A hostile or broken HTTP server on loopback: every connection gets what `answer` writes
 /// (after the request head has been read). For what `miiflow-mock` will not do: endless,
 /// deep or huge bodies, escape sequences, echoed keys.
-pub struct RawServer {
-    pub url: String,
+pub(crate) struct RawServer {
+    pub(crate) url: String,
 }
 
 impl RawServer {
-    pub fn start(answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static) -> RawServer {
+    pub(crate) fn start(
+        answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static,
+    ) -> RawServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let answer = std::sync::Arc::new(answer);
@@ -328,7 +334,7 @@ impl RawServer {
     }
 
     /// A server that answers every request with this status line, headers and body.
-    pub fn fixed(head: &str, body: impl Into<Vec<u8>>) -> RawServer {
+    pub(crate) fn fixed(head: &str, body: impl Into<Vec<u8>>) -> RawServer {
         let head = head.to_owned();
         let body = body.into();
         RawServer::start(move |s| {
@@ -344,7 +350,7 @@ impl RawServer {
 
     /// A server whose answer never ends: this status and content type, then `chunk` forever
     /// (chunked encoding), until the client goes away.
-    pub fn endless(head: &str, content_type: &str, start: &[u8], chunk: &[u8]) -> RawServer {
+    pub(crate) fn endless(head: &str, content_type: &str, start: &[u8], chunk: &[u8]) -> RawServer {
         let (head, content_type) = (head.to_owned(), content_type.to_owned());
         let (start, chunk) = (start.to_vec(), chunk.to_vec());
         RawServer::start(move |s| {
@@ -392,7 +398,7 @@ fn read_request(stream: &mut std::net::TcpStream) {
 
 /// `sh -c SCRIPT` in which `miiflow` is this build's binary, in the scrubbed environment:
 /// for pipes, umasks and redirections.
-pub fn shell(script: &str) -> Command {
+pub(crate) fn shell(script: &str) -> Command {
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(format!(
         "miiflow() {{ '{}' \"$@\"; }}\n{script}",
@@ -408,7 +414,7 @@ pub fn shell(script: &str) -> Command {
 }
 
 /// Reads stderr lines until one starts with `prefix` (the event a test waits for).
-pub fn wait_for_line(reader: &mut impl BufRead, prefix: &str) {
+pub(crate) fn wait_for_line(reader: &mut impl BufRead, prefix: &str) {
     let mut line = String::new();
     while !line.starts_with(prefix) {
         line.clear();
@@ -421,7 +427,7 @@ pub fn wait_for_line(reader: &mut impl BufRead, prefix: &str) {
 }
 
 /// Reads at least `n` bytes, failing if the stream ends first; returns how many were read.
-pub fn read_at_least(reader: &mut impl std::io::Read, n: usize) -> usize {
+pub(crate) fn read_at_least(reader: &mut impl std::io::Read, n: usize) -> usize {
     let mut buf = vec![0u8; 1 << 20];
     let mut total = 0usize;
     while total < n {
@@ -435,7 +441,7 @@ pub fn read_at_least(reader: &mut impl std::io::Read, n: usize) -> usize {
 /// `miiflow ARGS` on a real terminal (`script` gives it a pty for stdin, stdout and stderr).
 /// Keys are typed only once the screen shows what the test waits for: no time windows.
 /// `\x03` typed here reaches the program as Ctrl-C (SIGINT from the terminal).
-pub struct Tty {
+pub(crate) struct Tty {
     child: Child,
     stdin: Option<std::process::ChildStdin>,
     screen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
@@ -445,7 +451,7 @@ pub struct Tty {
 impl Tty {
     /// Starts `miiflow ARGS` (ARGS as a shell would split them) with `env`, in a clean
     /// environment.
-    pub fn start(args: &str, env: &[(&str, &str)]) -> Tty {
+    pub(crate) fn start(args: &str, env: &[(&str, &str)]) -> Tty {
         let mut cmd = Command::new("script");
         cmd.args([
             "-qefc",
@@ -492,12 +498,12 @@ impl Tty {
     }
 
     /// Everything the program has written to the terminal so far.
-    pub fn raw(&self) -> String {
+    pub(crate) fn raw(&self) -> String {
         String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
     }
 
     /// Waits until the terminal shows `text` (failing after a generous 30 s).
-    pub fn expect(&self, text: &str) {
+    pub(crate) fn expect(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !self.raw().contains(text) {
             assert!(
@@ -512,7 +518,7 @@ impl Tty {
     /// Waits until the program has turned the terminal's echo off (a hidden prompt is ready):
     /// keys typed before that are discarded by the terminal mode change (TCSAFLUSH), as they
     /// would be for a person typing ahead.
-    pub fn expect_no_echo(&self) {
+    pub(crate) fn expect_no_echo(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if self.echo_off() {
@@ -550,7 +556,7 @@ impl Tty {
         })
     }
 
-    pub fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         use std::io::Write;
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(keys.as_bytes()).expect("type");
@@ -559,7 +565,7 @@ impl Tty {
 
     /// Waits for the program to end (60 s at most: a test never hangs); its exit code and
     /// what the terminal showed.
-    pub fn finish(mut self) -> (Option<i32>, String) {
+    pub(crate) fn finish(mut self) -> (Option<i32>, String) {
         let deadline = Instant::now() + Duration::from_secs(60);
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -581,7 +587,7 @@ impl Tty {
 
 /// The screen after `raw` was written to an 80-column terminal: carriage returns, line
 /// clearing and cursor moves applied, colours dropped. What a person would see at the end.
-pub fn screen(raw: &str) -> Vec<String> {
+pub(crate) fn screen(raw: &str) -> Vec<String> {
     let mut lines: Vec<Vec<char>> = vec![Vec::new()];
     let (mut row, mut col) = (0usize, 0usize);
     let mut chars = raw.chars().peekable();

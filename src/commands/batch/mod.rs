@@ -28,7 +28,7 @@ use crate::limits;
 use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
 use crate::request::{Request, RunTarget};
 use results::{Digest, Journal, Planned, Recorded, Resume, Resumed};
-pub use source::Shard;
+pub(crate) use source::Shard;
 use source::{Input, Record};
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
@@ -353,7 +353,7 @@ enum Sink {
 
 /// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`,
 /// the key, the base URL) is refused before RESULTS is touched or anything is sent.
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     args: &RunArgs,
     target: RunTarget,

@@ -18,7 +18,7 @@ use crate::request::Request;
 
 /// What a resume keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resume {
+pub(crate) enum Resume {
     /// RESULTS starts empty.
     Fresh,
     /// `--resume`: recorded results of unchanged lines stand, failures included.
@@ -32,9 +32,9 @@ pub enum Resume {
 /// body sent. A changed line, item, agent, workflow, base URL or filter changes it. (BLAKE3
 /// rather than SHA-256: a few times faster without SHA instructions, which a batch with `-o`
 /// pays on every line.)
-pub type Digest = [u8; 32];
+pub(crate) type Digest = [u8; 32];
 
-pub fn digest(req: &Request, jq: Option<&str>) -> Digest {
+pub(crate) fn digest(req: &Request, jq: Option<&str>) -> Digest {
     let mut hash = blake3::Hasher::new();
     hash.update(b"miiflow results 2\n");
     hash.update(req.url.as_str().as_bytes());
@@ -51,7 +51,7 @@ pub fn digest(req: &Request, jq: Option<&str>) -> Digest {
 }
 
 /// Appends the digest in lower-case hex.
-pub fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
+pub(crate) fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for b in digest {
         out.push(DIGITS[usize::from(b >> 4)]);
@@ -72,15 +72,15 @@ fn unhex(text: &str) -> Option<Digest> {
 
 /// One result as recorded: what its head says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Recorded {
-    pub digest: Option<Digest>,
-    pub status: Option<u16>,
-    pub exit: Option<u8>,
+pub(crate) struct Recorded {
+    pub(crate) digest: Option<Digest>,
+    pub(crate) status: Option<u16>,
+    pub(crate) exit: Option<u8>,
 }
 
 impl Recorded {
     /// The exit code this line gives: `exit` when recorded, else by status.
-    pub fn code(&self) -> u8 {
+    pub(crate) fn code(&self) -> u8 {
         match (self.exit, self.status) {
             (Some(exit), _) => exit,
             (None, Some(status)) => error::status_code(status),
@@ -88,7 +88,7 @@ impl Recorded {
         }
     }
 
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self.status {
             Some(s) => format!("{} (recorded in the results file)", error::status_words(s)),
             None => "failed (recorded in the results file)".into(),
@@ -120,30 +120,30 @@ fn parse_head(head: &[u8]) -> Option<Head> {
 
 /// What `--resume` found, and what it decided for each line.
 #[derive(Default)]
-pub struct Resumed {
+pub(crate) struct Resumed {
     /// The latest recorded result of each line, sorted by line (looked up by binary search:
     /// 48 bytes a line).
     index: Vec<(u64, Recorded)>,
     retry_failed: bool,
     /// Lines whose input changed since their result was recorded (the first few, and how many).
-    pub changed: Vec<u64>,
-    pub changed_count: u64,
+    pub(crate) changed: Vec<u64>,
+    pub(crate) changed_count: u64,
     /// Recorded results kept, and how many of them failed.
-    pub kept: u64,
-    pub kept_failed: u64,
+    pub(crate) kept: u64,
+    pub(crate) kept_failed: u64,
     /// Lines of RESULTS that were not results (a line cut by a kill, an edit).
-    pub unreadable: u64,
+    pub(crate) unreadable: u64,
 }
 
 impl Resumed {
     /// How many lines have a recorded result.
-    pub fn recorded(&self) -> usize {
+    pub(crate) fn recorded(&self) -> usize {
         self.index.len()
     }
 
     /// The recorded result that stands for line `n` (its input unchanged, and a success or
     /// a failure not to be retried), if there is one.
-    pub fn keep(&mut self, n: u64, digest: Option<&Digest>) -> Option<Recorded> {
+    pub(crate) fn keep(&mut self, n: u64, digest: Option<&Digest>) -> Option<Recorded> {
         let at = self
             .index
             .binary_search_by_key(&n, |(line, _)| *line)
@@ -178,7 +178,7 @@ impl Resumed {
 /// RESULTS as checked before anything is refusable: where it is and how it will be written.
 /// The file that replaces it at the end is tried now (made, then removed: a folder that
 /// cannot take it is found before anything is sent, and a kill -9 leaves nothing behind).
-pub struct Planned {
+pub(crate) struct Planned {
     shown: PathBuf,
     kind: Kind,
     resume: Resume,
@@ -203,7 +203,7 @@ impl Planned {
     /// Checks `-o RESULTS` without changing it: not a folder, in a folder that exists and
     /// can take the final rewrite, not the batch's own input (compared as open files: a hard
     /// link or a bind mount is the same file), readable back when resuming.
-    pub fn check(
+    pub(crate) fn check(
         path: &Path,
         resume: Resume,
         input: Option<&same_file::Handle>,
@@ -259,7 +259,7 @@ impl Planned {
 }
 
 /// The results file while the batch runs.
-pub struct Journal {
+pub(crate) struct Journal {
     shown: PathBuf,
     file: File,
     /// Its length: where the next line goes.
@@ -275,7 +275,7 @@ impl Journal {
     /// Takes RESULTS for this batch: locks it (a second batch on the same file is refused,
     /// naming the lock), then empties it for a fresh start or reads what it holds to resume
     /// (a missing RESULTS is a fresh start). Nothing is sent yet.
-    pub fn open(planned: Planned) -> Result<(Journal, Resumed), anyhow::Error> {
+    pub(crate) fn open(planned: Planned) -> Result<(Journal, Resumed), anyhow::Error> {
         let Planned {
             shown,
             kind,
@@ -341,13 +341,13 @@ impl Journal {
         Ok((journal, resumed))
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.shown
     }
 
     /// Appends result lines (each ending in a newline) with a single write, and notes each as
     /// its line's latest result.
-    pub fn append(&mut self, lines: &[(u64, Vec<u8>)]) -> anyhow::Result<()> {
+    pub(crate) fn append(&mut self, lines: &[(u64, Vec<u8>)]) -> anyhow::Result<()> {
         let mut buf = Vec::with_capacity(lines.iter().map(|(_, l)| l.len()).sum());
         for (n, line) in lines {
             self.spans
@@ -364,7 +364,7 @@ impl Journal {
     /// The batch is over: RESULTS becomes one result per input line (lines 1..=`lines`; the
     /// lines of other shards keep theirs), in input order, replaced atomically. Returns how
     /// many recorded results were dropped because their line is not in the input.
-    pub fn finish(mut self, lines: u64) -> anyhow::Result<u64> {
+    pub(crate) fn finish(mut self, lines: u64) -> anyhow::Result<u64> {
         if !self.rewrite {
             return Ok(0);
         }

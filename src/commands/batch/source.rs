@@ -12,22 +12,22 @@ use crate::limits;
 
 /// An opened input: its records to come, its size when it is a regular file (the bar counts
 /// bytes then), its name for messages, and for CSV its columns (read from the header first).
-pub struct Input {
-    pub reader: Reader,
-    pub total_bytes: Option<u64>,
-    pub name: String,
-    pub columns: Option<Vec<Column>>,
+pub(crate) struct Input {
+    pub(crate) reader: Reader,
+    pub(crate) total_bytes: Option<u64>,
+    pub(crate) name: String,
+    pub(crate) columns: Option<Vec<Column>>,
     /// The input as an open file (device and inode), to tell it from `-o RESULTS`.
-    pub handle: Option<same_file::Handle>,
+    pub(crate) handle: Option<same_file::Handle>,
 }
 
-pub enum Reader {
+pub(crate) enum Reader {
     Lines(Box<dyn BufRead + Send>),
     Csv(Box<csv::Reader<Bounded>>),
 }
 
 /// The format: `--batch-format`, else `.csv` means CSV and anything else JSON lines.
-pub fn format(source: &Source, given: Option<BatchFormat>) -> BatchFormat {
+pub(crate) fn format(source: &Source, given: Option<BatchFormat>) -> BatchFormat {
     given.unwrap_or(match source {
         Source::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
             BatchFormat::Csv
@@ -38,7 +38,7 @@ pub fn format(source: &Source, given: Option<BatchFormat>) -> BatchFormat {
 
 /// Opens the batch source; a missing file, a folder or a bad CSV header is bad input, found
 /// before anything is sent.
-pub fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
+pub(crate) fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
     let name = source.name();
     let (raw, total_bytes, handle): (Box<dyn Read + Send>, _, _) = match source {
         Source::Stdin => (
@@ -111,7 +111,7 @@ fn open_file(path: &Path, name: &str) -> Result<(std::fs::File, Option<u64>), Er
 
 /// A reader that fails once one CSV record has taken more than [`limits::MAX_LINE`] bytes
 /// (the csv crate would otherwise hold an endless field in memory).
-pub struct Bounded {
+pub(crate) struct Bounded {
     inner: Box<dyn Read + Send>,
     read: u64,
     /// Where the current record began.
@@ -147,7 +147,7 @@ impl Read for Bounded {
 }
 
 /// One record of the input, or why it could not be had.
-pub enum Record {
+pub(crate) enum Record {
     /// A JSON line's text (without its newline).
     Line(Vec<u8>),
     /// A CSV row's cells, and the CSV line it starts on.
@@ -160,23 +160,23 @@ pub enum Record {
 
 /// `--shard I/N`: this job runs the lines whose (line − 1) mod N = I − 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
+pub(crate) struct Shard {
+    pub(crate) index: u64,
+    pub(crate) count: u64,
 }
 
 /// The most shards a batch may be split into: more than any CI engine runs at once.
-pub const MAX_SHARDS: u64 = 100_000;
+pub(crate) const MAX_SHARDS: u64 = 100_000;
 
 impl Shard {
     /// Whether this shard runs line `line` (lines count from 1; there is no line 0).
-    pub fn takes(&self, line: u64) -> bool {
+    pub(crate) fn takes(&self, line: u64) -> bool {
         line >= 1 && (line - 1) % self.count == self.index - 1
     }
 
     /// The first line from `line` on that this shard runs (arithmetic, not a walk: a shard
     /// of a large N skips far ahead at once).
-    pub fn next_from(&self, line: u64) -> u64 {
+    pub(crate) fn next_from(&self, line: u64) -> u64 {
         let line = line.max(1);
         let at = (line - 1) % self.count;
         let want = self.index - 1;
@@ -184,7 +184,7 @@ impl Shard {
     }
 
     /// How many of the lines 1..=`lines` this shard runs.
-    pub fn count_in(&self, lines: u64) -> u64 {
+    pub(crate) fn count_in(&self, lines: u64) -> u64 {
         match lines >= self.index {
             true => (lines - self.index) / self.count + 1,
             false => 0,
@@ -216,7 +216,7 @@ impl std::str::FromStr for Shard {
 impl Reader {
     /// Reads the next record (numbered `n`, from 1) with the input bytes it took; `None` at
     /// the end. Blocking: called on the reader thread.
-    pub fn next(&mut self, n: u64) -> Option<(Record, u64)> {
+    pub(crate) fn next(&mut self, n: u64) -> Option<(Record, u64)> {
         match self {
             Reader::Lines(reader) => match read_line(reader.as_mut(), limits::MAX_LINE) {
                 Ok(None) => None,
@@ -294,7 +294,7 @@ fn csv_words(e: &csv::Error) -> String {
 
 /// One line of a JSON-lines input: its bytes (without the newline), or how long it was when
 /// it is longer than the most kept (it is then read past, not kept).
-pub enum Line {
+pub(crate) enum Line {
     Text(Vec<u8>),
     TooLong(u64),
     /// Over [`limits::MAX_SKIP`] without a newline (`/dev/zero`, a binary file): reading stops.
@@ -303,7 +303,10 @@ pub enum Line {
 
 /// Reads one line, keeping at most `max` bytes of it; `None` at the end of the input. Also
 /// returns how many bytes of the input the line took (its newline included).
-pub fn read_line(reader: &mut dyn BufRead, max: usize) -> std::io::Result<Option<(Line, u64)>> {
+pub(crate) fn read_line(
+    reader: &mut dyn BufRead,
+    max: usize,
+) -> std::io::Result<Option<(Line, u64)>> {
     let mut line = Vec::new();
     let mut taken = 0u64;
     let mut too_long = false;

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::credentials::ApiKey;
 use crate::error::Error;
 
-pub fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
     let store_it = !args.no_store;
     if store_it {
         config::check_profile_name(&args.name)?;

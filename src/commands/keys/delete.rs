@@ -8,7 +8,7 @@ use crate::commands::logout;
 use crate::context::Context;
 use crate::error::Error;
 
-pub fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
     let keys = client::block_on(async { Ok(api.list(&resolved.key).await?) })?;
     let by_id: Vec<_> = keys.iter().filter(|k| k.id == args.target).collect();

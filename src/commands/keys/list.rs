@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::output::print_line;
 use crate::output::safe::escape_controls;
 
-pub fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
     let (resolved, api) = super::connect(ctx)?;
     let keys = client::block_on(async { Ok(api.list(&resolved.key).await?) })?;
     let stored_as = |id: &str| -> Option<String> {

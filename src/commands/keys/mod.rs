@@ -10,7 +10,7 @@ use crate::cli::KeysCommand;
 use crate::context::Context;
 use crate::credentials::Resolved;
 
-pub fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()> {
     match command {
         KeysCommand::Create(args) => create::run(ctx, args),
         KeysCommand::List(args) => list::run(ctx, args),
@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()> {
 fn connect(ctx: &Context) -> anyhow::Result<(Resolved, Api)> {
     let resolved = ctx.resolve_key()?;
     let api = Api::new(ctx.base_url(&resolved.profile)?)?
-        .from_source(ctx.base_url_source(&resolved.profile));
+        .with_source(ctx.base_url_source(&resolved.profile));
     Ok((resolved, api))
 }
 

@@ -8,7 +8,7 @@ use crate::config;
 use crate::context::Context;
 use crate::error::Error;
 
-pub fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
     let profile = match args.name {
         Some(name) => {
             config::check_profile_name(&name)?;
