@@ -117,7 +117,9 @@ impl Api {
         }
         Err(Error::Status {
             status: status.as_u16(),
-            reason: crate::error::status_reason(status.as_u16(), &body, Some(key)),
+            reason: crate::output::reason::status_reason(status.as_u16(), &body, &|t| {
+                key.mask_in(t)
+            }),
         })
     }
 

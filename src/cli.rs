@@ -656,7 +656,7 @@ pub(crate) struct RunArgs {
     /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
     /// numbers (one job of a CI matrix of N).
     #[arg(long, value_name = "I/N", requires = "batch", help_heading = "Batch")]
-    pub(crate) shard: Option<crate::commands::batch::Shard>,
+    pub(crate) shard: Option<crate::shard::Shard>,
 
     /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
     /// lines and run only the rest.

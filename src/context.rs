@@ -43,7 +43,7 @@ impl Context {
         keyring: Box<dyn Store>,
     ) -> anyhow::Result<Context> {
         if config::writable_by_others(&config_dir) {
-            crate::say!(
+            crate::output::say!(
                 "miiflow: warning: {} can be written by other users, who could send your key \
                  to a server of theirs; run `chmod o-w` on it",
                 Config::path(&config_dir).display()
@@ -99,7 +99,7 @@ impl Context {
         {
             self.note(&note);
         }
-        crate::output::safe::register(&resolved.key);
+        crate::output::safe::register(resolved.key.searched(), &resolved.key.masked());
         if !resolved.key.maskable() && !self.global.quiet {
             self.note(&short_key_note(&resolved.key));
         }
@@ -160,11 +160,11 @@ impl Context {
     }
 
     pub(crate) fn note(&self, message: &str) {
-        crate::say!("miiflow: note: {message}");
+        crate::output::say!("miiflow: note: {message}");
     }
 
     pub(crate) fn warn(&self, message: &str) {
-        crate::say!("miiflow: warning: {message}");
+        crate::output::say!("miiflow: warning: {message}");
     }
 
     /// Changes the config under its lock, from a fresh read; `self.config` becomes the result.

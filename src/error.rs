@@ -72,40 +72,6 @@ pub(crate) fn status_words(status: u16) -> String {
     format!("HTTP {status} {words}").trim_end().to_owned()
 }
 
-/// How much of an error body is kept to find its reason in; the rest only passes through.
-pub(crate) const REASON_PREFIX: usize = 64 * 1024;
-
-/// A one-line reason for a non-2xx answer: the status, and the body's `error`, `message` or
-/// `detail` when it has one, with control characters made visible and `key` masked (a server
-/// may echo what it was sent).
-pub(crate) fn status_reason(
-    status: u16,
-    body: &[u8],
-    key: Option<&crate::credentials::ApiKey>,
-) -> String {
-    let head = status_words(status);
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return head;
-    };
-    let said = ["error", "message", "detail"]
-        .iter()
-        .find_map(|k| match value.get(k) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(inner @ serde_json::Value::Object(_)) => inner
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_owned),
-            _ => None,
-        });
-    let Some(said) = said else {
-        return head;
-    };
-    // Masked first, cut after: a key across the cut is never kept but for its end.
-    let line =
-        crate::output::safe::mask_then_cut(said.lines().next().unwrap_or_default(), key, 300);
-    format!("{head}: {}", crate::output::safe::escape_controls(&line))
-}
-
 /// The exit code for an error that ended the program: the first typed cause decides.
 pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
@@ -163,30 +129,6 @@ mod tests {
         for (status, want) in table {
             assert_eq!(status_code(status), want, "{status}");
         }
-    }
-
-    #[test]
-    fn reasons_come_from_the_body_safely() {
-        assert_eq!(
-            status_reason(404, br#"{"error":"agent not found"}"#, None),
-            "HTTP 404 Not Found: agent not found"
-        );
-        assert_eq!(
-            status_reason(404, br#"{"error":{"message":"nope"}}"#, None),
-            "HTTP 404 Not Found: nope"
-        );
-        assert_eq!(status_reason(404, b"<html>", None), "HTTP 404 Not Found");
-        assert_eq!(
-            status_reason(400, br#"{"error":"bad \u001b[2Jthing"}"#, None),
-            "HTTP 400 Bad Request: bad \\x1b[2Jthing"
-        );
-        let key = crate::credentials::ApiKey::parse("mk_live_secret_4321").unwrap();
-        let said = status_reason(
-            401,
-            br#"{"error":"key mk_live_secret_4321 is revoked"}"#,
-            Some(&key),
-        );
-        assert_eq!(said, "HTTP 401 Unauthorized: key mk_…4321 is revoked");
     }
 
     #[test]

@@ -51,7 +51,7 @@ static WARNED: AtomicBool = AtomicBool::new(false);
 /// Says once per process that history could not be written; the run goes on.
 pub(crate) fn warn(e: &anyhow::Error) {
     if !WARNED.swap(true, Ordering::Relaxed) {
-        crate::say!(
+        crate::output::say!(
             "miiflow: warning: run history not recorded: {e:#} (the run itself is unaffected; \
              MIIFLOW_HISTORY=off turns history off)"
         );

@@ -44,7 +44,9 @@ fn read_text(source: &Source) -> Result<String, Error> {
     let bytes = match source {
         Source::Stdin => {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                crate::say!("miiflow: reading the input from this terminal; end it with Ctrl-D");
+                crate::output::say!(
+                    "miiflow: reading the input from this terminal; end it with Ctrl-D"
+                );
             }
             read_bounded(std::io::stdin().lock(), None, &name)?
         }

@@ -80,7 +80,7 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
         Some(p) => format!("for profile '{p}'"),
         None => "for every profile".to_owned(),
     };
-    crate::say!(
+    crate::output::say!(
         "{} alias '{}' {whose}: `miiflow run {}` runs {} {}{}.",
         if replaced { "Replaced" } else { "Saved" },
         args.name,
@@ -138,7 +138,7 @@ fn list(ctx: &Context, args: &AgentsListArgs) -> anyhow::Result<()> {
         return Ok(out.write_all(&text)?);
     }
     if all.is_empty() {
-        crate::say!("No aliases. Add one: miiflow agents add NAME AGENT_ID [ITEM…]");
+        crate::output::say!("No aliases. Add one: miiflow agents add NAME AGENT_ID [ITEM…]");
         return Ok(());
     }
     let mut text = format!(
@@ -170,8 +170,10 @@ fn remove(ctx: &mut Context, args: &AgentsRemoveArgs) -> anyhow::Result<()> {
         })
     })?;
     match (removed, &scope) {
-        (Some(_), Some(p)) => crate::say!("Removed alias '{}' of profile '{p}'.", args.name),
-        (Some(_), None) => crate::say!("Removed alias '{}'.", args.name),
+        (Some(_), Some(p)) => {
+            crate::output::say!("Removed alias '{}' of profile '{p}'.", args.name)
+        }
+        (Some(_), None) => crate::output::say!("Removed alias '{}'.", args.name),
         (None, Some(p)) => {
             return Err(Error::BadInput(format!(
                 "profile '{p}' has no alias '{}' (`miiflow agents list` shows them)",

@@ -51,7 +51,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         .map(OutputFile::create)
         .transpose()?;
     let limit = limits::buffer()?;
-    let (resolved, base) = super::run::key_and_base(ctx, &active)?;
+    let (resolved, base) = crate::exchange::key_and_base(ctx, &active)?;
     let req = Request::call(method, url(&base, &args.path)?, body);
     let label = format!("{} {}", req.method, req.url.path());
     let x = super::run::Exchanged {

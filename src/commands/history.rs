@@ -72,7 +72,7 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
         return Ok(out.write_all(&text)?);
     }
     if rows.is_empty() {
-        crate::say!("No runs recorded (that match).");
+        crate::output::say!("No runs recorded (that match).");
         return Ok(());
     }
     let mut text = format!(
@@ -152,7 +152,7 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
     let mut out = Stdout::default();
     let cut = |what: &str, cut: bool| {
         if cut {
-            crate::say!(
+            crate::output::say!(
                 "miiflow: note: the {what} was longer than history keeps; this is its beginning"
             );
         }
@@ -259,11 +259,11 @@ fn clear(_ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
             .into());
         }
         if !super::confirm(&format!("Delete {what}?"))? {
-            crate::say!("Nothing deleted.");
+            crate::output::say!("Nothing deleted.");
             return Ok(());
         }
     }
     let n = history.clear(args.older_than.map(since))?;
-    crate::say!("Deleted {n} recorded run(s).");
+    crate::output::say!("Deleted {n} recorded run(s).");
     Ok(())
 }

@@ -41,7 +41,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     }
     let key = read_key(args.with_key, &profile)?;
     // A server that echoes the key being checked (in an error, a redirect) has it masked.
-    crate::output::safe::register(&key);
+    crate::output::safe::register(key.searched(), &key.masked());
 
     let checked = if args.no_verify {
         Checked::Skipped
@@ -77,13 +77,13 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         Storage::Keyring => "the OS keyring".to_owned(),
         Storage::PlainFile => format!("a plain file, {}", ctx.plain.path(&profile).display()),
     };
-    crate::say!(
+    crate::output::say!(
         "Logged in: profile '{profile}', key {}, stored in {place}.",
         key.masked()
     );
     match checked {
-        Checked::Yes(_) => crate::say!("The key works with {base}."),
-        Checked::Skipped => crate::say!("The key was not checked (--no-verify)."),
+        Checked::Yes(_) => crate::output::say!("The key works with {base}."),
+        Checked::Skipped => crate::output::say!("The key was not checked (--no-verify)."),
         Checked::Unknown(why) => ctx.note(&format!("the key could not be verified: {why}")),
     }
     Ok(())

@@ -27,15 +27,17 @@ pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
     })?;
     if forgot.is_empty() {
         match args.all {
-            true => crate::say!("No profile has a stored key: nothing to do."),
-            false => crate::say!("Profile '{active}' has no stored key: nothing to do."),
+            true => crate::output::say!("No profile has a stored key: nothing to do."),
+            false => crate::output::say!("Profile '{active}' has no stored key: nothing to do."),
         }
         return Ok(());
     }
     for profile in &forgot {
-        crate::say!("Logged out of profile '{profile}': its key is forgotten on this machine.");
+        crate::output::say!(
+            "Logged out of profile '{profile}': its key is forgotten on this machine."
+        );
     }
-    crate::say!(
+    crate::output::say!(
         "This does not revoke a key on the server: it stays valid until deleted there \
          (`miiflow keys delete NAME|ID`, or the dashboard)."
     );

@@ -4,7 +4,6 @@ pub(crate) mod agents;
 pub(crate) mod api;
 pub(crate) mod batch;
 pub(crate) mod history;
-pub(crate) mod job;
 pub(crate) mod keys;
 pub(crate) mod login;
 pub(crate) mod logout;
@@ -53,7 +52,7 @@ pub(crate) fn confirm(prompt: &str) -> anyhow::Result<bool> {
             dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
                 // The question stays on its line: end it, so the shell's prompt starts on a
                 // line of its own.
-                crate::say!("");
+                crate::output::say!("");
                 anyhow::Error::new(crate::error::Error::Interrupted)
             }
             e => anyhow::anyhow!("cannot ask for confirmation: {e}"),

@@ -1,14 +1,13 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use super::job::{Job, say_raw};
 use crate::cli::{NetworkArgs, OutputArgs, RunArgs};
-use crate::client::{self, Options, Pacer, Sender};
+use crate::client;
 use crate::context::Context;
 use crate::credentials::{ENV_KEY, Origin, Resolved};
 use crate::error::{self, Error};
+use crate::exchange::{self, Job, say_raw};
 use crate::input::{self, Source};
 use crate::limits;
 use crate::output::safe::Masker;
@@ -131,7 +130,7 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         .transpose()?;
     let limit = limits::buffer()?;
     // The base URL is checked before the keyring is asked for anything.
-    let (resolved, base) = key_and_base(ctx, &active)?;
+    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
     let req = Request::run(&base, &target, input);
     let result = send(
         ctx,
@@ -283,7 +282,7 @@ pub(super) fn send(
     let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, x.label);
     let job = Job {
         key: resolved.key.clone(),
-        sender: sender(ctx, x.net, base, spinner.clone())?,
+        sender: exchange::sender(ctx, x.net, base, spinner.clone())?,
         verbose: ctx.global.verbose,
         jq: x.jq,
         limit: x.limit,
@@ -320,7 +319,7 @@ pub(super) fn send(
             status,
             output: capture.output,
             output_cut: capture.output_cut,
-            ..entry(&resolved.profile, base, x.req, &rec.target)
+            ..exchange::entry(&resolved.profile, base, x.req, &rec.target)
         };
         entry.duration = started.elapsed();
         entry.exit = match &result {
@@ -344,78 +343,6 @@ pub(super) fn send(
         }
     }
     result
-}
-
-/// A history entry for a run of `target` (status, answer and outcome to be filled in).
-pub(super) fn entry(
-    profile: &str,
-    base: &reqwest::Url,
-    req: &Request,
-    target: &RunTarget,
-) -> crate::history::Entry {
-    crate::history::Entry {
-        profile: profile.to_owned(),
-        base_url: base.as_str().trim_end_matches('/').to_owned(),
-        endpoint: format!("{} {}", req.method, req.url.path()),
-        kind: match target {
-            RunTarget::Agent(_) => "agent",
-            RunTarget::Workflow(_) => "workflow",
-        },
-        target: target.id().to_owned(),
-        input: req.run_input().unwrap_or_default(),
-        ..crate::history::Entry::default()
-    }
-}
-
-/// The key to send and the server to send it to. The active profile's base URL is checked
-/// first, so a refused URL (exit 2) is found before the keyring is asked for anything.
-pub(super) fn key_and_base(
-    ctx: &Context,
-    active: &str,
-) -> anyhow::Result<(Resolved, reqwest::Url)> {
-    ctx.base_url(active)?;
-    let resolved = ctx.resolve_key()?;
-    let base = ctx.base_url(&resolved.profile)?;
-    Ok((resolved, base))
-}
-
-/// The sender for this command's options; retry notices go to stderr around `bar`.
-pub(crate) fn sender(
-    ctx: &Context,
-    net: &NetworkArgs,
-    base: &reqwest::Url,
-    bar: Option<indicatif::ProgressBar>,
-) -> anyhow::Result<Sender> {
-    let opts = Options {
-        connect_timeout: net.connect_timeout,
-        timeout: net.timeout(),
-    };
-    let quiet = ctx.global.quiet;
-    Ok(Sender {
-        // Each send sets its own timeout: what is left of --timeout.
-        http: client::client(
-            base,
-            Options {
-                timeout: None,
-                ..opts
-            },
-        )?
-        .with_source(ctx.base_url_source(&ctx.active_profile()?)),
-        opts,
-        retries: net.retries,
-        pacer: Pacer::default(),
-        quota_pause: false,
-        timeout_given: net.timeout.is_some(),
-        max_wait: crate::limits::retry_wait()?,
-        notify: Arc::new(move |m: &str| {
-            if !quiet {
-                match &bar {
-                    Some(b) => b.suspend(|| crate::say!("miiflow: {m}")),
-                    None => crate::say!("miiflow: {m}"),
-                }
-            }
-        }),
-    })
 }
 
 /// Where the body goes: stdout, or `-o FILE` (replaced only once a 2xx answer is complete).
@@ -532,7 +459,7 @@ impl Exchange<'_> {
         let status = resp.status().as_u16();
         self.capture.borrow_mut().status = Some(status);
         let ok = resp.status().is_success();
-        let head = super::job::head(&resp);
+        let head = exchange::head(&resp);
         if let Some(text) = job.trace_response(&head, "") {
             self.say(&text);
         }
@@ -552,8 +479,8 @@ impl Exchange<'_> {
                 if out.gone() {
                     break;
                 }
-                if prefix.len() < error::REASON_PREFIX {
-                    let room = error::REASON_PREFIX - prefix.len();
+                if prefix.len() < crate::output::reason::REASON_PREFIX {
+                    let room = crate::output::reason::REASON_PREFIX - prefix.len();
                     prefix.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 }
                 let masked = masker.push(&chunk);
@@ -580,20 +507,20 @@ impl Exchange<'_> {
             }
             self.finish_status(status, started);
             if let Some(file) = &file {
-                crate::say!(
+                crate::output::say!(
                     "miiflow: {} was left as it was; the error answer went to stdout",
                     file.path().display()
                 );
             }
             return Err(Error::Status {
                 status,
-                reason: error::status_reason(status, &prefix, Some(&job.key)),
+                reason: crate::output::reason::status_reason(status, &prefix, &|t| job.masked(t)),
             }
             .into());
         }
 
         let to_file = file.is_some();
-        let events = super::job::is_events(&resp);
+        let events = exchange::is_events(&resp);
         let mut sink = match (events, &job.jq, to_file) {
             (true, _, _) => Sink::Events(sse::Parser::default()),
             (false, Some(_), _) => Sink::Hold(None),
@@ -704,7 +631,7 @@ impl Exchange<'_> {
             s.finish_and_clear();
         }
         if !self.quiet {
-            crate::say!(
+            crate::output::say!(
                 "{}",
                 output::status_line(status, started.elapsed(), self.term.stderr_color)
             );

@@ -3,10 +3,20 @@
 //! [`stdout`] (the only way to stdout), [`pretty`] (the JSON printer), [`jq`], [`progress`]
 //! (spinner and bar), [`safe`] (server text made safe for a terminal).
 
+/// `eprintln!` that never panics: a closed or full stderr must not turn an answer into a crash
+/// (exit 101). What cannot be said is dropped. The active key is masked in whatever is said.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        $crate::output::say_line(&format!($($arg)*));
+    }};
+}
+pub(crate) use say;
+
 pub(crate) mod file;
 pub(crate) mod jq;
 pub(crate) mod pretty;
 pub(crate) mod progress;
+pub(crate) mod reason;
 pub(crate) mod safe;
 pub(crate) mod stdout;
 

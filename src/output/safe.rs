@@ -38,12 +38,12 @@ pub(crate) fn mask(text: &str, secret: &str, masked: &str) -> String {
 /// quotes (a redirect's `Location`, jq's words about a value, a proxy's answer).
 static ACTIVE: std::sync::RwLock<Option<(String, String)>> = std::sync::RwLock::new(None);
 
-/// From now on, [`scrub`] masks this key (only a key long enough to be a secret: see
-/// [`crate::credentials::ApiKey::maskable`]).
-pub(crate) fn register(key: &crate::credentials::ApiKey) {
-    if key.maskable() {
+/// From now on, [`scrub`] replaces `secret` with `masked` (an empty `secret`, a key too short
+/// to mask, changes nothing).
+pub(crate) fn register(secret: &str, masked: &str) {
+    if !secret.is_empty() {
         *ACTIVE.write().unwrap_or_else(|e| e.into_inner()) =
-            Some((key.expose().to_owned(), key.masked()));
+            Some((secret.to_owned(), masked.to_owned()));
     }
 }
 
@@ -68,21 +68,15 @@ pub(crate) fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
     text.len() - longest
 }
 
-/// At most `max` characters of `text`, cut after the key is masked (never before: a key
-/// across the cut would be kept but for its last characters).
-pub(crate) fn mask_then_cut(
-    text: &str,
-    key: Option<&crate::credentials::ApiKey>,
-    max: usize,
-) -> String {
-    let masked = match key {
-        Some(k) if k.maskable() => mask(text, k.expose(), &k.masked()),
-        _ => text.to_owned(),
-    };
-    let masked = scrub(&masked).into_owned();
+/// At most `max` characters of `text`, cut after the key is masked by `mask` (and the active
+/// key by [`scrub`]), never before: a key across the cut would be kept but for its last
+/// characters.
+pub(crate) fn mask_then_cut(text: &str, mask: &dyn Fn(&str) -> String, max: usize) -> String {
+    let masked = mask(text);
+    let masked = scrub(&masked);
     match masked.char_indices().nth(max) {
         Some((at, _)) => masked[..at].to_owned(),
-        None => masked,
+        None => masked.into_owned(),
     }
 }
 
@@ -160,9 +154,8 @@ mod tests {
         assert_eq!(cut_partial(b"abc mk_tes", b"mk_test_123"), 4);
         assert_eq!(cut_partial(b"abc m", b"mk_test_123"), 4);
         assert_eq!(cut_partial(b"abc", b"mk_test_123"), 3);
-        let key = crate::credentials::ApiKey::parse("mk_live_secret_4321").unwrap();
         let text = format!("{}mk_live_secret_4321 tail", "x".repeat(290));
-        let cut = mask_then_cut(&text, Some(&key), 300);
+        let cut = mask_then_cut(&text, &|t| mask(t, "mk_live_secret_4321", "mk_…4321"), 300);
         assert_eq!(cut, format!("{}mk_…4321 t", "x".repeat(290)));
         assert!(!cut.contains("mk_live"));
     }

@@ -17,18 +17,18 @@ use std::time::Instant;
 use reqwest::Url;
 use tokio::sync::{Semaphore, mpsc};
 
-use super::job::{self, Job, say_raw};
 use crate::cli::RunArgs;
 use crate::client::{self, Pacer};
 use crate::context::Context;
 use crate::error::{self, Error, code};
+use crate::exchange::{self, Job, say_raw};
 use crate::history::{Entry, Writer};
 use crate::input::{self, Column, Prepared, Source};
 use crate::limits;
 use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
 use crate::request::{Request, RunTarget};
+use crate::shard::Shard;
 use results::{Digest, Journal, Planned, Recorded, Resume, Resumed};
-pub(crate) use source::Shard;
 use source::{Input, Record};
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
@@ -234,7 +234,7 @@ impl Batch {
             }
         }
         let mut entry = self.history.as_ref().map(|profile| {
-            let mut e = super::run::entry(profile, &self.base, &req, &self.target);
+            let mut e = exchange::entry(profile, &self.base, &req, &self.target);
             e.batch = Some((self.name.clone(), n));
             e
         });
@@ -282,10 +282,10 @@ impl Batch {
         if let Some(e) = entry.as_deref_mut() {
             e.status = Some(status);
         }
-        if let Some(text) = job.trace_response(&job::head(&resp), &prefix) {
+        if let Some(text) = job.trace_response(&exchange::head(&resp), &prefix) {
             (self.say)(&text);
         }
-        let events = job::is_events(&resp);
+        let events = exchange::is_events(&resp);
         let mut body = Vec::new();
         while let Some(chunk) = job.chunk(&mut resp).await? {
             if body.len() + chunk.len() > limits::MAX_BATCH_BODY {
@@ -396,7 +396,7 @@ pub(crate) fn run(
         .transpose()?;
     let limit = limits::buffer()?;
     let active = ctx.active_profile()?;
-    let (resolved, base) = super::run::key_and_base(ctx, &active)?;
+    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
 
     // A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
     // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
@@ -406,7 +406,7 @@ pub(crate) fn run(
         input.total_bytes,
     );
     let quiet = ctx.global.quiet;
-    let mut sender = super::run::sender(ctx, &args.net, &base, None)?;
+    let mut sender = exchange::sender(ctx, &args.net, &base, None)?;
     if let Some(b) = &bar {
         let b = b.clone();
         sender.notify = Arc::new(move |m: &str| {
@@ -440,11 +440,11 @@ pub(crate) fn run(
         && !quiet
     {
         match resumed.recorded() {
-            0 => crate::say!(
+            0 => crate::output::say!(
                 "miiflow: {}: no results yet; starting from the first line",
                 journal.path().display()
             ),
-            n => crate::say!(
+            n => crate::output::say!(
                 "miiflow: {}: {n} results recorded; running the lines without one",
                 journal.path().display()
             ),
@@ -559,7 +559,7 @@ fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Sh
         ran as f64 / secs.max(1e-9)
     );
     if summary.stopped.is_none() {
-        crate::say!("{name}: {} lines, {counts}", summary.done);
+        crate::output::say!("{name}: {} lines, {counts}", summary.done);
         return;
     }
     let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
@@ -571,7 +571,7 @@ fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Sh
             summary.lines
         ),
     };
-    crate::say!(
+    crate::output::say!(
         "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}",
         summary.done
     );
@@ -601,14 +601,14 @@ fn say_how_to_go_on(args: &RunArgs) {
             if !resuming {
                 words.push("--resume".into());
             }
-            crate::say!(
+            crate::output::say!(
                 "miiflow: {} keeps every finished line; to go on with the lines that did not \
                  run:\n  {}",
                 path.display(),
                 quoted(&words)
             );
         }
-        None => crate::say!(
+        None => crate::output::say!(
             "miiflow: the finished lines were printed; with -o RESULTS they would have been kept \
              in a file, and --resume would run only the rest"
         ),
@@ -624,7 +624,7 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
                 " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
             ),
         };
-        crate::say!(
+        crate::output::say!(
             "miiflow: resumed: {} lines kept their recorded result{failed}",
             r.kept
         );
@@ -635,20 +635,20 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
             true => format!(" and {} more", r.changed_count as usize - shown.len()),
             false => String::new(),
         };
-        crate::say!(
+        crate::output::say!(
             "miiflow: warning: line(s) {}{more} were run again: their input, the base URL or \
              --jq changed since their results were recorded",
             shown.join(", ")
         );
     }
     if dropped > 0 {
-        crate::say!(
+        crate::output::say!(
             "miiflow: warning: the results file held {dropped} result(s) for lines the input \
              (now {lines} lines) does not have; they were dropped"
         );
     }
     if r.unreadable > 0 {
-        crate::say!(
+        crate::output::say!(
             "miiflow: {} line(s) of the results file were not results (one cut short by a kill, \
              or edited) and were ignored",
             r.unreadable
@@ -703,7 +703,9 @@ impl Summary {
                 filter_error: Some(e),
                 ..
             } => format!("{e} (the run itself succeeded)"),
-            Outcome::Answer { status, body, .. } => error::status_reason(*status, body, None),
+            Outcome::Answer { status, body, .. } => {
+                crate::output::reason::status_reason(*status, body, &str::to_owned)
+            }
             Outcome::Failed { error, .. } => error.clone(),
             Outcome::Kept(r) => r.reason(),
         };

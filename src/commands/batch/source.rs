@@ -158,61 +158,6 @@ pub(crate) enum Record {
     End(String),
 }
 
-/// `--shard I/N`: this job runs the lines whose (line − 1) mod N = I − 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shard {
-    pub(crate) index: u64,
-    pub(crate) count: u64,
-}
-
-/// The most shards a batch may be split into: more than any CI engine runs at once.
-pub(crate) const MAX_SHARDS: u64 = 100_000;
-
-impl Shard {
-    /// Whether this shard runs line `line` (lines count from 1; there is no line 0).
-    pub(crate) fn takes(&self, line: u64) -> bool {
-        line >= 1 && (line - 1) % self.count == self.index - 1
-    }
-
-    /// The first line from `line` on that this shard runs (arithmetic, not a walk: a shard
-    /// of a large N skips far ahead at once).
-    pub(crate) fn next_from(&self, line: u64) -> u64 {
-        let line = line.max(1);
-        let at = (line - 1) % self.count;
-        let want = self.index - 1;
-        line + (want + self.count - at) % self.count
-    }
-
-    /// How many of the lines 1..=`lines` this shard runs.
-    pub(crate) fn count_in(&self, lines: u64) -> u64 {
-        match lines >= self.index {
-            true => (lines - self.index) / self.count + 1,
-            false => 0,
-        }
-    }
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let usage = || format!("'{s}': expected I/N with 1 ≤ I ≤ N, e.g. 2/4");
-        let (i, n) = s.split_once('/').ok_or_else(usage)?;
-        let (index, count) = (
-            i.trim().parse::<u64>().map_err(|_| usage())?,
-            n.trim().parse::<u64>().map_err(|_| usage())?,
-        );
-        if index == 0 || count == 0 || index > count {
-            return Err(usage());
-        }
-        if count > MAX_SHARDS {
-            return Err(format!(
-                "'{s}': at most {MAX_SHARDS} shards (N); each shard is one job of a CI matrix"
-            ));
-        }
-        Ok(Shard { index, count })
-    }
-}
-
 impl Reader {
     /// Reads the next record (numbered `n`, from 1) with the input bytes it took; `None` at
     /// the end. Blocking: called on the reader thread.
@@ -354,33 +299,6 @@ pub(crate) fn read_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards_split_lines_by_remainder() {
-        let s: Shard = "2/3".parse().unwrap();
-        let taken: Vec<u64> = (1..=9).filter(|n| s.takes(*n)).collect();
-        assert_eq!(taken, [2, 5, 8]);
-        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/-2", "", "1/100001"] {
-            assert!(bad.parse::<Shard>().is_err(), "{bad}");
-        }
-        assert!(!s.takes(0), "there is no line 0");
-        let huge: Shard = "1/100000".parse().unwrap();
-        assert_eq!(huge.next_from(2), 100_001);
-        assert_eq!(huge.count_in(250_000), 3);
-        // Every line is in exactly one shard.
-        for n in 1..=50u64 {
-            let owners = (1..=7)
-                .filter(|i| {
-                    Shard {
-                        index: *i,
-                        count: 7,
-                    }
-                    .takes(n)
-                })
-                .count();
-            assert_eq!(owners, 1);
-        }
-    }
 
     fn csv_input(text: &str) -> Input {
         let dir = tempfile::tempdir().unwrap();

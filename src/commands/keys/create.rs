@@ -29,7 +29,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     let (resolved, api) = super::connect(ctx)?;
     let created = client::block_on(async { Ok(api.create(&resolved.key, &args.name).await?) })?;
     let secret = created.secret()?;
-    crate::say!(
+    crate::output::say!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
@@ -62,7 +62,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     });
     match stored {
         Ok(()) => {
-            crate::say!(
+            crate::output::say!(
                 "Stored in the OS keyring as profile '{0}': use it with `--profile {0}`.",
                 args.name
             );

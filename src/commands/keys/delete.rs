@@ -28,7 +28,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
         .unwrap_or_default();
     let key = match matches.as_slice() {
         [] if args.missing_ok => {
-            crate::say!(
+            crate::output::say!(
                 "The server has no key named or with id '{}': nothing to do (--missing-ok).",
                 args.target
             );
@@ -71,9 +71,9 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
     }
     let existed = client::block_on(async { Ok(api.delete(&resolved.key, &key.id).await?) })?;
     if existed {
-        crate::say!("Revoked {what}.");
+        crate::output::say!("Revoked {what}.");
     } else {
-        crate::say!("{what} was already gone from the server.");
+        crate::output::say!("{what} was already gone from the server.");
     }
     let holders = ctx.update_config(|ctx, config| {
         let holders: Vec<String> = config
@@ -89,7 +89,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
         Ok(holders)
     })?;
     for profile in holders {
-        crate::say!("Forgot local profile '{profile}', which held it.");
+        crate::output::say!("Forgot local profile '{profile}', which held it.");
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if keys.is_empty() {
-        crate::say!("The server has no keys.");
+        crate::output::say!("The server has no keys.");
         return Ok(());
     }
     let rows: Vec<[String; 5]> = keys

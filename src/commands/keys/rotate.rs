@@ -46,7 +46,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
     // 1. Create. A failure here changes nothing.
     let created = client::block_on(async { Ok(api.create(&old, &name).await?) })?;
     let new = created.secret()?;
-    crate::say!(
+    crate::output::say!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
@@ -84,7 +84,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         entry.key_name = Some(created.name.clone());
         Ok(())
     })?;
-    crate::say!(
+    crate::output::say!(
         "Profile '{profile}' now uses the new key {}, and it works.",
         new.masked()
     );
@@ -100,8 +100,10 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         return Ok(());
     };
     match client::block_on(async { Ok(api.delete(&new, &old_id).await?) }) {
-        Ok(true) => crate::say!("Revoked the old key ({old_id})."),
-        Ok(false) => crate::say!("The old key ({old_id}) was already gone from the server."),
+        Ok(true) => crate::output::say!("Revoked the old key ({old_id})."),
+        Ok(false) => {
+            crate::output::say!("The old key ({old_id}) was already gone from the server.")
+        }
         Err(e) => ctx.warn(&format!(
             "the new key is in place, but the old key ({old_id}) could not be deleted ({e:#}) and \
              is still valid: delete it with `miiflow keys delete {old_id} --yes`"

@@ -1,0 +1,180 @@
+//! The program: parse the command line, run the command, say the error (the one place that
+//! does, with its hints), and turn it into the exit code.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::FromArgMatches;
+
+use crate::cli::{self, Cli, ColorChoice};
+use crate::output::say;
+use crate::{commands, error, output, suggest};
+
+/// `miiflow: error:` — the one prefix of every error, clap's included; `error:` in bold red on
+/// a terminal only.
+fn prefix(color: bool) -> &'static str {
+    if color {
+        "miiflow: \x1b[1;31merror:\x1b[0m"
+    } else {
+        "miiflow: error:"
+    }
+}
+
+/// The words given on the command line that name (sub)commands: `["keys"]` for `miiflow
+/// --profile ci keys`. Options and their values are passed over.
+fn command_path(cmd: &clap::Command) -> Vec<String> {
+    let mut path = Vec::new();
+    let mut current = cmd.clone();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if let Some(option) = arg.strip_prefix("--") {
+            let takes_value = current
+                .get_arguments()
+                .find(|a| a.get_long() == Some(option))
+                .is_some_and(|a| a.get_action().takes_values());
+            if takes_value && !option.contains('=') {
+                args.next();
+            }
+            continue;
+        }
+        if arg.starts_with('-') {
+            continue;
+        }
+        match current.find_subcommand(&arg) {
+            Some(sub) => {
+                path.push(arg.clone());
+                current = sub.clone();
+            }
+            None => break,
+        }
+    }
+    path
+}
+
+/// What a bare `miiflow` (or `miiflow keys`) prints: the usage line, the commands with their
+/// first line of help, and where the whole help is. Well under 25 lines.
+fn short_usage() -> String {
+    let root = cli::command();
+    let path = command_path(&root);
+    let mut cmd = root;
+    for name in &path {
+        cmd = cmd
+            .find_subcommand(name)
+            .expect("a subcommand just found")
+            .clone();
+    }
+    let name = std::iter::once("miiflow".to_owned())
+        .chain(path.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let subs: Vec<(String, String)> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        .map(|s| {
+            let about = s.get_about().map(|a| a.to_string()).unwrap_or_default();
+            let first = about
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('.');
+            (s.get_name().to_owned(), first.to_owned())
+        })
+        .collect();
+    let width = subs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut text = format!("Usage: {name} <COMMAND>\n\nCommands:\n");
+    for (sub, about) in &subs {
+        text.push_str(&format!("  {sub:width$}  {about}\n"));
+    }
+    text.push_str(&format!(
+        "\n`{name} --help` shows every option, examples and exit codes; `{name} COMMAND --help` one command's."
+    ));
+    text
+}
+
+/// For an unknown command that clap found no suggestion for (`rn`): the close ones.
+fn did_you_mean(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand || e.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return String::new();
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return String::new();
+    };
+    let root = cli::command();
+    let mut cmd = root.clone();
+    for name in command_path(&root) {
+        cmd = cmd
+            .find_subcommand(&name)
+            .expect("a subcommand just found")
+            .clone();
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    match suggest::closest(word, names.iter().map(String::as_str)).first() {
+        Some(close) => format!("  tip: a similar subcommand exists: '{close}'"),
+        None => String::new(),
+    }
+}
+
+/// The program: parse the command line, run the command, say the error (the one place that
+/// does), and the exit code.
+pub fn main() -> ExitCode {
+    let stderr_tty = std::io::stderr().is_terminal();
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code().clamp(0, 255) as u8;
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // `miiflow`, `miiflow keys`: the commands, short, and where the help is.
+                say!("{}", short_usage());
+                return ExitCode::from(error::code::USAGE);
+            }
+            if !e.use_stderr() {
+                // Help and version: stdout, as clap prints them.
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+            let color = output::use_color(ColorChoice::Auto, stderr_tty);
+            let rendered = e.render();
+            let text = if color {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            // clap's own text starts with its `error:`; ours replaces it.
+            let text = text
+                .split_once("error:")
+                .map(|(_, rest)| rest.trim_start_matches("\x1b[0m").trim_start().to_owned())
+                .unwrap_or(text);
+            // clap's own tip where it has one; ours (a wider net) where it has none.
+            let text = match (text.split_once('\n'), did_you_mean(&e)) {
+                (Some((first, rest)), tip) if !tip.is_empty() => {
+                    format!("{first}\n\n{tip}\n{rest}")
+                }
+                _ => text,
+            };
+            say!("{} {}", prefix(color), text.trim_end());
+            return ExitCode::from(code);
+        }
+    };
+    let color = output::use_color(cli.global.color, stderr_tty);
+    match commands::dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Ctrl-C and a closed stdout end quietly, as cargo and gh do.
+            if !error::is_broken_pipe(&err) && !error::is_interrupted(&err) {
+                say!("{} {err:#}", prefix(color));
+            }
+            ExitCode::from(error::exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The engine: what every request of `run`, `api` and each batch line is sent with, and how
+//! it is set up from the context — the key and the server it goes to, the sender (client,
+//! timeouts, retries, pace), the history entry it is recorded as — and the [`Job`] that sends
+//! it and reads its answer.
+
+mod job;
+
+use std::sync::Arc;
+
+pub(crate) use job::{Job, head, is_events, say_raw};
+
+use crate::cli::NetworkArgs;
+use crate::client::{self, Options, Pacer, Sender};
+use crate::context::Context;
+use crate::credentials::Resolved;
+use crate::request::{Request, RunTarget};
+
+/// A history entry for a run of `target` (status, answer and outcome to be filled in).
+pub(crate) fn entry(
+    profile: &str,
+    base: &reqwest::Url,
+    req: &Request,
+    target: &RunTarget,
+) -> crate::history::Entry {
+    crate::history::Entry {
+        profile: profile.to_owned(),
+        base_url: base.as_str().trim_end_matches('/').to_owned(),
+        endpoint: format!("{} {}", req.method, req.url.path()),
+        kind: match target {
+            RunTarget::Agent(_) => "agent",
+            RunTarget::Workflow(_) => "workflow",
+        },
+        target: target.id().to_owned(),
+        input: req.run_input().unwrap_or_default(),
+        ..crate::history::Entry::default()
+    }
+}
+
+/// The key to send and the server to send it to. The active profile's base URL is checked
+/// first, so a refused URL (exit 2) is found before the keyring is asked for anything.
+pub(crate) fn key_and_base(
+    ctx: &Context,
+    active: &str,
+) -> anyhow::Result<(Resolved, reqwest::Url)> {
+    ctx.base_url(active)?;
+    let resolved = ctx.resolve_key()?;
+    let base = ctx.base_url(&resolved.profile)?;
+    Ok((resolved, base))
+}
+
+/// The sender for this command's options; retry notices go to stderr around `bar`.
+pub(crate) fn sender(
+    ctx: &Context,
+    net: &NetworkArgs,
+    base: &reqwest::Url,
+    bar: Option<indicatif::ProgressBar>,
+) -> anyhow::Result<Sender> {
+    let opts = Options {
+        connect_timeout: net.connect_timeout,
+        timeout: net.timeout(),
+    };
+    let quiet = ctx.global.quiet;
+    Ok(Sender {
+        // Each send sets its own timeout: what is left of --timeout.
+        http: client::client(
+            base,
+            Options {
+                timeout: None,
+                ..opts
+            },
+        )?
+        .with_source(ctx.base_url_source(&ctx.active_profile()?)),
+        opts,
+        retries: net.retries,
+        pacer: Pacer::default(),
+        quota_pause: false,
+        timeout_given: net.timeout.is_some(),
+        max_wait: crate::limits::retry_wait()?,
+        notify: Arc::new(move |m: &str| {
+            if !quiet {
+                match &bar {
+                    Some(b) => b.suspend(|| crate::output::say!("miiflow: {m}")),
+                    None => crate::output::say!("miiflow: {m}"),
+                }
+            }
+        }),
+    })
+}
