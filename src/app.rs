@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use clap::FromArgMatches;
 
 use crate::cli::{self, Cli, ColorChoice};
-use crate::output::say;
-use crate::{commands, error, output, suggest};
+use crate::{commands, error, suggest};
 
 /// `miiflow: error:` — the one prefix of every error, clap's included; `error:` in bold red on
 /// a terminal only.
@@ -122,6 +121,14 @@ fn did_you_mean(e: &clap::Error) -> String {
     }
 }
 
+/// A line on stderr, the active key masked, never panicking: the error line and its hints
+/// (everything else a command says goes through its [`crate::ui::Ui`]).
+fn say_line(text: &str) {
+    use std::io::Write;
+    let text = crate::output::safe::scrub(text);
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 /// The program: parse the command line, run the command, say the error (the one place that
 /// does), and the exit code.
 pub fn main() -> ExitCode {
@@ -135,7 +142,7 @@ pub fn main() -> ExitCode {
             let code = e.exit_code().clamp(0, 255) as u8;
             if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 // `miiflow`, `miiflow keys`: the commands, short, and where the help is.
-                say!("{}", short_usage());
+                say_line(&short_usage());
                 return ExitCode::from(error::code::USAGE);
             }
             if !e.use_stderr() {
@@ -143,7 +150,7 @@ pub fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::from(code);
             }
-            let color = output::use_color(ColorChoice::Auto, stderr_tty);
+            let color = crate::ui::use_color(ColorChoice::Auto, stderr_tty);
             let rendered = e.render();
             let text = if color {
                 rendered.ansi().to_string()
@@ -162,17 +169,17 @@ pub fn main() -> ExitCode {
                 }
                 _ => text,
             };
-            say!("{} {}", prefix(color), text.trim_end());
+            say_line(&format!("{} {}", prefix(color), text.trim_end()));
             return ExitCode::from(code);
         }
     };
-    let color = output::use_color(cli.global.color, stderr_tty);
+    let color = crate::ui::use_color(cli.global.color, stderr_tty);
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // Ctrl-C and a closed stdout end quietly, as cargo and gh do.
             if !error::is_broken_pipe(&err) && !error::is_interrupted(&err) {
-                say!("{} {err:#}", prefix(color));
+                say_line(&format!("{} {err:#}", prefix(color)));
             }
             ExitCode::from(error::exit_code(&err))
         }

@@ -11,8 +11,8 @@ use crate::cli::Global;
 use crate::config::{self, Config, DEFAULT_PROFILE, Storage};
 use crate::credentials::{self, ENV_KEY, KeyringStore, PlainFileStore, Resolved, Sources, Store};
 use crate::error::Error;
-use crate::output::Terminal;
 use crate::request;
+use crate::ui::Ui;
 
 pub(crate) const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
 
@@ -24,12 +24,14 @@ pub(crate) struct Context {
     pub(crate) plain: PlainFileStore,
     pub(crate) env_key: Option<OsString>,
     pub(crate) env_profile: Option<String>,
-    pub(crate) term: Terminal,
+    /// Every byte a person sees goes through it.
+    pub(crate) ui: Ui,
 }
 
 impl Context {
-    pub(crate) fn from_env(global: Global) -> anyhow::Result<Context> {
-        let mut ctx = Context::new(global, config::dir()?, Box::new(KeyringStore::native()))?;
+    pub(crate) fn from_env(global: Global, ui: Ui) -> anyhow::Result<Context> {
+        let keyring = Box::new(KeyringStore::native());
+        let mut ctx = Context::new(global, ui, config::dir()?, keyring)?;
         // Set but empty is unset, everywhere (runs, --curl's hint, status).
         ctx.env_key = std::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
         ctx.env_profile = std::env::var(PROFILE_ENV).ok().filter(|p| !p.is_empty());
@@ -39,18 +41,19 @@ impl Context {
     /// A context with the given config folder and keyring, and nothing from the environment.
     pub(crate) fn new(
         global: Global,
+        ui: Ui,
         config_dir: PathBuf,
         keyring: Box<dyn Store>,
     ) -> anyhow::Result<Context> {
         if config::writable_by_others(&config_dir) {
-            crate::output::say!(
-                "miiflow: warning: {} can be written by other users, who could send your key \
-                 to a server of theirs; run `chmod o-w` on it",
+            ui.warn(&format!(
+                "{} can be written by other users, who could send your key to a server of \
+                 theirs; run `chmod o-w` on it",
                 Config::path(&config_dir).display()
-            );
+            ));
         }
         Ok(Context {
-            term: Terminal::detect(global.color),
+            ui,
             config: Config::load(&config_dir)?,
             plain: PlainFileStore::new(&config_dir),
             keyring,
@@ -151,20 +154,31 @@ impl Context {
         }
         let dir = crate::history::dir();
         if dir.is_none() {
-            crate::history::warn(&anyhow::anyhow!(
-                "no home folder for it; set {}",
-                crate::history::DATA_DIR_ENV
-            ));
+            crate::history::warn(
+                &self.ui,
+                &anyhow::anyhow!(
+                    "no home folder for it; set {}",
+                    crate::history::DATA_DIR_ENV
+                ),
+            );
         }
         dir
     }
 
+    /// Before the input is read from stdin on a terminal: how to end it.
+    pub(crate) fn reading_stdin(&self, source: Option<&crate::input::Source>) {
+        if matches!(source, Some(crate::input::Source::Stdin)) && self.ui.term().stdin_tty {
+            self.ui
+                .tell("reading the input from this terminal; end it with Ctrl-D");
+        }
+    }
+
     pub(crate) fn note(&self, message: &str) {
-        crate::output::say!("miiflow: note: {message}");
+        self.ui.note(message);
     }
 
     pub(crate) fn warn(&self, message: &str) {
-        crate::output::say!("miiflow: warning: {message}");
+        self.ui.warn(message);
     }
 
     /// Changes the config under its lock, from a fresh read; `self.config` becomes the result.

@@ -12,6 +12,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::ui::Ui;
+
 pub(crate) const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
 pub(crate) const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
 
@@ -49,12 +51,12 @@ pub(crate) fn off_by_env() -> bool {
 static WARNED: AtomicBool = AtomicBool::new(false);
 
 /// Says once per process that history could not be written; the run goes on.
-pub(crate) fn warn(e: &anyhow::Error) {
+pub(crate) fn warn(ui: &Ui, e: &anyhow::Error) {
     if !WARNED.swap(true, Ordering::Relaxed) {
-        crate::output::say!(
-            "miiflow: warning: run history not recorded: {e:#} (the run itself is unaffected; \
-             MIIFLOW_HISTORY=off turns history off)"
-        );
+        ui.warn(&format!(
+            "run history not recorded: {e:#} (the run itself is unaffected; MIIFLOW_HISTORY=off \
+             turns history off)"
+        ));
     }
 }
 
@@ -416,6 +418,7 @@ pub(crate) struct Writer {
     dropped: std::sync::atomic::AtomicU64,
     /// Said by the thread when it has written everything it was sent.
     done: std::sync::mpsc::Receiver<()>,
+    ui: Ui,
 }
 
 /// Entries per transaction, at most.
@@ -423,17 +426,19 @@ const TRANSACTION: usize = 512;
 
 impl Writer {
     /// Opens the history in `dir` on the writer's own thread (opening may wait on a lock too).
-    pub(crate) fn spawn(dir: PathBuf) -> Writer {
+    pub(crate) fn spawn(dir: PathBuf, ui: Ui) -> Writer {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Entry>(TRANSACTION * 2);
         let (done_tx, done) = std::sync::mpsc::channel();
         let failed = std::sync::Arc::new(AtomicBool::new(false));
         let flag = failed.clone();
+        let thread_ui = ui.clone();
         let thread = std::thread::spawn(move || {
+            let ui = thread_ui;
             let mut history = match History::open(&dir) {
                 Ok(h) => Some(h),
                 Err(e) => {
                     flag.store(true, Ordering::Relaxed);
-                    warn(&e);
+                    warn(&ui, &e);
                     None
                 }
             };
@@ -453,7 +458,7 @@ impl Writer {
                     // Stop recording for this process: the next transaction would wait as
                     // long again.
                     flag.store(true, Ordering::Relaxed);
-                    warn(&e);
+                    warn(&ui, &e);
                     history = None;
                 }
                 pending.clear();
@@ -466,6 +471,7 @@ impl Writer {
             failed,
             dropped: Default::default(),
             done,
+            ui,
         }
     }
 
@@ -487,10 +493,13 @@ impl Writer {
         self.tx.take();
         let dropped = self.dropped.load(Ordering::Relaxed);
         if dropped > 0 && !self.failed.load(Ordering::Relaxed) {
-            warn(&anyhow::anyhow!(
-                "{dropped} run(s) of the batch were not recorded: the database was busy \
+            warn(
+                &self.ui,
+                &anyhow::anyhow!(
+                    "{dropped} run(s) of the batch were not recorded: the database was busy \
                  (another process writing it)"
-            ));
+                ),
+            );
         }
         let Some(thread) = self.thread.take() else {
             return;

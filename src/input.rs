@@ -42,14 +42,7 @@ fn bad(msg: impl Into<String>) -> Error {
 fn read_text(source: &Source) -> Result<String, Error> {
     let name = source.name();
     let bytes = match source {
-        Source::Stdin => {
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                crate::output::say!(
-                    "miiflow: reading the input from this terminal; end it with Ctrl-D"
-                );
-            }
-            read_bounded(std::io::stdin().lock(), None, &name)?
-        }
+        Source::Stdin => read_bounded(std::io::stdin().lock(), None, &name)?,
         Source::File(path) => read_file(path)?,
     };
     utf8(bytes, &name)

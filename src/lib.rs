@@ -29,5 +29,6 @@ mod retry;
 mod shard;
 mod sse;
 mod suggest;
+mod ui;
 
 pub use app::main;

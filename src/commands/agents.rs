@@ -5,7 +5,6 @@ use crate::cli::{AgentsAddArgs, AgentsCommand, AgentsListArgs, AgentsRemoveArgs}
 use crate::config::Alias;
 use crate::context::Context;
 use crate::error::Error;
-use crate::output::Stdout;
 use crate::output::safe::escape_controls;
 
 pub(crate) fn run(ctx: &mut Context, command: AgentsCommand) -> anyhow::Result<()> {
@@ -80,7 +79,7 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
         Some(p) => format!("for profile '{p}'"),
         None => "for every profile".to_owned(),
     };
-    crate::output::say!(
+    ctx.ui.say(&format!(
         "{} alias '{}' {whose}: `miiflow run {}` runs {} {}{}.",
         if replaced { "Replaced" } else { "Saved" },
         args.name,
@@ -91,7 +90,7 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
             true => String::new(),
             false => format!(" with {}", args.items.join(" ")),
         }
-    );
+    ));
     Ok(())
 }
 
@@ -115,10 +114,9 @@ fn visible(ctx: &Context) -> anyhow::Result<Vec<(String, Alias, Option<String>)>
 
 fn list(ctx: &Context, args: &AgentsListArgs) -> anyhow::Result<()> {
     let all = visible(ctx)?;
-    let mut out = Stdout::default();
     if args.names {
         let text: String = all.iter().map(|(n, ..)| format!("{n}\n")).collect();
-        return Ok(out.write_all(text.as_bytes())?);
+        return Ok(ctx.ui.out(text.as_bytes())?);
     }
     if args.json {
         let list: Vec<serde_json::Value> = all
@@ -135,10 +133,11 @@ fn list(ctx: &Context, args: &AgentsListArgs) -> anyhow::Result<()> {
             .collect();
         let mut text = serde_json::to_vec_pretty(&list)?;
         text.push(b'\n');
-        return Ok(out.write_all(&text)?);
+        return Ok(ctx.ui.out(&text)?);
     }
     if all.is_empty() {
-        crate::output::say!("No aliases. Add one: miiflow agents add NAME AGENT_ID [ITEM…]");
+        ctx.ui
+            .say("No aliases. Add one: miiflow agents add NAME AGENT_ID [ITEM…]");
         return Ok(());
     }
     let mut text = format!(
@@ -155,7 +154,7 @@ fn list(ctx: &Context, args: &AgentsListArgs) -> anyhow::Result<()> {
             escape_controls(&a.items.join(" ")),
         ));
     }
-    Ok(out.write_all(text.as_bytes())?)
+    Ok(ctx.ui.out(text.as_bytes())?)
 }
 
 fn remove(ctx: &mut Context, args: &AgentsRemoveArgs) -> anyhow::Result<()> {
@@ -170,10 +169,10 @@ fn remove(ctx: &mut Context, args: &AgentsRemoveArgs) -> anyhow::Result<()> {
         })
     })?;
     match (removed, &scope) {
-        (Some(_), Some(p)) => {
-            crate::output::say!("Removed alias '{}' of profile '{p}'.", args.name)
-        }
-        (Some(_), None) => crate::output::say!("Removed alias '{}'.", args.name),
+        (Some(_), Some(p)) => ctx
+            .ui
+            .say(&format!("Removed alias '{}' of profile '{p}'.", args.name)),
+        (Some(_), None) => ctx.ui.say(&format!("Removed alias '{}'.", args.name)),
         (None, Some(p)) => {
             return Err(Error::BadInput(format!(
                 "profile '{p}' has no alias '{}' (`miiflow agents list` shows them)",

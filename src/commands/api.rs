@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::input::{self, Source};
 use crate::limits;
-use crate::output::{Jq, OutputFile, Stdout};
+use crate::output::{Jq, OutputFile};
 use crate::request::Request;
 
 pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
@@ -21,12 +21,12 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         (None, true) => None,
         (source, _) => {
             let source = source.as_deref().map(Source::from_arg);
+            ctx.reading_stdin(source.as_ref());
             Some(input::build(source.as_ref(), &items, &mut warn)?)
         }
     };
     let method = method(args.method.as_deref(), body.is_some())?;
     let active = ctx.active_profile()?;
-    let mut stdout = Stdout::default();
     if args.out.curl || args.out.dry_run {
         let resolved = ctx.resolve_key();
         let profile = resolved
@@ -34,13 +34,14 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
             .map_or(active.as_str(), |r| r.profile.as_str());
         let req = Request::call(method, url(&ctx.base_url(profile)?, &args.path)?, body);
         if args.out.curl {
-            stdout.write_all(req.to_curl().as_bytes())?;
+            ctx.ui.out(req.to_curl().as_bytes())?;
         } else {
             if let Err(e) = &resolved {
                 warn(format!("{e}; a real request would stop here (exit 3)"));
             }
             let key = resolved.as_ref().ok().map(|r| &r.key);
-            stdout.write_all(req.dry_run(key, ctx.term.stdout_color).as_bytes())?;
+            ctx.ui
+                .out(req.dry_run(key, ctx.ui.term().stdout_color).as_bytes())?;
         }
         return Ok(());
     }

@@ -9,8 +9,8 @@ use crate::cli::{
 use crate::context::Context;
 use crate::error::Error;
 use crate::history::{self, Filter, History, Row};
+use crate::output;
 use crate::output::safe::escape_controls;
-use crate::output::{self, Stdout};
 
 pub(crate) fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
     match args.command {
@@ -64,15 +64,14 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
         failed: args.failed,
         since_ms: args.since.map(since),
     })?;
-    let mut out = Stdout::default();
-    if args.json || !ctx.term.stdout_tty {
+    if args.json || !ctx.ui.term().stdout_tty {
         let list: Vec<serde_json::Value> = rows.iter().map(summary).collect();
         let mut text = serde_json::to_vec_pretty(&list)?;
         text.push(b'\n');
-        return Ok(out.write_all(&text)?);
+        return Ok(ctx.ui.out(&text)?);
     }
     if rows.is_empty() {
-        crate::output::say!("No runs recorded (that match).");
+        ctx.ui.say("No runs recorded (that match).");
         return Ok(());
     }
     let mut text = format!(
@@ -97,7 +96,7 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
                 .map_or(String::new(), |id| escape_controls(id).into_owned()),
         ));
     }
-    Ok(out.write_all(text.as_bytes())?)
+    Ok(ctx.ui.out(text.as_bytes())?)
 }
 
 /// An entry for scripts: everything but the bytes (sizes instead).
@@ -135,13 +134,12 @@ fn get(history: &History, id: i64) -> anyhow::Result<Row> {
 
 /// Bytes as stored; on a terminal, JSON laid out and coloured.
 fn shown(ctx: &Context, bytes: &[u8]) -> Vec<u8> {
-    match ctx.term.layout() {
+    match ctx.ui.term().layout() {
         Some(output::Layout::Pretty) => {
-            output::pretty_json(bytes, ctx.term.stdout_color).unwrap_or_else(|| bytes.to_vec())
+            output::pretty_json(bytes, ctx.ui.term().stdout_color).unwrap_or_else(|| bytes.to_vec())
         }
-        Some(layout) => {
-            output::reformat(bytes, layout, ctx.term.stdout_color).unwrap_or_else(|| bytes.to_vec())
-        }
+        Some(layout) => output::reformat(bytes, layout, ctx.ui.term().stdout_color)
+            .unwrap_or_else(|| bytes.to_vec()),
         None => bytes.to_vec(),
     }
 }
@@ -149,21 +147,20 @@ fn shown(ctx: &Context, bytes: &[u8]) -> Vec<u8> {
 fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
     let history = open()?;
     let row = get(&history, args.id)?;
-    let mut out = Stdout::default();
     let cut = |what: &str, cut: bool| {
         if cut {
-            crate::output::say!(
+            ctx.ui.say(&format!(
                 "miiflow: note: the {what} was longer than history keeps; this is its beginning"
-            );
+            ));
         }
     };
     if args.input {
         cut("input", row.input_cut);
-        return Ok(out.write_all(&shown(ctx, &row.input))?);
+        return Ok(ctx.ui.out(&shown(ctx, &row.input))?);
     }
     if args.output {
         cut("answer", row.output_cut);
-        return Ok(out.write_all(&shown(ctx, &row.output))?);
+        return Ok(ctx.ui.out(&shown(ctx, &row.output))?);
     }
     // The whole entry: JSON for scripts (input and answer embedded as JSON when they are),
     // a summary then both for a person.
@@ -171,13 +168,13 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
         serde_json::from_slice(bytes)
             .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned().into())
     };
-    if !ctx.term.stdout_tty {
+    if !ctx.ui.term().stdout_tty {
         let mut entry = summary(&row);
         entry["input"] = embed(&row.input);
         entry["output"] = embed(&row.output);
         let mut text = serde_json::to_vec(&entry)?;
         text.push(b'\n');
-        return Ok(out.write_all(&text)?);
+        return Ok(ctx.ui.out(&text)?);
     }
     let mut text = format!(
         "Run {} · {} · profile {} · {} · {}\n{} · {} · exit {} · {:.2} s{}\n",
@@ -199,10 +196,10 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
         text.push_str(&format!("error: {}\n", escape_controls(e)));
     }
     text.push_str("\nInput:\n");
-    out.write_all(text.as_bytes())?;
-    out.write_all(&shown(ctx, &row.input))?;
-    out.write_all(b"\nAnswer:\n")?;
-    out.write_all(&shown(ctx, &row.output))?;
+    ctx.ui.out(text.as_bytes())?;
+    ctx.ui.out(&shown(ctx, &row.input))?;
+    ctx.ui.out(b"\nAnswer:\n")?;
+    ctx.ui.out(&shown(ctx, &row.output))?;
     cut("input", row.input_cut);
     cut("answer", row.output_cut);
     Ok(())
@@ -242,7 +239,7 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
     super::run::run(ctx, run)
 }
 
-fn clear(_ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
+fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
     let mut history = open()?;
     let what = match args.older_than {
         Some(d) => format!(
@@ -252,18 +249,18 @@ fn clear(_ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
         None => "every recorded run".to_owned(),
     };
     if !args.yes {
-        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        if !ctx.ui.term().stdin_tty {
             return Err(Error::BadInput(format!(
                 "this deletes {what}; pass --yes to confirm without a terminal"
             ))
             .into());
         }
-        if !super::confirm(&format!("Delete {what}?"))? {
-            crate::output::say!("Nothing deleted.");
+        if !ctx.ui.confirm(&format!("Delete {what}?"))? {
+            ctx.ui.say("Nothing deleted.");
             return Ok(());
         }
     }
     let n = history.clear(args.older_than.map(since))?;
-    crate::output::say!("Deleted {n} recorded run(s).");
+    ctx.ui.say(&format!("Deleted {n} recorded run(s)."));
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `miiflow login`: take a key (hidden prompt or stdin), check it, store it, record the profile.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 
 use crate::api::{self, Api};
 use crate::cli::LoginArgs;
@@ -28,8 +28,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     };
     // Where the key would come from is settled first (never a wait on stdin), then the
     // keyring is asked: nobody pastes a key only to hear that it cannot be kept.
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !(args.with_key || terminal) {
+    if !(args.with_key || ctx.ui.can_prompt()) {
         return Err(no_terminal().into());
     }
     if storage == Storage::Keyring
@@ -39,7 +38,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
             "{e}; no key was asked for. Ways on: {WAYS_ON}"
         ));
     }
-    let key = read_key(args.with_key, &profile)?;
+    let key = read_key(&ctx.ui, args.with_key, &profile)?;
     // A server that echoes the key being checked (in an error, a redirect) has it masked.
     crate::output::safe::register(key.searched(), &key.masked());
 
@@ -77,13 +76,13 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         Storage::Keyring => "the OS keyring".to_owned(),
         Storage::PlainFile => format!("a plain file, {}", ctx.plain.path(&profile).display()),
     };
-    crate::output::say!(
+    ctx.ui.say(&format!(
         "Logged in: profile '{profile}', key {}, stored in {place}.",
         key.masked()
-    );
+    ));
     match checked {
-        Checked::Yes(_) => crate::output::say!("The key works with {base}."),
-        Checked::Skipped => crate::output::say!("The key was not checked (--no-verify)."),
+        Checked::Yes(_) => ctx.ui.say(&format!("The key works with {base}.")),
+        Checked::Skipped => ctx.ui.say("The key was not checked (--no-verify)."),
         Checked::Unknown(why) => ctx.note(&format!("the key could not be verified: {why}")),
     }
     Ok(())
@@ -138,7 +137,7 @@ fn no_terminal() -> Error {
 
 /// The key, from stdin with --with-key or from a hidden prompt on a terminal; never waits on
 /// a stdin that nobody said to read.
-fn read_key(with_key: bool, profile: &str) -> anyhow::Result<ApiKey> {
+fn read_key(ui: &crate::ui::Ui, with_key: bool, profile: &str) -> anyhow::Result<ApiKey> {
     let bad = |why: String| Error::BadInput(why);
     if with_key {
         let mut text = String::new();
@@ -149,12 +148,9 @@ fn read_key(with_key: bool, profile: &str) -> anyhow::Result<ApiKey> {
             .map_err(|e| bad(format!("cannot read the key from stdin: {e}")))?;
         return Ok(ApiKey::parse(&text).map_err(|why| bad(format!("the key on stdin: {why}")))?);
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !ui.can_prompt() {
         return Err(no_terminal().into());
     }
-    let typed = dialoguer::Password::new()
-        .with_prompt(format!("API key for profile '{profile}' (hidden)"))
-        .interact()
-        .map_err(|e| bad(format!("cannot read the key: {e}")))?;
+    let typed = ui.password(&format!("API key for profile '{profile}' (hidden)"))?;
     Ok(ApiKey::parse(&typed).map_err(|why| bad(format!("the key: {why}")))?)
 }

@@ -27,19 +27,21 @@ pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
     })?;
     if forgot.is_empty() {
         match args.all {
-            true => crate::output::say!("No profile has a stored key: nothing to do."),
-            false => crate::output::say!("Profile '{active}' has no stored key: nothing to do."),
+            true => ctx.ui.say("No profile has a stored key: nothing to do."),
+            false => ctx.ui.say(&format!(
+                "Profile '{active}' has no stored key: nothing to do."
+            )),
         }
         return Ok(());
     }
     for profile in &forgot {
-        crate::output::say!(
+        ctx.ui.say(&format!(
             "Logged out of profile '{profile}': its key is forgotten on this machine."
-        );
+        ));
     }
-    crate::output::say!(
+    ctx.ui.say(
         "This does not revoke a key on the server: it stays valid until deleted there \
-         (`miiflow keys delete NAME|ID`, or the dashboard)."
+         (`miiflow keys delete NAME|ID`, or the dashboard).",
     );
     Ok(())
 }

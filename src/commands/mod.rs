@@ -13,19 +13,20 @@ pub(crate) mod token;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
+use crate::ui::Ui;
 
 pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let ui = Ui::new(cli.global.color, cli.global.quiet);
     let command = match cli.command {
         // Needs no config, key or network.
-        Command::Version(args) => return version(args.json),
+        Command::Version(args) => return version(&ui, args.json),
         Command::Completions(args) => {
-            let script = crate::docs::completions(args.shell);
-            crate::output::Stdout::default().write_all(&script)?;
+            ui.out(&crate::docs::completions(args.shell))?;
             return Ok(());
         }
         other => other,
     };
-    let mut ctx = Context::from_env(cli.global)?;
+    let mut ctx = Context::from_env(cli.global, ui)?;
     match command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Login(args) => login::run(&mut ctx, args),
@@ -40,27 +41,8 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Asks a yes/no question on the terminal (no by default; Enter confirms, so a stray key does
-/// not). Ctrl-C is [`Error::Interrupted`](crate::error::Error::Interrupted): exit 130, quietly.
-pub(crate) fn confirm(prompt: &str) -> anyhow::Result<bool> {
-    dialoguer::Confirm::new()
-        .with_prompt(prompt)
-        .default(false)
-        .wait_for_newline(true)
-        .interact()
-        .map_err(|e| match e {
-            dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
-                // The question stays on its line: end it, so the shell's prompt starts on a
-                // line of its own.
-                crate::output::say!("");
-                anyhow::Error::new(crate::error::Error::Interrupted)
-            }
-            e => anyhow::anyhow!("cannot ask for confirmation: {e}"),
-        })
-}
-
 /// `miiflow version [--json]`: what this binary is and what it was built with.
-fn version(json: bool) -> anyhow::Result<()> {
+fn version(ui: &Ui, json: bool) -> anyhow::Result<()> {
     let stores: &[&str] = if cfg!(target_os = "linux") {
         &["secret-service"]
     } else if cfg!(target_os = "macos") {
@@ -89,7 +71,7 @@ fn version(json: bool) -> anyhow::Result<()> {
             stores.join(", ")
         )
     };
-    crate::output::print_line(&text)?;
+    ui.line(&text)?;
     Ok(())
 }
 
@@ -117,8 +99,11 @@ mod tests {
         argv.extend_from_slice(args);
         argv.push("status");
         let cli = Cli::parse_from(argv);
+        // What the handlers say goes to buffers: the test's output stays clean.
+        let ui = crate::ui::Ui::buffered(crate::ui::Terminal::default(), cli.global.quiet);
         Context::new(
             cli.global,
+            ui,
             dir.to_owned(),
             Box::new(KeyringStore::with_store(store.clone())),
         )
@@ -170,6 +155,14 @@ mod tests {
         ));
         super::logout::run(&mut ctx, LogoutArgs { all: false }).unwrap();
         assert!(ctx.resolve_key().is_err());
+        // The handler spoke through its Ui: into the test's buffer, not the test's output.
+        let (out, err) = ctx.ui.written();
+        assert_eq!(out, "");
+        assert!(
+            err.starts_with("Logged out of profile 'default': its key is forgotten")
+                && err.contains("Profile 'default' has no stored key: nothing to do."),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,13 +7,14 @@ use crate::client;
 use crate::context::Context;
 use crate::credentials::{ENV_KEY, Origin, Resolved};
 use crate::error::{self, Error};
-use crate::exchange::{self, Job, say_raw};
+use crate::exchange::{self, Job};
 use crate::input::{self, Source};
 use crate::limits;
 use crate::output::safe::Masker;
-use crate::output::{self, Jq, JqError, Layout, OutputFile, Render, Stdout, Terminal};
+use crate::output::{self, Jq, JqError, Layout, OutputFile, Render};
 use crate::request::{Request, RunTarget};
 use crate::sse;
+use crate::ui::Ui;
 
 pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     let mut warn = |m: String| ctx.warn(&m);
@@ -84,13 +85,13 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         (Some(text), None) => input::text(text)?,
         (None, None) => {
             let source = args.input.as_deref().map(Source::from_arg);
+            ctx.reading_stdin(source.as_ref());
             input::build(source.as_ref(), &items, &mut warn)?
         }
     };
-    let mut stdout = Stdout::default();
     if args.out.curl {
         let req = Request::run(&ctx.base_url(&active)?, &target, input);
-        stdout.write_all(req.to_curl().as_bytes())?;
+        ctx.ui.out(req.to_curl().as_bytes())?;
         if ctx.env_key.is_none() {
             let profile = match &ctx.global.profile {
                 Some(p) => format!(" --profile {p}"),
@@ -112,10 +113,10 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         if let Err(e) = &resolved {
             warn(format!("{e}; a real run would stop here (exit 3)"));
         }
-        stdout.write_all(
+        ctx.ui.out(
             req.dry_run(
                 resolved.as_ref().ok().map(|r| &r.key),
-                ctx.term.stdout_color,
+                ctx.ui.term().stdout_color,
             )
             .as_bytes(),
         )?;
@@ -279,29 +280,29 @@ pub(super) fn send(
     base: &reqwest::Url,
     file: Option<OutputFile>,
 ) -> anyhow::Result<()> {
-    let spinner = output::progress::spinner(ctx.term.stderr_tty && !ctx.global.quiet, x.label);
+    let spinner = output::progress::spinner(ctx.ui.term().stderr_tty && !ctx.ui.quiet(), x.label);
+    ctx.ui.set_bar(spinner.clone());
     let job = Job {
         key: resolved.key.clone(),
-        sender: exchange::sender(ctx, x.net, base, spinner.clone())?,
+        sender: exchange::sender(ctx, x.net, base)?,
         verbose: ctx.global.verbose,
         jq: x.jq,
         limit: x.limit,
     };
-    let mut stdout = Stdout::around(spinner.clone().filter(|_| ctx.term.stdout_tty));
     let exchange = Exchange {
         job: &job,
-        quiet: ctx.global.quiet,
+        ui: &ctx.ui,
         out: x.out,
-        term: ctx.term,
         spinner: spinner.as_ref(),
         capture: Default::default(),
     };
     let started = Instant::now();
-    let result = client::block_on(exchange.run(x.req, file, &mut stdout));
+    let result = client::block_on(exchange.run(x.req, file));
     // Also on Ctrl-C: no spinner left behind on the terminal.
     if let Some(s) = &spinner {
         s.finish_and_clear();
     }
+    ctx.ui.set_bar(None);
     explain_auth(ctx, resolved, &result);
     if let Some(rec) = &x.record
         && !matches!(
@@ -339,7 +340,7 @@ pub(super) fn send(
                 ));
             }
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => crate::history::warn(&e),
+            Ok(Err(e)) => crate::history::warn(&ctx.ui, &e),
         }
     }
     result
@@ -347,7 +348,7 @@ pub(super) fn send(
 
 /// Where the body goes: stdout, or `-o FILE` (replaced only once a 2xx answer is complete).
 enum Target<'a> {
-    Stdout(&'a mut Stdout),
+    Stdout(&'a Ui),
     File(OutputFile),
 }
 
@@ -359,7 +360,7 @@ impl Target<'_> {
 
     fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         match self {
-            Target::Stdout(out) => out.write_all(bytes)?,
+            Target::Stdout(out) => out.out(bytes)?,
             Target::File(file) => file.write(bytes)?,
         }
         Ok(())
@@ -400,9 +401,8 @@ async fn render_event(
 /// output goes.
 struct Exchange<'a> {
     job: &'a Job,
-    quiet: bool,
+    ui: &'a Ui,
     out: &'a OutputArgs,
-    term: Terminal,
     spinner: Option<&'a indicatif::ProgressBar>,
     /// The status and the answer's first bytes, for the history.
     capture: std::cell::RefCell<crate::history::Entry>,
@@ -420,12 +420,9 @@ enum Sink {
 }
 
 impl Exchange<'_> {
-    /// stderr lines around a live spinner go above it, not through it.
+    /// stderr text (around a live spinner: the Ui knows it).
     fn say(&self, text: &str) {
-        match self.spinner {
-            Some(s) => s.suspend(|| say_raw(text)),
-            None => say_raw(text),
-        }
+        self.ui.err(text);
     }
 
     /// The next piece of the answer, through the job's body reader; kept for the history up
@@ -438,13 +435,8 @@ impl Exchange<'_> {
         Ok(chunk)
     }
 
-    async fn run(
-        &self,
-        req: &Request,
-        file: Option<OutputFile>,
-        stdout: &mut Stdout,
-    ) -> anyhow::Result<()> {
-        let (opts_out, term) = (self.out, self.term);
+    async fn run(&self, req: &Request, file: Option<OutputFile>) -> anyhow::Result<()> {
+        let (opts_out, term) = (self.out, self.ui.term());
         if let Some(s) = self.spinner {
             // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
             output::progress::start(s);
@@ -468,7 +460,7 @@ impl Exchange<'_> {
         if !ok {
             // An error answer goes to stdout (scripts read it), never to -o; the key is masked
             // in it. Piped, it streams; for a person it is pretty when it fits the buffer.
-            let mut out = Target::Stdout(stdout);
+            let mut out = Target::Stdout(self.ui);
             if opts_out.include {
                 out.write(job.masked(&head).as_bytes())?;
             }
@@ -507,10 +499,10 @@ impl Exchange<'_> {
             }
             self.finish_status(status, started);
             if let Some(file) = &file {
-                crate::output::say!(
+                self.ui.say(&format!(
                     "miiflow: {} was left as it was; the error answer went to stdout",
                     file.path().display()
-                );
+                ));
             }
             return Err(Error::Status {
                 status,
@@ -535,7 +527,7 @@ impl Exchange<'_> {
         };
         let mut out = match file {
             Some(f) => Target::File(f),
-            None => Target::Stdout(stdout),
+            None => Target::Stdout(self.ui),
         };
         if opts_out.include {
             out.write(head.as_bytes())?;
@@ -630,12 +622,11 @@ impl Exchange<'_> {
         if let Some(s) = self.spinner {
             s.finish_and_clear();
         }
-        if !self.quiet {
-            crate::output::say!(
-                "{}",
-                output::status_line(status, started.elapsed(), self.term.stderr_color)
-            );
-        }
+        self.ui.status(&output::status_line(
+            status,
+            started.elapsed(),
+            self.ui.term().stderr_color,
+        ));
     }
 }
 

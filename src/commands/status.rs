@@ -7,7 +7,6 @@ use crate::cli::StatusArgs;
 use crate::config::Storage;
 use crate::context::Context;
 use crate::credentials::{ENV_KEY, Origin, StoreError};
-use crate::output::print_line;
 
 pub(crate) fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
     let active = ctx.active_profile()?;
@@ -80,25 +79,27 @@ pub(crate) fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
             "env_key": env_key,
             "profiles": profiles,
         });
-        print_line(&serde_json::to_string_pretty(&out)?)?;
+        ctx.ui.line(&serde_json::to_string_pretty(&out)?)?;
     } else {
         match (&env_key, source) {
-            (Some(k), _) => print_line(&format!(
+            (Some(k), _) => ctx.ui.line(&format!(
                 "Active key: {ENV_KEY} ({k}), with profile '{active}''s settings"
             ))?,
-            (None, Some(s)) => {
-                print_line(&format!("Active key: profile '{active}' ({})", human(s)))?
-            }
-            (None, None) => print_line(&format!("Active key: none (profile '{active}')"))?,
+            (None, Some(s)) => ctx
+                .ui
+                .line(&format!("Active key: profile '{active}' ({})", human(s)))?,
+            (None, None) => ctx
+                .ui
+                .line(&format!("Active key: none (profile '{active}')"))?,
         }
         for p in &profiles {
-            print_line("")?;
+            ctx.ui.line("")?;
             let marker = if p["active"] == true { " (active)" } else { "" };
-            print_line(&format!(
+            ctx.ui.line(&format!(
                 "{}{marker}",
                 p["name"].as_str().unwrap_or_default()
             ))?;
-            print_line(&format!(
+            ctx.ui.line(&format!(
                 "  base URL  {}",
                 p["base_url"].as_str().unwrap_or_default()
             ))?;
@@ -117,14 +118,14 @@ pub(crate) fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<()> {
                 (None, Some(s), Some(e)) => format!("unreadable ({}): {e}", human(s)),
                 _ => "none stored".to_owned(),
             };
-            print_line(&format!("  key       {key}"))?;
+            ctx.ui.line(&format!("  key       {key}"))?;
             if let Some(id) = p["key_id"].as_str() {
                 let name = p["key_name"]
                     .as_str()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
                 let line = format!("  key id    {id}{name}");
-                print_line(&crate::output::safe::escape_controls(&line))?;
+                ctx.ui.line(&crate::output::safe::escape_controls(&line))?;
             }
         }
     }

@@ -1,21 +1,19 @@
 //! `miiflow token`: the key in use, on stdout, for scripts.
 
-use std::io::IsTerminal;
-
 use crate::cli::TokenArgs;
 use crate::context::Context;
 use crate::error::Error;
 
 pub(crate) fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
     let resolved = ctx.resolve_key()?;
-    if ctx.term.stdout_tty && !args.show {
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if ctx.ui.term().stdout_tty && !args.show {
+        if !ctx.ui.can_prompt() {
             return Err(Error::BadInput(
                 "stdout is a terminal: pass --show to print the key on it".into(),
             )
             .into());
         }
-        let sure = super::confirm(&format!(
+        let sure = ctx.ui.confirm(&format!(
             "Print the API key {} on this terminal?",
             resolved.key.masked()
         ))?;
@@ -23,6 +21,6 @@ pub(crate) fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
             anyhow::bail!("not printed");
         }
     }
-    crate::output::print_line(resolved.key.expose())?;
+    ctx.ui.line(resolved.key.expose())?;
     Ok(())
 }

@@ -103,10 +103,3 @@ pub(crate) fn is_events(resp: &reqwest::Response) -> bool {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"))
 }
-
-/// Text that ends its own lines, to stderr, never panicking; the active key masked.
-pub(crate) fn say_raw(text: &str) {
-    use std::io::Write;
-    let text = crate::output::safe::scrub(text);
-    let _ = std::io::stderr().write_all(text.as_bytes());
-}

@@ -7,7 +7,7 @@ mod job;
 
 use std::sync::Arc;
 
-pub(crate) use job::{Job, head, is_events, say_raw};
+pub(crate) use job::{Job, head, is_events};
 
 use crate::cli::NetworkArgs;
 use crate::client::{self, Options, Pacer, Sender};
@@ -53,13 +53,12 @@ pub(crate) fn sender(
     ctx: &Context,
     net: &NetworkArgs,
     base: &reqwest::Url,
-    bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Sender> {
     let opts = Options {
         connect_timeout: net.connect_timeout,
         timeout: net.timeout(),
     };
-    let quiet = ctx.global.quiet;
+    let ui = ctx.ui.clone();
     Ok(Sender {
         // Each send sets its own timeout: what is left of --timeout.
         http: client::client(
@@ -76,12 +75,10 @@ pub(crate) fn sender(
         quota_pause: false,
         timeout_given: net.timeout.is_some(),
         max_wait: crate::limits::retry_wait()?,
+        // Retries and pauses: said unless -q, around whatever bar the Ui shows.
         notify: Arc::new(move |m: &str| {
-            if !quiet {
-                match &bar {
-                    Some(b) => b.suspend(|| crate::output::say!("miiflow: {m}")),
-                    None => crate::output::say!("miiflow: {m}"),
-                }
+            if !ui.quiet() {
+                ui.tell(m);
             }
         }),
     })

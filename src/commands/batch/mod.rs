@@ -21,13 +21,14 @@ use crate::cli::RunArgs;
 use crate::client::{self, Pacer};
 use crate::context::Context;
 use crate::error::{self, Error, code};
-use crate::exchange::{self, Job, say_raw};
+use crate::exchange::{self, Job};
 use crate::history::{Entry, Writer};
 use crate::input::{self, Column, Prepared, Source};
 use crate::limits;
-use crate::output::{self, Jq, JqError, Layout, Render, Stdout};
+use crate::output::{self, Jq, JqError, Layout, Render};
 use crate::request::{Request, RunTarget};
 use crate::shard::Shard;
+use crate::ui::Ui;
 use results::{Digest, Journal, Planned, Recorded, Resume, Resumed};
 use source::{Input, Record};
 
@@ -49,8 +50,8 @@ struct Batch {
     columns: Option<Vec<Column>>,
     /// Results go to a file: each records its input's digest, and `--resume` decides here.
     resumed: Option<Mutex<Resumed>>,
-    /// Text for stderr (the `-v` trace), written around the progress bar.
-    say: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Where the `-v` trace and warnings go (around the progress bar).
+    ui: Ui,
     /// Each line run is recorded in the history, for this profile (`None`: history is off).
     history: Option<String>,
     /// The input's name, for history entries.
@@ -217,7 +218,7 @@ impl Batch {
             Err(e) => return (bad(e.to_string()), None, None),
         };
         for w in warnings {
-            (self.job.sender.notify)(&format!("warning: {w}"));
+            self.ui.warn(&w);
         }
         let req = Request::run(&self.base, &self.target, input);
         let digest = self
@@ -273,7 +274,7 @@ impl Batch {
         let job = &self.job;
         let prefix = format!("line {n}: ");
         if let Some(text) = job.trace_request(req, &prefix) {
-            (self.say)(&text);
+            self.ui.err(&text);
         }
         let started = Instant::now();
         let mut resp = job.send(req).await?;
@@ -283,7 +284,7 @@ impl Batch {
             e.status = Some(status);
         }
         if let Some(text) = job.trace_response(&exchange::head(&resp), &prefix) {
-            (self.say)(&text);
+            self.ui.err(&text);
         }
         let events = exchange::is_events(&resp);
         let mut body = Vec::new();
@@ -346,7 +347,7 @@ impl Batch {
 /// Where results go.
 enum Sink {
     /// stdout, in input order.
-    Stdout(Stdout),
+    Stdout(Ui),
     /// `-o RESULTS`, as they finish.
     File(Journal),
 }
@@ -400,32 +401,18 @@ pub(crate) fn run(
 
     // A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
     // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
-    let bar_fits = args.out.output.is_some() || !output::stdout_is_pipe();
+    let term = ctx.ui.term();
+    let bar_fits = args.out.output.is_some() || !term.stdout_pipe;
     let bar = output::progress::batch_bar(
-        ctx.term.stderr_tty && !ctx.global.quiet && bar_fits,
+        term.stderr_tty && !ctx.ui.quiet() && bar_fits,
         input.total_bytes,
     );
-    let quiet = ctx.global.quiet;
-    let mut sender = exchange::sender(ctx, &args.net, &base, None)?;
-    if let Some(b) = &bar {
-        let b = b.clone();
-        sender.notify = Arc::new(move |m: &str| {
-            if !quiet {
-                b.println(crate::output::safe::scrub(&format!("miiflow: {m}")));
-            }
-        });
-    }
+    let quiet = ctx.ui.quiet();
+    let mut sender = exchange::sender(ctx, &args.net, &base)?;
     sender.quota_pause = true;
     if let Some(interval) = args.rate {
         sender.pacer = Pacer::with_interval(interval);
     }
-    let say: Arc<dyn Fn(&str) + Send + Sync> = match &bar {
-        Some(b) => {
-            let b = b.clone();
-            Arc::new(move |text: &str| b.suspend(|| say_raw(text)))
-        }
-        None => Arc::new(say_raw),
-    };
     let history = ctx.history_dir(&resolved.profile, args.no_history);
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
     let (journal, resumed) = match planned {
@@ -440,14 +427,14 @@ pub(crate) fn run(
         && !quiet
     {
         match resumed.recorded() {
-            0 => crate::output::say!(
+            0 => ctx.ui.say(&format!(
                 "miiflow: {}: no results yet; starting from the first line",
                 journal.path().display()
-            ),
-            n => crate::output::say!(
+            )),
+            n => ctx.ui.say(&format!(
                 "miiflow: {}: {n} results recorded; running the lines without one",
                 journal.path().display()
-            ),
+            )),
         }
     }
     let batch = Arc::new(Batch {
@@ -463,17 +450,18 @@ pub(crate) fn run(
         items,
         columns: input.columns.clone(),
         resumed: resumed.map(Mutex::new),
-        say,
+        ui: ctx.ui.clone(),
         history: history.as_ref().map(|_| resolved.profile.clone()),
         name: input.name.clone(),
         jq_text: args.out.jq.clone(),
     });
-    let writer = history.map(Writer::spawn);
+    let writer = history.map(|dir| Writer::spawn(dir, ctx.ui.clone()));
     let sink = match journal {
         Some(j) => Sink::File(j),
         // Results on the bar's terminal are written around the bar, never through it.
-        None => Sink::Stdout(Stdout::around(bar.clone().filter(|_| ctx.term.stdout_tty))),
+        None => Sink::Stdout(ctx.ui.clone()),
     };
+    ctx.ui.set_bar(bar.clone());
     let started = Instant::now();
     let name = input.name.clone();
     let runtime = client::runtime()?;
@@ -493,6 +481,7 @@ pub(crate) fn run(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    ctx.ui.set_bar(None);
     let (summary, sink) = driven?;
     if let Some(w) = writer {
         // Every entry sent is written before the process ends; after Ctrl-C only what the
@@ -517,13 +506,13 @@ pub(crate) fn run(
         }
     }
     if !quiet {
-        say_summary(&summary, &name, started, args.shard);
+        say_summary(&ctx.ui, &summary, &name, started, args.shard);
         if let Some(resumed) = &batch.resumed {
             let r = resumed.lock().unwrap_or_else(|e| e.into_inner());
-            resume_notes(&r, dropped, summary.lines);
+            resume_notes(&ctx.ui, &r, dropped, summary.lines);
         }
         if summary.stopped.is_some() {
-            say_how_to_go_on(args);
+            say_how_to_go_on(&ctx.ui, args);
         }
     }
     finished?;
@@ -549,7 +538,7 @@ pub(crate) fn run(
 
 /// The closing line: how many lines, how they ended, how fast; on Ctrl-C, that it was
 /// interrupted and how many lines did not run.
-fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Shard>) {
+fn say_summary(ui: &Ui, summary: &Summary, name: &str, started: Instant, shard: Option<Shard>) {
     let secs = started.elapsed().as_secs_f64();
     let ran = summary.done - summary.kept;
     let counts = format!(
@@ -559,7 +548,7 @@ fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Sh
         ran as f64 / secs.max(1e-9)
     );
     if summary.stopped.is_none() {
-        crate::output::say!("{name}: {} lines, {counts}", summary.done);
+        ui.say(&format!("{name}: {} lines, {counts}", summary.done));
         return;
     }
     let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
@@ -571,14 +560,14 @@ fn say_summary(summary: &Summary, name: &str, started: Instant, shard: Option<Sh
             summary.lines
         ),
     };
-    crate::output::say!(
+    ui.say(&format!(
         "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}",
         summary.done
-    );
+    ));
 }
 
 /// After Ctrl-C: the exact command that goes on where this batch stopped.
-fn say_how_to_go_on(args: &RunArgs) {
+fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
     let mut words: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
@@ -601,22 +590,22 @@ fn say_how_to_go_on(args: &RunArgs) {
             if !resuming {
                 words.push("--resume".into());
             }
-            crate::output::say!(
+            ui.say(&format!(
                 "miiflow: {} keeps every finished line; to go on with the lines that did not \
                  run:\n  {}",
                 path.display(),
                 quoted(&words)
-            );
+            ));
         }
-        None => crate::output::say!(
+        None => ui.say(
             "miiflow: the finished lines were printed; with -o RESULTS they would have been kept \
-             in a file, and --resume would run only the rest"
+             in a file, and --resume would run only the rest",
         ),
     }
 }
 
 /// What a resume did, said once at the end.
-fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
+fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
     if r.kept > 0 {
         let failed = match r.kept_failed {
             0 => String::new(),
@@ -624,10 +613,10 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
                 " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
             ),
         };
-        crate::output::say!(
+        ui.say(&format!(
             "miiflow: resumed: {} lines kept their recorded result{failed}",
             r.kept
-        );
+        ));
     }
     if r.changed_count > 0 {
         let shown: Vec<String> = r.changed.iter().map(u64::to_string).collect();
@@ -635,24 +624,24 @@ fn resume_notes(r: &Resumed, dropped: u64, lines: u64) {
             true => format!(" and {} more", r.changed_count as usize - shown.len()),
             false => String::new(),
         };
-        crate::output::say!(
+        ui.say(&format!(
             "miiflow: warning: line(s) {}{more} were run again: their input, the base URL or \
              --jq changed since their results were recorded",
             shown.join(", ")
-        );
+        ));
     }
     if dropped > 0 {
-        crate::output::say!(
+        ui.say(&format!(
             "miiflow: warning: the results file held {dropped} result(s) for lines the input \
              (now {lines} lines) does not have; they were dropped"
-        );
+        ));
     }
     if r.unreadable > 0 {
-        crate::output::say!(
+        ui.say(&format!(
             "miiflow: {} line(s) of the results file were not results (one cut short by a kill, \
              or edited) and were ignored",
             r.unreadable
-        );
+        ));
     }
 }
 
@@ -847,7 +836,7 @@ async fn drive(
                             }
                             finished.remove(&next)
                         } {
-                            stdout.write_all(&outcome.to_line(next, None))?;
+                            stdout.out(&outcome.to_line(next, None))?;
                             held.0.fetch_sub(outcome.size(), Ordering::Relaxed);
                             held.1.notify_waiters();
                             window.add_permits(1);
@@ -870,7 +859,7 @@ async fn drive(
         // Keep every finished line, in order, though some before them never finished.
         if let Sink::Stdout(stdout) = &mut sink {
             for (n, outcome) in std::mem::take(&mut finished) {
-                stdout.write_all(&outcome.to_line(n, None))?;
+                stdout.out(&outcome.to_line(n, None))?;
             }
         }
         summary.stopped = Some(stopped);

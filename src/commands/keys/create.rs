@@ -29,13 +29,13 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     let (resolved, api) = super::connect(ctx)?;
     let created = client::block_on(async { Ok(api.create(&resolved.key, &args.name).await?) })?;
     let secret = created.secret()?;
-    crate::output::say!(
+    ctx.ui.say(&format!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
-    );
+    ));
     if !store_it {
-        print_secret(&secret);
+        print_secret(&ctx.ui, &secret);
         return Ok(());
     }
     let base = ctx.base_url(&resolved.profile)?;
@@ -62,17 +62,17 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     });
     match stored {
         Ok(()) => {
-            crate::output::say!(
+            ctx.ui.say(&format!(
                 "Stored in the OS keyring as profile '{0}': use it with `--profile {0}`.",
                 args.name
-            );
+            ));
             if args.show {
-                print_secret(&secret);
+                print_secret(&ctx.ui, &secret);
             }
             Ok(())
         }
         Err(e) => {
-            print_secret(&secret);
+            print_secret(&ctx.ui, &secret);
             Err(e.context(format!(
                 "the new key was NOT stored; it is printed above, once: copy it now (store it \
                  later with `miiflow login --profile {} --with-key`)",
@@ -83,7 +83,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
 }
 
 /// The secret, alone on its line on stdout: the one place a full key is ever printed.
-pub(super) fn print_secret(key: &ApiKey) {
+pub(super) fn print_secret(ui: &crate::ui::Ui, key: &ApiKey) {
     // A closed stdout cannot be helped here; the error that follows says what happened.
-    let _ = crate::output::print_line(key.expose());
+    let _ = ui.line(key.expose());
 }

@@ -1,7 +1,5 @@
 //! `miiflow keys delete NAME|ID`: revoke on the server, forget the local profile holding it.
 
-use std::io::IsTerminal;
-
 use crate::cli::KeysDeleteArgs;
 use crate::client;
 use crate::commands::logout;
@@ -28,10 +26,10 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
         .unwrap_or_default();
     let key = match matches.as_slice() {
         [] if args.missing_ok => {
-            crate::output::say!(
+            ctx.ui.say(&format!(
                 "The server has no key named or with id '{}': nothing to do (--missing-ok).",
                 args.target
-            );
+            ));
             return Ok(());
         }
         [] => anyhow::bail!(
@@ -57,23 +55,25 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
         crate::output::safe::escape_controls(&key.id)
     );
     if !args.yes {
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        if !ctx.ui.can_prompt() {
             return Err(Error::BadInput(format!(
                 "not deleting {what} without confirmation: there is no terminal to ask on; pass --yes"
             ))
             .into());
         }
-        let sure =
-            crate::commands::confirm(&format!("Revoke {what}? Anything using it stops working."))?;
+        let sure = ctx
+            .ui
+            .confirm(&format!("Revoke {what}? Anything using it stops working."))?;
         if !sure {
             anyhow::bail!("cancelled: nothing was deleted");
         }
     }
     let existed = client::block_on(async { Ok(api.delete(&resolved.key, &key.id).await?) })?;
     if existed {
-        crate::output::say!("Revoked {what}.");
+        ctx.ui.say(&format!("Revoked {what}."));
     } else {
-        crate::output::say!("{what} was already gone from the server.");
+        ctx.ui
+            .say(&format!("{what} was already gone from the server."));
     }
     let holders = ctx.update_config(|ctx, config| {
         let holders: Vec<String> = config
@@ -89,7 +89,8 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
         Ok(holders)
     })?;
     for profile in holders {
-        crate::output::say!("Forgot local profile '{profile}', which held it.");
+        ctx.ui
+            .say(&format!("Forgot local profile '{profile}', which held it."));
     }
     Ok(())
 }

@@ -3,7 +3,6 @@
 use crate::cli::KeysListArgs;
 use crate::client;
 use crate::context::Context;
-use crate::output::print_line;
 use crate::output::safe::escape_controls;
 
 pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
@@ -50,11 +49,11 @@ pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
                 v
             })
             .collect();
-        print_line(&serde_json::to_string_pretty(&out)?)?;
+        ctx.ui.line(&serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     if keys.is_empty() {
-        crate::output::say!("The server has no keys.");
+        ctx.ui.say("The server has no keys.");
         return Ok(());
     }
     let rows: Vec<[String; 5]> = keys
@@ -91,7 +90,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        print_line(cells.join("  ").trim_end())?;
+        ctx.ui.line(cells.join("  ").trim_end())?;
     }
     Ok(())
 }

@@ -46,15 +46,15 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
     // 1. Create. A failure here changes nothing.
     let created = client::block_on(async { Ok(api.create(&old, &name).await?) })?;
     let new = created.secret()?;
-    crate::output::say!(
+    ctx.ui.say(&format!(
         "Created key '{}' ({}).",
         crate::output::safe::escape_controls(&created.name),
         crate::output::safe::escape_controls(&created.id)
-    );
+    ));
 
     // 2. Store it in the same profile. If that fails the new secret is printed, never lost.
     if let Err(e) = ctx.update_config(|ctx, _| Ok(ctx.store(storage).set(&profile, &new)?)) {
-        super::create::print_secret(&new);
+        super::create::print_secret(&ctx.ui, &new);
         return Err(e.context(format!(
             "the new key ({}) was NOT stored; it is printed above, once. The old key still works \
              and was not deleted",
@@ -68,7 +68,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         let back = match restored {
             Ok(()) => "the old key is back in place".to_owned(),
             Err(m) => {
-                super::create::print_secret(&old);
+                super::create::print_secret(&ctx.ui, &old);
                 format!("the old key could not be put back ({m:#}) and is printed above")
             }
         };
@@ -84,10 +84,10 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         entry.key_name = Some(created.name.clone());
         Ok(())
     })?;
-    crate::output::say!(
+    ctx.ui.say(&format!(
         "Profile '{profile}' now uses the new key {}, and it works.",
         new.masked()
-    );
+    ));
 
     // 4. Only now, delete the old key. The rotation has happened either way: a key that could
     // not be deleted is a warning, not a failure.
@@ -100,10 +100,10 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         return Ok(());
     };
     match client::block_on(async { Ok(api.delete(&new, &old_id).await?) }) {
-        Ok(true) => crate::output::say!("Revoked the old key ({old_id})."),
-        Ok(false) => {
-            crate::output::say!("The old key ({old_id}) was already gone from the server.")
-        }
+        Ok(true) => ctx.ui.say(&format!("Revoked the old key ({old_id}).")),
+        Ok(false) => ctx.ui.say(&format!(
+            "The old key ({old_id}) was already gone from the server."
+        )),
         Err(e) => ctx.warn(&format!(
             "the new key is in place, but the old key ({old_id}) could not be deleted ({e:#}) and \
              is still valid: delete it with `miiflow keys delete {old_id} --yes`"
