@@ -280,7 +280,8 @@ pub(super) fn send(
     base: &reqwest::Url,
     file: Option<OutputFile>,
 ) -> anyhow::Result<()> {
-    let spinner = output::progress::spinner(ctx.ui.term().stderr_tty && !ctx.ui.quiet(), x.label);
+    let spinner =
+        crate::ui::progress::spinner(ctx.ui.term().stderr_tty && !ctx.ui.quiet(), x.label);
     ctx.ui.set_bar(spinner.clone());
     let job = Job {
         key: resolved.key.clone(),
@@ -439,7 +440,7 @@ impl Exchange<'_> {
         let (opts_out, term) = (self.out, self.ui.term());
         if let Some(s) = self.spinner {
             // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
-            output::progress::start(s);
+            crate::ui::progress::start(s);
         }
         let job = self.job;
         if let Some(text) = job.trace_request(req, "") {

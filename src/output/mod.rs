@@ -6,7 +6,7 @@
 pub(crate) mod file;
 pub(crate) mod jq;
 pub(crate) mod pretty;
-pub(crate) mod progress;
+
 pub(crate) mod reason;
 pub(crate) mod safe;
 

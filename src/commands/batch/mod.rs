@@ -403,7 +403,7 @@ pub(crate) fn run(
     // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
     let term = ctx.ui.term();
     let bar_fits = args.out.output.is_some() || !term.stdout_pipe;
-    let bar = output::progress::batch_bar(
+    let bar = crate::ui::progress::batch_bar(
         term.stderr_tty && !ctx.ui.quiet() && bar_fits,
         input.total_bytes,
     );
@@ -798,7 +798,7 @@ async fn drive(
     let mut stop = client::Stop::new()?;
     if let Some(b) = &plan.bar {
         // Shown only now that Ctrl-C is caught: it can always be cleared.
-        crate::output::progress::start(b);
+        crate::ui::progress::start(b);
     }
     loop {
         let stopped = tokio::select! {

@@ -7,6 +7,8 @@
 //! [`Ui::closed`] says so. Everything said on stderr has the active key masked
 //! ([`crate::output::safe::scrub`]) and is written around a live bar, never through it.
 
+pub(crate) mod progress;
+
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
