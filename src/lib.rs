@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod batch;
 mod cli;
 mod client;
 mod commands;

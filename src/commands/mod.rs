@@ -2,7 +2,6 @@
 
 pub(crate) mod agents;
 pub(crate) mod api;
-pub(crate) mod batch;
 pub(crate) mod history;
 pub(crate) mod keys;
 pub(crate) mod login;

@@ -73,7 +73,7 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         None => None,
     };
     if args.batch.is_some() {
-        return super::batch::run(ctx, &args, target, items, jq);
+        return crate::batch::run(ctx, &args, target, items, jq);
     }
     let active = ctx.active_profile()?;
     let input = match (&args.text, args.recorded_input.take()) {

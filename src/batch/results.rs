@@ -12,9 +12,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{self, Error, code};
+use super::line::{Digest, HEAD, Recorded, parse_head, unhex};
+use crate::error::{Error, code};
 use crate::output::OutputFile;
-use crate::request::Request;
 
 /// What a resume keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,97 +25,6 @@ pub(crate) enum Resume {
     Keep,
     /// `--retry-failed`: recorded successes stand; failed lines run again.
     RetryFailed,
-}
-
-/// BLAKE3 of what makes a line's result what it is: the whole URL it is sent to (base URL and
-/// endpoint: staging is not production), the `--jq` filter that shaped the result, and the
-/// body sent. A changed line, item, agent, workflow, base URL or filter changes it. (BLAKE3
-/// rather than SHA-256: a few times faster without SHA instructions, which a batch with `-o`
-/// pays on every line.)
-pub(crate) type Digest = [u8; 32];
-
-pub(crate) fn digest(req: &Request, jq: Option<&str>) -> Digest {
-    let mut hash = blake3::Hasher::new();
-    hash.update(b"miiflow results 2\n");
-    hash.update(req.url.as_str().as_bytes());
-    hash.update(b"\n");
-    if let Some(filter) = jq {
-        hash.update(&(filter.len() as u64).to_le_bytes());
-        hash.update(filter.as_bytes());
-    }
-    hash.update(b"\n");
-    if let Some(body) = &req.body {
-        hash.update(body);
-    }
-    hash.finalize().into()
-}
-
-/// Appends the digest in lower-case hex.
-pub(crate) fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in digest {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 15)]);
-    }
-}
-
-fn unhex(text: &str) -> Option<Digest> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
-
-/// One result as recorded: what its head says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Recorded {
-    pub(crate) digest: Option<Digest>,
-    pub(crate) status: Option<u16>,
-    pub(crate) exit: Option<u8>,
-}
-
-impl Recorded {
-    /// The exit code this line gives: `exit` when recorded, else by status.
-    pub(crate) fn code(&self) -> u8 {
-        match (self.exit, self.status) {
-            (Some(exit), _) => exit,
-            (None, Some(status)) => error::status_code(status),
-            (None, None) => code::FAILURE,
-        }
-    }
-
-    pub(crate) fn reason(&self) -> String {
-        match self.status {
-            Some(s) => format!("{} (recorded in the results file)", error::status_words(s)),
-            None => "failed (recorded in the results file)".into(),
-        }
-    }
-}
-
-/// The fields at the head of a result line: everything before `"error"` or `"body"`.
-#[derive(serde::Deserialize)]
-struct Head {
-    line: u64,
-    input_blake3: Option<String>,
-    status: Option<u16>,
-    exit: Option<u8>,
-}
-
-/// How much of each line `--resume` reads: the head fields fit many times over.
-const HEAD: usize = 512;
-
-fn parse_head(head: &[u8]) -> Option<Head> {
-    let cut = [&b",\"error\":"[..], b",\"body\":"]
-        .iter()
-        .filter_map(|m| head.windows(m.len()).position(|w| w == *m))
-        .min()?;
-    let mut object = head[..cut].to_vec();
-    object.push(b'}');
-    serde_json::from_slice(&object).ok()
 }
 
 /// What `--resume` found, and what it decided for each line.
@@ -532,21 +441,6 @@ fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn heads_are_read_without_the_body() {
-        let h = parse_head(br#"{"line":7,"input_blake3":"ab","status":200,"body":{"x":"#).unwrap();
-        assert_eq!((h.line, h.status, h.exit), (7, Some(200), None));
-        let h =
-            parse_head(br#"{"line":8,"status":null,"exit":6,"error":"cannot connect"}"#).unwrap();
-        assert_eq!((h.line, h.status, h.exit), (8, None, Some(6)));
-        assert!(parse_head(br#"{"line":9,"sta"#).is_none());
-        let d = [0xabu8; 32];
-        let mut text = Vec::new();
-        hex_into(&d, &mut text);
-        assert_eq!(unhex(std::str::from_utf8(&text).unwrap()), Some(d));
-        assert_eq!(unhex("zz"), None);
-    }
 
     const D: &str = "abababababababababababababababababababababababababababababababab";
 

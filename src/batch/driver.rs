@@ -1,0 +1,390 @@
+//! The concurrent driver: a reader thread feeds records, a dispatcher starts at most N lines
+//! at once, and the results are written as they finish — to RESULTS at once, or to stdout in
+//! input order through a [`Reorder`].
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use tokio::sync::{Notify, Semaphore, mpsc};
+
+use super::line::{Digest, Outcome};
+use super::reorder::Reorder;
+use super::results::Journal;
+use super::source::{Input, Record};
+use super::work::Batch;
+use super::{HELD, WINDOW};
+use crate::client;
+use crate::error::{Error, code};
+use crate::history::{Entry, Writer};
+use crate::shard::Shard;
+use crate::ui::Ui;
+
+/// Where results go.
+pub(super) enum Sink {
+    /// stdout, in input order.
+    Stdout(Ui),
+    /// `-o RESULTS`, as they finish.
+    File(Journal),
+}
+
+/// How the batch is driven.
+pub(super) struct Plan<'a> {
+    pub(super) concurrency: usize,
+    pub(super) shard: Option<Shard>,
+    pub(super) bar: Option<indicatif::ProgressBar>,
+    pub(super) history: Option<&'a Writer>,
+}
+
+#[derive(Default)]
+pub(super) struct Summary {
+    pub(super) done: u64,
+    pub(super) failed: u64,
+    /// Lines whose recorded result a resume kept (not run).
+    pub(super) kept: u64,
+    /// The first failed line (by line number): its exit code and why.
+    pub(super) first_failure: Option<(u64, u8, String)>,
+    /// How many records the input had (the last line number read).
+    pub(super) lines: u64,
+    /// The reader reached the end of the input (`lines` is all of it).
+    pub(super) input_ended: bool,
+    /// Lines that were run in this batch (sent, or at least tried): not bad input, not kept.
+    pub(super) ran: u64,
+    /// Ctrl-C or SIGTERM ended the batch early.
+    pub(super) stopped: Option<Error>,
+}
+
+impl Summary {
+    pub(super) fn count(&mut self, n: u64, outcome: &Outcome) {
+        self.done += 1;
+        match outcome {
+            Outcome::Kept(_) => self.kept += 1,
+            Outcome::Failed { sent: false, .. } => {}
+            _ => self.ran += 1,
+        }
+        let code = outcome.code();
+        if code == code::OK {
+            return;
+        }
+        self.failed += 1;
+        if self.first_failure.as_ref().is_some_and(|(m, ..)| *m < n) {
+            return;
+        }
+        let why = match outcome {
+            Outcome::Answer {
+                filter_error: Some(e),
+                ..
+            } => format!("{e} (the run itself succeeded)"),
+            Outcome::Answer { status, body, .. } => {
+                crate::output::reason::status_reason(*status, body, &str::to_owned)
+            }
+            Outcome::Failed { error, .. } => error.clone(),
+            Outcome::Kept(r) => r.reason(),
+        };
+        self.first_failure = Some((n, code, why));
+    }
+}
+
+/// One record read: its line number, the record, and the input bytes it (and the lines of
+/// other shards before it) took.
+pub(super) struct Read {
+    line: u64,
+    record: Record,
+    taken: u64,
+}
+
+/// One line done: what became of it, the digest of what it sent (for RESULTS), the input
+/// bytes it took (for the bar), and its history entry.
+pub(super) struct Finished {
+    line: u64,
+    outcome: Outcome,
+    digest: Option<Digest>,
+    taken: u64,
+    entry: Option<Entry>,
+}
+
+/// How far the reader got: the last line number read, and whether that was the end.
+#[derive(Default)]
+struct Progress {
+    lines: AtomicU64,
+    ended: AtomicBool,
+}
+
+/// Bytes of finished results held for in-order output, and the wake-up when they go out:
+/// behind a slow line, no new line starts while more than [`HELD`] waits.
+#[derive(Default)]
+struct Held {
+    bytes: AtomicUsize,
+    changed: Notify,
+}
+
+impl Held {
+    fn set(&self, bytes: usize) {
+        self.bytes.store(bytes, Ordering::Relaxed);
+        self.changed.notify_waiters();
+    }
+
+    /// Returns once few enough bytes are held. The slow line is already running (lines start
+    /// in order), so this only waits for it.
+    async fn room(&self) {
+        loop {
+            let changed = self.changed.notified();
+            if self.bytes.load(Ordering::Relaxed) <= HELD {
+                return;
+            }
+            changed.await;
+        }
+    }
+}
+
+/// The reader: a thread (stdin or a file may block) that sends the records this shard takes,
+/// never more than [`WINDOW`] past the first unfinished line.
+fn spawn_reader(
+    mut input: Input,
+    shard: Option<Shard>,
+    window: Arc<Semaphore>,
+    progress: Arc<Progress>,
+    tx: mpsc::Sender<Read>,
+) {
+    let handle = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        let mut carried = 0;
+        for line in 1.. {
+            let Some((record, taken)) = input.reader.next(line) else {
+                progress.ended.store(true, Ordering::Relaxed);
+                return;
+            };
+            progress.lines.store(line, Ordering::Relaxed);
+            let last = matches!(record, Record::End(_));
+            if !last && shard.is_some_and(|s| !s.takes(line)) {
+                carried += taken;
+                continue;
+            }
+            let Ok(permit) = handle.block_on(window.acquire()) else {
+                return;
+            };
+            permit.forget();
+            let taken = taken + std::mem::take(&mut carried);
+            let read = Read {
+                line,
+                record,
+                taken,
+            };
+            if tx.blocking_send(read).is_err() || last {
+                return;
+            }
+        }
+    });
+}
+
+/// The dispatcher: starts each line read as a worker frees up (and while not too much is
+/// held); each line's result goes to `results`.
+fn spawn_dispatcher(
+    batch: Arc<Batch>,
+    concurrency: usize,
+    held: Arc<Held>,
+    mut lines: mpsc::Receiver<Read>,
+    results: mpsc::UnboundedSender<Finished>,
+) -> tokio::task::JoinHandle<()> {
+    let workers = Arc::new(Semaphore::new(concurrency));
+    tokio::spawn(async move {
+        while let Some(read) = lines.recv().await {
+            held.room().await;
+            let Ok(permit) = workers.clone().acquire_owned().await else {
+                return;
+            };
+            let (batch, results) = (batch.clone(), results.clone());
+            tokio::spawn(async move {
+                let Read {
+                    line,
+                    record,
+                    taken,
+                } = read;
+                // A line whose work panics is a failed line, never a vanished one.
+                let work = tokio::spawn(async move { batch.one(line, record).await });
+                let (outcome, digest, entry) = work.await.unwrap_or_else(|e| {
+                    let outcome = Outcome::Failed {
+                        error: format!("internal error while running this line: {e}"),
+                        code: code::FAILURE,
+                        sent: true,
+                    };
+                    (outcome, None, None)
+                });
+                let _ = results.send(Finished {
+                    line,
+                    outcome,
+                    digest,
+                    taken,
+                    entry,
+                });
+                drop(permit);
+            });
+        }
+    })
+}
+
+/// Runs the batch: lines are read, run `plan.concurrency` at once, and written as they
+/// finish. Returns the summary, and the sink to finish (none when stdout's reader left).
+pub(super) async fn drive(
+    batch: Arc<Batch>,
+    input: Input,
+    sink: Sink,
+    plan: Plan<'_>,
+) -> anyhow::Result<(Summary, Option<Sink>)> {
+    let window = Arc::new(Semaphore::new(WINDOW));
+    let progress = Arc::new(Progress::default());
+    let held = Arc::new(Held::default());
+    let (line_tx, line_rx) = mpsc::channel::<Read>(plan.concurrency * 2);
+    let (result_tx, result_rx) = mpsc::unbounded_channel::<Finished>();
+    spawn_reader(input, plan.shard, window.clone(), progress.clone(), line_tx);
+    let dispatcher = spawn_dispatcher(batch, plan.concurrency, held.clone(), line_rx, result_tx);
+    let mut collect = Collect {
+        plan,
+        window,
+        held,
+        sink,
+        summary: Summary::default(),
+    };
+    let done = collect.results(result_rx).await;
+    dispatcher.abort();
+    let Collect {
+        mut summary, sink, ..
+    } = collect;
+    summary.lines = progress.lines.load(Ordering::Relaxed);
+    summary.input_ended = progress.ended.load(Ordering::Relaxed);
+    match done? {
+        Done::Finished => Ok((summary, Some(sink))),
+        Done::ReaderGone => Ok((summary, None)),
+        Done::Stopped(stopped) => {
+            summary.stopped = Some(stopped);
+            Ok((summary, Some(sink)))
+        }
+    }
+}
+
+/// How collecting the results ended.
+enum Done {
+    /// Every line read was done.
+    Finished,
+    /// stdout's reader went away (`| head`): no more workflows are run.
+    ReaderGone,
+    /// Ctrl-C, SIGTERM or SIGHUP.
+    Stopped(Error),
+}
+
+/// The receiving end: counts each finished line and writes it where results go.
+struct Collect<'a> {
+    plan: Plan<'a>,
+    window: Arc<Semaphore>,
+    held: Arc<Held>,
+    sink: Sink,
+    summary: Summary,
+}
+
+impl Collect<'_> {
+    async fn results(&mut self, mut rx: mpsc::UnboundedReceiver<Finished>) -> anyhow::Result<Done> {
+        let by_bytes = self.plan.bar.as_ref().is_some_and(|b| b.length().is_some());
+        let mut reorder = Reorder::new(self.plan.shard);
+        let mut stop = client::Stop::new()?;
+        if let Some(b) = &self.plan.bar {
+            // Shown only now that Ctrl-C is caught: it can always be cleared.
+            crate::ui::progress::start(b);
+        }
+        loop {
+            let finished = tokio::select! {
+                received = rx.recv() => received,
+                stopped = stop.recv() => {
+                    // Keep every finished line, in order, though some before them never did.
+                    if let Sink::Stdout(stdout) = &self.sink {
+                        for (n, outcome) in reorder.drain() {
+                            stdout.out(&outcome.to_line(n, None))?;
+                        }
+                    }
+                    return Ok(Done::Stopped(stopped));
+                }
+            };
+            let Some(first) = finished else {
+                return Ok(Done::Finished);
+            };
+            match &mut self.sink {
+                Sink::File(_) => self.append(first, &mut rx, by_bytes)?,
+                Sink::Stdout(stdout) => {
+                    let stdout = stdout.clone();
+                    let Finished {
+                        line,
+                        outcome,
+                        taken,
+                        entry,
+                        ..
+                    } = first;
+                    self.account(line, &outcome, taken, entry, by_bytes);
+                    reorder.insert(line, outcome);
+                    while let Some((n, outcome)) = reorder.pop() {
+                        stdout.out(&outcome.to_line(n, None))?;
+                        self.window.add_permits(1);
+                    }
+                    self.held.set(reorder.held());
+                    if stdout.closed() {
+                        return Ok(Done::ReaderGone);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends `first` and the results already waiting behind it with one write (each is on
+    /// disk as soon as the batch has seen it finish).
+    fn append(
+        &mut self,
+        first: Finished,
+        rx: &mut mpsc::UnboundedReceiver<Finished>,
+        by_bytes: bool,
+    ) -> anyhow::Result<()> {
+        let mut lines = Vec::new();
+        let mut current = Some(first);
+        while let Some(done) = current.take() {
+            let Finished {
+                line,
+                outcome,
+                digest,
+                taken,
+                entry,
+            } = done;
+            self.account(line, &outcome, taken, entry, by_bytes);
+            if !matches!(outcome, Outcome::Kept(_)) {
+                lines.push((line, outcome.to_line(line, digest.as_ref())));
+            }
+            self.window.add_permits(1);
+            if lines.len() < 256 {
+                current = rx.try_recv().ok();
+            }
+        }
+        match &mut self.sink {
+            Sink::File(journal) => journal.append(&lines),
+            Sink::Stdout(_) => unreachable!("called for a results file"),
+        }
+    }
+
+    /// Counts a finished line: the summary, the progress bar, the history.
+    fn account(
+        &mut self,
+        line: u64,
+        outcome: &Outcome,
+        taken: u64,
+        entry: Option<Entry>,
+        by_bytes: bool,
+    ) {
+        let summary = &mut self.summary;
+        summary.count(line, outcome);
+        if let (Some(w), Some(e)) = (self.plan.history, entry) {
+            w.send(e);
+        }
+        if let Some(b) = &self.plan.bar {
+            b.inc(if by_bytes { taken } else { 1 });
+            let rate = summary.done as f64 / b.elapsed().as_secs_f64().max(1e-3);
+            b.set_message(format!(
+                "{} done · {} failed · {rate:.1}/s",
+                summary.done, summary.failed
+            ));
+        }
+    }
+}

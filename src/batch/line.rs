@@ -1,0 +1,242 @@
+//! One result line: what became of a batch line ([`Outcome`]), the line written for it
+//! ([`Outcome::to_line`]) and read back by `--resume` ([`parse_head`]), and the digest that
+//! ties a result to what was sent ([`digest`]). The format, in one place:
+//! `{"line":N,"input_blake3":"…","status":S,"exit":C,"error":"…","body":…}`, fields always in
+//! that order, so that `--resume` reads only each line's head.
+
+use crate::error::{self, code};
+use crate::output::{self, Layout};
+use crate::request::Request;
+
+/// BLAKE3 of what makes a line's result what it is: the whole URL it is sent to (base URL and
+/// endpoint: staging is not production), the `--jq` filter that shaped the result, and the
+/// body sent. A changed line, item, agent, workflow, base URL or filter changes it. (BLAKE3
+/// rather than SHA-256: a few times faster without SHA instructions, which a batch with `-o`
+/// pays on every line.)
+pub(crate) type Digest = [u8; 32];
+
+pub(crate) fn digest(req: &Request, jq: Option<&str>) -> Digest {
+    let mut hash = blake3::Hasher::new();
+    hash.update(b"miiflow results 2\n");
+    hash.update(req.url.as_str().as_bytes());
+    hash.update(b"\n");
+    if let Some(filter) = jq {
+        hash.update(&(filter.len() as u64).to_le_bytes());
+        hash.update(filter.as_bytes());
+    }
+    hash.update(b"\n");
+    if let Some(body) = &req.body {
+        hash.update(body);
+    }
+    hash.finalize().into()
+}
+
+/// Appends the digest in lower-case hex.
+pub(crate) fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in digest {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 15)]);
+    }
+}
+
+pub(super) fn unhex(text: &str) -> Option<Digest> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// One result as recorded: what its head says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    pub(crate) digest: Option<Digest>,
+    pub(crate) status: Option<u16>,
+    pub(crate) exit: Option<u8>,
+}
+
+impl Recorded {
+    /// The exit code this line gives: `exit` when recorded, else by status.
+    pub(crate) fn code(&self) -> u8 {
+        match (self.exit, self.status) {
+            (Some(exit), _) => exit,
+            (None, Some(status)) => error::status_code(status),
+            (None, None) => code::FAILURE,
+        }
+    }
+
+    pub(crate) fn reason(&self) -> String {
+        match self.status {
+            Some(s) => format!("{} (recorded in the results file)", error::status_words(s)),
+            None => "failed (recorded in the results file)".into(),
+        }
+    }
+}
+
+/// The fields at the head of a result line: everything before `"error"` or `"body"`.
+#[derive(serde::Deserialize)]
+pub(super) struct Head {
+    pub(super) line: u64,
+    pub(super) input_blake3: Option<String>,
+    pub(super) status: Option<u16>,
+    pub(super) exit: Option<u8>,
+}
+
+/// How much of each line `--resume` reads: the head fields fit many times over.
+pub(super) const HEAD: usize = 512;
+
+pub(super) fn parse_head(head: &[u8]) -> Option<Head> {
+    let cut = [&b",\"error\":"[..], b",\"body\":"]
+        .iter()
+        .filter_map(|m| head.windows(m.len()).position(|w| w == *m))
+        .min()?;
+    let mut object = head[..cut].to_vec();
+    object.push(b'}');
+    serde_json::from_slice(&object).ok()
+}
+
+/// What became of one line.
+pub(super) enum Outcome {
+    /// An HTTP answer: the status, the body as embedded (or the filter's result), and why
+    /// `--jq` failed on a 2xx body (the body is then the unfiltered answer).
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+        filter_error: Option<String>,
+    },
+    /// Bad input (`sent: false`) or a failed exchange: no status.
+    Failed { error: String, code: u8, sent: bool },
+    /// `--resume`: the result RESULTS holds for this line stands.
+    Kept(Recorded),
+}
+
+impl Outcome {
+    /// About how many bytes this result holds.
+    pub(super) fn size(&self) -> usize {
+        match self {
+            Outcome::Answer { body, .. } => body.len() + 64,
+            Outcome::Failed { error, .. } => error.len() + 64,
+            Outcome::Kept(_) => 64,
+        }
+    }
+
+    pub(super) fn code(&self) -> u8 {
+        match self {
+            Outcome::Answer {
+                filter_error: Some(_),
+                ..
+            } => code::FAILURE,
+            Outcome::Answer { status, .. } => error::status_code(*status),
+            Outcome::Failed { code, .. } => *code,
+            Outcome::Kept(r) => r.code(),
+        }
+    }
+
+    /// The line's result: `{"line":N,"status":S,"body":…}`, or `{"line":N,"status":null,
+    /// "exit":C,"error":"…"}`; a failed filter adds `"exit":1,"error":…` before the body. In a
+    /// results file, `"input_blake3"` follows `"line"`. (The fields before `body` and `error`
+    /// are what `--resume` reads back.)
+    pub(super) fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(format!("{{\"line\":{n},").as_bytes());
+        if let Some(d) = digest {
+            out.extend_from_slice(b"\"input_blake3\":\"");
+            hex_into(d, &mut out);
+            out.extend_from_slice(b"\",");
+        }
+        let error = |out: &mut Vec<u8>, code: u8, error: &str| {
+            out.extend_from_slice(format!("\"exit\":{code},\"error\":").as_bytes());
+            serde_json::to_writer(&mut *out, error).expect("writing to a Vec");
+        };
+        match self {
+            Outcome::Answer {
+                status,
+                body,
+                filter_error,
+            } => {
+                out.extend_from_slice(format!("\"status\":{status},").as_bytes());
+                if let Some(e) = filter_error {
+                    error(&mut out, code::FAILURE, e);
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"body\":");
+                out.extend_from_slice(body);
+            }
+            Outcome::Failed { error: e, code, .. } => {
+                out.extend_from_slice(b"\"status\":null,");
+                error(&mut out, *code, e);
+            }
+            Outcome::Kept(_) => unreachable!("a kept result is already written"),
+        }
+        out.extend_from_slice(b"}\n");
+        out
+    }
+}
+
+/// A body as a result line holds it: compact JSON as sent (numbers and escapes kept), or a
+/// JSON string when it is not JSON.
+pub(super) fn embed(body: &[u8]) -> Vec<u8> {
+    output::reformat(body, Layout::Compact, false).unwrap_or_else(|| {
+        serde_json::to_vec(&String::from_utf8_lossy(body)).expect("a string serialises")
+    })
+}
+
+/// A server-sent-event answer as a result line holds it: an array of the events' data.
+pub(super) fn embed_events(body: &[u8]) -> Vec<u8> {
+    let mut parser = crate::sse::Parser::default();
+    let mut out = vec![b'['];
+    for (i, data) in parser.push(body).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&embed(&data));
+    }
+    out.push(b']');
+    out
+}
+
+/// `--jq`'s results as one value: one result is itself, any other number an array of them.
+pub(super) fn one_value(results: &[u8]) -> Vec<u8> {
+    let values: Vec<&[u8]> = results
+        .split(|b| *b == b'\n')
+        .filter(|v| !v.is_empty())
+        .collect();
+    match values.as_slice() {
+        [one] => one.to_vec(),
+        many => {
+            let mut out = vec![b'['];
+            for (i, v) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(v);
+            }
+            out.push(b']');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn heads_are_read_without_the_body() {
+        let h = parse_head(br#"{"line":7,"input_blake3":"ab","status":200,"body":{"x":"#).unwrap();
+        assert_eq!((h.line, h.status, h.exit), (7, Some(200), None));
+        let h =
+            parse_head(br#"{"line":8,"status":null,"exit":6,"error":"cannot connect"}"#).unwrap();
+        assert_eq!((h.line, h.status, h.exit), (8, None, Some(6)));
+        assert!(parse_head(br#"{"line":9,"sta"#).is_none());
+        let d = [0xabu8; 32];
+        let mut text = Vec::new();
+        hex_into(&d, &mut text);
+        assert_eq!(unhex(std::str::from_utf8(&text).unwrap()), Some(d));
+        assert_eq!(unhex("zz"), None);
+    }
+}

@@ -1,0 +1,225 @@
+//! `miiflow run AGENT --batch FILE.jsonl|FILE.csv|-`: one run per input record, N in flight,
+//! one JSON result line per record: on stdout in input order (each written as soon as it and
+//! every line before it are done), or with `-o RESULTS` appended as each finishes and, at the
+//! end, rewritten in input order; `--resume` keeps what RESULTS already holds.
+//!
+//! Each line is a run of the same [`Job`] a single run uses: the same request building, sender,
+//! `-v` trace and body reader.
+
+mod driver;
+mod line;
+mod reorder;
+mod report;
+mod results;
+mod source;
+mod work;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::cli::RunArgs;
+use crate::client::{self, Pacer};
+use crate::context::Context;
+use crate::error::{Error, code};
+use crate::exchange::{self, Job};
+use crate::history::Writer;
+use crate::input::{Prepared, Source};
+use crate::limits;
+use crate::output::Jq;
+use crate::request::RunTarget;
+use driver::{Plan, Sink, drive};
+use report::{resume_notes, say_how_to_go_on, say_summary};
+use results::{Journal, Planned, Resume};
+use work::Batch;
+
+/// How far past the first unfinished line the reader may run: bounds memory when one early
+/// line is slow, without stalling the workers in ordinary cases.
+const WINDOW: usize = 4096;
+
+/// The most bytes of finished results held for in-order output to stdout behind a slow line;
+/// past it no new line starts until the slow one is done (then they are all written).
+const HELD: usize = 64 * 1024 * 1024;
+
+/// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`,
+/// the key, the base URL) is refused before RESULTS is touched or anything is sent.
+pub(crate) fn run(
+    ctx: &Context,
+    args: &RunArgs,
+    target: RunTarget,
+    items: Vec<Prepared>,
+    jq: Option<Jq>,
+) -> anyhow::Result<()> {
+    if args.out.raw_output {
+        return Err(Error::BadInput(
+            "-r does not go with --batch: each result is a JSON line, and --jq's result is its \
+             body (pipe the results to `jq -r` for raw text)"
+                .into(),
+        )
+        .into());
+    }
+    let resume = match (args.retry_failed, args.resume) {
+        (true, _) => Resume::RetryFailed,
+        (false, true) => Resume::Keep,
+        (false, false) => Resume::Fresh,
+    };
+    if resume != Resume::Fresh && args.out.output.is_none() {
+        let flag = match resume {
+            Resume::RetryFailed => "--retry-failed",
+            _ => "--resume",
+        };
+        return Err(Error::BadInput(format!(
+            "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
+             which lines already ran (results printed to stdout cannot be read back), e.g. \
+             --batch in.jsonl -o results.jsonl {flag}"
+        ))
+        .into());
+    }
+    let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
+    let format = source::format(&source, args.batch_format);
+    let input = source::open(&source, format)?;
+    let planned = args
+        .out
+        .output
+        .as_deref()
+        .map(|path| Planned::check(path, resume, input.handle.as_ref()))
+        .transpose()?;
+    let limit = limits::buffer()?;
+    let active = ctx.active_profile()?;
+    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
+
+    // A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
+    // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
+    let term = ctx.ui.term();
+    let bar_fits = args.out.output.is_some() || !term.stdout_pipe;
+    let bar = crate::ui::progress::batch_bar(
+        term.stderr_tty && !ctx.ui.quiet() && bar_fits,
+        input.total_bytes,
+    );
+    let quiet = ctx.ui.quiet();
+    let mut sender = exchange::sender(ctx, &args.net, &base)?;
+    sender.quota_pause = true;
+    if let Some(interval) = args.rate {
+        sender.pacer = Pacer::with_interval(interval);
+    }
+    let history = ctx.history_dir(&resolved.profile, args.no_history);
+    // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
+    let (journal, resumed) = match planned {
+        Some(p) => {
+            let (j, r) = Journal::open(p)?;
+            (Some(j), Some(r))
+        }
+        None => (None, None),
+    };
+    if let (Some(journal), Some(resumed)) = (&journal, &resumed)
+        && resume != Resume::Fresh
+        && !quiet
+    {
+        match resumed.recorded() {
+            0 => ctx.ui.say(&format!(
+                "miiflow: {}: no results yet; starting from the first line",
+                journal.path().display()
+            )),
+            n => ctx.ui.say(&format!(
+                "miiflow: {}: {n} results recorded; running the lines without one",
+                journal.path().display()
+            )),
+        }
+    }
+    let batch = Arc::new(Batch {
+        job: Job {
+            key: resolved.key.clone(),
+            sender,
+            verbose: ctx.global.verbose,
+            jq,
+            limit,
+        },
+        target,
+        base,
+        items,
+        columns: input.columns.clone(),
+        resumed: resumed.map(Mutex::new),
+        ui: ctx.ui.clone(),
+        history: history.as_ref().map(|_| resolved.profile.clone()),
+        name: input.name.clone(),
+        jq_text: args.out.jq.clone(),
+    });
+    let writer = history.map(|dir| Writer::spawn(dir, ctx.ui.clone()));
+    let sink = match journal {
+        Some(j) => Sink::File(j),
+        // Results on the bar's terminal are written around the bar, never through it.
+        None => Sink::Stdout(ctx.ui.clone()),
+    };
+    ctx.ui.set_bar(bar.clone());
+    let started = Instant::now();
+    let name = input.name.clone();
+    let runtime = client::runtime()?;
+    let driven = runtime.block_on(drive(
+        batch.clone(),
+        input,
+        sink,
+        Plan {
+            concurrency: args.concurrency as usize,
+            shard: args.shard,
+            bar: bar.clone(),
+            history: writer.as_ref(),
+        },
+    ));
+    // Requests still in flight on Ctrl-C are abandoned with the runtime.
+    drop(runtime);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    ctx.ui.set_bar(None);
+    let (summary, sink) = driven?;
+    if let Some(w) = writer {
+        // Every entry sent is written before the process ends; after Ctrl-C only what the
+        // writer can do at once (a locked database does not hold the exit up).
+        w.finish(summary.stopped.is_some());
+    }
+    // The final rewrite happens after everything was sent: if it fails, the summary is still
+    // said, and RESULTS keeps every finished line (in finishing order, ready for --resume).
+    let mut dropped = 0;
+    let mut finished = Ok(());
+    if let (Some(Sink::File(journal)), None) = (sink, &summary.stopped) {
+        let path = journal.path().to_owned();
+        match journal.finish(summary.lines) {
+            Ok(n) => dropped = n,
+            Err(e) => {
+                finished = Err(e.context(format!(
+                    "{} keeps every finished line, in the order they finished; run the same \
+                     command with --resume to put them in order",
+                    path.display()
+                )))
+            }
+        }
+    }
+    if !quiet {
+        say_summary(&ctx.ui, &summary, &name, started, args.shard);
+        if let Some(resumed) = &batch.resumed {
+            let r = resumed.lock().unwrap_or_else(|e| e.into_inner());
+            resume_notes(&ctx.ui, &r, dropped, summary.lines);
+        }
+        if summary.stopped.is_some() {
+            say_how_to_go_on(&ctx.ui, args);
+        }
+    }
+    finished?;
+    if let Some(stop) = summary.stopped {
+        return Err(stop.into());
+    }
+    match summary.first_failure {
+        None => Ok(()),
+        Some((n, code, why)) => Err(Error::Batch {
+            // Exit 2 says that nothing was sent: a bad line among sent ones is a failure (1).
+            code: match (code, summary.ran) {
+                (code::USAGE, ran) if ran > 0 => code::FAILURE,
+                (code, _) => code,
+            },
+            message: format!(
+                "{} of {} lines failed; the first, line {n}: {why}",
+                summary.failed, summary.done
+            ),
+        }
+        .into()),
+    }
+}

@@ -1,0 +1,125 @@
+//! What a batch says at the end: the summary, what a resume did, and after Ctrl-C how to go
+//! on.
+
+use std::time::Instant;
+
+use super::driver::Summary;
+use super::results::Resumed;
+use crate::cli::RunArgs;
+use crate::shard::Shard;
+use crate::ui::Ui;
+
+/// The closing line: how many lines, how they ended, how fast; on Ctrl-C, that it was
+/// interrupted and how many lines did not run.
+pub(super) fn say_summary(
+    ui: &Ui,
+    summary: &Summary,
+    name: &str,
+    started: Instant,
+    shard: Option<Shard>,
+) {
+    let secs = started.elapsed().as_secs_f64();
+    let ran = summary.done - summary.kept;
+    let counts = format!(
+        "{} succeeded, {} failed · {ran} run in {secs:.2} s · {:.1}/s",
+        summary.done - summary.failed,
+        summary.failed,
+        ran as f64 / secs.max(1e-9)
+    );
+    if summary.stopped.is_none() {
+        ui.say(&format!("{name}: {} lines, {counts}", summary.done));
+        return;
+    }
+    let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
+    let not_run = taken(summary.lines).saturating_sub(summary.done);
+    let rest = match summary.input_ended {
+        true => String::new(),
+        false => format!(
+            ", nor any line after line {} (the input was not read further)",
+            summary.lines
+        ),
+    };
+    ui.say(&format!(
+        "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}",
+        summary.done
+    ));
+}
+
+/// After Ctrl-C: the exact command that goes on where this batch stopped.
+pub(super) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
+    let mut words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let resuming = words
+        .iter()
+        .any(|w| w == "--resume" || w == "--retry-failed");
+    let quoted = |words: &[String]| {
+        std::iter::once("miiflow".to_owned())
+            .chain(
+                words
+                    .iter()
+                    .map(|w| shlex::try_quote(w).map_or_else(|_| w.clone(), |q| q.into_owned())),
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match &args.out.output {
+        Some(path) => {
+            if !resuming {
+                words.push("--resume".into());
+            }
+            ui.say(&format!(
+                "miiflow: {} keeps every finished line; to go on with the lines that did not \
+                 run:\n  {}",
+                path.display(),
+                quoted(&words)
+            ));
+        }
+        None => ui.say(
+            "miiflow: the finished lines were printed; with -o RESULTS they would have been kept \
+             in a file, and --resume would run only the rest",
+        ),
+    }
+}
+
+/// What a resume did, said once at the end.
+pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
+    if r.kept > 0 {
+        let failed = match r.kept_failed {
+            0 => String::new(),
+            n => format!(
+                " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
+            ),
+        };
+        ui.say(&format!(
+            "miiflow: resumed: {} lines kept their recorded result{failed}",
+            r.kept
+        ));
+    }
+    if r.changed_count > 0 {
+        let shown: Vec<String> = r.changed.iter().map(u64::to_string).collect();
+        let more = match r.changed_count as usize > shown.len() {
+            true => format!(" and {} more", r.changed_count as usize - shown.len()),
+            false => String::new(),
+        };
+        ui.say(&format!(
+            "miiflow: warning: line(s) {}{more} were run again: their input, the base URL or \
+             --jq changed since their results were recorded",
+            shown.join(", ")
+        ));
+    }
+    if dropped > 0 {
+        ui.say(&format!(
+            "miiflow: warning: the results file held {dropped} result(s) for lines the input \
+             (now {lines} lines) does not have; they were dropped"
+        ));
+    }
+    if r.unreadable > 0 {
+        ui.say(&format!(
+            "miiflow: {} line(s) of the results file were not results (one cut short by a kill, \
+             or edited) and were ignored",
+            r.unreadable
+        ));
+    }
+}

@@ -1,0 +1,210 @@
+//! The work of one batch line: its input built from the record, the resume's decision, the
+//! exchange through the engine's [`Job`], `--jq`, and its history entry.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use reqwest::Url;
+
+use super::line::{Digest, Outcome, digest, embed, embed_events, one_value};
+use super::results::Resumed;
+use super::source::Record;
+use crate::error::{self, Error, code};
+use crate::exchange::{self, Job};
+use crate::history::Entry;
+use crate::input::{self, Column, Prepared};
+use crate::limits;
+use crate::output::{Jq, JqError, Render};
+use crate::request::{Request, RunTarget};
+use crate::ui::Ui;
+
+/// What every line of the batch shares: the job, where it goes, the items and CSV columns to
+/// build its input, and (with `-o`) what a resume keeps.
+pub(super) struct Batch {
+    pub(super) job: Job,
+    pub(super) target: RunTarget,
+    pub(super) base: Url,
+    pub(super) items: Vec<Prepared>,
+    pub(super) columns: Option<Vec<Column>>,
+    /// Results go to a file: each records its input's digest, and `--resume` decides here.
+    pub(super) resumed: Option<Mutex<Resumed>>,
+    /// Where the `-v` trace and warnings go (around the progress bar).
+    pub(super) ui: Ui,
+    /// Each line run is recorded in the history, for this profile (`None`: history is off).
+    pub(super) history: Option<String>,
+    /// The input's name, for history entries.
+    pub(super) name: String,
+    /// The `--jq` filter as written: part of each line's digest.
+    pub(super) jq_text: Option<String>,
+}
+
+impl Batch {
+    /// Line `n`: its input, then (unless a resume keeps its recorded result) its run, and the
+    /// history entry of the run.
+    pub(super) async fn one(
+        &self,
+        n: u64,
+        record: Record,
+    ) -> (Outcome, Option<Digest>, Option<Entry>) {
+        // Debug builds only: a seam for the test that a panicking line is a failed line.
+        #[cfg(debug_assertions)]
+        if std::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_ok_and(|v| v == n.to_string()) {
+            panic!("line {n} panics (MIIFLOW_DEBUG_PANIC_LINE)");
+        }
+        let name = format!("line {n}");
+        let bad = |error: String| Outcome::Failed {
+            error,
+            code: code::USAGE,
+            sent: false,
+        };
+        let mut warnings = Vec::new();
+        let built = match record {
+            Record::Line(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => input::from_text(text, &name, &self.items, &mut |w| warnings.push(w)),
+                Err(_) => Err(Error::BadInput(format!("{name}: invalid UTF-8"))),
+            },
+            Record::Row { at, cells } => input::from_row(
+                self.columns.as_deref().unwrap_or_default(),
+                &cells,
+                n,
+                at,
+                &self.items,
+                &mut |w| warnings.push(w),
+            ),
+            Record::Bad(why) | Record::End(why) => Err(Error::BadInput(why)),
+        };
+        let input = match built {
+            Ok(input) => input,
+            Err(e) => return (bad(e.to_string()), None, None),
+        };
+        for w in warnings {
+            self.ui.warn(&w);
+        }
+        let req = Request::run(&self.base, &self.target, input);
+        let digest = self
+            .resumed
+            .as_ref()
+            .map(|_| digest(&req, self.jq_text.as_deref()));
+        if let Some(resumed) = &self.resumed {
+            let kept = resumed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .keep(n, digest.as_ref());
+            if let Some(recorded) = kept {
+                return (Outcome::Kept(recorded), digest, None);
+            }
+        }
+        let mut entry = self.history.as_ref().map(|profile| {
+            let mut e = exchange::entry(profile, &self.base, &req, &self.target);
+            e.batch = Some((self.name.clone(), n));
+            e
+        });
+        let started = Instant::now();
+        let outcome = self
+            .exchange(n, &req, entry.as_mut())
+            .await
+            .unwrap_or_else(|e| Outcome::Failed {
+                // A failure may quote server data (a redirect's Location): the key is masked.
+                error: self.job.masked(&e.to_string()),
+                code: error::exit_code(&anyhow::Error::new(e)),
+                sent: true,
+            });
+        if let Some(e) = &mut entry {
+            e.duration = started.elapsed();
+            e.exit = outcome.code();
+            e.error = match &outcome {
+                Outcome::Failed { error, .. } => Some(error.clone()),
+                Outcome::Answer {
+                    filter_error: Some(f),
+                    ..
+                } => Some(f.clone()),
+                _ => None,
+            };
+            e.mask(&self.job.key);
+        }
+        (outcome, digest, entry)
+    }
+
+    pub(super) async fn exchange(
+        &self,
+        n: u64,
+        req: &Request,
+        mut entry: Option<&mut Entry>,
+    ) -> Result<Outcome, Error> {
+        let job = &self.job;
+        let prefix = format!("line {n}: ");
+        if let Some(text) = job.trace_request(req, &prefix) {
+            self.ui.err(&text);
+        }
+        let started = Instant::now();
+        let mut resp = job.send(req).await?;
+        let status = resp.status().as_u16();
+        let ok = resp.status().is_success();
+        if let Some(e) = entry.as_deref_mut() {
+            e.status = Some(status);
+        }
+        if let Some(text) = job.trace_response(&exchange::head(&resp), &prefix) {
+            self.ui.err(&text);
+        }
+        let events = exchange::is_events(&resp);
+        let mut body = Vec::new();
+        while let Some(chunk) = job.chunk(&mut resp).await? {
+            if body.len() + chunk.len() > limits::MAX_BATCH_BODY {
+                return Err(Error::Network(format!(
+                    "the answer is larger than {}, the most a result line holds; run this \
+                     input alone to get it",
+                    limits::show_size(limits::MAX_BATCH_BODY as u64)
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if let Some(e) = entry {
+            e.keep_output(&body);
+        }
+        let body = match (events, ok) {
+            (true, _) => embed_events(&body),
+            (false, true) => embed(&body),
+            // An error answer may echo the key: it is masked, as for a single run.
+            (false, false) => embed(job.masked(&String::from_utf8_lossy(&body)).as_bytes()),
+        };
+        let (body, filter_error) = match (&job.jq, ok) {
+            (Some(jq), true) => match self.filter(jq, &body, started).await {
+                Ok(result) => (one_value(&result), None),
+                // jq's words may quote the value it choked on: the key is masked.
+                Err(e) => (body, Some(job.masked(&e.to_string()))),
+            },
+            _ => (body, None),
+        };
+        Ok(Outcome::Answer {
+            status,
+            body,
+            filter_error,
+        })
+    }
+
+    /// `--jq` on one line's answer: compact results, within what is left of `--timeout`.
+    pub(super) async fn filter(
+        &self,
+        jq: &Jq,
+        body: &[u8],
+        started: Instant,
+    ) -> Result<Vec<u8>, JqError> {
+        let render = Render {
+            raw: false,
+            compact: true,
+            color: false,
+        };
+        let run = jq.run(body.to_vec().into(), render, self.job.limit);
+        match self.job.sender.opts.timeout {
+            Some(t) => tokio::time::timeout_at((started + t).into(), run)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(JqError::Filter(format!(
+                        "--jq did not finish within {} s (--timeout)",
+                        t.as_secs_f64()
+                    )))
+                }),
+            None => run.await,
+        }
+    }
+}
