@@ -177,9 +177,13 @@ pub fn main() -> ExitCode {
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            let (err, hints) = error::split_hints(err);
             // Ctrl-C and a closed stdout end quietly, as cargo and gh do.
             if !error::is_broken_pipe(&err) && !error::is_interrupted(&err) {
                 say_line(&format!("{} {err:#}", prefix(color)));
+                for hint in hints {
+                    say_line(&format!("miiflow: note: {hint}"));
+                }
             }
             ExitCode::from(error::exit_code(&err))
         }

@@ -72,8 +72,57 @@ pub(crate) fn status_words(status: u16) -> String {
     format!("HTTP {status} {words}").trim_end().to_owned()
 }
 
+/// An error with what to do about it (jj's `CommandError { hints }`): the hints travel with
+/// the error and are printed after its line, in one place (the program's main).
+#[derive(Debug)]
+pub(crate) struct Hinted {
+    pub(crate) error: anyhow::Error,
+    pub(crate) hints: Vec<String>,
+}
+
+impl fmt::Display for Hinted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for Hinted {}
+
+/// `error` with `hints` added (to those it has already).
+pub(crate) fn with_hints(error: anyhow::Error, hints: Vec<String>) -> anyhow::Error {
+    if hints.is_empty() {
+        return error;
+    }
+    match error.downcast::<Hinted>() {
+        Ok(mut h) => {
+            h.hints.extend(hints);
+            h.into()
+        }
+        Err(error) => Hinted { error, hints }.into(),
+    }
+}
+
+/// The error itself and its hints.
+pub(crate) fn split_hints(error: anyhow::Error) -> (anyhow::Error, Vec<String>) {
+    match error.downcast::<Hinted>() {
+        Ok(h) => (h.error, h.hints),
+        Err(error) => (error, Vec::new()),
+    }
+}
+
+/// The typed cause of an error, looking through hints.
+pub(crate) fn typed(err: &anyhow::Error) -> Option<&Error> {
+    if let Some(h) = err.downcast_ref::<Hinted>() {
+        return typed(&h.error);
+    }
+    err.downcast_ref::<Error>()
+}
+
 /// The exit code for an error that ended the program: the first typed cause decides.
 pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(h) = err.downcast_ref::<Hinted>() {
+        return exit_code(&h.error);
+    }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
             return match e {
@@ -96,6 +145,9 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
 
 /// True for Ctrl-C.
 pub(crate) fn is_interrupted(err: &anyhow::Error) -> bool {
+    if let Some(h) = err.downcast_ref::<Hinted>() {
+        return is_interrupted(&h.error);
+    }
     err.chain()
         .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::Interrupted)))
 }
@@ -152,5 +204,23 @@ mod tests {
             assert_eq!(exit_code(&err), want, "{err:#}");
         }
         assert_eq!(exit_code(&anyhow::anyhow!("plain")), 1);
+        // Hints change nothing about the code, and travel with the error.
+        let hinted = with_hints(
+            Error::Status {
+                status: 404,
+                reason: "HTTP 404".into(),
+            }
+            .into(),
+            vec!["check the id".into()],
+        );
+        let hinted = with_hints(hinted, vec!["and the base URL".into()]);
+        assert_eq!(exit_code(&hinted), 4);
+        assert!(matches!(
+            typed(&hinted),
+            Some(Error::Status { status: 404, .. })
+        ));
+        let (error, hints) = split_hints(hinted);
+        assert_eq!(error.to_string(), "HTTP 404");
+        assert_eq!(hints, ["check the id", "and the base URL"]);
     }
 }

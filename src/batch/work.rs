@@ -14,9 +14,16 @@ use crate::exchange::{self, Job};
 use crate::history::Entry;
 use crate::input::{self, Column, Prepared};
 use crate::limits;
-use crate::output::{Jq, JqError, Render};
+use crate::output::Render;
 use crate::request::{Request, RunTarget};
 use crate::ui::Ui;
+
+/// `--jq`'s results in a result line: compact JSON.
+const COMPACT: Render = Render {
+    raw: false,
+    compact: true,
+    color: false,
+};
 
 /// What every line of the batch shares: the job, where it goes, the items and CSV columns to
 /// build its input, and (with `-o`) what a resume keeps.
@@ -168,7 +175,7 @@ impl Batch {
             (false, false) => embed(job.masked(&String::from_utf8_lossy(&body)).as_bytes()),
         };
         let (body, filter_error) = match (&job.jq, ok) {
-            (Some(jq), true) => match self.filter(jq, &body, started).await {
+            (Some(jq), true) => match job.filter(jq, body.clone().into(), COMPACT, started).await {
                 Ok(result) => (one_value(&result), None),
                 // jq's words may quote the value it choked on: the key is masked.
                 Err(e) => (body, Some(job.masked(&e.to_string()))),
@@ -180,31 +187,5 @@ impl Batch {
             body,
             filter_error,
         })
-    }
-
-    /// `--jq` on one line's answer: compact results, within what is left of `--timeout`.
-    pub(super) async fn filter(
-        &self,
-        jq: &Jq,
-        body: &[u8],
-        started: Instant,
-    ) -> Result<Vec<u8>, JqError> {
-        let render = Render {
-            raw: false,
-            compact: true,
-            color: false,
-        };
-        let run = jq.run(body.to_vec().into(), render, self.job.limit);
-        match self.job.sender.opts.timeout {
-            Some(t) => tokio::time::timeout_at((started + t).into(), run)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(JqError::Filter(format!(
-                        "--jq did not finish within {} s (--timeout)",
-                        t.as_secs_f64()
-                    )))
-                }),
-            None => run.await,
-        }
     }
 }

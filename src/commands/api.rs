@@ -55,7 +55,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
     let (resolved, base) = crate::exchange::key_and_base(ctx, &active)?;
     let req = Request::call(method, url(&base, &args.path)?, body);
     let label = format!("{} {}", req.method, req.url.path());
-    let x = super::run::Exchanged {
+    let x = crate::exchange::Exchanged {
         req: &req,
         label: &label,
         out: &args.out,
@@ -64,7 +64,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         limit,
         record: None,
     };
-    super::run::send(ctx, x, &resolved, &base, file)
+    crate::exchange::send(ctx, x, &resolved, &base, file)
 }
 
 /// `-X`, else GET, or POST when there is a body.

@@ -6,8 +6,8 @@
 use crate::client::Sender;
 use crate::credentials::ApiKey;
 use crate::error::Error;
-use crate::output::Jq;
 use crate::output::safe::escape_controls;
+use crate::output::{Jq, JqError, Render};
 use crate::request::Request;
 
 pub(crate) struct Job {
@@ -25,6 +25,29 @@ impl Job {
     /// Sends with the real key; retries, pace and timeouts as the sender says.
     pub(crate) async fn send(&self, req: &Request) -> Result<reqwest::Response, Error> {
         self.sender.send(req, &self.key).await
+    }
+
+    /// `--jq` on a whole answer, within what is left of `--timeout` (counted from `started`):
+    /// the one filter step of a run, an `api` call and a batch line.
+    pub(crate) async fn filter(
+        &self,
+        jq: &Jq,
+        body: bytes::Bytes,
+        render: Render,
+        started: std::time::Instant,
+    ) -> Result<Vec<u8>, JqError> {
+        let run = jq.run(body, render, self.limit);
+        match self.sender.opts.timeout {
+            Some(t) => tokio::time::timeout_at((started + t).into(), run)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(JqError::Filter(format!(
+                        "--jq did not finish within {} s (--timeout)",
+                        t.as_secs_f64()
+                    )))
+                }),
+            None => run.await,
+        }
     }
 
     /// The body reader: the next piece of the answer, a failure in the user's words.

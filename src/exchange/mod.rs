@@ -4,10 +4,15 @@
 //! it and reads its answer.
 
 mod job;
+mod print;
+mod record;
+mod send;
 
 use std::sync::Arc;
 
 pub(crate) use job::{Job, head, is_events};
+pub(crate) use record::Recording;
+pub(crate) use send::{Exchanged, send};
 
 use crate::cli::NetworkArgs;
 use crate::client::{self, Options, Pacer, Sender};
