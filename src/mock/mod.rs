@@ -4,7 +4,9 @@
 //! It checks bearer keys, echoes `agent_run` inputs (or serves canned answers, SSE included),
 //! keeps keys in memory for the key API, logs every request as a JSON line, and injects faults.
 
+mod answers;
 mod faults;
+mod keys;
 mod server;
 
 pub use faults::Fault;

@@ -9,16 +9,18 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, channel::Channel};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::value::RawValue;
 
 use super::Fault;
+use super::answers::{canned, truncated};
+use super::keys::keys;
 
-type Body = BoxBody<Bytes, std::io::Error>;
+pub(super) type Body = BoxBody<Bytes, std::io::Error>;
 
 /// What the mock serves.
 #[derive(Debug, Clone, Default)]
@@ -66,25 +68,25 @@ fn tls_config(
     Ok(Arc::new(config))
 }
 
-struct KeyRecord {
-    id: String,
-    name: String,
-    secret: String,
-    created_at: String,
-    last_used_at: Option<String>,
+pub(super) struct KeyRecord {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) secret: String,
+    pub(super) created_at: String,
+    pub(super) last_used_at: Option<String>,
 }
 
-struct State {
-    config: Config,
-    keys: Vec<KeyRecord>,
-    created: u64,
-    runs: u64,
-    faults: VecDeque<Fault>,
-    key_faults: VecDeque<Fault>,
-    log: Option<std::fs::File>,
-    started: std::time::Instant,
+pub(super) struct State {
+    pub(super) config: Config,
+    pub(super) keys: Vec<KeyRecord>,
+    pub(super) created: u64,
+    pub(super) runs: u64,
+    pub(super) faults: VecDeque<Fault>,
+    pub(super) key_faults: VecDeque<Fault>,
+    pub(super) log: Option<std::fs::File>,
+    pub(super) started: std::time::Instant,
     /// Inputs whose `$fault` has been served.
-    directed: std::collections::HashSet<Bytes>,
+    pub(super) directed: std::collections::HashSet<Bytes>,
 }
 
 /// A running mock.
@@ -94,7 +96,7 @@ pub struct Mock {
     https: bool,
 }
 
-fn now() -> String {
+pub(super) fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
@@ -185,13 +187,13 @@ impl Mock {
     }
 }
 
-fn full(bytes: impl Into<Bytes>) -> Body {
+pub(super) fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
         .map_err(|never| match never {})
         .boxed()
 }
 
-fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+pub(super) fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     let mut resp = Response::new(full(body));
     *resp.status_mut() = status;
     resp.headers_mut().insert(
@@ -201,7 +203,7 @@ fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     resp
 }
 
-fn error(status: StatusCode, message: &str) -> Response<Body> {
+pub(super) fn error(status: StatusCode, message: &str) -> Response<Body> {
     json(status, serde_json::json!({ "error": message }).to_string())
 }
 
@@ -450,170 +452,4 @@ fn echo(run: &RunBody, workflow: Option<&str>, n: u64) -> Vec<u8> {
     out.extend_from_slice(run.input.get().as_bytes());
     out.push(b'}');
     out
-}
-
-/// A canned answer: the file's bytes as a 200 JSON body, or, when the file is an object
-/// with a `"$mock"` member, the answer it describes:
-/// `{"$mock": {"status": 200, "headers": {…}, "body": …, "events": […], "event_delay_ms": 50}}`.
-async fn canned(dir: &std::path::Path, agent_id: &str) -> Result<Response<Body>, std::io::Error> {
-    let safe = !agent_id.is_empty()
-        && agent_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && !agent_id.starts_with('.');
-    let path = dir.join(format!("{agent_id}.json"));
-    let Ok(text) = (if safe {
-        std::fs::read(&path)
-    } else {
-        Err(std::io::ErrorKind::NotFound.into())
-    }) else {
-        return Ok(error(
-            StatusCode::NOT_FOUND,
-            &format!("agent {agent_id} not found"),
-        ));
-    };
-    #[derive(serde::Deserialize)]
-    struct Spec {
-        #[serde(rename = "$mock")]
-        mock: Directed,
-    }
-    #[derive(serde::Deserialize)]
-    struct Directed {
-        #[serde(default)]
-        status: Option<u16>,
-        #[serde(default)]
-        headers: serde_json::Map<String, serde_json::Value>,
-        #[serde(default)]
-        body: Option<Box<RawValue>>,
-        #[serde(default)]
-        events: Option<Vec<Box<RawValue>>>,
-        #[serde(default)]
-        event_delay_ms: u64,
-    }
-    let Ok(Spec { mock }) = serde_json::from_slice::<Spec>(&text) else {
-        return Ok(json(StatusCode::OK, text));
-    };
-    let status = StatusCode::from_u16(mock.status.unwrap_or(200)).map_err(std::io::Error::other)?;
-    let mut resp = match mock.events {
-        Some(events) => {
-            let (mut tx, body) = Channel::<Bytes, std::io::Error>::new(4);
-            let delay = Duration::from_millis(mock.event_delay_ms);
-            tokio::spawn(async move {
-                for (i, event) in events.iter().enumerate() {
-                    if i > 0 {
-                        tokio::time::sleep(delay).await;
-                    }
-                    let compact: serde_json::Value =
-                        serde_json::from_str(event.get()).unwrap_or_default();
-                    let frame = format!("data: {compact}\n\n");
-                    if tx.send_data(Bytes::from(frame)).await.is_err() {
-                        return;
-                    }
-                }
-            });
-            let mut resp = Response::new(body.boxed());
-            resp.headers_mut().insert(
-                CONTENT_TYPE,
-                "text/event-stream".parse().expect("static header"),
-            );
-            resp
-        }
-        None => json(
-            status,
-            mock.body.map(|b| b.get().to_owned()).unwrap_or_default(),
-        ),
-    };
-    *resp.status_mut() = status;
-    for (name, value) in mock.headers {
-        let value = value
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| value.to_string());
-        if let (Ok(n), Ok(v)) = (
-            hyper::header::HeaderName::from_bytes(name.as_bytes()),
-            hyper::header::HeaderValue::from_str(&value),
-        ) {
-            resp.headers_mut().insert(n, v);
-        }
-    }
-    Ok(resp)
-}
-
-/// Sends half of the body under a `Content-Length` for all of it, then breaks the connection.
-async fn truncated(resp: Response<Body>) -> Result<Response<Body>, std::io::Error> {
-    let (mut parts, body) = resp.into_parts();
-    let bytes = body.collect().await?.to_bytes();
-    let (mut tx, channel) = Channel::<Bytes, std::io::Error>::new(1);
-    let half = bytes.slice(..bytes.len() / 2);
-    tokio::spawn(async move {
-        let _ = tx.send_data(half).await;
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        tx.abort(std::io::Error::other("injected fault: truncate"));
-    });
-    parts.headers.insert(CONTENT_LENGTH, bytes.len().into());
-    Ok(Response::from_parts(parts, channel.boxed()))
-}
-
-fn keys(state: &Mutex<State>, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
-    let mut st = state.lock().expect("mock state");
-    let listing = |k: &KeyRecord| {
-        let last4: String = {
-            let chars: Vec<char> = k.secret.chars().collect();
-            chars[chars.len().saturating_sub(4)..].iter().collect()
-        };
-        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at, "last4": last4});
-        if let Some(used) = &k.last_used_at {
-            v["last_used_at"] = used.clone().into();
-        }
-        v
-    };
-    match (method, rest) {
-        (&Method::GET, "" | "/") => {
-            let all: Vec<_> = st.keys.iter().map(listing).collect();
-            json(StatusCode::OK, serde_json::Value::from(all).to_string())
-        }
-        (&Method::POST, "" | "/") => {
-            #[derive(serde::Deserialize)]
-            struct Create {
-                name: String,
-            }
-            let Ok(Create { name }) = serde_json::from_slice::<Create>(body) else {
-                return error(StatusCode::BAD_REQUEST, "expected {\"name\": \"…\"}");
-            };
-            if name.trim().is_empty() {
-                return error(StatusCode::BAD_REQUEST, "name is empty");
-            }
-            st.created += 1;
-            let n = st.created;
-            // Random like a real key: masked keys (`mk_…3f9a`) tell apart.
-            let secret: String = (0..24)
-                .map(|_| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
-                .collect();
-            let record = KeyRecord {
-                id: format!("key_new{n:04}"),
-                name,
-                secret: format!("mk_mock_{secret}"),
-                created_at: now(),
-                last_used_at: None,
-            };
-            let out = serde_json::json!({
-                "id": record.id, "name": record.name, "key": record.secret, "created_at": record.created_at,
-            });
-            st.keys.push(record);
-            json(StatusCode::CREATED, out.to_string())
-        }
-        (&Method::DELETE, id) if id.starts_with('/') => {
-            let id = &id[1..];
-            match st.keys.iter().position(|k| k.id == id) {
-                Some(i) => {
-                    st.keys.remove(i);
-                    let mut resp = Response::new(full(Bytes::new()));
-                    *resp.status_mut() = StatusCode::NO_CONTENT;
-                    resp
-                }
-                None => error(StatusCode::NOT_FOUND, &format!("no key {id}")),
-            }
-        }
-        _ => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
-    }
 }

@@ -1,0 +1,214 @@
+//! The arguments of the local commands: history, agents (aliases), version, token,
+//! completions.
+
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use super::{NetworkArgs, OutputArgs, duration, non_empty};
+
+/// Runs recorded on this machine: list them, show one, run one again, clear them.
+///
+/// Every run (single runs, --workflow runs, each batch line) is recorded in a local SQLite
+/// database (never the key): $MIIFLOW_DATA_DIR, else the platform's data folder
+/// (~/.local/share/miiflow on Linux). Off with --no-history, MIIFLOW_HISTORY=off, or
+/// `history = false` in config.toml.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "\
+Examples:
+  miiflow history                         # the last 20 runs
+  miiflow history --failed --since 1d
+  miiflow history show 42 --output | jq .output
+  miiflow history rerun 42 lang=fr
+  miiflow history clear --older-than 30d --yes"
+)]
+pub(crate) struct HistoryArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<HistoryCommand>,
+
+    #[command(flatten)]
+    pub(crate) list: HistoryListArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HistoryCommand {
+    List(HistoryListArgs),
+    Show(HistoryShowArgs),
+    Rerun(HistoryRerunArgs),
+    Clear(HistoryClearArgs),
+}
+
+/// List recorded runs, newest first: a table on a terminal, JSON otherwise.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryListArgs {
+    /// How many.
+    #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 20)]
+    pub(crate) limit: usize,
+
+    /// Only runs of this agent or workflow id (or alias).
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent: Option<String>,
+
+    /// Only runs that failed (exit code not 0).
+    #[arg(long)]
+    pub(crate) failed: bool,
+
+    /// Only runs newer than this: 30m, 2h, 1d, 1w.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub(crate) since: Option<Duration>,
+
+    /// Print JSON, also on a terminal.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Show one recorded run: what was sent and what came back.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryShowArgs {
+    /// The entry's id (from `miiflow history`).
+    #[arg(value_name = "ID")]
+    pub(crate) id: i64,
+
+    /// Only the input, its exact bytes (pretty on a terminal).
+    #[arg(long, conflicts_with = "output")]
+    pub(crate) input: bool,
+
+    /// Only the answer, its exact bytes (pretty on a terminal).
+    #[arg(long)]
+    pub(crate) output: bool,
+}
+
+/// Run a recorded run again: the same agent or workflow and input, items merged over it,
+/// recorded as a new entry. The key and base URL are the current ones (--profile, as for run).
+#[derive(Debug, Args)]
+pub(crate) struct HistoryRerunArgs {
+    /// The entry's id.
+    #[arg(value_name = "ID")]
+    pub(crate) id: i64,
+
+    /// Request items merged over the recorded input.
+    #[arg(value_name = "ITEM")]
+    pub(crate) items: Vec<String>,
+
+    /// Do not record this run in the history.
+    #[arg(long)]
+    pub(crate) no_history: bool,
+
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+
+    #[command(flatten)]
+    pub(crate) net: NetworkArgs,
+}
+
+/// Delete recorded runs (asks first on a terminal; elsewhere it needs --yes).
+#[derive(Debug, Args)]
+pub(crate) struct HistoryClearArgs {
+    /// Only runs older than this: 30d, 12h.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub(crate) older_than: Option<Duration>,
+
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub(crate) yes: bool,
+}
+
+/// Names for agents and workflows, with default items: `miiflow run NAME`.
+///
+/// Aliases live in config.toml: for every profile, or with --profile for that profile only
+/// (it hides a global alias of the same name).
+#[derive(Debug, Subcommand)]
+#[command(after_help = "\
+Examples:
+  miiflow agents add support agent_xxxYYYzzz lang=en
+  miiflow agents add nightly wf_123 --workflow
+  miiflow run support question='Where is my order?'
+  miiflow agents list
+  miiflow agents remove support")]
+pub(crate) enum AgentsCommand {
+    Add(AgentsAddArgs),
+    List(AgentsListArgs),
+    Remove(AgentsRemoveArgs),
+}
+
+/// Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command
+/// line's merged over them.
+#[derive(Debug, Args)]
+pub(crate) struct AgentsAddArgs {
+    /// The alias (letters, digits, - _ .; not an id such as agent_…).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: String,
+
+    /// The agent's id (or with --workflow, the workflow's).
+    #[arg(value_name = "ID", value_parser = non_empty)]
+    pub(crate) id: String,
+
+    /// ID is a workflow (Miiflow's second run contract).
+    #[arg(long)]
+    pub(crate) workflow: bool,
+
+    /// Default request items: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM")]
+    pub(crate) items: Vec<String>,
+}
+
+/// List the aliases this profile sees (its own, then the global ones).
+#[derive(Debug, Args)]
+pub(crate) struct AgentsListArgs {
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    /// Print only the names, one per line (for shell completion).
+    #[arg(long, hide = true)]
+    pub(crate) names: bool,
+}
+
+/// Remove an alias (with --profile, that profile's).
+#[derive(Debug, Args)]
+pub(crate) struct AgentsRemoveArgs {
+    #[arg(value_name = "NAME")]
+    pub(crate) name: String,
+}
+
+/// Print the version, the commit it was built from, and what was compiled in.
+#[derive(Debug, Args)]
+pub(crate) struct VersionArgs {
+    /// Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Print the API key in use, for scripts (as `gh auth token`).
+///
+/// The key is the one a run would send: --profile's stored key, else MIIFLOW_API_KEY, else the
+/// stored key of MIIFLOW_PROFILE or "default". It goes to stdout alone on its line and is never
+/// logged. On a terminal, miiflow asks first (or pass --show): a key on a screen ends up in
+/// screenshots and recordings.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  export MIIFLOW_API_KEY=$(miiflow token)
+  miiflow token --profile ci | other-tool --key-stdin")]
+pub(crate) struct TokenArgs {
+    /// Print it on a terminal without asking.
+    #[arg(long)]
+    pub(crate) show: bool,
+}
+
+/// Print a shell completion script.
+///
+/// The same scripts are in the repository's completions/ folder.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow completions bash > ~/.local/share/bash-completion/completions/miiflow
+  miiflow completions zsh > \"${fpath[1]}/_miiflow\"
+  miiflow completions fish > ~/.config/fish/completions/miiflow.fish")]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}

@@ -1,0 +1,338 @@
+//! Every clap type of `miiflow`. Doc comments are the help text. No I/O here: parsing only
+//! validates (files, keys and the network are the commands' business).
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod keys;
+mod local;
+mod run;
+
+pub(crate) use keys::*;
+pub(crate) use local::*;
+pub(crate) use run::*;
+
+pub(crate) const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (HTTP 2xx)
+  1    any other failure (keyring, I/O, a refused redirect)
+  2    usage or bad input; nothing was sent
+  3    no API key, or the server said 401/403
+  4    any other HTTP 4xx
+  5    HTTP 5xx
+  6    network: no connection, timeout, connection dropped, body cut short
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM or SIGHUP)";
+
+pub(crate) const ENVIRONMENT: &str = "\
+Environment:
+  MIIFLOW_API_KEY          the API key to send (used when no --profile is given)
+  MIIFLOW_BASE_URL         the API's base URL (default https://api.miiflow.ai)
+  MIIFLOW_PROFILE          the profile to use (default \"default\")
+  MIIFLOW_CONFIG_DIR       the config folder (default ~/.config/miiflow on Linux)
+  MIIFLOW_KEYRING_TIMEOUT  seconds a keyring call may take (default 5)
+  MIIFLOW_LOCK_TIMEOUT     seconds to wait for another miiflow changing the config (default 10)
+  MIIFLOW_MAX_INPUT        the largest input file miiflow reads (default 256M)
+  MIIFLOW_MAX_BUFFER       the largest answer held whole, for --jq or one event (default 256M)
+  MIIFLOW_MAX_RETRY_WAIT   the longest Retry-After waited for; longer: a batch pauses (default 60)
+  MIIFLOW_DATA_DIR         the run history's folder (default ~/.local/share/miiflow on Linux)
+  MIIFLOW_HISTORY          off: record no run in the history
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them (never for loopback)
+  SSL_CERT_FILE, SSL_CERT_DIR                    extra trusted CAs (PEM), e.g. a private CA
+  NO_COLOR                 no colour, unless --color always
+  CLICOLOR_FORCE           colour even when not on a terminal";
+
+pub(crate) const FILES: &str = "\
+Files:
+  ~/.config/miiflow/config.toml      profiles: base URL, key id and name, where the key is (never the key)
+  ~/.config/miiflow/credentials/     keys stored by login --insecure-storage (0600 files)
+  ~/.local/share/miiflow/history.sqlite   run history (MIIFLOW_DATA_DIR; never the key)
+  OS keyring, service \"miiflow\"      keys stored by login and keys create; account = profile name";
+
+const EXAMPLES: &str = "\
+Examples:
+  miiflow login
+  miiflow run agent_abc123 city=Paris days:=3
+  MIIFLOW_API_KEY=… miiflow run agent_abc123 --input params.json --jq .output
+  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl";
+
+/// Run Miiflow workflows from the command line.
+///
+/// stdout carries the answer's body and nothing else; the status line, warnings and
+/// errors go to stderr.
+#[derive(Debug, Parser)]
+#[command(
+    name = "miiflow",
+    version = env!("MIIFLOW_VERSION"),
+    after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{ENVIRONMENT}")
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub(crate) struct Global {
+    /// The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"].
+    #[arg(long, global = true, value_name = "P")]
+    pub(crate) profile: Option<String>,
+
+    /// The API's base URL.
+    #[arg(
+        long,
+        global = true,
+        env = "MIIFLOW_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub(crate) base_url: Option<String>,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub(crate) color: ColorChoice,
+
+    /// Show request and response headers on stderr (key masked); twice also the request body.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// Print no status line, only errors.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+
+    /// Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted).
+    #[arg(long, global = true)]
+    pub(crate) allow_http: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    Run(RunArgs),
+    Login(LoginArgs),
+    Logout(LogoutArgs),
+    Status(StatusArgs),
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    Token(TokenArgs),
+    Api(ApiArgs),
+    History(HistoryArgs),
+    #[command(subcommand)]
+    Agents(AgentsCommand),
+    Version(VersionArgs),
+    Completions(CompletionsArgs),
+}
+
+/// `30m`, `2h`, `1d`, `1w`. A bare number is refused: `3` might mean seconds or days, and a
+/// history clear is no place to guess.
+pub(crate) fn duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(format!(
+            "'{text}' has no unit: write {t}d for days, {t}h for hours, {t}m for minutes (or \
+             1w, 30s)"
+        ));
+    }
+    humantime::parse_duration(t)
+        .map_err(|e| format!("'{text}': {e}; write it as 30m, 2h, 1d or 1w"))
+}
+
+/// A duration in words for a question or a message: `30 days`, `1 hour 30 minutes`.
+pub(crate) fn duration_words(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    let mut parts = Vec::new();
+    for (unit, size) in [
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+        ("second", 1),
+    ] {
+        let n = secs / size;
+        secs %= size;
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    match parts.is_empty() {
+        true => "0 seconds".into(),
+        false => parts.join(" "),
+    }
+}
+
+/// The global options that do something in each command; the others are hidden from its
+/// help (they are still accepted, as everywhere).
+const GLOBALS_USED: &[(&str, &[&str])] = &[
+    ("run", ALL_GLOBALS),
+    ("login", &["profile", "base_url", "allow_http"]),
+    ("logout", &["profile"]),
+    ("status", &["profile", "base_url", "allow_http"]),
+    ("keys", &["profile", "base_url", "allow_http"]),
+    ("token", &["profile"]),
+    ("api", ALL_GLOBALS),
+    ("history", ALL_GLOBALS),
+    ("agents", &["profile"]),
+    ("completions", &[]),
+    ("version", &[]),
+];
+const ALL_GLOBALS: &[&str] = &[
+    "profile",
+    "base_url",
+    "color",
+    "verbose",
+    "quiet",
+    "allow_http",
+];
+
+/// The whole interface, as parsed and as documented (help, man pages, completions).
+pub(crate) fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    for (name, used) in GLOBALS_USED {
+        // A subcommand that already has an argument keeps it when clap hands the global ones
+        // down: a hidden copy stays accepted but out of that command's help.
+        let hidden: Vec<clap::Arg> = globals
+            .iter()
+            .filter(|a| !used.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
+    }
+    cmd
+}
+
+pub(super) fn non_empty(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+pub(super) fn seconds(s: &str) -> Result<Duration, String> {
+    let n: f64 = s
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(0.0..=crate::limits::MAX_SECONDS).contains(&n) {
+        return Err(format!(
+            "'{s}' is out of range: give 0 to {} seconds (a year)",
+            crate::limits::MAX_SECONDS
+        ));
+    }
+    Duration::try_from_secs_f64(n).map_err(|_| format!("'{s}' is not a usable number of seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn run_help_is_grouped_and_status_help_lists_only_what_works_there() {
+        let mut cmd = command();
+        cmd.build();
+        let help = cmd
+            .find_subcommand_mut("run")
+            .unwrap()
+            .render_help()
+            .to_string();
+        let at = |h: &str| help.find(h).unwrap_or_else(|| panic!("{h} not in {help}"));
+        assert!(at("Input:") < at("Batch:"));
+        assert!(at("Batch:") < at("Output:"));
+        assert!(at("Output:") < at("Network:"));
+        assert!(at("Network:") < at("Global options:"));
+        assert!(at("--jq") < at("--raw-output") && at("--raw-output") < at("--compact-output"));
+        assert!(at("--compact-output") < at("--output <FILE>"));
+        assert!(at("Global options:") < at("--profile"));
+        let status = cmd
+            .find_subcommand_mut("status")
+            .unwrap()
+            .render_help()
+            .to_string();
+        for absent in ["--verbose", "--quiet", "--color"] {
+            assert!(!status.contains(absent), "{absent} in {status}");
+        }
+        assert!(status.contains("--profile"));
+    }
+
+    #[test]
+    fn hidden_global_options_are_still_accepted_anywhere() {
+        for argv in [
+            &[
+                "miiflow",
+                "status",
+                "-v",
+                "--color",
+                "never",
+                "--profile",
+                "p",
+            ][..],
+            &["miiflow", "--profile", "p", "-q", "status"],
+        ] {
+            let m = command().try_get_matches_from(argv).unwrap();
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+            assert_eq!(cli.global.profile.as_deref(), Some("p"), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn rates_are_spacings_between_starts() {
+        assert_eq!(rate("10/s"), Ok(Duration::from_millis(100)));
+        assert_eq!(rate("30/m"), Ok(Duration::from_secs(2)));
+        assert_eq!(rate("0.5/s"), Ok(Duration::from_secs(2)));
+        for bad in [
+            "0/s", "10", "10/h", "-1/s", "x/s", "inf/s", "1e9/s", "1e-20/s", "1e-19/s", "0.0001/s",
+        ] {
+            assert!(rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_need_a_unit_and_read_as_words() {
+        assert!(duration("3").unwrap_err().contains("3d for days"));
+        assert!(duration("1.5").is_err());
+        assert_eq!(duration("3d").unwrap(), Duration::from_secs(3 * 86_400));
+        assert_eq!(duration("90m").unwrap(), Duration::from_secs(5_400));
+        assert_eq!(duration_words(Duration::from_secs(30 * 86_400)), "30 days");
+        assert_eq!(
+            duration_words(Duration::from_secs(5_400)),
+            "1 hour 30 minutes"
+        );
+    }
+
+    #[test]
+    fn seconds_are_bounded() {
+        assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(seconds("31536000"), Ok(Duration::from_secs(31_536_000)));
+        for bad in ["9.3e18", "31536001", "-1", "NaN", "inf", "x"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn help_lists_exit_codes_and_environment() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("130  interrupted"), "{help}");
+        assert!(help.contains("MIIFLOW_API_KEY"), "{help}");
+    }
+}

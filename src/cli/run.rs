@@ -1,0 +1,242 @@
+//! The arguments of `run` and `api`: input, batch, output and network options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{non_empty, seconds};
+
+/// Run a workflow (agent) and print its answer.
+///
+/// `run AGENT_ID` speaks Miiflow's agent_run contract; `run --workflow ID` its workflow-run
+/// contract. The input is built from --input (a JSON file, or - for stdin) and request items in
+/// HTTPie's syntax, merged over it, or is one string (--text). What you write is what is sent:
+/// numbers, escapes and key order are kept byte for byte.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Request items:
+  key=value          a string
+  key:=json          raw JSON (number, boolean, null, array, object)
+  key=@file          the text of a file
+  key:=@file.json    the JSON of a file
+  a[b][c]=x          nested objects; a[]=x appends, a[2]=x sets an index
+  k\\=q=v             a backslash escapes separator characters
+
+Examples:
+  miiflow run agent_abc123 city=Paris days:=3
+  miiflow run agent_abc123 --input params.json --jq .output
+  echo '{\"q\": \"hi\"}' | miiflow run agent_abc123 --input -
+  miiflow run agent_abc123 city=Paris --curl
+  miiflow run agent_abc123 --batch inputs.jsonl --concurrency 16 > results.jsonl
+  miiflow run support question='Where is my order?'     # an alias: miiflow agents add
+  miiflow run agent_abc123 --batch inputs.csv -o results.jsonl --resume --rate 5/s
+  miiflow run --workflow wf_123 --text 'Your input data'")]
+pub(crate) struct RunArgs {
+    /// The agent's id, as shown in its API Access example (agent_…), or an alias (`miiflow
+    /// agents`); with --workflow, leave it out and start with the items.
+    #[arg(value_name = "AGENT_ID", required_unless_present = "workflow", value_parser = non_empty)]
+    pub(crate) agent_id: Option<String>,
+
+    /// Request items merged into the input: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM", help_heading = "Input")]
+    pub(crate) items: Vec<String>,
+
+    /// Run a workflow over Miiflow's second contract: POST {base}/v1/workflows/ID/run with
+    /// {"input": …}, instead of an agent.
+    #[arg(long, value_name = "WORKFLOW_ID", help_heading = "Input", value_parser = non_empty)]
+    pub(crate) workflow: Option<String>,
+
+    /// A JSON file with the input; - reads stdin (stdin is read only when asked for).
+    #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
+    pub(crate) input: Option<PathBuf>,
+
+    /// Send the input as a JSON string, as Miiflow's docs' example does; - reads stdin.
+    #[arg(long, value_name = "TEXT|-", help_heading = "Input", conflicts_with_all = ["input", "batch"])]
+    pub(crate) text: Option<String>,
+
+    /// Run once per line of a JSON-lines or CSV file (- for stdin), items merged into each; one
+    /// JSON result line per input line, on stdout in input order, or to -o RESULTS as each
+    /// finishes.
+    #[arg(long, value_name = "FILE.jsonl|FILE.csv|-", help_heading = "Batch", conflicts_with_all = ["input", "include", "dry_run", "curl"])]
+    pub(crate) batch: Option<PathBuf>,
+
+    /// With --batch: the input's format [default: csv for a .csv file, else jsonl].
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        requires = "batch",
+        help_heading = "Batch"
+    )]
+    pub(crate) batch_format: Option<BatchFormat>,
+
+    /// With --batch: how many runs are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch", help_heading = "Batch", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub(crate) concurrency: u32,
+
+    /// With --batch: start at most N runs per second (N/s) or per minute (N/m), across all
+    /// workers.
+    #[arg(long, value_name = "N/s|N/m", requires = "batch", help_heading = "Batch", value_parser = rate)]
+    pub(crate) rate: Option<Duration>,
+
+    /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
+    /// numbers (one job of a CI matrix of N).
+    #[arg(long, value_name = "I/N", requires = "batch", help_heading = "Batch")]
+    pub(crate) shard: Option<crate::shard::Shard>,
+
+    /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
+    /// lines and run only the rest.
+    #[arg(long, requires = "batch", help_heading = "Batch")]
+    pub(crate) resume: bool,
+
+    /// --resume, and also run again the lines whose recorded result failed.
+    #[arg(long, requires = "batch", help_heading = "Batch")]
+    pub(crate) retry_failed: bool,
+
+    /// Do not record this run (or batch) in the history.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) no_history: bool,
+
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+
+    #[command(flatten)]
+    pub(crate) net: NetworkArgs,
+
+    /// `history rerun`: the recorded input, used instead of --input (items merged over it).
+    #[arg(skip)]
+    pub(crate) recorded_input: Option<(i64, Vec<u8>)>,
+}
+
+/// The format of a `--batch` input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum BatchFormat {
+    /// One JSON value per line.
+    Jsonl,
+    /// A header row naming the keys, then one row per run (RFC 4180).
+    Csv,
+}
+
+/// `--rate N/s` or `N/m`: the time between two starts.
+pub(super) fn rate(text: &str) -> Result<Duration, String> {
+    let usage = || format!("'{text}': expected N/s or N/m, e.g. 10/s or 300/m");
+    let (n, per) = text.split_once('/').ok_or_else(usage)?;
+    let n: f64 = n.trim().parse().map_err(|_| usage())?;
+    let per = match per.trim() {
+        "s" => 1.0,
+        "m" => 60.0,
+        _ => return Err(usage()),
+    };
+    if !(n.is_finite() && n > 0.0 && n <= 1_000_000.0) {
+        return Err(format!(
+            "'{text}': the rate must be above 0 and at most 1000000"
+        ));
+    }
+    // The slowest rate is one start an hour: a longer spacing is a typo, and a spacing of
+    // years would overflow the clock.
+    let spacing = per / n;
+    if spacing > 3600.0 {
+        return Err(format!(
+            "'{text}': too slow; the slowest rate is one start an hour (1/m is one a minute)"
+        ));
+    }
+    Duration::try_from_secs_f64(spacing).map_err(|_| usage())
+}
+
+/// How an answer is printed: shared by `run` and `api`.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Apply a jq filter to a JSON answer (2xx only), in-process.
+    #[arg(long, value_name = "FILTER", help_heading = "Output")]
+    pub(crate) jq: Option<String>,
+
+    /// With --jq: print strings without quotes, as jq -r.
+    #[arg(short, long, requires = "jq", help_heading = "Output")]
+    pub(crate) raw_output: bool,
+
+    /// With --jq: one compact line per result, as jq -c.
+    #[arg(short, long, requires = "jq", help_heading = "Output")]
+    pub(crate) compact_output: bool,
+
+    /// Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with
+    /// --batch, the results, as they finish (see --resume).
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Put the status line and headers before the body.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) include: bool,
+
+    /// Print the request that would be sent (key masked) and send nothing.
+    #[arg(long, conflicts_with = "curl", help_heading = "Output")]
+    pub(crate) dry_run: bool,
+
+    /// Print an equivalent curl command (it reads the key from $MIIFLOW_API_KEY) and send nothing.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) curl: bool,
+}
+
+/// Retries and timeouts: shared by `run` and `api`.
+#[derive(Debug, Args)]
+pub(crate) struct NetworkArgs {
+    /// How often to send again when nothing can have run: the connection was refused, or the
+    /// server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff);
+    /// for GET and HEAD also 502 and 504.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Network")]
+    pub(crate) retries: u32,
+
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, help_heading = "Network")]
+    pub(crate) connect_timeout: Duration,
+
+    /// Seconds the whole run may take, retries included; 0 means no limit [default: 600].
+    /// In a batch, each line's; a quota pause (a long Retry-After) is bounded by it only when
+    /// it is given.
+    #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Network")]
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl NetworkArgs {
+    /// What a run may take in all, when limited.
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        let t = self.timeout.unwrap_or(Duration::from_secs(600));
+        (!t.is_zero()).then_some(t)
+    }
+}
+
+/// Send an authenticated request to any path of Miiflow's API, as `gh api` does.
+///
+/// The same key, base URL, output rules, exit codes and timeouts as `run`. GET unless there is
+/// a body (items or --input: then POST); -X says otherwise. The path is joined onto the base
+/// URL; a full URL must be on the API's own origin (the key never leaves it).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow api /v1/workflows
+  miiflow api /v1/workflows/wf_123/run input='Your input data'
+  miiflow api -X DELETE /api/v1/api_keys/key_8f2a
+  miiflow api /api/v1/api_keys --jq '.[].name' -r")]
+pub(crate) struct ApiArgs {
+    /// The path, e.g. /v1/workflows (a query may follow), or a full URL on the API's origin.
+    #[arg(value_name = "PATH", value_parser = non_empty)]
+    pub(crate) path: String,
+
+    /// Request items for a JSON body: key=value, key:=json, key=@file, key:=@file.
+    #[arg(value_name = "ITEM", help_heading = "Input")]
+    pub(crate) items: Vec<String>,
+
+    /// The HTTP method [default: GET, or POST with a body].
+    #[arg(short = 'X', long, value_name = "METHOD", help_heading = "Input")]
+    pub(crate) method: Option<String>,
+
+    /// A JSON file with the body; - reads stdin.
+    #[arg(long, short = 'i', value_name = "FILE|-", help_heading = "Input")]
+    pub(crate) input: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+
+    #[command(flatten)]
+    pub(crate) net: NetworkArgs,
+}

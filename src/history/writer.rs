@@ -1,0 +1,132 @@
+//! Writing entries without holding anything up: one run's entry on a thread of its own, a
+//! batch's through a queue to a writer thread that commits them in transactions.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::{Entry, History, warn};
+use crate::ui::Ui;
+
+/// Records one entry on a thread of its own (opening the database there too) and returns
+/// its id when done. The caller awaits it under the signals ([`crate::client::block_on`]):
+/// Ctrl-C or SIGTERM end a wait on a locked database at once.
+pub(crate) async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let recorded = History::open(&dir).and_then(|mut h| h.record(&[entry]));
+        let _ = tx.send(recorded.map(|ids| ids[0]));
+    });
+    rx.await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the history writer stopped")))
+}
+
+/// A batch's history: entries go to a writer thread that commits them in transactions, so
+/// the batch never waits on the disk and pays no fsync per line. The batch never waits on the
+/// writer either: an entry that finds the queue full (the database locked by another process)
+/// is not recorded, and after the first failure nothing more is (one warning).
+pub(crate) struct Writer {
+    tx: Option<std::sync::mpsc::SyncSender<Entry>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// The writer failed: entries are no longer sent.
+    failed: std::sync::Arc<AtomicBool>,
+    /// Entries not recorded because the queue was full.
+    dropped: std::sync::atomic::AtomicU64,
+    /// Said by the thread when it has written everything it was sent.
+    done: std::sync::mpsc::Receiver<()>,
+    ui: Ui,
+}
+
+/// Entries per transaction, at most.
+const TRANSACTION: usize = 512;
+
+impl Writer {
+    /// Opens the history in `dir` on the writer's own thread (opening may wait on a lock too).
+    pub(crate) fn spawn(dir: PathBuf, ui: Ui) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Entry>(TRANSACTION * 2);
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let failed = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = failed.clone();
+        let thread_ui = ui.clone();
+        let thread = std::thread::spawn(move || {
+            let ui = thread_ui;
+            let mut history = match History::open(&dir) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    flag.store(true, Ordering::Relaxed);
+                    warn(&ui, &e);
+                    None
+                }
+            };
+            let mut pending = Vec::with_capacity(TRANSACTION);
+            while let Ok(first) = rx.recv() {
+                pending.push(first);
+                // Whatever else is already waiting goes into the same transaction.
+                while pending.len() < TRANSACTION {
+                    match rx.try_recv() {
+                        Ok(e) => pending.push(e),
+                        Err(_) => break,
+                    }
+                }
+                if let Some(h) = &mut history
+                    && let Err(e) = h.record(&pending)
+                {
+                    // Stop recording for this process: the next transaction would wait as
+                    // long again.
+                    flag.store(true, Ordering::Relaxed);
+                    warn(&ui, &e);
+                    history = None;
+                }
+                pending.clear();
+            }
+            let _ = done_tx.send(());
+        });
+        Writer {
+            tx: Some(tx),
+            thread: Some(thread),
+            failed,
+            dropped: Default::default(),
+            done,
+            ui,
+        }
+    }
+
+    /// Queues an entry without waiting: a full queue or a failed writer drops it.
+    pub(crate) fn send(&self, entry: Entry) {
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(tx) = &self.tx
+            && let Err(std::sync::mpsc::TrySendError::Full(_)) = tx.try_send(entry)
+        {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Waits until every entry sent is written; after Ctrl-C (`interrupted`), at most a
+    /// second, so that a locked database does not hold the exit up.
+    pub(crate) fn finish(mut self, interrupted: bool) {
+        self.tx.take();
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        if dropped > 0 && !self.failed.load(Ordering::Relaxed) {
+            warn(
+                &self.ui,
+                &anyhow::anyhow!(
+                    "{dropped} run(s) of the batch were not recorded: the database was busy \
+                 (another process writing it)"
+                ),
+            );
+        }
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        match interrupted {
+            false => {
+                let _ = thread.join();
+            }
+            true => {
+                let _ = self.done.recv_timeout(Duration::from_secs(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The key API (an assumption of this project, see docs/API.md): create, list, delete.
+
+use std::sync::Mutex;
+
+use hyper::{Method, Response, StatusCode};
+
+use bytes::Bytes;
+
+use super::server::{Body, KeyRecord, State, error, full, json, now};
+
+pub(super) fn keys(
+    state: &Mutex<State>,
+    method: &Method,
+    rest: &str,
+    body: &[u8],
+) -> Response<Body> {
+    let mut st = state.lock().expect("mock state");
+    let listing = |k: &KeyRecord| {
+        let last4: String = {
+            let chars: Vec<char> = k.secret.chars().collect();
+            chars[chars.len().saturating_sub(4)..].iter().collect()
+        };
+        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at, "last4": last4});
+        if let Some(used) = &k.last_used_at {
+            v["last_used_at"] = used.clone().into();
+        }
+        v
+    };
+    match (method, rest) {
+        (&Method::GET, "" | "/") => {
+            let all: Vec<_> = st.keys.iter().map(listing).collect();
+            json(StatusCode::OK, serde_json::Value::from(all).to_string())
+        }
+        (&Method::POST, "" | "/") => {
+            #[derive(serde::Deserialize)]
+            struct Create {
+                name: String,
+            }
+            let Ok(Create { name }) = serde_json::from_slice::<Create>(body) else {
+                return error(StatusCode::BAD_REQUEST, "expected {\"name\": \"…\"}");
+            };
+            if name.trim().is_empty() {
+                return error(StatusCode::BAD_REQUEST, "name is empty");
+            }
+            st.created += 1;
+            let n = st.created;
+            // Random like a real key: masked keys (`mk_…3f9a`) tell apart.
+            let secret: String = (0..24)
+                .map(|_| char::from_digit(fastrand::u32(0..16), 16).expect("a hex digit"))
+                .collect();
+            let record = KeyRecord {
+                id: format!("key_new{n:04}"),
+                name,
+                secret: format!("mk_mock_{secret}"),
+                created_at: now(),
+                last_used_at: None,
+            };
+            let out = serde_json::json!({
+                "id": record.id, "name": record.name, "key": record.secret, "created_at": record.created_at,
+            });
+            st.keys.push(record);
+            json(StatusCode::CREATED, out.to_string())
+        }
+        (&Method::DELETE, id) if id.starts_with('/') => {
+            let id = &id[1..];
+            match st.keys.iter().position(|k| k.id == id) {
+                Some(i) => {
+                    st.keys.remove(i);
+                    let mut resp = Response::new(full(Bytes::new()));
+                    *resp.status_mut() = StatusCode::NO_CONTENT;
+                    resp
+                }
+                None => error(StatusCode::NOT_FOUND, &format!("no key {id}")),
+            }
+        }
+        _ => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
+    }
+}
