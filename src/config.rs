@@ -9,6 +9,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::target::RunTarget;
 
 pub(crate) const CONFIG_DIR_ENV: &str = "MIIFLOW_CONFIG_DIR";
 pub(crate) const DEFAULT_PROFILE: &str = "default";
@@ -68,6 +69,16 @@ pub(crate) struct Alias {
     pub(crate) workflow: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) items: Vec<String>,
+}
+
+impl Alias {
+    /// What the alias runs.
+    pub(crate) fn target(&self) -> Result<RunTarget, Error> {
+        match self.workflow {
+            true => RunTarget::workflow(&self.id),
+            false => Ok(RunTarget::Agent(self.id.clone())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ mod retry;
 mod shard;
 mod sse;
 mod suggest;
+mod target;
 mod ui;
 
 pub use app::main;

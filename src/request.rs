@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use crate::credentials::{ApiKey, ENV_KEY};
 use crate::error::Error;
+pub(crate) use crate::target::RunTarget;
 
 pub(crate) const DEFAULT_BASE_URL: &str = "https://api.miiflow.ai";
 pub(crate) const AGENT_RUN_PATH: &str = "/api/v1/agent_run";
@@ -112,41 +113,6 @@ fn wrap(prefix: Vec<u8>, mut body: Vec<u8>) -> bytes::Bytes {
 pub(crate) fn endpoint(base: &Url, path: &str) -> Url {
     let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
     Url::parse(&joined).expect("a checked base URL plus a path is a URL")
-}
-
-/// What a run is sent to: Miiflow publishes two contracts (see docs/API.md).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum RunTarget {
-    /// `POST {base}/api/v1/agent_run` with `{"agent_id": ID, "input": …}`.
-    Agent(String),
-    /// `POST {base}/v1/workflows/{ID}/run` with `{"input": …}`.
-    Workflow(String),
-}
-
-impl RunTarget {
-    /// A workflow id becomes one path segment and must never change the path: `/`, `?`, `#`,
-    /// `\` and `.`/`..` are refused; anything else is percent-encoded.
-    pub(crate) fn workflow(id: &str) -> Result<RunTarget, Error> {
-        let bad = id.is_empty()
-            || id == "."
-            || id == ".."
-            || id
-                .chars()
-                .any(|c| matches!(c, '/' | '?' | '#' | '\\') || c.is_control());
-        if bad {
-            return Err(Error::BadInput(format!(
-                "workflow id '{}': an id is one path segment (no /, ?, #, \\ or ..)",
-                crate::output::safe::escape_controls(id)
-            )));
-        }
-        Ok(RunTarget::Workflow(id.to_owned()))
-    }
-
-    pub(crate) fn id(&self) -> &str {
-        match self {
-            RunTarget::Agent(id) | RunTarget::Workflow(id) => id,
-        }
-    }
 }
 
 /// One request, ready to send: a run, or any call of `miiflow api`.

@@ -18,17 +18,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::cli::RunArgs;
-use crate::client::{self, Pacer};
+use crate::client::{self};
 use crate::context::Context;
 use crate::error::{Error, code};
-use crate::exchange::{self, Job};
+use crate::exchange::{self, Job, Mode};
 use crate::history::Writer;
 use crate::input::{Prepared, Source};
 use crate::limits;
 use crate::output::Jq;
 use crate::request::RunTarget;
+use driver::Summary;
 use driver::{Plan, Sink, drive};
-use report::{resume_notes, say_how_to_go_on, say_summary};
+use report::{resume_notes, say_how_to_go_on, say_resuming, say_summary};
 use results::{Journal, Planned, Resume};
 use work::Batch;
 
@@ -49,31 +50,7 @@ pub(crate) fn run(
     items: Vec<Prepared>,
     jq: Option<Jq>,
 ) -> anyhow::Result<()> {
-    if args.out.raw_output {
-        return Err(Error::BadInput(
-            "-r does not go with --batch: each result is a JSON line, and --jq's result is its \
-             body (pipe the results to `jq -r` for raw text)"
-                .into(),
-        )
-        .into());
-    }
-    let resume = match (args.retry_failed, args.resume) {
-        (true, _) => Resume::RetryFailed,
-        (false, true) => Resume::Keep,
-        (false, false) => Resume::Fresh,
-    };
-    if resume != Resume::Fresh && args.out.output.is_none() {
-        let flag = match resume {
-            Resume::RetryFailed => "--retry-failed",
-            _ => "--resume",
-        };
-        return Err(Error::BadInput(format!(
-            "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
-             which lines already ran (results printed to stdout cannot be read back), e.g. \
-             --batch in.jsonl -o results.jsonl {flag}"
-        ))
-        .into());
-    }
+    let resume = resume_mode(args)?;
     let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
     let format = source::format(&source, args.batch_format);
     let input = source::open(&source, format)?;
@@ -96,11 +73,7 @@ pub(crate) fn run(
         input.total_bytes,
     );
     let quiet = ctx.ui.quiet();
-    let mut sender = exchange::sender(ctx, &args.net, &base)?;
-    sender.quota_pause = true;
-    if let Some(interval) = args.rate {
-        sender.pacer = Pacer::with_interval(interval);
-    }
+    let sender = exchange::sender(ctx, &args.net, &base, Mode::Batch { rate: args.rate })?;
     let history = ctx.history_dir(&resolved.profile, args.no_history);
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
     let (journal, resumed) = match planned {
@@ -114,16 +87,7 @@ pub(crate) fn run(
         && resume != Resume::Fresh
         && !quiet
     {
-        match resumed.recorded() {
-            0 => ctx.ui.say(&format!(
-                "miiflow: {}: no results yet; starting from the first line",
-                journal.path().display()
-            )),
-            n => ctx.ui.say(&format!(
-                "miiflow: {}: {n} results recorded; running the lines without one",
-                journal.path().display()
-            )),
-        }
+        say_resuming(&ctx.ui, journal, resumed);
     }
     let batch = Arc::new(Batch {
         job: Job {
@@ -176,23 +140,7 @@ pub(crate) fn run(
         // writer can do at once (a locked database does not hold the exit up).
         w.finish(summary.stopped.is_some());
     }
-    // The final rewrite happens after everything was sent: if it fails, the summary is still
-    // said, and RESULTS keeps every finished line (in finishing order, ready for --resume).
-    let mut dropped = 0;
-    let mut finished = Ok(());
-    if let (Some(Sink::File(journal)), None) = (sink, &summary.stopped) {
-        let path = journal.path().to_owned();
-        match journal.finish(summary.lines) {
-            Ok(n) => dropped = n,
-            Err(e) => {
-                finished = Err(e.context(format!(
-                    "{} keeps every finished line, in the order they finished; run the same \
-                     command with --resume to put them in order",
-                    path.display()
-                )))
-            }
-        }
-    }
+    let (dropped, finished) = finish_results(sink, &summary);
     if !quiet {
         say_summary(&ctx.ui, &summary, &name, started, args.shard);
         if let Some(resumed) = &batch.resumed {
@@ -204,13 +152,67 @@ pub(crate) fn run(
         }
     }
     finished?;
+    ended(summary)
+}
+
+/// What `--resume` and `--retry-failed` ask for; `-r`, and a resume with no `-o`, refused.
+fn resume_mode(args: &RunArgs) -> Result<Resume, Error> {
+    if args.out.raw_output {
+        return Err(Error::BadInput(
+            "-r does not go with --batch: each result is a JSON line, and --jq's result is its \
+             body (pipe the results to `jq -r` for raw text)"
+                .into(),
+        ));
+    }
+    let resume = match (args.retry_failed, args.resume) {
+        (true, _) => Resume::RetryFailed,
+        (false, true) => Resume::Keep,
+        (false, false) => Resume::Fresh,
+    };
+    if resume != Resume::Fresh && args.out.output.is_none() {
+        let flag = match resume {
+            Resume::RetryFailed => "--retry-failed",
+            _ => "--resume",
+        };
+        return Err(Error::BadInput(format!(
+            "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
+             which lines already ran (results printed to stdout cannot be read back), e.g. \
+             --batch in.jsonl -o results.jsonl {flag}"
+        )));
+    }
+    Ok(resume)
+}
+
+/// Rewrites RESULTS in input order, after everything was sent: if that fails, the summary is
+/// still said, and RESULTS keeps every finished line (in finishing order, ready for
+/// --resume). Returns how many results were dropped, and how the rewrite went.
+fn finish_results(sink: Option<Sink>, summary: &Summary) -> (u64, anyhow::Result<()>) {
+    let (Some(Sink::File(journal)), None) = (sink, &summary.stopped) else {
+        return (0, Ok(()));
+    };
+    let path = journal.path().to_owned();
+    match journal.finish(summary.lines) {
+        Ok(n) => (n, Ok(())),
+        Err(e) => {
+            let e = e.context(format!(
+                "{} keeps every finished line, in the order they finished; run the same \
+                 command with --resume to put them in order",
+                path.display()
+            ));
+            (0, Err(e))
+        }
+    }
+}
+
+/// The batch's own result: 130/143 after a signal, else the first failed line's code (a bad
+/// line among sent ones is 1: exit 2 says that nothing was sent).
+fn ended(summary: Summary) -> anyhow::Result<()> {
     if let Some(stop) = summary.stopped {
         return Err(stop.into());
     }
     match summary.first_failure {
         None => Ok(()),
         Some((n, code, why)) => Err(Error::Batch {
-            // Exit 2 says that nothing was sent: a bad line among sent ones is a failure (1).
             code: match (code, summary.ran) {
                 (code::USAGE, ran) if ran > 0 => code::FAILURE,
                 (code, _) => code,

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::driver::Summary;
-use super::results::Resumed;
+use super::results::{Journal, Resumed};
 use crate::cli::RunArgs;
 use crate::shard::Shard;
 use crate::ui::Ui;
@@ -121,5 +121,18 @@ pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
              or edited) and were ignored",
             r.unreadable
         ));
+    }
+}
+
+/// Before a resumed batch starts: how many results RESULTS holds.
+pub(super) fn say_resuming(ui: &Ui, journal: &Journal, resumed: &Resumed) {
+    let path = journal.path().display();
+    match resumed.recorded() {
+        0 => ui.tell(&format!(
+            "{path}: no results yet; starting from the first line"
+        )),
+        n => ui.tell(&format!(
+            "{path}: {n} results recorded; running the lines without one"
+        )),
     }
 }

@@ -103,10 +103,6 @@ pub(crate) struct RunArgs {
 
     #[command(flatten)]
     pub(crate) net: NetworkArgs,
-
-    /// `history rerun`: the recorded input, used instead of --input (items merged over it).
-    #[arg(skip)]
-    pub(crate) recorded_input: Option<(i64, Vec<u8>)>,
 }
 
 /// The format of a `--batch` input.

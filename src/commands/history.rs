@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::cli::{
     HistoryArgs, HistoryClearArgs, HistoryCommand, HistoryListArgs, HistoryRerunArgs,
-    HistoryShowArgs, RunArgs,
+    HistoryShowArgs,
 };
 use crate::context::Context;
 use crate::error::Error;
@@ -79,7 +79,7 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
         "ID", "TIME (UTC)", "AGENT / WORKFLOW", "STATUS", "EXIT", "DURATION", "RUN ID"
     );
     for r in &rows {
-        let mut target = escape_controls(&r.target).into_owned();
+        let mut target = escape_controls(r.target.id()).into_owned();
         if target.chars().count() > 28 {
             target = target.chars().take(27).collect::<String>() + "…";
         }
@@ -107,8 +107,8 @@ fn summary(r: &Row) -> serde_json::Value {
         "profile": r.profile,
         "base_url": r.base_url,
         "endpoint": r.endpoint,
-        "kind": r.kind,
-        "target": r.target,
+        "kind": r.target.kind(),
+        "target": r.target.id(),
         "status": r.status,
         "exit": r.exit,
         "duration_ms": r.duration_ms,
@@ -185,7 +185,7 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
         escape_controls(&row.endpoint),
         row.status
             .map_or("no answer".to_owned(), crate::error::status_words),
-        escape_controls(&row.target),
+        escape_controls(row.target.id()),
         row.exit,
         row.duration_ms as f64 / 1000.0,
         row.run_id
@@ -214,29 +214,7 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let (agent_id, workflow) = match row.kind.as_str() {
-        "workflow" => (None, Some(row.target.clone())),
-        _ => (Some(row.target.clone()), None),
-    };
-    let run = RunArgs {
-        agent_id,
-        items: args.items,
-        workflow,
-        input: None,
-        text: None,
-        batch: None,
-        batch_format: None,
-        concurrency: 4,
-        rate: None,
-        shard: None,
-        resume: false,
-        retry_failed: false,
-        no_history: args.no_history,
-        out: args.out,
-        net: args.net,
-        recorded_input: Some((row.id, row.input)),
-    };
-    super::run::run(ctx, run)
+    super::run::rerun(ctx, row.target, (row.id, row.input), &args)
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {

@@ -1,56 +1,17 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
-use crate::cli::RunArgs;
+use crate::cli::{NetworkArgs, OutputArgs, RunArgs};
 use crate::context::Context;
 use crate::credentials::ENV_KEY;
 use crate::error::Error;
-use crate::exchange::{self};
+use crate::exchange;
 use crate::input::{self, Source};
 use crate::limits;
 use crate::output::{Jq, OutputFile};
 use crate::request::{Request, RunTarget};
 
 pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
-    let mut warn = |m: String| ctx.warn(&m);
-    let target = match &args.workflow {
-        Some(id) => {
-            // With --workflow there is no agent id: a first word is the first item.
-            if let Some(first) = args.agent_id.take() {
-                if crate::items::parse(&first).is_err() {
-                    return Err(Error::BadInput(format!(
-                        "'{first}' is not a request item, and --workflow takes no agent id: run \
-                         an agent with `miiflow run {first}`, a workflow with `miiflow run \
-                         --workflow {id}`"
-                    ))
-                    .into());
-                }
-                args.items.insert(0, first);
-            }
-            RunTarget::workflow(id)?
-        }
-        // `history rerun`: the recorded target, exactly (today's aliases do not apply).
-        None if args.recorded_input.is_some() => {
-            RunTarget::Agent(args.agent_id.clone().unwrap_or_default())
-        }
-        None => {
-            let id = args.agent_id.clone().unwrap_or_default();
-            // An alias: its id, and its items before the command line's.
-            let profile = ctx.active_profile()?;
-            match ctx.config.alias(&profile, &id) {
-                Some(alias) => {
-                    let mut items = alias.items.clone();
-                    items.append(&mut args.items);
-                    args.items = items;
-                    match alias.workflow {
-                        true => RunTarget::workflow(&alias.id)?,
-                        false => RunTarget::Agent(alias.id.clone()),
-                    }
-                }
-                None if !id_shaped(&id) => return Err(not_an_alias(ctx, &profile, &id).into()),
-                None => RunTarget::Agent(id),
-            }
-        }
-    };
+    let target = target(ctx, &mut args)?;
     if args.text.is_some() && !args.items.is_empty() {
         return Err(Error::BadInput(
             "--text sends the input as one string; it does not take items (use --input or \
@@ -59,92 +20,164 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    let given = match (&args.text, &args.input) {
+        (Some(text), _) => Given::Text(text),
+        (None, input) => Given::Input(input.as_deref().map(Source::from_arg)),
+    };
+    let once = Once {
+        target,
+        items: &args.items,
+        given,
+        out: &args.out,
+        net: &args.net,
+        no_history: args.no_history,
+    };
+    if args.batch.is_some() {
+        let (items, jq) = checked(ctx, &once)?;
+        return crate::batch::run(ctx, &args, once.target, items, jq);
+    }
+    send_once(ctx, once)
+}
 
-    // Everything the user gave is checked before a key is looked up or a byte is sent.
-    let items = input::parse_items(&args.items, &mut warn)?;
-    let jq = match &args.out.jq {
+/// `history rerun`: the recorded target exactly (today's aliases do not apply) and the
+/// recorded input, the items merged over it.
+pub(crate) fn rerun(
+    ctx: &Context,
+    target: RunTarget,
+    recorded: (i64, Vec<u8>),
+    args: &crate::cli::HistoryRerunArgs,
+) -> anyhow::Result<()> {
+    send_once(
+        ctx,
+        Once {
+            target,
+            items: &args.items,
+            given: Given::Recorded(recorded.0, recorded.1),
+            out: &args.out,
+            net: &args.net,
+            no_history: args.no_history,
+        },
+    )
+}
+
+/// Where a run's input comes from.
+enum Given<'a> {
+    /// `--input FILE|-`, or none (items alone, or `{}`).
+    Input(Option<Source>),
+    /// `--text TEXT|-`.
+    Text(&'a str),
+    /// A history entry's input: its id and bytes.
+    Recorded(i64, Vec<u8>),
+}
+
+/// One run, as the command line (or a history entry) asks for it.
+struct Once<'a> {
+    target: RunTarget,
+    items: &'a [String],
+    given: Given<'a>,
+    out: &'a OutputArgs,
+    net: &'a NetworkArgs,
+    no_history: bool,
+}
+
+/// The agent or workflow: `--workflow ID`, an alias (its items go before the command
+/// line's), or an agent id. A word that is neither an alias nor id-shaped is refused.
+fn target(ctx: &Context, args: &mut RunArgs) -> anyhow::Result<RunTarget> {
+    if let Some(id) = &args.workflow {
+        // With --workflow there is no agent id: a first word is the first item.
+        if let Some(first) = args.agent_id.take() {
+            if crate::items::parse(&first).is_err() {
+                return Err(Error::BadInput(format!(
+                    "'{first}' is not a request item, and --workflow takes no agent id: run \
+                     an agent with `miiflow run {first}`, a workflow with `miiflow run \
+                     --workflow {id}`"
+                ))
+                .into());
+            }
+            args.items.insert(0, first);
+        }
+        return Ok(RunTarget::workflow(id)?);
+    }
+    let id = args.agent_id.clone().unwrap_or_default();
+    let profile = ctx.active_profile()?;
+    match ctx.config.alias(&profile, &id) {
+        Some(alias) => {
+            let mut items = alias.items.clone();
+            items.append(&mut args.items);
+            args.items = items;
+            Ok(alias.target()?)
+        }
+        None if !id_shaped(&id) => Err(not_an_alias(ctx, &profile, &id).into()),
+        None => Ok(RunTarget::Agent(id)),
+    }
+}
+
+/// The items and the filter, checked before a key is looked up or a byte is sent.
+fn checked(ctx: &Context, once: &Once) -> anyhow::Result<(Vec<input::Prepared>, Option<Jq>)> {
+    let items = input::parse_items(once.items, &mut |m| ctx.warn(&m))?;
+    let jq = match &once.out.jq {
         Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
         None => None,
     };
-    if args.batch.is_some() {
-        return crate::batch::run(ctx, &args, target, items, jq);
-    }
-    let active = ctx.active_profile()?;
-    let input = match (&args.text, args.recorded_input.take()) {
-        (_, Some((id, bytes))) => {
+    Ok((items, jq))
+}
+
+/// The input's bytes: the given input with the items merged over it.
+fn build(ctx: &Context, given: Given, items: &[input::Prepared]) -> anyhow::Result<Vec<u8>> {
+    let mut warn = |m: String| ctx.warn(&m);
+    Ok(match given {
+        Given::Recorded(id, bytes) => {
             let text = String::from_utf8(bytes)
                 .map_err(|_| Error::BadInput(format!("history entry {id}: not UTF-8")))?;
-            input::from_text(text, &format!("history entry {id}"), &items, &mut warn)?
+            input::from_text(text, &format!("history entry {id}"), items, &mut warn)?
         }
-        (Some(text), None) => input::text(text)?,
-        (None, None) => {
-            let source = args.input.as_deref().map(Source::from_arg);
+        Given::Text(text) => input::text(text)?,
+        Given::Input(source) => {
             ctx.reading_stdin(source.as_ref());
-            input::build(source.as_ref(), &items, &mut warn)?
+            input::build(source.as_ref(), items, &mut warn)?
         }
-    };
-    if args.out.curl {
+    })
+}
+
+/// One run: checked, built, then printed as `--curl` or `--dry-run`, or sent.
+fn send_once(ctx: &Context, once: Once) -> anyhow::Result<()> {
+    let (items, jq) = checked(ctx, &once)?;
+    let active = ctx.active_profile()?;
+    let Once {
+        target,
+        given,
+        out,
+        net,
+        no_history,
+        ..
+    } = once;
+    let input = build(ctx, given, &items)?;
+    if out.curl {
         let req = Request::run(&ctx.base_url(&active)?, &target, input);
-        ctx.ui.out(req.to_curl().as_bytes())?;
-        if ctx.env_key.is_none() {
-            let profile = match &ctx.global.profile {
-                Some(p) => format!(" --profile {p}"),
-                None => String::new(),
-            };
-            ctx.note(&format!(
-                "the command reads the key from ${ENV_KEY}, which is not set here; fill it first: \
-                 export {ENV_KEY}=$(miiflow token{profile})"
-            ));
-        }
-        return Ok(());
+        return curl(ctx, &req);
     }
-    if args.out.dry_run {
-        let resolved = ctx.resolve_key();
-        let profile = resolved
-            .as_ref()
-            .map_or(active.as_str(), |r| r.profile.as_str());
-        let req = Request::run(&ctx.base_url(profile)?, &target, input);
-        if let Err(e) = &resolved {
-            warn(format!("{e}; a real run would stop here (exit 3)"));
-        }
-        ctx.ui.out(
-            req.dry_run(
-                resolved.as_ref().ok().map(|r| &r.key),
-                ctx.ui.term().stdout_color,
-            )
-            .as_bytes(),
-        )?;
-        return Ok(());
+    if out.dry_run {
+        return dry_run(ctx, &active, &target, input);
     }
     // Where the answer goes is settled before anything is sent: a bad -o costs no run.
-    let file = args
-        .out
-        .output
-        .as_deref()
-        .map(OutputFile::create)
-        .transpose()?;
+    let file = out.output.as_deref().map(OutputFile::create).transpose()?;
     let limit = limits::buffer()?;
     // The base URL is checked before the keyring is asked for anything.
     let (resolved, base) = exchange::key_and_base(ctx, &active)?;
     let req = Request::run(&base, &target, input);
-    let result = exchange::send(
-        ctx,
-        exchange::Exchanged {
-            req: &req,
-            label: target.id(),
-            out: &args.out,
-            net: &args.net,
-            jq,
-            limit,
-            record: Some(exchange::Recording {
-                target: target.clone(),
-                off: args.no_history,
-            }),
-        },
-        &resolved,
-        &base,
-        file,
-    );
+    let exchanged = exchange::Exchanged {
+        req: &req,
+        label: target.id(),
+        out,
+        net,
+        jq,
+        limit,
+        record: Some(exchange::Recording {
+            target: target.clone(),
+            off: no_history,
+        }),
+    };
+    let result = exchange::send(ctx, exchanged, &resolved, &base, file);
     result.map_err(|e| {
         if !matches!(
             crate::error::typed(&e),
@@ -155,15 +188,42 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         let hint = format!(
             "POST {} answered 404: check the {} id ('{}') and the base URL (from {})",
             req.url,
-            match target {
-                RunTarget::Agent(_) => "agent",
-                RunTarget::Workflow(_) => "workflow",
-            },
+            target.kind(),
             target.id(),
             ctx.base_url_source(&resolved.profile)
         );
         crate::error::with_hints(e, vec![hint])
     })
+}
+
+/// `--curl`: the equivalent command, reading the key from the environment.
+fn curl(ctx: &Context, req: &Request) -> anyhow::Result<()> {
+    ctx.ui.out(req.to_curl().as_bytes())?;
+    if ctx.env_key.is_none() {
+        let profile = match &ctx.global.profile {
+            Some(p) => format!(" --profile {p}"),
+            None => String::new(),
+        };
+        ctx.note(&format!(
+            "the command reads the key from ${ENV_KEY}, which is not set here; fill it first: \
+             export {ENV_KEY}=$(miiflow token{profile})"
+        ));
+    }
+    Ok(())
+}
+
+/// `--dry-run`: the request that would be sent, key masked; without a key, said so.
+fn dry_run(ctx: &Context, active: &str, target: &RunTarget, input: Vec<u8>) -> anyhow::Result<()> {
+    let resolved = ctx.resolve_key();
+    let profile = resolved.as_ref().map_or(active, |r| r.profile.as_str());
+    let req = Request::run(&ctx.base_url(profile)?, target, input);
+    if let Err(e) = &resolved {
+        ctx.warn(&format!("{e}; a real run would stop here (exit 3)"));
+    }
+    let key = resolved.as_ref().ok().map(|r| &r.key);
+    ctx.ui
+        .out(req.dry_run(key, ctx.ui.term().stdout_color).as_bytes())?;
+    Ok(())
 }
 
 /// Whether a word can be an agent id: Miiflow's start with `agent_` (workflows' with `wf_`

@@ -31,11 +31,7 @@ pub(crate) fn entry(
         profile: profile.to_owned(),
         base_url: base.as_str().trim_end_matches('/').to_owned(),
         endpoint: format!("{} {}", req.method, req.url.path()),
-        kind: match target {
-            RunTarget::Agent(_) => "agent",
-            RunTarget::Workflow(_) => "workflow",
-        },
-        target: target.id().to_owned(),
+        target: target.clone(),
         input: req.run_input().unwrap_or_default(),
         ..crate::history::Entry::default()
     }
@@ -54,10 +50,21 @@ pub(crate) fn key_and_base(
 }
 
 /// The sender for this command's options; retry notices go to stderr around `bar`.
+/// How requests are sent: one at a time, or as a batch's lines.
+pub(crate) enum Mode {
+    Single,
+    /// A 429 asking for a long wait pauses every worker (a quota pause); `rate` spaces the
+    /// starts (`--rate`).
+    Batch {
+        rate: Option<std::time::Duration>,
+    },
+}
+
 pub(crate) fn sender(
     ctx: &Context,
     net: &NetworkArgs,
     base: &reqwest::Url,
+    mode: Mode,
 ) -> anyhow::Result<Sender> {
     let opts = Options {
         connect_timeout: net.connect_timeout,
@@ -76,8 +83,13 @@ pub(crate) fn sender(
         .with_source(ctx.base_url_source(&ctx.active_profile()?)),
         opts,
         retries: net.retries,
-        pacer: Pacer::default(),
-        quota_pause: false,
+        pacer: match &mode {
+            Mode::Batch {
+                rate: Some(interval),
+            } => Pacer::with_interval(*interval),
+            _ => Pacer::default(),
+        },
+        quota_pause: matches!(mode, Mode::Batch { .. }),
         timeout_given: net.timeout.is_some(),
         max_wait: crate::limits::retry_wait()?,
         // Retries and pauses: said unless -q, around whatever bar the Ui shows.

@@ -76,6 +76,14 @@ pub(crate) struct Exchange<'a> {
     pub(crate) capture: std::cell::RefCell<crate::history::Entry>,
 }
 
+/// An answer as it came: its head, read; its body, to read.
+struct Answer {
+    resp: reqwest::Response,
+    head: String,
+    status: u16,
+    started: Instant,
+}
+
 /// How a 2xx body is handled.
 enum Sink {
     /// The bytes as they arrive: to a pipe or `-o`.
@@ -103,8 +111,8 @@ impl Exchange<'_> {
         Ok(chunk)
     }
 
+    /// Sends `req` and prints its answer: to stdout, or a 2xx body to `file`.
     pub(crate) async fn run(&self, req: &Request, file: Option<OutputFile>) -> anyhow::Result<()> {
-        let (opts_out, term) = (self.out, self.ui.term());
         if let Some(s) = self.spinner {
             // Ctrl-C is caught by now (see client::block_on): the spinner can always be cleared.
             crate::ui::progress::start(s);
@@ -114,7 +122,7 @@ impl Exchange<'_> {
             self.say(&text);
         }
         let started = Instant::now();
-        let mut resp = job.send(req).await?;
+        let resp = job.send(req).await?;
         let status = resp.status().as_u16();
         self.capture.borrow_mut().status = Some(status);
         let ok = resp.status().is_success();
@@ -123,11 +131,31 @@ impl Exchange<'_> {
             self.say(&text);
         }
 
-        if !ok {
-            // An error answer goes to stdout (scripts read it), never to -o; the key is masked
-            // in it. Piped, it streams; for a person it is pretty when it fits the buffer.
+        let answer = Answer {
+            resp,
+            head,
+            status,
+            started,
+        };
+        match ok {
+            true => self.success(answer, file).await,
+            false => self.failure(answer, file).await,
+        }
+    }
+
+    /// An error answer goes to stdout (scripts read it), never to -o; the key is masked in it.
+    /// Piped, it streams; for a person it is pretty when it fits the buffer.
+    async fn failure(&self, answer: Answer, file: Option<OutputFile>) -> anyhow::Result<()> {
+        let Answer {
+            mut resp,
+            head,
+            status,
+            started,
+        } = answer;
+        let (job, term) = (self.job, self.ui.term());
+        {
             let mut out = Target::Stdout(self.ui);
-            if opts_out.include {
+            if self.out.include {
                 out.write(job.masked(&head).as_bytes())?;
             }
             let mut masker = Masker::new(job.key.searched(), &job.key.masked());
@@ -170,13 +198,23 @@ impl Exchange<'_> {
                     file.path().display()
                 ));
             }
-            return Err(Error::Status {
+            Err(Error::Status {
                 status,
                 reason: crate::output::reason::status_reason(status, &prefix, &|t| job.masked(t)),
             }
-            .into());
+            .into())
         }
+    }
 
+    /// A 2xx answer: streamed, laid out, filtered, or read event by event, to stdout or `-o`.
+    async fn success(&self, answer: Answer, file: Option<OutputFile>) -> anyhow::Result<()> {
+        let Answer {
+            mut resp,
+            head,
+            status,
+            started,
+        } = answer;
+        let (job, term, opts_out) = (self.job, self.ui.term(), self.out);
         let to_file = file.is_some();
         let events = super::is_events(&resp);
         let mut sink = match (events, &job.jq, to_file) {
@@ -198,13 +236,29 @@ impl Exchange<'_> {
         if opts_out.include {
             out.write(head.as_bytes())?;
         }
+        let body = self.read(&mut resp, &mut sink, &mut out, render).await?;
+        if let Some(s) = self.spinner {
+            s.finish_and_clear();
+        }
+        self.finish(sink, out, body, render, status, started).await
+    }
+
+    /// Reads the answer into `sink`: written as it comes, or held (returned).
+    async fn read(
+        &self,
+        resp: &mut reqwest::Response,
+        sink: &mut Sink,
+        out: &mut Target<'_>,
+        render: Render,
+    ) -> anyhow::Result<Vec<u8>> {
+        let job = self.job;
         let mut body = Vec::new();
-        while let Some(chunk) = self.next(&mut resp).await? {
+        while let Some(chunk) = self.next(resp).await? {
             if out.gone() {
                 // `| head` has what it wanted: stop reading, quietly.
                 break;
             }
-            match &mut sink {
+            match sink {
                 Sink::Stream => out.write(&chunk)?,
                 Sink::Events(parser) => {
                     for data in parser.push(&chunk) {
@@ -228,13 +282,25 @@ impl Exchange<'_> {
                     ));
                     out.write(&std::mem::take(&mut body))?;
                     out.write(&chunk)?;
-                    sink = Sink::Stream;
+                    *sink = Sink::Stream;
                 }
             }
         }
-        if let Some(s) = self.spinner {
-            s.finish_and_clear();
-        }
+        Ok(body)
+    }
+
+    /// A held answer laid out or filtered, `-o` committed, the status line said. A filter
+    /// that fails leaves the unfiltered answer where its result would have gone.
+    async fn finish(
+        &self,
+        sink: Sink,
+        mut out: Target<'_>,
+        mut body: Vec<u8>,
+        render: Render,
+        status: u16,
+        started: Instant,
+    ) -> anyhow::Result<()> {
+        let (job, term) = (self.job, self.ui.term());
         let mut failed = None;
         match (&sink, &job.jq) {
             (Sink::Hold(Some(layout)), _) => {

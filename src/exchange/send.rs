@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::print::Exchange;
 use super::record::{self, Recording};
-use super::{Job, sender};
+use super::{Job, Mode, sender};
 use crate::cli::{NetworkArgs, OutputArgs};
 use crate::client;
 use crate::context::Context;
@@ -41,7 +41,7 @@ pub(crate) fn send(
     ctx.ui.set_bar(spinner.clone());
     let job = Job {
         key: resolved.key.clone(),
-        sender: sender(ctx, x.net, base)?,
+        sender: sender(ctx, x.net, base, Mode::Single)?,
         verbose: ctx.global.verbose,
         jq: x.jq,
         limit: x.limit,

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::target::RunTarget;
 use crate::ui::Ui;
 
 mod writer;
@@ -71,9 +72,8 @@ pub(crate) struct Entry {
     pub(crate) base_url: String,
     /// `POST /api/v1/agent_run`, `POST /v1/workflows/ID/run`.
     pub(crate) endpoint: String,
-    /// `agent` or `workflow`.
-    pub(crate) kind: &'static str,
-    pub(crate) target: String,
+    /// The agent or workflow run.
+    pub(crate) target: RunTarget,
     pub(crate) input: bytes::Bytes,
     pub(crate) status: Option<u16>,
     /// The answer as received (capped at [`MAX_ANSWER`]).
@@ -237,8 +237,8 @@ impl History {
                     e.profile,
                     e.base_url,
                     e.endpoint,
-                    e.kind,
-                    e.target,
+                    e.target.kind(),
+                    e.target.id(),
                     input,
                     input_cut,
                     e.status,
@@ -337,8 +337,8 @@ pub(crate) struct Row {
     pub(crate) profile: String,
     pub(crate) base_url: String,
     pub(crate) endpoint: String,
-    pub(crate) kind: String,
-    pub(crate) target: String,
+    /// The agent or workflow run (an unknown recorded kind reads as an agent).
+    pub(crate) target: RunTarget,
     pub(crate) input: Vec<u8>,
     pub(crate) input_cut: bool,
     pub(crate) status: Option<u16>,
@@ -363,8 +363,7 @@ impl Row {
             profile: r.get(2)?,
             base_url: r.get(3)?,
             endpoint: r.get(4)?,
-            kind: r.get(5)?,
-            target: r.get(6)?,
+            target: RunTarget::recorded(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?),
             input: r.get(7)?,
             input_cut: r.get(8)?,
             status: r.get(9)?,
@@ -408,8 +407,7 @@ mod tests {
             profile: "default".into(),
             base_url: "http://127.0.0.1:1".into(),
             endpoint: "POST /api/v1/agent_run".into(),
-            kind: "agent",
-            target: "agent_a".into(),
+            target: RunTarget::Agent("agent_a".into()),
             input: bytes::Bytes::from_static(b"{\"n\": 1.50}"),
             status: Some(200),
             exit: 0,

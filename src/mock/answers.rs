@@ -8,7 +8,7 @@ use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
 use serde_json::value::RawValue;
 
-use super::server::{Body, error, json};
+use super::reply::{Body, error, json};
 
 /// A canned answer: the file's bytes as a 200 JSON body, or, when the file is an object
 /// with a `"$mock"` member, the answer it describes:

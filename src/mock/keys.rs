@@ -1,20 +1,28 @@
 //! The key API (an assumption of this project, see docs/API.md): create, list, delete.
 
-use std::sync::Mutex;
-
 use hyper::{Method, Response, StatusCode};
 
 use bytes::Bytes;
 
-use super::server::{Body, KeyRecord, State, error, full, json, now};
+use super::reply::{Body, error, full, json, now};
 
-pub(super) fn keys(
-    state: &Mutex<State>,
-    method: &Method,
-    rest: &str,
-    body: &[u8],
-) -> Response<Body> {
-    let mut st = state.lock().expect("mock state");
+/// A key the stand-in knows.
+pub(super) struct KeyRecord {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) secret: String,
+    pub(super) created_at: String,
+    pub(super) last_used_at: Option<String>,
+}
+
+/// The keys accepted, and how many were created (for their ids).
+#[derive(Default)]
+pub(super) struct Keys {
+    pub(super) keys: Vec<KeyRecord>,
+    pub(super) created: u64,
+}
+
+pub(super) fn keys(st: &mut Keys, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
     let listing = |k: &KeyRecord| {
         let last4: String = {
             let chars: Vec<char> = k.secret.chars().collect();

@@ -7,6 +7,7 @@
 mod answers;
 mod faults;
 mod keys;
+mod reply;
 mod server;
 
 pub use faults::Fault;

@@ -5,11 +5,10 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
@@ -18,9 +17,8 @@ use serde_json::value::RawValue;
 
 use super::Fault;
 use super::answers::{canned, truncated};
-use super::keys::keys;
-
-pub(super) type Body = BoxBody<Bytes, std::io::Error>;
+use super::keys::{KeyRecord, Keys, keys};
+use super::reply::{Body, error, full, json, now};
 
 /// What the mock serves.
 #[derive(Debug, Clone, Default)]
@@ -68,18 +66,9 @@ fn tls_config(
     Ok(Arc::new(config))
 }
 
-pub(super) struct KeyRecord {
-    pub(super) id: String,
-    pub(super) name: String,
-    pub(super) secret: String,
-    pub(super) created_at: String,
-    pub(super) last_used_at: Option<String>,
-}
-
 pub(super) struct State {
     pub(super) config: Config,
-    pub(super) keys: Vec<KeyRecord>,
-    pub(super) created: u64,
+    pub(super) keys: Keys,
     pub(super) runs: u64,
     pub(super) faults: VecDeque<Fault>,
     pub(super) key_faults: VecDeque<Fault>,
@@ -94,10 +83,6 @@ pub struct Mock {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
     https: bool,
-}
-
-pub(super) fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 impl Mock {
@@ -141,8 +126,7 @@ impl Mock {
             started: std::time::Instant::now(),
             directed: Default::default(),
             config,
-            keys,
-            created: 0,
+            keys: Keys { keys, created: 0 },
             runs: 0,
             log,
         }));
@@ -187,26 +171,6 @@ impl Mock {
     }
 }
 
-pub(super) fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into())
-        .map_err(|never| match never {})
-        .boxed()
-}
-
-pub(super) fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
-    let mut resp = Response::new(full(body));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        CONTENT_TYPE,
-        "application/json".parse().expect("static header"),
-    );
-    resp
-}
-
-pub(super) fn error(status: StatusCode, message: &str) -> Response<Body> {
-    json(status, serde_json::json!({ "error": message }).to_string())
-}
-
 async fn handle(
     state: Arc<Mutex<State>>,
     req: Request<Incoming>,
@@ -248,6 +212,7 @@ async fn handle(
     let authorised = {
         let mut st = state.lock().expect("mock state");
         match st
+            .keys
             .keys
             .iter_mut()
             .find(|k| Some(&k.secret) == auth.as_ref())
@@ -304,7 +269,12 @@ async fn handle(
                     "invalid or missing API key",
                 ));
             }
-            Ok(keys(&state, &parts.method, rest, &body))
+            Ok(keys(
+                &mut state.lock().expect("mock state").keys,
+                &parts.method,
+                rest,
+                &body,
+            ))
         }
         (_, "/api/v1/agent_run", _) => Ok(error(StatusCode::METHOD_NOT_ALLOWED, "use POST")),
         _ => Ok(error(StatusCode::NOT_FOUND, "not found")),
