@@ -52,8 +52,7 @@ pub(crate) fn run(
 ) -> anyhow::Result<()> {
     let resume = resume_mode(args)?;
     let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
-    let format = source::format(&source, args.batch_format);
-    let input = source::open(&source, format)?;
+    let input = source::open(&source, source::format(&source, args.batch_format))?;
     let planned = args
         .out
         .output
@@ -64,25 +63,12 @@ pub(crate) fn run(
     let active = ctx.active_profile()?;
     let (resolved, base) = exchange::key_and_base(ctx, &active)?;
 
-    // A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
-    // it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
-    let term = ctx.ui.term();
-    let bar_fits = args.out.output.is_some() || !term.stdout_pipe;
-    let bar = crate::ui::progress::batch_bar(
-        term.stderr_tty && !ctx.ui.quiet() && bar_fits,
-        input.total_bytes,
-    );
+    let bar = bar(ctx, args, input.total_bytes);
     let quiet = ctx.ui.quiet();
     let sender = exchange::sender(ctx, &args.net, &base, Mode::Batch { rate: args.rate })?;
     let history = ctx.history_dir(&resolved.profile, args.no_history);
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
-    let (journal, resumed) = match planned {
-        Some(p) => {
-            let (j, r) = Journal::open(p)?;
-            (Some(j), Some(r))
-        }
-        None => (None, None),
-    };
+    let (journal, resumed) = planned.map(Journal::open).transpose()?.unzip();
     if let (Some(journal), Some(resumed)) = (&journal, &resumed)
         && resume != Resume::Fresh
         && !quiet
@@ -141,18 +127,48 @@ pub(crate) fn run(
         w.finish(summary.stopped.is_some());
     }
     let (dropped, finished) = finish_results(sink, &summary);
-    if !quiet {
-        say_summary(&ctx.ui, &summary, &name, started, args.shard);
-        if let Some(resumed) = &batch.resumed {
-            let r = resumed.lock().unwrap_or_else(|e| e.into_inner());
-            resume_notes(&ctx.ui, &r, dropped, summary.lines);
-        }
-        if summary.stopped.is_some() {
-            say_how_to_go_on(&ctx.ui, args);
-        }
+    if !ctx.ui.quiet() {
+        let resumed = batch.resumed.as_ref();
+        let resumed = resumed.map(|r| r.lock().unwrap_or_else(|e| e.into_inner()));
+        report(
+            ctx,
+            args,
+            &summary,
+            &name,
+            started,
+            resumed.as_deref(),
+            dropped,
+        );
     }
     finished?;
     ended(summary)
+}
+
+/// A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
+/// it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
+fn bar(ctx: &Context, args: &RunArgs, total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
+    let term = ctx.ui.term();
+    let fits = args.out.output.is_some() || !term.stdout_pipe;
+    crate::ui::progress::batch_bar(term.stderr_tty && !ctx.ui.quiet() && fits, total_bytes)
+}
+
+/// What a batch says at its end: the summary, what a resume did, how to go on after Ctrl-C.
+fn report(
+    ctx: &Context,
+    args: &RunArgs,
+    summary: &Summary,
+    name: &str,
+    started: Instant,
+    resumed: Option<&results::Resumed>,
+    dropped: u64,
+) {
+    say_summary(&ctx.ui, summary, name, started, args.shard);
+    if let Some(r) = resumed {
+        resume_notes(&ctx.ui, r, dropped, summary.lines);
+    }
+    if summary.stopped.is_some() {
+        say_how_to_go_on(&ctx.ui, args);
+    }
 }
 
 /// What `--resume` and `--retry-failed` ask for; `-r`, and a resume with no `-o`, refused.

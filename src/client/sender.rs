@@ -47,130 +47,173 @@ impl Sender {
     ) -> Result<reqwest::Response, Error> {
         let mut deadline = self.opts.timeout.map(|t| Instant::now() + t);
         let mut attempt = 0;
-        let mut paused = false;
         loop {
             self.pacer.ready().await;
-            if std::mem::take(&mut paused) {
-                // A quota pause is not part of the run: its --timeout starts again after it.
-                deadline = self.opts.timeout.map(|t| Instant::now() + t);
-            }
-            let mut builder = self
-                .http
-                .client
-                .request(req.method.clone(), req.url.clone());
-            if let Some(body) = &req.body {
-                builder = builder.body(body.clone());
-            }
-            for (name, value) in req.headers(Some(key), true) {
-                if name != "User-Agent" {
-                    builder = builder.header(name, value);
-                }
-            }
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(timed_out(self.opts));
-                }
-                builder = builder.timeout(left);
-            }
-            let result = builder.send().await;
-            let outcome = match &result {
-                Ok(resp) if resp.status().as_u16() == 407 => {
-                    return Err(proxy_auth(self.http.proxy.as_deref()));
-                }
-                Ok(resp) => Outcome::Status(
-                    resp.status().as_u16(),
-                    resp.headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
-                ),
-                // A proxy or TLS failure cannot be cured by sending again.
-                Err(e)
-                    if e.is_connect()
-                        && !e.is_timeout()
-                        && self.http.proxy.is_none()
-                        && tls_failure(e).is_none()
-                        && !unresolved(e) =>
-                {
-                    Outcome::NotConnected
-                }
-                Err(_) => Outcome::Failed,
-            };
-            let what = || match &result {
-                Ok(resp) => format!(
+            let result = self.attempt(req, key, deadline)?.send().await;
+            let outcome = self.outcome(&result)?;
+            // What happened, in words, for the notices of a retry or a pause.
+            let what = match (&result, outcome) {
+                (_, Outcome::Status(200..=299, _)) => String::new(),
+                (Ok(resp), _) => format!(
                     "HTTP {} {}",
                     resp.status().as_u16(),
                     resp.status().canonical_reason().unwrap_or("")
                 ),
-                Err(e) => self.classify(e).to_string(),
+                (Err(e), _) => self.classify(e).to_string(),
             };
-            match retry::decide(
+            let decision = retry::decide(
                 outcome,
                 attempt,
                 self.retries,
                 req.idempotent(),
                 fastrand::f64(),
                 self.max_wait,
-            ) {
-                Decision::Stop => return result.map_err(|e| self.classify(&e)),
-                Decision::TooLong(wait)
-                    if self.quota_pause
-                        && matches!(outcome, Outcome::Status(429, _))
-                        && !(self.timeout_given && self.opts.timeout.is_some_and(|t| wait > t)) =>
-                {
-                    if self.pacer.hold(wait) {
-                        let until = SystemTime::now() + wait;
-                        (self.notify)(&format!(
-                            "{}: the server asks to wait {} s (a quota); every worker holds until \
-                             {} UTC, then the batch goes on (Ctrl-C stops it)",
-                            what(),
-                            wait.as_secs(),
-                            humantime::format_rfc3339_seconds(until)
-                        ));
-                    }
-                    drop(result);
-                    paused = true;
-                    attempt += 1;
+            );
+            match self
+                .next_step(decision, outcome, deadline, attempt, what)
+                .await
+            {
+                Next::Answer => return result.map_err(|e| self.classify(&e)),
+                Next::Again => {}
+                Next::AfterPause => {
+                    // A quota pause is not part of the run: its --timeout starts again after it.
+                    deadline = self.opts.timeout.map(|t| Instant::now() + t);
                 }
-                Decision::TooLong(wait) => {
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One attempt's request: the body, the headers with the key, what is left of --timeout.
+    fn attempt(
+        &self,
+        req: &Request,
+        key: &ApiKey,
+        deadline: Option<Instant>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let mut builder = self
+            .http
+            .client
+            .request(req.method.clone(), req.url.clone());
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        for (name, value) in req.headers(Some(key), true) {
+            if name != "User-Agent" {
+                builder = builder.header(name, value);
+            }
+        }
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out(self.opts));
+            }
+            builder = builder.timeout(left);
+        }
+        Ok(builder)
+    }
+
+    /// What an attempt's result means for retrying (a 407 ends here: the proxy wants
+    /// credentials, and asking again will not give them).
+    fn outcome(&self, result: &reqwest::Result<reqwest::Response>) -> Result<Outcome, Error> {
+        Ok(match result {
+            Ok(resp) if resp.status().as_u16() == 407 => {
+                return Err(proxy_auth(self.http.proxy.as_deref()));
+            }
+            Ok(resp) => Outcome::Status(
+                resp.status().as_u16(),
+                resp.headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
+            ),
+            // A proxy or TLS failure cannot be cured by sending again.
+            Err(e)
+                if e.is_connect()
+                    && !e.is_timeout()
+                    && self.http.proxy.is_none()
+                    && tls_failure(e).is_none()
+                    && !unresolved(e) =>
+            {
+                Outcome::NotConnected
+            }
+            Err(_) => Outcome::Failed,
+        })
+    }
+
+    /// Acts on a retry decision: waits (saying so) and asks for another attempt, or says why
+    /// not and hands the answer back.
+    async fn next_step(
+        &self,
+        decision: Decision,
+        outcome: Outcome,
+        deadline: Option<Instant>,
+        attempt: u32,
+        what: String,
+    ) -> Next {
+        match decision {
+            Decision::Stop => Next::Answer,
+            Decision::TooLong(wait)
+                if self.quota_pause
+                    && matches!(outcome, Outcome::Status(429, _))
+                    && !(self.timeout_given && self.opts.timeout.is_some_and(|t| wait > t)) =>
+            {
+                if self.pacer.hold(wait) {
+                    let until = SystemTime::now() + wait;
                     (self.notify)(&format!(
-                        "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not retried",
-                        what(),
+                        "{}: the server asks to wait {} s (a quota); every worker holds until \
+                         {} UTC, then the batch goes on (Ctrl-C stops it)",
+                        what,
                         wait.as_secs(),
-                        self.max_wait.as_secs()
+                        humantime::format_rfc3339_seconds(until)
                     ));
-                    return result.map_err(|e| self.classify(&e));
                 }
-                Decision::Retry(wait, reason) => {
-                    if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                        (self.notify)(&format!(
-                            "{}: no time left under --timeout to retry",
-                            what()
-                        ));
-                        return result.map_err(|e| self.classify(&e));
-                    }
-                    let why = match reason {
-                        Reason::RetryAfter => " (Retry-After)",
-                        Reason::Backoff => "",
-                    };
-                    (self.notify)(&format!(
-                        "{}; retrying in {:.1} s{why}, attempt {} of {}",
-                        what(),
-                        wait.as_secs_f64(),
-                        attempt + 2,
-                        self.retries + 1
-                    ));
-                    drop(result);
-                    if matches!(outcome, Outcome::Status(429, _)) {
-                        // Rate limits apply to every sender of this process.
-                        self.pacer.hold(wait);
-                    } else {
-                        tokio::time::sleep(wait).await;
-                    }
-                    attempt += 1;
+                Next::AfterPause
+            }
+            Decision::TooLong(wait) => {
+                (self.notify)(&format!(
+                    "{}: the server asks to wait {} s, longer than the {} s miiflow waits; not \
+                     retried",
+                    what,
+                    wait.as_secs(),
+                    self.max_wait.as_secs()
+                ));
+                Next::Answer
+            }
+            Decision::Retry(wait, reason) => {
+                if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                    (self.notify)(&format!("{}: no time left under --timeout to retry", what));
+                    return Next::Answer;
                 }
+                let why = match reason {
+                    Reason::RetryAfter => " (Retry-After)",
+                    Reason::Backoff => "",
+                };
+                (self.notify)(&format!(
+                    "{}; retrying in {:.1} s{why}, attempt {} of {}",
+                    what,
+                    wait.as_secs_f64(),
+                    attempt + 2,
+                    self.retries + 1
+                ));
+                if matches!(outcome, Outcome::Status(429, _)) {
+                    // Rate limits apply to every sender of this process.
+                    self.pacer.hold(wait);
+                } else {
+                    tokio::time::sleep(wait).await;
+                }
+                Next::Again
             }
         }
     }
+}
+
+/// What comes after an attempt.
+enum Next {
+    /// Its answer (or failure) is the run's.
+    Answer,
+    /// Another attempt.
+    Again,
+    /// Another attempt, after a quota pause: `--timeout` starts again.
+    AfterPause,
 }

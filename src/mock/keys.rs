@@ -22,6 +22,23 @@ pub(super) struct Keys {
     pub(super) created: u64,
 }
 
+impl Keys {
+    /// Whether `secret` is a key this stand-in accepts; if so, it was just used.
+    pub(super) fn used(&mut self, secret: Option<&str>) -> bool {
+        match self
+            .keys
+            .iter_mut()
+            .find(|k| Some(k.secret.as_str()) == secret)
+        {
+            Some(k) => {
+                k.last_used_at = Some(now());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 pub(super) fn keys(st: &mut Keys, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
     let listing = |k: &KeyRecord| {
         let last4: String = {

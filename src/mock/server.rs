@@ -209,21 +209,7 @@ async fn handle(
             let _ = log.write_all(text.as_bytes());
         }
     }
-    let authorised = {
-        let mut st = state.lock().expect("mock state");
-        match st
-            .keys
-            .keys
-            .iter_mut()
-            .find(|k| Some(&k.secret) == auth.as_ref())
-        {
-            Some(k) => {
-                k.last_used_at = Some(now());
-                true
-            }
-            None => false,
-        }
-    };
+    let authorised = state.lock().expect("mock state").keys.used(auth.as_deref());
     let keys_path = path.strip_prefix("/api/v1/api_keys");
     // The second contract: /v1/workflows/{id}/run, the id one percent-encoded segment.
     let workflow = path

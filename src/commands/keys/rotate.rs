@@ -16,27 +16,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         }
         None => ctx.active_profile()?,
     };
-    let record = ctx.config.profile(&profile).cloned().unwrap_or_default();
-    let Some(storage) = record.storage else {
-        return Err(Error::NoKey(format!(
-            "profile '{profile}' has no stored key to rotate: run `miiflow login --profile {profile}`"
-        ))
-        .into());
-    };
-    let store = ctx.store(storage);
-    let old = match store.get(&profile) {
-        Ok(Some(k)) => k,
-        Ok(None) => {
-            return Err(Error::NoKey(format!(
-                "profile '{profile}''s key is gone from {}",
-                store.describe()
-            ))
-            .into());
-        }
-        Err(e) => {
-            return Err(Error::NoKey(format!("cannot read profile '{profile}''s key: {e}")).into());
-        }
-    };
+    let (record, storage, old) = stored(ctx, &profile)?;
     let api = Api::new(ctx.base_url(&profile)?)?;
     let name = new_name(
         record.key_name.as_deref().unwrap_or(&profile),
@@ -133,6 +113,39 @@ fn new_name(old: &str, now: std::time::SystemTime) -> String {
         old
     };
     format!("{base}-{today}")
+}
+
+/// The profile's record, where its key is, and the key itself: what a rotation replaces.
+fn stored(
+    ctx: &Context,
+    profile: &str,
+) -> anyhow::Result<(
+    crate::config::Profile,
+    crate::config::Storage,
+    crate::credentials::ApiKey,
+)> {
+    let record = ctx.config.profile(profile).cloned().unwrap_or_default();
+    let Some(storage) = record.storage else {
+        return Err(Error::NoKey(format!(
+            "profile '{profile}' has no stored key to rotate: run `miiflow login --profile {profile}`"
+        ))
+        .into());
+    };
+    let store = ctx.store(storage);
+    let old = match store.get(profile) {
+        Ok(Some(k)) => k,
+        Ok(None) => {
+            return Err(Error::NoKey(format!(
+                "profile '{profile}''s key is gone from {}",
+                store.describe()
+            ))
+            .into());
+        }
+        Err(e) => {
+            return Err(Error::NoKey(format!("cannot read profile '{profile}''s key: {e}")).into());
+        }
+    };
+    Ok((record, storage, old))
 }
 
 #[cfg(test)]
