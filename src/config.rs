@@ -9,6 +9,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::fs;
 use crate::target::RunTarget;
 
 pub(crate) const CONFIG_DIR_ENV: &str = "MIIFLOW_CONFIG_DIR";
@@ -120,112 +121,14 @@ pub(crate) fn check_profile_name(name: &str) -> Result<(), Error> {
     }
 }
 
-/// Creates a folder (and its parents) readable by its owner only, when it does not exist yet.
-/// An existing folder is left as it is: its owner chose its mode.
-pub(crate) fn ensure_dir(path: &Path) -> anyhow::Result<()> {
-    if path.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(path)
-        .with_context(|| format!("cannot create {}", path.display()))
-}
-
-/// The folder that holds plain-file keys: created if needed, and kept 0700 whatever it was.
-pub(crate) fn private_dir(path: &Path) -> anyhow::Result<()> {
-    ensure_dir(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("cannot restrict {}", path.display()))?;
-    }
-    Ok(())
-}
-
-/// Prefix of the temporary files that atomic writes rename into place.
-const TEMP_PREFIX: &str = ".miiflow-";
-
-/// Writes a file atomically with owner-only permissions: a temporary file in the same folder,
-/// renamed over the old one. A symlink stays a symlink: the file it points to is replaced.
-pub(crate) fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let dir = path.parent().context("a file path has a folder")?;
-    ensure_dir(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    // tempfile creates files 0600 on Unix already; the contents go in only after that.
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-/// How long a command waits for another miiflow that is changing the config.
-pub(crate) const LOCK_TIMEOUT_ENV: &str = "MIIFLOW_LOCK_TIMEOUT";
-const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Holds `config.lock` in the config folder: an advisory lock that serialises every change to
-/// the config and the credentials folder among miiflow processes. Released on drop (and by
-/// the OS when a process dies).
-pub(crate) struct Lock {
-    _file: std::fs::File,
-}
-
-pub(crate) fn lock(dir: &Path) -> anyhow::Result<Lock> {
-    ensure_dir(dir)?;
-    let path = dir.join("config.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let timeout = std::env::var(LOCK_TIMEOUT_ENV)
-        .ok()
-        .and_then(|t| t.parse::<f64>().ok())
-        .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
-        .unwrap_or(LOCK_TIMEOUT);
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Lock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "another miiflow process has held {} for {} s while changing the config; \
-                 nothing was changed. Try again when it is done (or raise {LOCK_TIMEOUT_ENV})",
-                path.display(),
-                timeout.as_secs_f64()
-            ),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-            }
-        }
-    }
-}
-
-/// Changes the config under [`lock`]: reads it afresh (another process may have changed it),
+/// Changes the config under [`fs::lock`]: reads it afresh (another process may have changed it),
 /// applies `change`, writes it back, and clears the credentials folder of anything no profile
 /// records. Returns the config as written.
 pub(crate) fn update<T>(
     dir: &Path,
     change: impl FnOnce(&mut Config) -> anyhow::Result<T>,
 ) -> anyhow::Result<(Config, T)> {
-    let _lock = lock(dir)?;
+    let _lock = fs::lock(dir)?;
     let path = Config::path(dir);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
@@ -240,7 +143,7 @@ pub(crate) fn update<T>(
     let out = change(&mut config)?;
     if config != before || text.is_none() {
         let edited = edit(text.as_deref(), &before, &config)?;
-        write_private(&path, edited.as_bytes())?;
+        fs::write_private(&path, edited.as_bytes())?;
     }
     sweep(dir, &config);
     Ok((config, out))
@@ -333,7 +236,7 @@ fn sweep(dir: &Path, config: &Config) {
                 .profile(profile)
                 .is_some_and(|p| p.storage == Some(Storage::PlainFile))
         });
-        let ours = name.starts_with(TEMP_PREFIX) || name.ends_with(".key");
+        let ours = name.starts_with(fs::TEMP_PREFIX) || name.ends_with(".key");
         if ours && !recorded {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -537,5 +440,28 @@ anything = [1, 2]
         for bad in ["", ".hidden", "-x", "a/b", "a b", &"x".repeat(65)] {
             assert!(check_profile_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_change_that_changes_nothing_leaves_the_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "# hand-written\n[profiles.ci]\nbase_url   =   \"https://x.example\"\n";
+        std::fs::write(Config::path(dir.path()), text).unwrap();
+        update(dir.path(), |_| Ok(())).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(Config::path(dir.path())).unwrap(),
+            text
+        );
+        update(dir.path(), |c| {
+            c.profiles.entry("new".into()).or_default().history = Some(false);
+            Ok(())
+        })
+        .unwrap();
+        let after = std::fs::read_to_string(Config::path(dir.path())).unwrap();
+        assert!(after.starts_with(text), "{after}");
+        assert!(
+            after.ends_with("[profiles.new]\nhistory = false\n"),
+            "{after}"
+        );
     }
 }

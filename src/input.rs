@@ -633,4 +633,29 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn csv_headers_naming_one_key_twice_are_refused() {
+        let h = |cells: &[&str]| columns(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+        for clash in [
+            &["a", "a"][..],
+            &["a[b]", "a"],
+            &["a", "a[b]"],
+            &["x", "a[b][c]", "a[b]"],
+        ] {
+            let err = h(clash).err().unwrap().to_string();
+            assert!(
+                err.contains("names the same key as column"),
+                "{clash:?}: {err}"
+            );
+        }
+        for fine in [
+            &["a", "b"][..],
+            &["a[b]", "a[c]"],
+            &["a[]", "a[]"],
+            &["n:=", "m"],
+        ] {
+            assert!(h(fine).is_ok(), "{fine:?}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod credentials;
 pub mod docs;
 mod error;
 mod exchange;
+mod fs;
 mod history;
 mod input;
 mod items;

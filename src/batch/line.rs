@@ -239,4 +239,101 @@ mod tests {
         assert_eq!(unhex(std::str::from_utf8(&text).unwrap()), Some(d));
         assert_eq!(unhex("zz"), None);
     }
+
+    fn answer(status: u16, body: &str) -> Outcome {
+        Outcome::Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+            filter_error: None,
+        }
+    }
+
+    #[test]
+    fn result_lines_keep_their_field_order() {
+        let line = answer(200, "{\"a\":1}").to_line(3, None);
+        assert_eq!(line, b"{\"line\":3,\"status\":200,\"body\":{\"a\":1}}\n");
+        let d = [0x11u8; 32];
+        let line = String::from_utf8(answer(500, "1").to_line(4, Some(&d))).unwrap();
+        assert!(
+            line.starts_with("{\"line\":4,\"input_blake3\":\"1111"),
+            "{line}"
+        );
+        let failed = Outcome::Failed {
+            error: "cannot \"connect\"".into(),
+            code: 6,
+            sent: true,
+        };
+        assert_eq!(
+            failed.to_line(5, None),
+            b"{\"line\":5,\"status\":null,\"exit\":6,\"error\":\"cannot \\\"connect\\\"\"}\n"
+        );
+        let filtered = Outcome::Answer {
+            status: 200,
+            body: b"{}".to_vec(),
+            filter_error: Some("--jq: bad".into()),
+        };
+        let text = String::from_utf8(filtered.to_line(6, None)).unwrap();
+        assert_eq!(
+            text,
+            "{\"line\":6,\"status\":200,\"exit\":1,\"error\":\"--jq: bad\",\"body\":{}}\n"
+        );
+        assert_eq!(filtered.code(), 1);
+    }
+
+    #[test]
+    fn every_line_written_reads_back_as_its_head() {
+        let d = [0xabu8; 32];
+        let cases = [
+            answer(200, "{\"x\":[1,2]}"),
+            answer(404, "\"gone\""),
+            Outcome::Failed {
+                error: "e".into(),
+                code: 2,
+                sent: false,
+            },
+        ];
+        for (i, outcome) in cases.iter().enumerate() {
+            let line = outcome.to_line(i as u64 + 1, Some(&d));
+            let head = parse_head(&line[..line.len().min(HEAD)]).expect("a head");
+            assert_eq!(head.line, i as u64 + 1);
+            assert_eq!(head.input_blake3.as_deref().and_then(unhex), Some(d));
+            let recorded = Recorded {
+                digest: Some(d),
+                status: head.status,
+                exit: head.exit,
+            };
+            assert_eq!(recorded.code(), outcome.code());
+        }
+    }
+
+    #[test]
+    fn bodies_are_embedded_as_json() {
+        assert_eq!(embed(b"{ \"a\" : 1.50 }"), b"{\"a\":1.50}");
+        assert_eq!(embed(b"not json"), b"\"not json\"");
+        assert_eq!(
+            embed_events(b"data: {\"a\":1}\n\ndata: text\n\n"),
+            b"[{\"a\":1},\"text\"]"
+        );
+        assert_eq!(one_value(b"1\n"), b"1");
+        assert_eq!(one_value(b"1\n2\n"), b"[1,2]");
+        assert_eq!(one_value(b""), b"[]");
+    }
+
+    #[test]
+    fn digests_cover_the_url_the_filter_and_the_body() {
+        let base = reqwest::Url::parse("https://api.miiflow.ai").unwrap();
+        let other = reqwest::Url::parse("https://staging.miiflow.ai").unwrap();
+        let req = |base: &reqwest::Url, input: &str| {
+            Request::agent_run(base, "agent_a", input.as_bytes().to_vec())
+        };
+        let d = digest(&req(&base, "{}"), None);
+        assert_eq!(d, digest(&req(&base, "{}"), None));
+        assert_ne!(d, digest(&req(&base, "{ }"), None));
+        assert_ne!(d, digest(&req(&other, "{}"), None));
+        assert_ne!(d, digest(&req(&base, "{}"), Some(".")));
+        assert_ne!(
+            digest(&req(&base, "{}"), Some(".a")),
+            digest(&req(&base, "{}"), Some(".b"))
+        );
+    }
 }

@@ -241,3 +241,61 @@ fn ended(summary: Summary) -> anyhow::Result<()> {
         .into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use clap::Parser;
+
+    fn args(line: &[&str]) -> RunArgs {
+        let mut argv = vec!["miiflow", "run", "agent_a", "--batch", "in.jsonl"];
+        argv.extend_from_slice(line);
+        match crate::cli::Cli::parse_from(argv).command {
+            crate::cli::Command::Run(a) => a,
+            _ => unreachable!("a run"),
+        }
+    }
+
+    #[test]
+    fn resume_modes_and_their_refusals() {
+        assert_eq!(resume_mode(&args(&[])).unwrap(), Resume::Fresh);
+        assert_eq!(
+            resume_mode(&args(&["-o", "r", "--resume"])).unwrap(),
+            Resume::Keep
+        );
+        let both = args(&["-o", "r", "--resume", "--retry-failed"]);
+        assert_eq!(resume_mode(&both).unwrap(), Resume::RetryFailed);
+        let no_file = resume_mode(&args(&["--retry-failed"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            no_file.starts_with("--retry-failed needs -o RESULTS"),
+            "{no_file}"
+        );
+        let raw = resume_mode(&args(&["--jq", ".", "-r"]))
+            .unwrap_err()
+            .to_string();
+        assert!(raw.starts_with("-r does not go with --batch"), "{raw}");
+    }
+
+    #[test]
+    fn a_batch_exits_2_only_when_nothing_was_sent() {
+        let failed = |ran| Summary {
+            done: 3,
+            failed: 1,
+            ran,
+            first_failure: Some((2, code::USAGE, "bad line".into())),
+            ..Summary::default()
+        };
+        let code = |s| crate::error::exit_code(&ended(s).unwrap_err());
+        assert_eq!(code(failed(2)), 1, "lines were sent");
+        assert_eq!(code(failed(0)), 2, "nothing was sent");
+        let stopped = Summary {
+            stopped: Some(Error::Interrupted),
+            ..Summary::default()
+        };
+        assert_eq!(code(stopped), 130);
+        assert!(ended(Summary::default()).is_ok());
+    }
+}

@@ -136,3 +136,64 @@ pub(super) fn say_resuming(ui: &Ui, journal: &Journal, resumed: &Resumed) {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(done: u64, failed: u64, lines: u64) -> Summary {
+        Summary {
+            done,
+            failed,
+            lines,
+            input_ended: true,
+            ..Summary::default()
+        }
+    }
+
+    fn said(f: impl FnOnce(&Ui)) -> String {
+        let ui = Ui::buffered(crate::ui::Terminal::default(), false);
+        f(&ui);
+        ui.written().1
+    }
+
+    #[test]
+    fn the_summary_counts_lines_and_says_when_it_was_interrupted() {
+        let text =
+            said(|ui| say_summary(ui, &summary(10, 2, 10), "in.jsonl", Instant::now(), None));
+        assert!(
+            text.starts_with("in.jsonl: 10 lines, 8 succeeded, 2 failed · 10 run in "),
+            "{text}"
+        );
+        let mut stopped = summary(4, 0, 10);
+        stopped.stopped = Some(crate::error::Error::Interrupted);
+        let text = said(|ui| say_summary(ui, &stopped, "in.jsonl", Instant::now(), None));
+        assert!(
+            text.contains("interrupted · 4 lines done") && text.contains("· 6 did not run"),
+            "{text}"
+        );
+        stopped.input_ended = false;
+        let shard = Some(Shard { index: 1, count: 2 });
+        let text = said(|ui| say_summary(ui, &stopped, "in.jsonl", Instant::now(), shard));
+        assert!(
+            text.contains("1 did not run, nor any line after line 10"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn resume_notes_say_what_was_kept_changed_and_dropped() {
+        let mut r = Resumed::default();
+        (r.kept, r.kept_failed, r.changed_count, r.unreadable) = (5, 1, 2, 1);
+        r.changed = vec![2, 9];
+        let text = said(|ui| resume_notes(ui, &r, 3, 12));
+        for words in [
+            "resumed: 5 lines kept their recorded result (1 of them recorded failures",
+            "line(s) 2, 9 were run again: their input, the base URL or --jq changed",
+            "held 3 result(s) for lines the input (now 12 lines) does not have",
+            "1 line(s) of the results file were not results",
+        ] {
+            assert!(text.contains(words), "{words}: {text}");
+        }
+    }
+}

@@ -482,4 +482,113 @@ mod tests {
         assert!(refused.contains("cannot be resumed"), "{refused}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), printed);
     }
+
+    fn recorded(status: u16, exit: Option<u8>) -> Recorded {
+        Recorded {
+            digest: Some([1; 32]),
+            status: Some(status),
+            exit,
+        }
+    }
+
+    #[test]
+    fn a_resume_keeps_unchanged_results_and_retries_only_when_asked() {
+        let mut r = Resumed {
+            index: vec![
+                (1, recorded(200, None)),
+                (2, recorded(500, None)),
+                (3, recorded(200, Some(1))),
+                (
+                    4,
+                    Recorded {
+                        digest: None,
+                        status: None,
+                        exit: Some(2),
+                    },
+                ),
+            ],
+            ..Resumed::default()
+        };
+        let same = Some(&[1u8; 32]);
+        assert!(r.keep(1, same).is_some(), "a success stands");
+        assert!(
+            r.keep(2, same).is_some(),
+            "a recorded failure stands with --resume"
+        );
+        assert!(r.keep(3, same).is_some());
+        assert!(
+            r.keep(4, same).is_none(),
+            "a line that failed before sending runs again"
+        );
+        assert!(r.keep(5, same).is_none(), "no result: it runs");
+        assert!(
+            r.keep(1, Some(&[2u8; 32])).is_none(),
+            "changed input: it runs"
+        );
+        assert_eq!((r.kept, r.kept_failed, r.changed_count), (3, 2, 1));
+        assert_eq!(r.changed, [1]);
+        r.retry_failed = true;
+        assert!(
+            r.keep(2, same).is_none(),
+            "--retry-failed runs a failure again"
+        );
+        assert!(r.keep(1, same).is_some(), "and keeps a success");
+    }
+
+    #[test]
+    fn results_that_cannot_be_written_are_refused_before_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Planned::check(dir.path(), Resume::Fresh, None)
+            .err()
+            .unwrap();
+        assert!(folder.to_string().contains("is a folder"), "{folder}");
+        let missing = dir.path().join("no/such/r.jsonl");
+        let missing = Planned::check(&missing, Resume::Fresh, None).err().unwrap();
+        assert!(missing.to_string().contains("no such folder"), "{missing}");
+        // The input under another name: a hard link is the same open file.
+        let input = dir.path().join("in.jsonl");
+        std::fs::write(&input, "{}\n").unwrap();
+        let link = dir.path().join("link.jsonl");
+        std::fs::hard_link(&input, &link).unwrap();
+        let handle = same_file::Handle::from_path(&input).unwrap();
+        let same = Planned::check(&link, Resume::Keep, Some(&handle))
+            .err()
+            .unwrap();
+        assert!(
+            same.to_string().contains("is the batch's own input"),
+            "{same}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&input).unwrap(),
+            "{}\n",
+            "untouched"
+        );
+        assert!(Planned::check(&dir.path().join("r.jsonl"), Resume::Fresh, Some(&handle)).is_ok());
+    }
+
+    #[test]
+    fn the_rewrite_drops_lines_the_input_does_not_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let planned = Planned::check(&path, Resume::Fresh, None).unwrap();
+        let (mut journal, _) = Journal::open(planned).unwrap();
+        let line = |n: u64| {
+            (
+                n,
+                format!("{{\"line\":{n},\"status\":200,\"body\":{n}}}\n").into_bytes(),
+            )
+        };
+        journal
+            .append(&[line(3), line(0), line(1), line(9), line(2)])
+            .unwrap();
+        assert_eq!(
+            journal.finish(3).unwrap(),
+            2,
+            "line 0 and line 9 are dropped"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("{\"line\":1,") && lines[2].starts_with("{\"line\":3,"));
+    }
 }

@@ -335,4 +335,23 @@ mod tests {
         assert!(help.contains("130  interrupted"), "{help}");
         assert!(help.contains("MIIFLOW_API_KEY"), "{help}");
     }
+
+    #[test]
+    fn batch_options_need_a_batch() {
+        for flag in [
+            &["--resume"][..],
+            &["--retry-failed"],
+            &["--shard", "1/2"],
+            &["--concurrency", "2"],
+        ] {
+            let mut argv = vec!["miiflow", "run", "agent_a"];
+            argv.extend_from_slice(flag);
+            let err = command().try_get_matches_from(argv).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "{flag:?}"
+            );
+        }
+    }
 }

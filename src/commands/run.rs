@@ -265,3 +265,25 @@ fn not_an_alias(ctx: &Context, profile: &str, word: &str) -> Error {
          was sent"
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_told_from_words() {
+        for id in [
+            "agent_xxxYYYzzz",
+            "AGENT_1",
+            "wf_7",
+            "workflow_x",
+            "night1",
+            "a1b2",
+        ] {
+            assert!(id_shaped(id), "{id}");
+        }
+        for word in ["support", "nightly", "suport", "agent"] {
+            assert!(!id_shaped(word), "{word}");
+        }
+    }
+}

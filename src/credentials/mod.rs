@@ -428,4 +428,15 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn only_keys_long_enough_to_be_secrets_are_masked_in_texts() {
+        let long = ApiKey::parse("mk_live_0123456789abcd").unwrap();
+        assert!(long.maskable());
+        assert_eq!(long.mask_in("a mk_live_0123456789abcd b"), "a mk_…abcd b");
+        let short = ApiKey::parse("test").unwrap();
+        assert!(!short.maskable());
+        assert_eq!(short.searched(), "");
+        assert_eq!(short.mask_in("testing the test"), "testing the test");
+    }
 }

@@ -43,10 +43,8 @@ impl Store for PlainFileStore {
     /// Callers hold the config lock (see `config::update`), which is what makes a temporary
     /// file left by a killed writer safe to sweep away.
     fn set(&self, profile: &str, key: &ApiKey) -> Result<(), StoreError> {
-        crate::config::private_dir(&self.dir)
-            .and_then(|()| {
-                crate::config::write_private(&self.path(profile), key.expose().as_bytes())
-            })
+        crate::fs::private_dir(&self.dir)
+            .and_then(|()| crate::fs::write_private(&self.path(profile), key.expose().as_bytes()))
             .map_err(|e| StoreError::Other(format!("{e:#}")))
     }
 

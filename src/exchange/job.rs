@@ -126,3 +126,71 @@ pub(crate) fn is_events(resp: &reqwest::Response) -> bool {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(verbose: u8) -> Job {
+        let base = reqwest::Url::parse("http://127.0.0.1:1").unwrap();
+        let http = crate::client::client(
+            &base,
+            crate::client::Options {
+                connect_timeout: std::time::Duration::from_secs(1),
+                timeout: None,
+            },
+        )
+        .unwrap();
+        Job {
+            key: crate::credentials::ApiKey::parse("mk_unit_0123456789abcd").unwrap(),
+            sender: crate::client::Sender {
+                http,
+                opts: crate::client::Options {
+                    connect_timeout: std::time::Duration::from_secs(1),
+                    timeout: None,
+                },
+                retries: 0,
+                pacer: Default::default(),
+                notify: std::sync::Arc::new(|_| {}),
+                quota_pause: false,
+                timeout_given: false,
+                max_wait: std::time::Duration::from_secs(1),
+            },
+            verbose,
+            jq: None,
+            limit: 1024,
+        }
+    }
+
+    #[test]
+    fn traces_mask_the_key_and_show_the_body_only_at_vv() {
+        let base = reqwest::Url::parse("http://127.0.0.1:1").unwrap();
+        let req = Request::agent_run(&base, "agent_a", b"{\"q\":1}".to_vec());
+        assert!(job(0).trace_request(&req, "").is_none());
+        let once = job(1).trace_request(&req, "line 2: ").unwrap();
+        assert!(
+            once.starts_with("line 2: > POST http://127.0.0.1:1/api/v1/agent_run\n"),
+            "{once}"
+        );
+        assert!(
+            once.contains("Bearer mk_…abcd") && !once.contains("0123456789"),
+            "{once}"
+        );
+        assert!(!once.contains("\"q\""), "{once}");
+        let twice = job(2).trace_request(&req, "").unwrap();
+        assert!(
+            twice.ends_with(">\n{\"agent_id\":\"agent_a\",\"input\":{\"q\":1}}\n"),
+            "{twice}"
+        );
+    }
+
+    #[test]
+    fn answer_heads_are_made_safe() {
+        let head = "HTTP/1.1 200 OK\nx-echo: mk_unit_0123456789abcd\nx-evil: \u{1b}[2J\n\n";
+        let shown = job(1).trace_response(head, "").unwrap();
+        assert_eq!(
+            shown,
+            "< HTTP/1.1 200 OK\n< x-echo: mk_…abcd\n< x-evil: \\x1b[2J\n"
+        );
+    }
+}

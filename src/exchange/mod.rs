@@ -100,3 +100,27 @@ pub(crate) fn sender(
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runs_entry_keeps_the_inputs_own_bytes_and_the_target() {
+        let base = reqwest::Url::parse("https://api.miiflow.ai/").unwrap();
+        let input = b"{\"n\": 1.50, \"big\": 12345678901234567890}".to_vec();
+        let target = RunTarget::Workflow("wf 7".into());
+        let req = Request::run(&base, &target, input.clone());
+        let e = entry("ci", &base, &req, &target);
+        assert_eq!(e.input, input, "the input, byte for byte");
+        assert_eq!(e.endpoint, "POST /v1/workflows/wf%207/run");
+        assert_eq!(
+            (e.profile.as_str(), e.base_url.as_str()),
+            ("ci", "https://api.miiflow.ai")
+        );
+        assert_eq!(e.target, target);
+        let agent = RunTarget::Agent("agent_a".into());
+        let req = Request::run(&base, &agent, b"[1,2]".to_vec());
+        assert_eq!(entry("ci", &base, &req, &agent).input, b"[1,2]".to_vec());
+    }
+}

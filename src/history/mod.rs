@@ -171,7 +171,7 @@ CREATE INDEX IF NOT EXISTS runs_time ON runs (time_ms);
 impl History {
     /// Opens (creating) the database in `dir`: the folder 0700 when created, the file 0600.
     pub(crate) fn open(dir: &Path) -> anyhow::Result<History> {
-        crate::config::ensure_dir(dir)?;
+        crate::fs::ensure_dir(dir)?;
         let path = path(dir);
         // SQLite would block for ever opening a FIFO, or read a device: only regular files
         // (or none yet) are opened, the database and the journal files beside it.
@@ -466,5 +466,43 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn times_past_what_rfc_3339_writes_are_shown_as_milliseconds() {
+        let row = |time_ms| Row {
+            id: 1,
+            time_ms,
+            profile: String::new(),
+            base_url: String::new(),
+            endpoint: String::new(),
+            target: RunTarget::Agent("a".into()),
+            input: Vec::new(),
+            input_cut: false,
+            status: None,
+            output: Vec::new(),
+            output_cut: false,
+            duration_ms: 0,
+            exit: 0,
+            run_id: None,
+            error: None,
+            batch: None,
+            batch_line: None,
+            input_bytes: 0,
+            output_bytes: 0,
+        };
+        assert_eq!(row(0).time(), "1970-01-01T00:00:00Z");
+        assert_eq!(row(999_999_999_999_999).time(), "@999999999999999ms");
+        assert_eq!(row(-5).time(), "@-5ms");
+    }
+
+    #[test]
+    fn a_short_key_masks_nothing_in_an_entry() {
+        let mut e = Entry::default();
+        e.keep_output(b"testing the test");
+        e.error = Some("a test failed".into());
+        e.mask(&crate::credentials::ApiKey::parse("test").unwrap());
+        assert_eq!(e.output, b"testing the test");
+        assert_eq!(e.error.as_deref(), Some("a test failed"));
     }
 }

@@ -38,24 +38,6 @@ fn why(e: &std::io::Error) -> String {
     }
 }
 
-/// Follows symlinks (dangling ones too) to the file that will really be written.
-fn resolve(path: &Path) -> Result<PathBuf, String> {
-    let mut p = path.to_owned();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let link = std::fs::read_link(&p).map_err(|e| why(&e))?;
-                p = match p.parent() {
-                    Some(dir) if link.is_relative() => dir.join(link),
-                    _ => link,
-                };
-            }
-            _ => return Ok(p),
-        }
-    }
-    Err("too many levels of symbolic links".into())
-}
-
 /// True when `path` names one of this process's open descriptors (`/dev/stdout`,
 /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/fd/N` of this process), itself
 /// or through symlinks: such a path is the shell's redirection, to be written through.
@@ -117,7 +99,7 @@ impl OutputFile {
                 sink: Sink::Direct(file),
             });
         }
-        let target = resolve(path).map_err(bad)?;
+        let target = crate::fs::resolve(path).map_err(bad)?;
         let existing = std::fs::metadata(&target).ok();
         if let Some(meta) = &existing {
             if meta.is_dir() {
@@ -203,5 +185,33 @@ impl OutputFile {
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {}", shown.display(), why(&e)))?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_through_our_descriptors_are_told_from_files() {
+        for path in ["/dev/stdout", "/dev/stderr", "/dev/fd/1", "/proc/self/fd/7"] {
+            assert!(through_descriptor(Path::new(path)), "{path}");
+        }
+        let own = format!("/proc/{}/fd/1", std::process::id());
+        assert!(through_descriptor(Path::new(&own)));
+        for path in [
+            "/dev/null",
+            "/proc/self/fd/",
+            "/dev/fd/x",
+            "results.jsonl",
+            "/proc/1/fd/1",
+        ] {
+            assert!(!through_descriptor(Path::new(path)), "{path}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
+        assert!(through_descriptor(&link), "a symlink to /dev/stdout");
     }
 }

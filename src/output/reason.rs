@@ -63,4 +63,19 @@ mod tests {
         );
         assert_eq!(said, "HTTP 401 Unauthorized: key mk_…4321 is revoked");
     }
+
+    #[test]
+    fn a_reason_is_one_line_of_at_most_300_characters() {
+        let long = format!("{{\"message\":\"{}\\nsecond line\"}}", "w".repeat(400));
+        let said = status_reason(500, long.as_bytes(), &plain);
+        assert_eq!(
+            said,
+            format!("HTTP 500 Internal Server Error: {}", "w".repeat(300))
+        );
+        assert_eq!(status_reason(599, b"{}", &plain), "HTTP 599");
+        assert_eq!(
+            status_reason(422, br#"{"detail":"no"}"#, &plain),
+            "HTTP 422 Unprocessable Entity: no"
+        );
+    }
 }

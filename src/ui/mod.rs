@@ -356,4 +356,24 @@ mod tests {
         term.stdout_tty = true;
         assert_eq!(term.layout(), Some(Layout::Pretty));
     }
+
+    #[test]
+    fn stderr_never_carries_the_active_key() {
+        crate::output::safe::register("mk_ui_test_0123456789", "mk_…6789");
+        let ui = Ui::buffered(Terminal::default(), false);
+        ui.warn("the server said: bad key mk_ui_test_0123456789");
+        ui.err("trace: mk_ui_test_0123456789\n");
+        let err = ui.written().1;
+        assert!(!err.contains("0123456789"), "{err}");
+        assert_eq!(err.matches("mk_…6789").count(), 2, "{err}");
+    }
+
+    #[test]
+    fn stdout_gets_bytes_exactly() {
+        let ui = Ui::buffered(Terminal::default(), false);
+        ui.out(b"{\"a\":1}").unwrap();
+        ui.out(b"\x00\xff").unwrap();
+        assert!(!ui.closed());
+        assert_eq!(ui.written().0, "{\"a\":1}\0\u{fffd}");
+    }
 }
