@@ -154,20 +154,16 @@ impl Batch {
             self.ui.err(&text);
         }
         let events = exchange::is_events(&resp);
-        let mut body = Vec::new();
-        while let Some(chunk) = job.chunk(&mut resp).await? {
-            if body.len() + chunk.len() > limits::MAX_BATCH_BODY {
-                return Err(Error::Network(format!(
-                    "the answer is larger than {}, the most a result line holds; run this \
-                     input alone to get it",
-                    limits::show_size(limits::MAX_BATCH_BODY as u64)
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        if let Some(e) = entry {
-            e.keep_output(&body);
-        }
+        let too_big = || {
+            Error::Network(format!(
+                "the answer is larger than {}, the most a result line holds; run this input \
+                 alone to get it",
+                limits::show_size(limits::MAX_BATCH_BODY as u64)
+            ))
+        };
+        let body = job
+            .collect(&mut resp, entry, limits::MAX_BATCH_BODY, too_big)
+            .await?;
         let body = match (events, ok) {
             (true, _) => embed_events(&body),
             (false, true) => embed(&body),

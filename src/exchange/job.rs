@@ -50,11 +50,41 @@ impl Job {
         }
     }
 
-    /// The body reader: the next piece of the answer, a failure in the user's words.
-    pub(crate) async fn chunk(
+    /// The one body reader: the next piece of the answer, kept (up to the history's cap) in
+    /// `keep` when there is one, a failure in the user's words. Its three sinks are the
+    /// printer's (streamed, or held for a person or `--jq`) and [`Job::collect`]'s.
+    pub(crate) async fn read(
         &self,
         resp: &mut reqwest::Response,
+        keep: Option<&mut crate::history::Entry>,
     ) -> Result<Option<bytes::Bytes>, Error> {
+        let chunk = self.chunk(resp).await?;
+        if let (Some(c), Some(entry)) = (&chunk, keep) {
+            entry.keep_output(c);
+        }
+        Ok(chunk)
+    }
+
+    /// The whole answer, collected (a batch line): at most `max` bytes, else `too_big`.
+    pub(crate) async fn collect(
+        &self,
+        resp: &mut reqwest::Response,
+        mut keep: Option<&mut crate::history::Entry>,
+        max: usize,
+        too_big: impl FnOnce() -> Error,
+    ) -> Result<Vec<u8>, Error> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.read(resp, keep.as_deref_mut()).await? {
+            if body.len() + chunk.len() > max {
+                return Err(too_big());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// The next piece of the answer, a failure in the user's words.
+    async fn chunk(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
         resp.chunk().await.map_err(|e| self.sender.classify(&e))
     }
 

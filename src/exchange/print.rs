@@ -104,7 +104,7 @@ impl Exchange<'_> {
     /// The next piece of the answer, through the job's body reader; kept for the history up
     /// to its cap.
     async fn next(&self, resp: &mut reqwest::Response) -> Result<Option<bytes::Bytes>, Error> {
-        let chunk = self.job.chunk(resp).await?;
+        let chunk = self.job.read(resp, None).await?;
         if let Some(c) = &chunk {
             self.capture.borrow_mut().keep_output(c);
         }

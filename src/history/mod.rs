@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OptionalExtension, params};
+use std::io::Write as _;
+
+use rusqlite::blob::ZeroBlob;
+use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 
 use crate::target::RunTarget;
 use crate::ui::Ui;
@@ -27,6 +30,10 @@ pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 /// The most of an input kept per entry; a longer input is cut there and flagged (such an
 /// entry cannot be re-run).
 pub(crate) const MAX_INPUT: usize = 16 * 1024 * 1024;
+
+/// Inputs larger than this are written into their row in place (SQLite would otherwise copy
+/// the whole input once more in memory).
+const IN_PLACE: usize = 64 * 1024;
 
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
@@ -145,6 +152,8 @@ pub(crate) struct History {
 }
 
 const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     time_ms     INTEGER NOT NULL,
@@ -200,11 +209,16 @@ impl History {
         let conn =
             Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(BUSY)?;
+        // No checkpoint (and its fsync) each time a run closes the database: the WAL is
+        // folded in by SQLite's automatic checkpoint once it holds 1,000 pages, and by
+        // `history clear`.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
         // WAL: readers never block the writer; NORMAL: no fsync per commit (WAL stays safe
-        // against a crash of the process; a power cut may lose the last commits).
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .with_context(|| format!("{}", path.display()))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // against a crash of the process; a power cut may lose the last commits). One batch
+        // of statements: opening costs a run as little as it can.
         conn.execute_batch(SCHEMA)
             .with_context(|| format!("{}", path.display()))?;
         Ok(History { conn })
@@ -232,6 +246,12 @@ impl History {
                     true => (&e.input[..MAX_INPUT], true),
                     false => (&e.input[..], false),
                 };
+                // A large input is written into its place afterwards, not copied by SQLite.
+                let in_place = input.len() > IN_PLACE;
+                let bound: &dyn rusqlite::ToSql = match in_place {
+                    true => &ZeroBlob(input.len() as u64),
+                    false => &input,
+                };
                 insert.execute(params![
                     now - e.duration.as_millis() as i64,
                     e.profile,
@@ -239,7 +259,7 @@ impl History {
                     e.endpoint,
                     e.target.kind(),
                     e.target.id(),
-                    input,
+                    bound,
                     input_cut,
                     e.status,
                     e.output,
@@ -251,7 +271,12 @@ impl History {
                     e.batch.as_ref().map(|(name, _)| name.as_str()),
                     e.batch.as_ref().map(|(_, line)| *line as i64),
                 ])?;
-                ids.push(tx.last_insert_rowid());
+                let id = tx.last_insert_rowid();
+                if in_place {
+                    let mut blob = tx.blob_open(MAIN_DB, c"runs", c"input", id, false)?;
+                    blob.write_all(input)?;
+                }
+                ids.push(id);
             }
         }
         tx.commit()?;
@@ -399,6 +424,14 @@ impl Row {
 mod tests {
     use super::*;
 
+    fn row_entry() -> Entry {
+        Entry {
+            profile: "default".into(),
+            target: RunTarget::Agent("agent_a".into()),
+            ..Entry::default()
+        }
+    }
+
     #[test]
     fn entries_round_trip_and_answers_are_capped() {
         let dir = tempfile::tempdir().unwrap();
@@ -457,6 +490,12 @@ mod tests {
         assert_eq!(rows[0].output_bytes, MAX_ANSWER as i64);
         assert!(rows[0].output.is_empty(), "a list reads sizes, not answers");
         assert!(rows[0].output_cut && rows[0].run_id.is_none());
+        // A large input is written in place, byte for byte.
+        let large: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut big_input = row_entry();
+        big_input.input = bytes::Bytes::from(large.clone());
+        let id = h.record(&[big_input]).unwrap()[0];
+        assert_eq!(h.get(id).unwrap().unwrap().input, large);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
