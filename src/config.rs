@@ -157,17 +157,40 @@ fn edit(text: Option<&str>, before: &Config, after: &Config) -> anyhow::Result<S
     let header = "# miiflow profiles. Secrets are never stored here: see `miiflow status`.\n";
     let mut doc: toml_edit::DocumentMut = match text {
         Some(t) => t.parse().context("cannot read the config to change it")?,
-        None => header.parse().expect("a comment is TOML"),
+        None => toml_edit::DocumentMut::new(),
     };
     let as_doc = |c: &Config| -> anyhow::Result<toml_edit::DocumentMut> {
-        toml::to_string(c)
+        toml_edit::ser::to_string(c)
             .context("cannot encode the config")?
             .parse()
             .context("cannot encode the config")
     };
-    let (base, new) = (as_doc(before)?, as_doc(after)?);
+    let (mut base, mut new) = (as_doc(before)?, as_doc(after)?);
+    standard_tables(base.as_table_mut());
+    standard_tables(&mut new);
     merge(doc.as_table_mut(), base.as_table(), new.as_table());
-    Ok(doc.to_string())
+    Ok(match text {
+        Some(_) => doc.to_string(),
+        None => format!("{header}{doc}"),
+    })
+}
+
+/// Tables written as `[a.b]` sections, as a person writes the config, not `b = { … }`.
+fn standard_tables(table: &mut toml_edit::Table) {
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+    for key in keys {
+        let Some(item) = table.get_mut(&key) else {
+            continue;
+        };
+        if let Some(inline) = item.as_inline_table().cloned() {
+            *item = toml_edit::Item::Table(inline.into_table());
+        }
+        if let Some(inner) = item.as_table_mut() {
+            // A table of tables (`[profiles]`) needs no header of its own.
+            inner.set_implicit(true);
+            standard_tables(inner);
+        }
+    }
 }
 
 /// Makes `file` say what `new` says wherever `new` differs from `base` (see [`edit`]).
@@ -273,7 +296,7 @@ impl Config {
     }
 
     fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
-        toml::from_str(text).with_context(|| format!("cannot read {}", path.display()))
+        toml_edit::de::from_str(text).with_context(|| format!("cannot read {}", path.display()))
     }
 
     pub(crate) fn profile(&self, name: &str) -> Option<&Profile> {

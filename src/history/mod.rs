@@ -10,10 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use std::io::Write as _;
-
-use rusqlite::blob::ZeroBlob;
-use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::target::RunTarget;
 use crate::ui::Ui;
@@ -30,10 +27,6 @@ pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 /// The most of an input kept per entry; a longer input is cut there and flagged (such an
 /// entry cannot be re-run).
 pub(crate) const MAX_INPUT: usize = 16 * 1024 * 1024;
-
-/// Inputs larger than this are written into their row in place (SQLite would otherwise copy
-/// the whole input once more in memory).
-const IN_PLACE: usize = 64 * 1024;
 
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
@@ -209,13 +202,6 @@ impl History {
         let conn =
             Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(BUSY)?;
-        // No checkpoint (and its fsync) each time a run closes the database: the WAL is
-        // folded in by SQLite's automatic checkpoint once it holds 1,000 pages, and by
-        // `history clear`.
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-            true,
-        )?;
         // WAL: readers never block the writer; NORMAL: no fsync per commit (WAL stays safe
         // against a crash of the process; a power cut may lose the last commits). One batch
         // of statements: opening costs a run as little as it can.
@@ -246,12 +232,6 @@ impl History {
                     true => (&e.input[..MAX_INPUT], true),
                     false => (&e.input[..], false),
                 };
-                // A large input is written into its place afterwards, not copied by SQLite.
-                let in_place = input.len() > IN_PLACE;
-                let bound: &dyn rusqlite::ToSql = match in_place {
-                    true => &ZeroBlob(input.len() as u64),
-                    false => &input,
-                };
                 insert.execute(params![
                     now - e.duration.as_millis() as i64,
                     e.profile,
@@ -259,7 +239,7 @@ impl History {
                     e.endpoint,
                     e.target.kind(),
                     e.target.id(),
-                    bound,
+                    input,
                     input_cut,
                     e.status,
                     e.output,
@@ -271,12 +251,7 @@ impl History {
                     e.batch.as_ref().map(|(name, _)| name.as_str()),
                     e.batch.as_ref().map(|(_, line)| *line as i64),
                 ])?;
-                let id = tx.last_insert_rowid();
-                if in_place {
-                    let mut blob = tx.blob_open(MAIN_DB, c"runs", c"input", id, false)?;
-                    blob.write_all(input)?;
-                }
-                ids.push(id);
+                ids.push(tx.last_insert_rowid());
             }
         }
         tx.commit()?;
