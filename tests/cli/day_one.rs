@@ -31,6 +31,29 @@ fn agent_runs(server: &Server) -> usize {
         .count()
 }
 
+/// One run recorded in `home`'s history.
+fn seed_history(home: &Home, server: &Server) {
+    let out = home
+        .miiflow(server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Reads all of a child's stderr.
+fn all_stderr(child: &mut std::process::Child) -> String {
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    err
+}
+
 /// Waits for a child with a generous deadline (a hang fails the test instead of hanging it).
 fn wait_or_kill(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -416,13 +439,7 @@ fn an_interrupted_batch_says_what_did_not_run_and_the_command_to_go_on() {
         server.wait_for_requests(before + 4);
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
         let status = wait_or_kill(&mut child, "the batch after Ctrl-C");
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
+        let err = all_stderr(&mut child);
         assert_eq!(status.code(), Some(130), "{err}");
         assert_contains(&err, "interrupted · 2 lines done");
         assert_contains(&err, "4 did not run");
@@ -585,13 +602,7 @@ fn a_history_that_is_a_fifo_or_locked_never_holds_a_run_or_its_signals() {
 
     // A database locked by another process: the answer is out, the history write waits, and
     // Ctrl-C ends the wait at once (130), as it would any other wait.
-    let out = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    seed_history(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
     db.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("miiflow"))
@@ -622,13 +633,7 @@ fn a_locked_history_does_not_slow_a_batch() {
     let dir = temp();
     let home = Home::new();
     let server = Server::start();
-    let out = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    seed_history(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
     db.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let input = write(dir.path(), "in.jsonl", numbered(3000));
@@ -693,13 +698,7 @@ fn a_shard_of_a_huge_count_skips_ahead_and_huge_counts_are_refused() {
 fn listing_large_history_entries_does_not_load_them() {
     let home = Home::new();
     let server = Server::start();
-    let out = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    seed_history(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
     // 300 entries with 1 MiB answers and inputs: 600 MB if a list loaded them.
     for _ in 0..300 {
@@ -808,13 +807,7 @@ fn trust_variables_that_name_nothing_usable_are_errors_not_hangs() {
             .spawn()
             .unwrap();
         let status = wait_or_kill(&mut child, &format!("{var}={}", value.display()));
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
+        let err = all_stderr(&mut child);
         assert_eq!(status.code(), Some(2), "{var}={}: {err}", value.display());
         assert_contains(&err, &format!("{var}={}", value.display()));
     }
@@ -861,15 +854,7 @@ fn absurd_rates_are_refused_and_a_panicking_line_is_a_failed_line() {
 fn a_history_entry_dated_past_9999_does_not_break_the_list() {
     let home = Home::new();
     let server = Server::start();
-    assert!(
-        home.miiflow(&server)
-            .env("MIIFLOW_API_KEY", KEY)
-            .args(["run", "agent_1"])
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    seed_history(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
     db.execute_batch("UPDATE runs SET time_ms = 999999999999999")
         .unwrap();
@@ -996,15 +981,7 @@ fn config_changes_keep_the_users_comments_and_keys() {
 fn durations_need_a_unit_and_the_prompt_says_days() {
     let home = Home::new();
     let server = Server::start();
-    assert!(
-        home.miiflow(&server)
-            .env("MIIFLOW_API_KEY", KEY)
-            .args(["run", "agent_1"])
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    seed_history(&home, &server);
     for args in [
         &["history", "clear", "--older-than", "3", "--yes"][..],
         &["history", "--since", "3"],
@@ -1154,15 +1131,7 @@ fn bare_commands_print_a_short_usage() {
 fn history_show_separates_the_url_and_the_method() {
     let home = Home::new();
     let server = Server::start();
-    assert!(
-        home.miiflow(&server)
-            .env("MIIFLOW_API_KEY", KEY)
-            .args(["run", "agent_1"])
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    seed_history(&home, &server);
     let tty = Tty::start(
         "history show 1",
         &[("MIIFLOW_DATA_DIR", home.data_dir().to_str().unwrap())],
