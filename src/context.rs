@@ -165,6 +165,17 @@ impl Context {
         dir
     }
 
+    /// Removes a profile's secret from wherever the config says it is (`logout`, `keys
+    /// delete`).
+    pub(crate) fn forget_secret(&self, config: &Config, profile: &str) -> anyhow::Result<()> {
+        if let Some(storage) = config.profile(profile).and_then(|p| p.storage) {
+            self.store(storage)
+                .delete(profile)
+                .map_err(|e| anyhow::anyhow!("cannot forget profile '{profile}''s key: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Before the input is read from stdin on a terminal: how to end it.
     pub(crate) fn reading_stdin(&self, source: Option<&crate::input::Source>) {
         if matches!(source, Some(crate::input::Source::Stdin)) && self.ui.term().stdin_tty {

@@ -214,7 +214,7 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    super::run::rerun(ctx, row.target, (row.id, row.input), &args)
+    crate::exchange::once::rerun(ctx, row.target, (row.id, row.input), &args)
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {

@@ -1,7 +1,6 @@
 //! `miiflow logout`: forget stored keys. Idempotent; it does not revoke anything.
 
 use crate::cli::LogoutArgs;
-use crate::config::Config;
 use crate::context::Context;
 use crate::error::Error;
 
@@ -18,7 +17,7 @@ pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
         };
         let mut forgot = Vec::new();
         for profile in &targets {
-            forget(ctx, config, profile)?;
+            ctx.forget_secret(config, profile)?;
             if config.forget_key(profile) {
                 forgot.push(profile.clone());
             }
@@ -43,15 +42,5 @@ pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
         "This does not revoke a key on the server: it stays valid until deleted there \
          (`miiflow keys delete NAME|ID`, or the dashboard).",
     );
-    Ok(())
-}
-
-/// Removes a profile's secret from wherever the config says it is.
-pub(crate) fn forget(ctx: &Context, config: &Config, profile: &str) -> anyhow::Result<()> {
-    if let Some(storage) = config.profile(profile).and_then(|p| p.storage) {
-        ctx.store(storage)
-            .delete(profile)
-            .map_err(|e| anyhow::anyhow!("cannot forget profile '{profile}''s key: {e}"))?;
-    }
     Ok(())
 }

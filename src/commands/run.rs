@@ -1,14 +1,11 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
-use crate::cli::{NetworkArgs, OutputArgs, RunArgs};
+use crate::cli::RunArgs;
 use crate::context::Context;
-use crate::credentials::ENV_KEY;
 use crate::error::Error;
-use crate::exchange;
-use crate::input::{self, Source};
-use crate::limits;
-use crate::output::{Jq, OutputFile};
-use crate::request::{Request, RunTarget};
+use crate::exchange::once::{self, Given, Once};
+use crate::input::Source;
+use crate::request::RunTarget;
 
 pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
     let target = target(ctx, &mut args)?;
@@ -33,51 +30,10 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         no_history: args.no_history,
     };
     if args.batch.is_some() {
-        let (items, jq) = checked(ctx, &once)?;
+        let (items, jq) = once::checked(ctx, &once)?;
         return crate::batch::run(ctx, &args, once.target, items, jq);
     }
-    send_once(ctx, once)
-}
-
-/// `history rerun`: the recorded target exactly (today's aliases do not apply) and the
-/// recorded input, the items merged over it.
-pub(crate) fn rerun(
-    ctx: &Context,
-    target: RunTarget,
-    recorded: (i64, Vec<u8>),
-    args: &crate::cli::HistoryRerunArgs,
-) -> anyhow::Result<()> {
-    send_once(
-        ctx,
-        Once {
-            target,
-            items: &args.items,
-            given: Given::Recorded(recorded.0, recorded.1),
-            out: &args.out,
-            net: &args.net,
-            no_history: args.no_history,
-        },
-    )
-}
-
-/// Where a run's input comes from.
-enum Given<'a> {
-    /// `--input FILE|-`, or none (items alone, or `{}`).
-    Input(Option<Source>),
-    /// `--text TEXT|-`.
-    Text(&'a str),
-    /// A history entry's input: its id and bytes.
-    Recorded(i64, Vec<u8>),
-}
-
-/// One run, as the command line (or a history entry) asks for it.
-struct Once<'a> {
-    target: RunTarget,
-    items: &'a [String],
-    given: Given<'a>,
-    out: &'a OutputArgs,
-    net: &'a NetworkArgs,
-    no_history: bool,
+    once::send(ctx, once)
 }
 
 /// The agent or workflow: `--workflow ID`, an alias (its items go before the command
@@ -110,120 +66,6 @@ fn target(ctx: &Context, args: &mut RunArgs) -> anyhow::Result<RunTarget> {
         None if !id_shaped(&id) => Err(not_an_alias(ctx, &profile, &id).into()),
         None => Ok(RunTarget::Agent(id)),
     }
-}
-
-/// The items and the filter, checked before a key is looked up or a byte is sent.
-fn checked(ctx: &Context, once: &Once) -> anyhow::Result<(Vec<input::Prepared>, Option<Jq>)> {
-    let items = input::parse_items(once.items, &mut |m| ctx.warn(&m))?;
-    let jq = match &once.out.jq {
-        Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
-        None => None,
-    };
-    Ok((items, jq))
-}
-
-/// The input's bytes: the given input with the items merged over it.
-fn build(ctx: &Context, given: Given, items: &[input::Prepared]) -> anyhow::Result<Vec<u8>> {
-    let mut warn = |m: String| ctx.warn(&m);
-    Ok(match given {
-        Given::Recorded(id, bytes) => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::BadInput(format!("history entry {id}: not UTF-8")))?;
-            input::from_text(text, &format!("history entry {id}"), items, &mut warn)?
-        }
-        Given::Text(text) => input::text(text)?,
-        Given::Input(source) => {
-            ctx.reading_stdin(source.as_ref());
-            input::build(source.as_ref(), items, &mut warn)?
-        }
-    })
-}
-
-/// One run: checked, built, then printed as `--curl` or `--dry-run`, or sent.
-fn send_once(ctx: &Context, once: Once) -> anyhow::Result<()> {
-    let (items, jq) = checked(ctx, &once)?;
-    let active = ctx.active_profile()?;
-    let Once {
-        target,
-        given,
-        out,
-        net,
-        no_history,
-        ..
-    } = once;
-    let input = build(ctx, given, &items)?;
-    if out.curl {
-        let req = Request::run(&ctx.base_url(&active)?, &target, input);
-        return curl(ctx, &req);
-    }
-    if out.dry_run {
-        return dry_run(ctx, &active, &target, input);
-    }
-    // Where the answer goes is settled before anything is sent: a bad -o costs no run.
-    let file = out.output.as_deref().map(OutputFile::create).transpose()?;
-    let limit = limits::buffer()?;
-    // The base URL is checked before the keyring is asked for anything.
-    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
-    let req = Request::run(&base, &target, input);
-    let exchanged = exchange::Exchanged {
-        req: &req,
-        label: target.id(),
-        out,
-        net,
-        jq,
-        limit,
-        record: Some(exchange::Recording {
-            target: target.clone(),
-            off: no_history,
-        }),
-    };
-    let result = exchange::send(ctx, exchanged, &resolved, &base, file);
-    result.map_err(|e| {
-        if !matches!(
-            crate::error::typed(&e),
-            Some(Error::Status { status: 404, .. })
-        ) {
-            return e;
-        }
-        let hint = format!(
-            "POST {} answered 404: check the {} id ('{}') and the base URL (from {})",
-            req.url,
-            target.kind(),
-            target.id(),
-            ctx.base_url_source(&resolved.profile)
-        );
-        crate::error::with_hints(e, vec![hint])
-    })
-}
-
-/// `--curl`: the equivalent command, reading the key from the environment.
-fn curl(ctx: &Context, req: &Request) -> anyhow::Result<()> {
-    ctx.ui.out(req.to_curl().as_bytes())?;
-    if ctx.env_key.is_none() {
-        let profile = match &ctx.global.profile {
-            Some(p) => format!(" --profile {p}"),
-            None => String::new(),
-        };
-        ctx.note(&format!(
-            "the command reads the key from ${ENV_KEY}, which is not set here; fill it first: \
-             export {ENV_KEY}=$(miiflow token{profile})"
-        ));
-    }
-    Ok(())
-}
-
-/// `--dry-run`: the request that would be sent, key masked; without a key, said so.
-fn dry_run(ctx: &Context, active: &str, target: &RunTarget, input: Vec<u8>) -> anyhow::Result<()> {
-    let resolved = ctx.resolve_key();
-    let profile = resolved.as_ref().map_or(active, |r| r.profile.as_str());
-    let req = Request::run(&ctx.base_url(profile)?, target, input);
-    if let Err(e) = &resolved {
-        ctx.warn(&format!("{e}; a real run would stop here (exit 3)"));
-    }
-    let key = resolved.as_ref().ok().map(|r| &r.key);
-    ctx.ui
-        .out(req.dry_run(key, ctx.ui.term().stdout_color).as_bytes())?;
-    Ok(())
 }
 
 /// Whether a word can be an agent id: Miiflow's start with `agent_` (workflows' with `wf_`

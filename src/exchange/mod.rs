@@ -4,6 +4,7 @@
 //! it and reads its answer.
 
 mod job;
+pub(crate) mod once;
 mod print;
 mod record;
 mod send;

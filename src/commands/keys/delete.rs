@@ -2,7 +2,6 @@
 
 use crate::cli::KeysDeleteArgs;
 use crate::client;
-use crate::commands::logout;
 use crate::context::Context;
 use crate::error::Error;
 
@@ -83,7 +82,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
             .map(|(name, _)| name.clone())
             .collect();
         for profile in &holders {
-            logout::forget(ctx, config, profile)?;
+            ctx.forget_secret(config, profile)?;
             config.forget_profile(profile);
         }
         Ok(holders)
