@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OptionalExtension, params};
+use std::io::Write as _;
+
+use rusqlite::blob::ZeroBlob;
+use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 
 use crate::target::RunTarget;
 use crate::ui::Ui;
@@ -27,6 +30,9 @@ pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 /// The most of an input kept per entry; a longer input is cut there and flagged (such an
 /// entry cannot be re-run).
 pub(crate) const MAX_INPUT: usize = 16 * 1024 * 1024;
+
+/// Inputs larger than this are kept in the `inputs` table (see [`History::record`]).
+const APART: usize = 64 * 1024;
 
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
@@ -144,9 +150,12 @@ pub(crate) struct History {
     conn: Connection,
 }
 
+/// The schema's version, kept in the file's `user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+/// WAL: readers never block the writer.
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     time_ms     INTEGER NOT NULL,
@@ -168,6 +177,11 @@ CREATE TABLE IF NOT EXISTS runs (
     batch_line  INTEGER
 );
 CREATE INDEX IF NOT EXISTS runs_time ON runs (time_ms);
+CREATE TABLE IF NOT EXISTS inputs (
+    run         INTEGER PRIMARY KEY,
+    bytes       BLOB NOT NULL
+);
+PRAGMA user_version = 1;
 ";
 
 impl History {
@@ -202,11 +216,17 @@ impl History {
         let conn =
             Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(BUSY)?;
-        // WAL: readers never block the writer; NORMAL: no fsync per commit (WAL stays safe
-        // against a crash of the process; a power cut may lose the last commits). One batch
-        // of statements: opening costs a run as little as it can.
-        conn.execute_batch(SCHEMA)
+        // NORMAL: no fsync per commit (WAL stays safe against a crash of the process; a power
+        // cut may lose the last commits). The schema (and WAL, which the file remembers) is set
+        // up once, when `user_version` says it is not there yet: opening costs a run little.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
             .with_context(|| format!("{}", path.display()))?;
+        if version < SCHEMA_VERSION {
+            conn.execute_batch(SCHEMA)
+                .with_context(|| format!("{}", path.display()))?;
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL")?;
         Ok(History { conn })
     }
 
@@ -232,6 +252,10 @@ impl History {
                     true => (&e.input[..MAX_INPUT], true),
                     false => (&e.input[..], false),
                 };
+                // A large input goes to a table of its own, where it is the last field of its
+                // record: SQLite then writes it in place, page by page, instead of building the
+                // whole row in memory.
+                let apart = input.len() > APART;
                 insert.execute(params![
                     now - e.duration.as_millis() as i64,
                     e.profile,
@@ -239,7 +263,7 @@ impl History {
                     e.endpoint,
                     e.target.kind(),
                     e.target.id(),
-                    input,
+                    if apart { &[][..] } else { input },
                     input_cut,
                     e.status,
                     e.output,
@@ -251,7 +275,16 @@ impl History {
                     e.batch.as_ref().map(|(name, _)| name.as_str()),
                     e.batch.as_ref().map(|(_, line)| *line as i64),
                 ])?;
-                ids.push(tx.last_insert_rowid());
+                let id = tx.last_insert_rowid();
+                if apart {
+                    tx.execute(
+                        "INSERT INTO inputs (run, bytes) VALUES (?1, ?2)",
+                        params![id, ZeroBlob(input.len() as u64)],
+                    )?;
+                    let mut blob = tx.blob_open(MAIN_DB, c"inputs", c"bytes", id, false)?;
+                    blob.write_all(input)?;
+                }
+                ids.push(id);
             }
         }
         tx.commit()?;
@@ -303,6 +336,10 @@ impl History {
                 .execute("DELETE FROM runs WHERE time_ms < ?1", [t])?,
             None => self.conn.execute("DELETE FROM runs", [])?,
         };
+        self.conn.execute(
+            "DELETE FROM inputs WHERE run NOT IN (SELECT id FROM runs)",
+            [],
+        )?;
         // Give the space back: history can hold large answers.
         let _ = self
             .conn
@@ -320,14 +357,16 @@ pub(crate) struct Filter {
     pub(crate) since_ms: Option<i64>,
 }
 
-const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, input, input_cut, \
+const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, \
+     coalesce((SELECT bytes FROM inputs WHERE run = id), input), input_cut, \
      status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line, \
-     length(input), length(output)";
+     coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), length(output)";
 
 /// The same, with empty blobs for the input and the answer.
 const LIST_COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, X'', \
      input_cut, status, X'', output_cut, duration_ms, exit_code, run_id, error, batch, \
-     batch_line, length(input), length(output)";
+     batch_line, coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), \
+     length(output)";
 
 /// One recorded run, read back.
 #[derive(Debug, Clone)]
