@@ -306,7 +306,11 @@ impl Collect<'_> {
                 return Ok(Done::Finished);
             };
             match &mut self.sink {
-                Sink::File(_) => self.append(first, &mut rx, by_bytes)?,
+                Sink::File(_) => match self.append(first, &mut rx, by_bytes) {
+                    // RESULTS through /dev/stdout, and its reader went away (`| head`).
+                    Err(e) if crate::error::is_broken_pipe(&e) => return Ok(Done::ReaderGone),
+                    other => other?,
+                },
                 Sink::Stdout(stdout) => {
                     let stdout = stdout.clone();
                     let Finished {

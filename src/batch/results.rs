@@ -263,9 +263,9 @@ impl Journal {
                 .push((*n, self.end + buf.len() as u64, line.len() as u64));
             buf.extend_from_slice(line);
         }
-        self.file
-            .write_all(&buf)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.shown.display()))?;
+        self.file.write_all(&buf).map_err(|e| {
+            anyhow::Error::new(e).context(format!("cannot write {}", self.shown.display()))
+        })?;
         self.end += buf.len() as u64;
         Ok(())
     }

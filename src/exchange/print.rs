@@ -23,7 +23,10 @@ enum Target<'a> {
 impl Target<'_> {
     /// True once stdout's reader has gone away: there is no one left to read the answer.
     fn gone(&self) -> bool {
-        matches!(self, Target::Stdout(out) if out.closed())
+        match self {
+            Target::Stdout(out) => out.closed(),
+            Target::File(file) => file.closed(),
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {

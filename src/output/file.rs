@@ -18,6 +18,9 @@ pub(crate) struct OutputFile {
     /// As the user wrote it, for messages.
     shown: PathBuf,
     sink: Sink,
+    /// A direct output's reader went away (`-o /dev/stdout | head`): later writes are dropped,
+    /// as for stdout itself.
+    closed: bool,
 }
 
 enum Sink {
@@ -97,6 +100,7 @@ impl OutputFile {
             return Ok(OutputFile {
                 shown,
                 sink: Sink::Direct(file),
+                closed: false,
             });
         }
         let target = crate::fs::resolve(path).map_err(bad)?;
@@ -113,6 +117,7 @@ impl OutputFile {
                 return Ok(OutputFile {
                     shown,
                     sink: Sink::Direct(file),
+                    closed: false,
                 });
             }
         }
@@ -141,6 +146,7 @@ impl OutputFile {
         Ok(OutputFile {
             shown,
             sink: Sink::Replace { tmp, target },
+            closed: false,
         })
     }
 
@@ -155,11 +161,26 @@ impl OutputFile {
     }
 
     pub(crate) fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
         let result = match &mut self.sink {
             Sink::Replace { tmp, .. } => tmp.write_all(bytes),
             Sink::Direct(file) => file.write_all(bytes),
         };
-        result.map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.shown.display(), why(&e)))
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.is_direct() => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.shown.display(), why(&e))),
+        }
+    }
+
+    /// True once a direct output's reader went away.
+    pub(crate) fn closed(&self) -> bool {
+        self.closed
     }
 
     /// The open file of a direct output (a device, a FIFO, a descriptor), to write to as a

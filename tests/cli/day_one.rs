@@ -1329,3 +1329,48 @@ fn ctrl_c_at_the_delete_prompt_ends_the_line() {
     );
     assert_eq!(server.keys().len(), 1, "nothing deleted");
 }
+
+// ---- 5, again: RESULTS through /dev/stdout whose reader goes away --------------------------
+
+#[test]
+fn results_through_dev_stdout_end_quietly_when_the_reader_goes_away() {
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", numbered(3000));
+    let server = Server::start();
+    let out = shell(&format!(
+        "{{ miiflow run agent_1 --batch '{}' -o /dev/stdout; echo \"exit=$?\" >&2; }} | head -n 2",
+        input.display()
+    ))
+    .env("MIIFLOW_BASE_URL", &server.url)
+    .env("MIIFLOW_API_KEY", KEY)
+    .output()
+    .unwrap();
+    let err = stderr(&out);
+    assert_eq!(stdout(&out).lines().count(), 2);
+    assert!(!err.contains("Broken pipe"), "{err}");
+    assert!(!err.contains("error"), "{err}");
+    assert_contains(&err, "exit=0");
+}
+
+#[test]
+fn a_run_through_dev_stdout_ends_quietly_when_the_reader_goes_away() {
+    let dir = temp();
+    let big = format!("{{\"s\":\"{}\"}}", "x".repeat(4 << 20));
+    let input = write(dir.path(), "big.json", big);
+    let server = Server::start();
+    let out = shell(&format!(
+        "{{ miiflow run agent_1 --input '{}' -o /dev/stdout; echo \"exit=$?\" >&2; }} | head -c 20",
+        input.display()
+    ))
+    .env("MIIFLOW_BASE_URL", &server.url)
+    .env("MIIFLOW_API_KEY", KEY)
+    .output()
+    .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.stdout.len(), 20);
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("error"),
+        "{err}"
+    );
+    assert_contains(&err, "exit=0");
+}
