@@ -297,11 +297,29 @@ fn results_whose_folder_cannot_take_the_rewrite_are_refused_before_sending() {
         .arg(&input)
         .arg("-o")
         .arg(&results)
+        .current_dir(dir.path())
         .env("MIIFLOW_HISTORY", "off")
         .env("MIIFLOW_CONFIG_DIR", dir.path().join("no-config"));
-    // Root writes anywhere: the batch then runs as nobody, to whom the folder is read-only.
+    // Root writes anywhere: the batch then runs as nobody, to whom the folder is read-only
+    // (from a copy of the binary in the test's folder: the build's may be in a folder nobody
+    // cannot enter).
     if unsafe { libc::geteuid() } == 0 {
-        cmd.uid(65534).gid(65534);
+        let copy = dir.path().join("miiflow");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("miiflow"), &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut as_nobody = std::process::Command::new(&copy);
+        as_nobody
+            .args(cmd.get_args())
+            .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .current_dir(dir.path())
+            .uid(65534)
+            .gid(65534);
+        for (k, v) in cmd.get_envs() {
+            if v.is_none() {
+                as_nobody.env_remove(k);
+            }
+        }
+        cmd = as_nobody;
     }
     let out = cmd.output().unwrap();
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
