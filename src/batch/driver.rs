@@ -305,32 +305,33 @@ impl Collect<'_> {
             let Some(first) = finished else {
                 return Ok(Done::Finished);
             };
-            match &mut self.sink {
-                Sink::File(_) => match self.append(first, &mut rx, by_bytes) {
+            if matches!(self.sink, Sink::File(_)) {
+                match self.append(first, &mut rx, by_bytes) {
                     // RESULTS through /dev/stdout, and its reader went away (`| head`).
                     Err(e) if crate::error::is_broken_pipe(&e) => return Ok(Done::ReaderGone),
                     other => other?,
-                },
-                Sink::Stdout(stdout) => {
-                    let stdout = stdout.clone();
-                    let Finished {
-                        line,
-                        outcome,
-                        taken,
-                        entry,
-                        ..
-                    } = first;
-                    self.account(line, &outcome, taken, entry, by_bytes);
-                    reorder.insert(line, outcome);
-                    while let Some((n, outcome)) = reorder.pop() {
-                        stdout.out(&outcome.to_line(n, None))?;
-                        self.window.add_permits(1);
-                    }
-                    self.held.set(reorder.held());
-                    if stdout.closed() {
-                        return Ok(Done::ReaderGone);
-                    }
                 }
+                continue;
+            }
+            let Finished {
+                line,
+                outcome,
+                taken,
+                entry,
+                ..
+            } = first;
+            self.account(line, &outcome, taken, entry, by_bytes);
+            let Sink::Stdout(stdout) = &self.sink else {
+                unreachable!("a results file is appended to above")
+            };
+            reorder.insert(line, outcome);
+            while let Some((n, outcome)) = reorder.pop() {
+                stdout.out(&outcome.to_line(n, None))?;
+                self.window.add_permits(1);
+            }
+            self.held.set(reorder.held());
+            if stdout.closed() {
+                return Ok(Done::ReaderGone);
             }
         }
     }

@@ -156,57 +156,55 @@ impl Exchange<'_> {
             started,
         } = answer;
         let (job, term) = (self.job, self.ui.term());
-        {
-            let mut out = Target::Stdout(self.ui);
-            if self.out.include {
-                out.write(job.masked(&head).as_bytes())?;
-            }
-            let mut masker = Masker::new(job.key.searched(), &job.key.masked());
-            let mut prefix = Vec::new();
-            let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
-            while let Some(chunk) = self.next(&mut resp).await? {
-                if out.gone() {
-                    break;
-                }
-                if prefix.len() < crate::output::reason::REASON_PREFIX {
-                    let room = crate::output::reason::REASON_PREFIX - prefix.len();
-                    prefix.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                let masked = masker.push(&chunk);
-                match &mut held {
-                    Some(buf) if buf.len() + masked.len() <= job.limit => {
-                        buf.extend_from_slice(&masked)
-                    }
-                    Some(buf) => {
-                        out.write(buf)?;
-                        out.write(&masked)?;
-                        held = None;
-                    }
-                    None => out.write(&masked)?,
-                }
-            }
-            let rest = masker.finish();
-            match (held, term.layout()) {
-                (Some(mut buf), Some(layout)) => {
-                    buf.extend_from_slice(&rest);
-                    let shown = render_body(&buf, layout, term.stdout_color);
-                    out.write(&shown)?;
-                }
-                _ => out.write(&rest)?,
-            }
-            self.finish_status(status, started);
-            if let Some(file) = &file {
-                self.ui.say(&format!(
-                    "miiflow: {} was left as it was; the error answer went to stdout",
-                    file.path().display()
-                ));
-            }
-            Err(Error::Status {
-                status,
-                reason: crate::output::reason::status_reason(status, &prefix, &|t| job.masked(t)),
-            }
-            .into())
+        let mut out = Target::Stdout(self.ui);
+        if self.out.include {
+            out.write(job.masked(&head).as_bytes())?;
         }
+        let mut masker = Masker::new(job.key.searched(), &job.key.masked());
+        let mut prefix = Vec::new();
+        let mut held = Some(Vec::new()).filter(|_| term.layout().is_some());
+        while let Some(chunk) = self.next(&mut resp).await? {
+            if out.gone() {
+                break;
+            }
+            if prefix.len() < crate::output::reason::REASON_PREFIX {
+                let room = crate::output::reason::REASON_PREFIX - prefix.len();
+                prefix.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            let masked = masker.push(&chunk);
+            match &mut held {
+                Some(buf) if buf.len() + masked.len() <= job.limit => {
+                    buf.extend_from_slice(&masked)
+                }
+                Some(buf) => {
+                    out.write(buf)?;
+                    out.write(&masked)?;
+                    held = None;
+                }
+                None => out.write(&masked)?,
+            }
+        }
+        let rest = masker.finish();
+        match (held, term.layout()) {
+            (Some(mut buf), Some(layout)) => {
+                buf.extend_from_slice(&rest);
+                let shown = render_body(&buf, layout, term.stdout_color);
+                out.write(&shown)?;
+            }
+            _ => out.write(&rest)?,
+        }
+        self.finish_status(status, started);
+        if let Some(file) = &file {
+            self.ui.tell(&format!(
+                "{} was left as it was; the error answer went to stdout",
+                file.path().display()
+            ));
+        }
+        Err(Error::Status {
+            status,
+            reason: crate::output::reason::status_reason(status, &prefix, &|t| job.masked(t)),
+        }
+        .into())
     }
 
     /// A 2xx answer: streamed, laid out, filtered, or read event by event, to stdout or `-o`.
@@ -279,8 +277,8 @@ impl Exchange<'_> {
                 }
                 Sink::Hold(Some(_)) => {
                     // Too large to lay out for a person: it is printed as it comes instead.
-                    self.say(&format!(
-                        "miiflow: warning: the answer is larger than {}; printing it as received\n",
+                    self.ui.warn(&format!(
+                        "the answer is larger than {}; printing it as received",
                         limits::show_size(job.limit as u64)
                     ));
                     out.write(&std::mem::take(&mut body))?;
