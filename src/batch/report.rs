@@ -69,15 +69,15 @@ pub(super) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
             if !resuming {
                 words.push("--resume".into());
             }
-            ui.say(&format!(
-                "miiflow: {} keeps every finished line; to go on with the lines that did not \
+            ui.tell(&format!(
+                "{} keeps every finished line; to go on with the lines that did not \
                  run:\n  {}",
                 path.display(),
                 quoted(&words)
             ));
         }
-        None => ui.say(
-            "miiflow: the finished lines were printed; with -o RESULTS they would have been kept \
+        None => ui.tell(
+            "the finished lines were printed; with -o RESULTS they would have been kept \
              in a file, and --resume would run only the rest",
         ),
     }
@@ -92,8 +92,8 @@ pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
                 " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
             ),
         };
-        ui.say(&format!(
-            "miiflow: resumed: {} lines kept their recorded result{failed}",
+        ui.tell(&format!(
+            "resumed: {} lines kept their recorded result{failed}",
             r.kept
         ));
     }
@@ -103,21 +103,21 @@ pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
             true => format!(" and {} more", r.changed_count as usize - shown.len()),
             false => String::new(),
         };
-        ui.say(&format!(
-            "miiflow: warning: line(s) {}{more} were run again: their input, the base URL or \
+        ui.warn(&format!(
+            "line(s) {}{more} were run again: their input, the base URL or \
              --jq changed since their results were recorded",
             shown.join(", ")
         ));
     }
     if dropped > 0 {
-        ui.say(&format!(
-            "miiflow: warning: the results file held {dropped} result(s) for lines the input \
+        ui.warn(&format!(
+            "the results file held {dropped} result(s) for lines the input \
              (now {lines} lines) does not have; they were dropped"
         ));
     }
     if r.unreadable > 0 {
-        ui.say(&format!(
-            "miiflow: {} line(s) of the results file were not results (one cut short by a kill, \
+        ui.tell(&format!(
+            "{} line(s) of the results file were not results (one cut short by a kill, \
              or edited) and were ignored",
             r.unreadable
         ));

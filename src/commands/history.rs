@@ -149,8 +149,8 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
     let row = get(&history, args.id)?;
     let cut = |what: &str, cut: bool| {
         if cut {
-            ctx.ui.say(&format!(
-                "miiflow: note: the {what} was longer than history keeps; this is its beginning"
+            ctx.ui.note(&format!(
+                "the {what} was longer than history keeps; this is its beginning"
             ));
         }
     };
