@@ -31,6 +31,11 @@ fn agent_runs(server: &Server) -> usize {
         .count()
 }
 
+/// `miiflow ARGS… FILE` against `server` (ARGS ending in `--batch`).
+fn batch(server: &Server, args: &[&str], file: &Path) -> std::process::Output {
+    server.miiflow().args(args).arg(file).output().unwrap()
+}
+
 /// One run recorded in `home`'s history.
 fn seed_history(home: &Home, server: &Server) {
     let out = home
@@ -536,12 +541,7 @@ fn errors_quoting_the_key_mask_it_on_stderr_and_in_result_lines() {
     assert_contains(&stderr(&out), "refused a redirect");
     assert!(!stderr(&out).contains(KEY), "{}", stderr(&out));
     let input = write(dir.path(), "in.jsonl", numbered(1));
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--batch"])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let out = batch(&server, &["run", "agent_1", "--batch"], &input);
     assert_contains(&stdout(&out), "refused a redirect");
     assert!(!stdout(&out).contains(KEY), "{}", stdout(&out));
     assert!(!stderr(&out).contains(KEY), "{}", stderr(&out));
@@ -556,12 +556,11 @@ fn errors_quoting_the_key_mask_it_on_stderr_and_in_result_lines() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!stderr(&out).contains(KEY), "{}", stderr(&out));
     let input = write(dir.path(), "key.jsonl", format!("{{\"s\":\"{KEY}\"}}\n"));
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--jq", ".output.s | tonumber", "--batch"])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let out = batch(
+        &server,
+        &["run", "agent_1", "--jq", ".output.s | tonumber", "--batch"],
+        &input,
+    );
     let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(line["exit"], 1, "{line}");
     assert!(!line["error"].as_str().unwrap().contains(KEY), "{line}");
@@ -700,12 +699,11 @@ fn a_shard_of_a_huge_count_skips_ahead_and_huge_counts_are_refused() {
         .read_to_string(&mut out)
         .unwrap();
     assert_eq!(out.lines().count(), 1);
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--shard", "1/100000000", "--batch"])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let out = batch(
+        &server,
+        &["run", "agent_1", "--shard", "1/100000000", "--batch"],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert_contains(&stderr(&out), "at most 100000 shards");
 }
@@ -943,12 +941,7 @@ fn csv_headers_naming_one_key_twice_are_refused() {
         assert_contains(&stderr(&out), clash);
     }
     let file = write(dir.path(), "ok.csv", "a[],a[]\n1,2\n");
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--batch"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = batch(&server, &["run", "agent_1", "--batch"], &file);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(agent_runs(&server), 1);
 }
@@ -1166,12 +1159,7 @@ fn a_short_csv_row_fails_in_place_and_the_batch_exits_1() {
     let dir = temp();
     let file = write(dir.path(), "in.csv", "a,b\n1,2\n3,4\n5\n6,7\n");
     let server = Server::start();
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--batch"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = batch(&server, &["run", "agent_1", "--batch"], &file);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let lines: Vec<Value> = stdout(&out)
         .lines()
@@ -1185,12 +1173,7 @@ fn a_short_csv_row_fails_in_place_and_the_batch_exits_1() {
     assert_eq!(agent_runs(&server), 3);
     // Nothing sent: then exit 2 stands.
     let file = write(dir.path(), "bad.csv", "a,b\n5\n");
-    let out = server
-        .miiflow()
-        .args(["run", "agent_1", "--batch"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = batch(&server, &["run", "agent_1", "--batch"], &file);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
