@@ -5,10 +5,12 @@ use std::time::Duration;
 use reqwest::Url;
 use serde::Deserialize;
 
-use crate::client::{self, Options};
+use crate::client::{self, Options, Pacer, Sender};
 use crate::credentials::ApiKey;
 use crate::error::Error;
-use crate::request::{self, API_KEYS_PATH};
+use crate::exchange::Job;
+use crate::request::{self, API_KEYS_PATH, Request};
+use crate::ui::Ui;
 
 /// Key calls are quick; a stuck server must not hold a terminal for the run timeout.
 const OPTIONS: Options = Options {
@@ -67,22 +69,42 @@ impl Created {
     }
 }
 
+/// The key API's client: its requests are sent, and their answers read, by the engine's
+/// [`Job`] (the same send, body reader and failure words as a run), with the key calls' own
+/// timeouts and no retries (a create is not repeated on a doubt).
 pub(crate) struct Api {
-    http: client::Http,
+    sender: Sender,
     base: Url,
 }
 
 impl Api {
-    pub(crate) fn new(base: Url) -> anyhow::Result<Api> {
+    pub(crate) fn new(base: Url, ui: &Ui) -> anyhow::Result<Api> {
+        let ui = ui.clone();
         Ok(Api {
-            http: client::client(&base, OPTIONS)?,
+            sender: Sender {
+                // Each send sets its own timeout (the sender's).
+                http: client::client(
+                    &base,
+                    Options {
+                        timeout: None,
+                        ..OPTIONS
+                    },
+                )?,
+                opts: OPTIONS,
+                retries: 0,
+                pacer: Pacer::default(),
+                notify: std::sync::Arc::new(move |m: &str| ui.tell(m)),
+                quota_pause: false,
+                timeout_given: true,
+                max_wait: OPTIONS.timeout.unwrap_or_default(),
+            },
             base,
         })
     }
 
     /// Says where the base URL came from in errors about reaching it.
     pub(crate) fn with_source(mut self, source: String) -> Api {
-        self.http = self.http.with_source(source);
+        self.sender.http = self.sender.http.with_source(source);
         self
     }
 
@@ -90,57 +112,54 @@ impl Api {
         request::endpoint(&self.base, &format!("{API_KEYS_PATH}{suffix}"))
     }
 
-    async fn send(
-        &self,
-        req: reqwest::RequestBuilder,
-        key: &ApiKey,
-    ) -> Result<(reqwest::StatusCode, Vec<u8>), Error> {
-        let resp = req
-            .bearer_auth(key.expose())
-            .send()
-            .await
-            .map_err(|e| self.http.classify(&e))?;
+    /// A 2xx answer's body; anything else is the error it means, the key masked in it.
+    async fn send(&self, req: Request, key: &ApiKey) -> Result<Vec<u8>, Error> {
+        let job = Job {
+            key: key.clone(),
+            sender: self.sender.clone(),
+            verbose: 0,
+            jq: None,
+            limit: MAX_ANSWER,
+        };
+        let mut resp = job.send(&req).await?;
         let status = resp.status();
-        let mut resp = resp;
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.http.classify(&e))? {
-            if body.len() + chunk.len() > MAX_ANSWER {
-                return Err(Error::Network(format!(
+        let body = job
+            .collect(&mut resp, None, MAX_ANSWER, || {
+                Error::Network(format!(
                     "the key API's answer is larger than {}: not what a key list is",
                     crate::limits::show_size(MAX_ANSWER as u64)
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
+                ))
+            })
+            .await?;
         if status.is_success() {
-            return Ok((status, body));
+            return Ok(body);
         }
         Err(Error::Status {
             status: status.as_u16(),
             reason: crate::output::reason::status_reason(status.as_u16(), &body, &|t| {
-                key.mask_in(t)
+                job.masked(t)
             }),
         })
     }
 
     pub(crate) async fn list(&self, key: &ApiKey) -> Result<Vec<KeyInfo>, Error> {
-        let (_, body) = self
-            .send(self.http.client.get(self.url("")), key)
-            .await
-            .map_err(no_api)?;
+        let req = Request {
+            method: reqwest::Method::GET,
+            url: self.url(""),
+            body: None,
+        };
+        let body = self.send(req, key).await.map_err(no_api)?;
         serde_json::from_slice(&body)
             .map_err(|e| Error::Network(format!("the key list is not what was expected: {e}")))
     }
 
     pub(crate) async fn create(&self, key: &ApiKey, name: &str) -> Result<Created, Error> {
-        let body = serde_json::json!({ "name": name }).to_string();
-        let req = self
-            .http
-            .client
-            .post(self.url(""))
-            .header("Content-Type", "application/json")
-            .body(body);
-        let (_, body) = self.send(req, key).await.map_err(no_api)?;
+        let req = Request {
+            method: reqwest::Method::POST,
+            url: self.url(""),
+            body: Some(serde_json::json!({ "name": name }).to_string().into()),
+        };
+        let body = self.send(req, key).await.map_err(no_api)?;
         serde_json::from_slice(&body).map_err(|e| {
             Error::Network(format!(
                 "the new key's answer is not what was expected: {e}"
@@ -154,7 +173,12 @@ impl Api {
         url.path_segments_mut()
             .map_err(|()| Error::BadInput("the base URL cannot take a path".into()))?
             .push(id);
-        match self.send(self.http.client.delete(url), key).await {
+        let req = Request {
+            method: reqwest::Method::DELETE,
+            url,
+            body: None,
+        };
+        match self.send(req, key).await {
             Ok(_) => Ok(true),
             Err(Error::Status { status: 404, .. }) => Ok(false),
             Err(e) => Err(no_api(e)),

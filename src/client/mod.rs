@@ -55,7 +55,6 @@ impl std::error::Error for CrossOrigin {}
 pub(crate) struct Http {
     pub(crate) client: reqwest::Client,
     pub(crate) proxy: Option<Arc<Proxy>>,
-    pub(crate) opts: Options,
     /// Where the base URL came from (`--base-url`, `MIIFLOW_BASE_URL`, a profile), for errors
     /// about reaching it.
     pub(crate) from: Option<Arc<str>>,
@@ -108,7 +107,6 @@ pub(crate) fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
     Ok(Http {
         client: builder.build()?,
         proxy: proxy.map(Arc::new),
-        opts,
         from: None,
     })
 }

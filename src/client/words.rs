@@ -2,20 +2,9 @@
 
 use std::time::Duration;
 
-use super::{CrossOrigin, Http, Options};
+use super::{CrossOrigin, Options};
 use crate::error::Error;
 use crate::proxy::Proxy;
-
-impl Http {
-    /// What a failure means for the user, and its exit code through [`Error`].
-    pub(crate) fn classify(&self, err: &reqwest::Error) -> Error {
-        with_source(
-            classify(err, self.opts, self.proxy.as_deref()),
-            err,
-            self.from.as_deref(),
-        )
-    }
-}
 
 /// A failure to reach the server says where its address came from: most such failures are a
 /// mistyped or stale base URL.

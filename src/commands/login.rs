@@ -45,7 +45,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     let checked = if args.no_verify {
         Checked::Skipped
     } else {
-        let api = Api::new(base.clone())?;
+        let api = Api::new(base.clone(), &ctx.ui)?;
         match client::block_on(async { Ok(api.list(&key).await) })? {
             Ok(keys) => {
                 Checked::Yes(api::find(&keys, &key).map(|k| (k.id.clone(), k.name.clone())))

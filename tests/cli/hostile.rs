@@ -236,3 +236,26 @@ fn out_of_range_durations_are_usage_errors() {
         assert_contains(&stderr(&out), "out of range");
     }
 }
+
+#[test]
+fn an_endless_key_list_is_refused_at_its_cap_and_the_key_api_echo_is_masked() {
+    // The key API reads its answers with the engine's reader: an endless list stops at 8 MiB.
+    let server = RawServer::endless("200 OK", "application/json", b"[", &b"{},".repeat(20000));
+    let out = at(&server)
+        .args(["keys", "list"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "larger than 8 MiB: not what a key list is");
+    // An error that repeats the key has it masked.
+    let server = RawServer::fixed(
+        "403 Forbidden\r\ncontent-type: application/json",
+        format!("{{\"error\":\"key {KEY} may not list keys\"}}"),
+    );
+    let out = at(&server).args(["keys", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains(KEY), "{err}");
+    assert_contains(&err, "may not list keys");
+}
