@@ -8,7 +8,7 @@ use crate::client;
 use crate::context::Context;
 use crate::credentials::Resolved;
 use crate::error::{self, Error};
-use crate::history::Entry;
+use crate::history::{self, Entry, Spooled};
 use crate::request::{Request, RunTarget};
 
 /// What a run's history entry needs besides the exchange.
@@ -60,13 +60,24 @@ pub(crate) fn record(
     };
     entry.error = result.as_ref().err().map(|e| format!("{e:#}"));
     entry.mask(&resolved.key);
-    match client::block_on(async { Ok(crate::history::record_one(dir, entry).await) })? {
-        Ok(id) if result.is_err() && status.is_some_and(|s| s < 300) => Ok(Some(format!(
+    // The entry's id is shown only when the run failed after a successful answer: then it is
+    // written directly, to know it; otherwise it is spooled, at the cost of a file write.
+    let wants_id = result.is_err() && status.is_some_and(|s| s < 300);
+    let entry = match wants_id {
+        true => Some(entry),
+        false => match history::spool(&dir, entry) {
+            Spooled::Kept => return Ok(None),
+            Spooled::Fold => None,
+            Spooled::Not(entry) => Some(*entry),
+        },
+    };
+    match client::block_on(async { Ok(history::record_one(dir, entry).await) })? {
+        Ok(Some(id)) if wants_id => Ok(Some(format!(
             "the answer is kept in the history: miiflow history show {id} --output"
         ))),
         Ok(_) => Ok(None),
         Err(e) => {
-            crate::history::warn(&ctx.ui, &e);
+            history::warn(&ctx.ui, &e);
             Ok(None)
         }
     }

@@ -18,9 +18,10 @@ use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 use crate::target::RunTarget;
 use crate::ui::Ui;
 
+mod spool;
 mod writer;
 
-pub(crate) use writer::{Writer, record_one};
+pub(crate) use writer::{Spooled, Writer, record_one, spool};
 
 pub(crate) const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
 pub(crate) const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
@@ -151,11 +152,10 @@ pub(crate) struct History {
 }
 
 /// The schema's version, kept in the file's `user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
-/// WAL: readers never block the writer.
+/// Version 1. WAL (set apart: not within a transaction): readers never block the writer.
 const SCHEMA: &str = "
-PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     time_ms     INTEGER NOT NULL,
@@ -181,7 +181,14 @@ CREATE TABLE IF NOT EXISTS inputs (
     run         INTEGER PRIMARY KEY,
     bytes       BLOB NOT NULL
 );
-PRAGMA user_version = 1;
+";
+
+/// Version 2: the pending file an entry was folded from (see `spool.rs`), so that folding
+/// twice inserts once.
+const SCHEMA_2: &str = "
+ALTER TABLE runs ADD COLUMN spool TEXT;
+CREATE UNIQUE INDEX runs_spool ON runs (spool) WHERE spool IS NOT NULL;
+PRAGMA user_version = 2;
 ";
 
 impl History {
@@ -213,85 +220,71 @@ impl History {
                 .open(&path)
                 .with_context(|| format!("cannot open {}", path.display()))?;
         }
-        let conn =
+        let mut conn =
             Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
         conn.busy_timeout(BUSY)?;
         // NORMAL: no fsync per commit (WAL stays safe against a crash of the process; a power
         // cut may lose the last commits). The schema (and WAL, which the file remembers) is set
         // up once, when `user_version` says it is not there yet: opening costs a run little.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .with_context(|| format!("{}", path.display()))?;
-        if version < SCHEMA_VERSION {
-            conn.execute_batch(SCHEMA)
-                .with_context(|| format!("{}", path.display()))?;
+        let version = |conn: &Connection| -> rusqlite::Result<i64> {
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        };
+        if version(&conn).with_context(|| format!("{}", path.display()))? < SCHEMA_VERSION {
+            conn.execute_batch("PRAGMA journal_mode = WAL")?;
+            // Another process may be setting it up too: the version is read again under the
+            // write lock.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found = version(&tx)?;
+            if found < 1 {
+                tx.execute_batch(SCHEMA)?;
+            }
+            if found < 2 {
+                tx.execute_batch(SCHEMA_2)?;
+            }
+            tx.commit().with_context(|| format!("{}", path.display()))?;
         }
         conn.execute_batch("PRAGMA synchronous = NORMAL")?;
-        Ok(History { conn })
+        let mut history = History { conn };
+        history.fold(dir)?;
+        Ok(history)
+    }
+
+    /// Moves the entries waiting in `pending/` into the database, in one transaction; a file
+    /// that is not an entry is removed with them.
+    fn fold(&mut self, dir: &Path) -> anyhow::Result<()> {
+        let files = spool::pending(dir);
+        if files.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (name, path) in &files {
+            if let Some((entry, time_ms)) = spool::read(path) {
+                insert(&tx, &entry, time_ms, Some(name))?;
+            }
+        }
+        tx.commit()?;
+        for (_, path) in &files {
+            let _ = std::fs::remove_file(path);
+        }
+        Ok(())
     }
 
     /// Records entries in one transaction; returns their ids.
     pub(crate) fn record(&mut self, entries: &[Entry]) -> anyhow::Result<Vec<i64>> {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as i64;
+        let now = spool::now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(entries.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO runs (time_ms, profile, base_url, endpoint, kind, target, input,
-                     input_cut, status, output, output_cut, duration_ms, exit_code, run_id, error,
-                     batch, batch_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?;
-            for e in entries {
-                let (input, input_cut) = match e.input.len() > MAX_INPUT {
-                    true => (&e.input[..MAX_INPUT], true),
-                    false => (&e.input[..], false),
-                };
-                // A large input goes to a table of its own, where it is the last field of its
-                // record: SQLite then writes it in place, page by page, instead of building the
-                // whole row in memory.
-                let apart = input.len() > APART;
-                insert.execute(params![
-                    now - e.duration.as_millis() as i64,
-                    e.profile,
-                    e.base_url,
-                    e.endpoint,
-                    e.target.kind(),
-                    e.target.id(),
-                    if apart { &[][..] } else { input },
-                    input_cut,
-                    e.status,
-                    e.output,
-                    e.output_cut,
-                    e.duration.as_millis() as i64,
-                    e.exit,
-                    run_id(&e.output, e.output_cut),
-                    e.error,
-                    e.batch.as_ref().map(|(name, _)| name.as_str()),
-                    e.batch.as_ref().map(|(_, line)| *line as i64),
-                ])?;
-                let id = tx.last_insert_rowid();
-                if apart {
-                    tx.execute(
-                        "INSERT INTO inputs (run, bytes) VALUES (?1, ?2)",
-                        params![id, ZeroBlob(input.len() as u64)],
-                    )?;
-                    let mut blob = tx.blob_open(MAIN_DB, c"inputs", c"bytes", id, false)?;
-                    blob.write_all(input)?;
-                }
-                ids.push(id);
-            }
+        for e in entries {
+            ids.push(insert(&tx, e, now - e.duration.as_millis() as i64, None)?);
         }
         tx.commit()?;
         Ok(ids)
     }
 
-    /// Entries, newest first.
     /// Entries, newest first, without their input and answer (only their sizes): a list of
     /// many large entries costs no more memory than a few.
     pub(crate) fn list(&self, filter: &Filter) -> anyhow::Result<Vec<Row>> {
@@ -346,6 +339,59 @@ impl History {
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;");
         Ok(n)
     }
+}
+
+/// Inserts one entry recorded at `time_ms` (folded from the pending file `spool`: inserted
+/// once however often it is folded); returns its id.
+fn insert(
+    tx: &rusqlite::Transaction,
+    e: &Entry,
+    time_ms: i64,
+    spool: Option<&str>,
+) -> anyhow::Result<i64> {
+    let (input, input_cut) = match e.input.len() > MAX_INPUT {
+        true => (&e.input[..MAX_INPUT], true),
+        false => (&e.input[..], false),
+    };
+    // A large input goes to a table of its own, where it is the last field of its record:
+    // SQLite then writes it in place, page by page, instead of building the whole row in memory.
+    let apart = input.len() > APART;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO runs (time_ms, profile, base_url, endpoint, kind, target, input,
+             input_cut, status, output, output_cut, duration_ms, exit_code, run_id, error,
+             batch, batch_line, spool)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?;
+    let inserted = insert.execute(params![
+        time_ms,
+        e.profile,
+        e.base_url,
+        e.endpoint,
+        e.target.kind(),
+        e.target.id(),
+        if apart { &[][..] } else { input },
+        input_cut,
+        e.status,
+        e.output,
+        e.output_cut,
+        e.duration.as_millis() as i64,
+        e.exit,
+        run_id(&e.output, e.output_cut),
+        e.error,
+        e.batch.as_ref().map(|(name, _)| name.as_str()),
+        e.batch.as_ref().map(|(_, line)| *line as i64),
+        spool,
+    ])?;
+    let id = tx.last_insert_rowid();
+    if apart && inserted == 1 {
+        tx.execute(
+            "INSERT INTO inputs (run, bytes) VALUES (?1, ?2)",
+            params![id, ZeroBlob(input.len() as u64)],
+        )?;
+        let mut blob = tx.blob_open(MAIN_DB, c"inputs", c"bytes", id, false)?;
+        blob.write_all(input)?;
+    }
+    Ok(id)
 }
 
 /// What `history list` selects.
@@ -519,6 +565,73 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn a_spooled_entry_is_folded_once_however_often_it_is_folded() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(History::open(dir.path()).unwrap());
+        let mut e = row_entry();
+        e.input = bytes::Bytes::from_static(b"{\"spooled\":1}");
+        e.duration = Duration::from_millis(5);
+        assert!(matches!(spool(dir.path(), e.clone()), Spooled::Kept));
+        let (name, file) = spool::pending(dir.path()).remove(0);
+        let copy = std::fs::read(&file).unwrap();
+        let all = Filter {
+            limit: 10,
+            ..Filter::default()
+        };
+        let h = History::open(dir.path()).unwrap();
+        assert_eq!(h.list(&all).unwrap().len(), 1);
+        assert!(
+            spool::pending(dir.path()).is_empty(),
+            "folded files are removed"
+        );
+        // The same file again (a second process folding it, or a crash before the unlink).
+        std::fs::write(dir.path().join("pending").join(&name), copy).unwrap();
+        std::fs::write(dir.path().join("pending").join("junk.entry"), b"not one").unwrap();
+        let h = History::open(dir.path()).unwrap();
+        let rows = h.list(&all).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(spool::pending(dir.path()).is_empty());
+        let row = h.get(rows[0].id).unwrap().unwrap();
+        assert_eq!(row.input, b"{\"spooled\":1}");
+        assert_eq!(row.duration_ms, 5);
+        // A large entry is not spooled, nor one without a database to fold it into.
+        let mut large = row_entry();
+        large.input = bytes::Bytes::from(vec![b' '; spool::MAX_SPOOLED + 1]);
+        assert!(matches!(spool(dir.path(), large), Spooled::Not(_)));
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(spool(empty.path(), row_entry()), Spooled::Not(_)));
+    }
+
+    #[test]
+    fn the_run_that_finds_many_entries_waiting_folds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(History::open(dir.path()).unwrap());
+        for n in 1..spool::FOLD_AT {
+            assert!(
+                matches!(spool(dir.path(), row_entry()), Spooled::Kept),
+                "{n}"
+            );
+        }
+        assert!(matches!(spool(dir.path(), row_entry()), Spooled::Fold));
+    }
+
+    #[test]
+    fn a_version_1_database_is_brought_to_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(path(dir.path())).unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        conn.execute_batch("PRAGMA user_version = 1").unwrap();
+        drop(conn);
+        let mut h = History::open(dir.path()).unwrap();
+        h.record(&[row_entry()]).unwrap();
+        let v: i64 = h
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
     }
 
     #[test]

@@ -1,21 +1,49 @@
 //! Writing entries without holding anything up: one run's entry on a thread of its own, a
 //! batch's through a queue to a writer thread that commits them in transactions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{Entry, History, warn};
+use super::{Entry, History, spool as file, warn};
 use crate::ui::Ui;
 
-/// Records one entry on a thread of its own (opening the database there too) and returns
-/// its id when done. The caller awaits it under the signals ([`crate::client::block_on`]):
-/// Ctrl-C or SIGTERM end a wait on a locked database at once.
-pub(crate) async fn record_one(dir: PathBuf, entry: Entry) -> anyhow::Result<i64> {
+/// How [`spool`] kept a single run's entry.
+pub(crate) enum Spooled {
+    /// Written to `pending/`, to be folded into the database by the next reader or writer.
+    Kept,
+    /// Written, and so many are waiting that this run folds them ([`record_one`] without an
+    /// entry).
+    Fold,
+    /// Not spooled (large, no database yet or not one, or the write failed): it is written
+    /// to the database directly.
+    Not(Box<Entry>),
+}
+
+/// Keeps a single run's entry at the cost of a small file write, when it can (see
+/// `spool.rs`): the run does not wait on SQLite's open, commit, checkpoint, or its lock.
+pub(crate) fn spool(dir: &Path, entry: Entry) -> Spooled {
+    if entry.input.len() + entry.output.len() > file::MAX_SPOOLED || !file::ready(dir) {
+        return Spooled::Not(Box::new(entry));
+    }
+    match file::write(dir, &entry) {
+        Ok(waiting) if waiting >= file::FOLD_AT => Spooled::Fold,
+        Ok(_) => Spooled::Kept,
+        Err(_) => Spooled::Not(Box::new(entry)),
+    }
+}
+
+/// Opens the history on a thread of its own (which folds what is pending), records one entry
+/// there when given one, and returns its id when done. The caller awaits it under the signals
+/// ([`crate::client::block_on`]): Ctrl-C or SIGTERM end a wait on a locked database at once.
+pub(crate) async fn record_one(dir: PathBuf, entry: Option<Entry>) -> anyhow::Result<Option<i64>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
-        let recorded = History::open(&dir).and_then(|mut h| h.record(&[entry]));
-        let _ = tx.send(recorded.map(|ids| ids[0]));
+        let recorded = History::open(&dir).and_then(|mut h| match entry {
+            Some(entry) => h.record(&[entry]).map(|ids| Some(ids[0])),
+            None => Ok(None),
+        });
+        let _ = tx.send(recorded);
     });
     rx.await
         .unwrap_or_else(|_| Err(anyhow::anyhow!("the history writer stopped")))

@@ -617,10 +617,42 @@ fn a_history_that_is_a_fifo_or_locked_never_holds_a_run_or_its_signals() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     std::fs::remove_file(&fifo).unwrap();
 
-    // A database locked by another process: the answer is out, the history write waits, and
-    // Ctrl-C ends the wait at once (130), as it would any other wait.
+    // A database locked by another process. A small entry is spooled (issue 19): the run
+    // does not wait for the lock at all, and the entry reaches the database once the lock is
+    // gone, with the next reader.
     seed_history(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_1", "spooled=yes"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("not recorded"),
+        "the run waited on the lock: {}",
+        stderr(&out)
+    );
+    db.execute_batch("ROLLBACK").unwrap();
+    let out = home
+        .miiflow(&server)
+        .args(["history", "show", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&stdout(&out), "spooled");
+
+    // A large entry is written directly: the history write waits on the lock after the
+    // answer is out, and Ctrl-C ends the wait at once (130), as it would any other wait.
+    let dir = temp();
+    let large = write(
+        dir.path(),
+        "large.json",
+        format!("{{\"text\":\"{}\"}}", "x".repeat(100_000)),
+    );
     db.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("miiflow"))
         .env_clear()
@@ -629,8 +661,9 @@ fn a_history_that_is_a_fifo_or_locked_never_holds_a_run_or_its_signals() {
         .env("MIIFLOW_DATA_DIR", home.data_dir())
         .env("MIIFLOW_BASE_URL", &server.url)
         .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_1"])
-        .stdout(Stdio::piped())
+        .args(["run", "agent_1", "--input"])
+        .arg(&large)
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
