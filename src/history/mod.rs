@@ -38,6 +38,9 @@ const APART: usize = 64 * 1024;
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
 
+/// How long folding pending entries waits on another writer.
+const FOLD_WAIT: Duration = Duration::from_secs(1);
+
 /// The data folder: `MIIFLOW_DATA_DIR`, else the platform's (`$XDG_DATA_HOME/miiflow` on Linux).
 pub(crate) fn dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
@@ -245,7 +248,11 @@ impl History {
         }
         conn.execute_batch("PRAGMA synchronous = NORMAL")?;
         let mut history = History { conn };
-        history.fold(dir)?;
+        // Folding waits on another writer for a moment at most: a reader then shows what the
+        // database holds, and the entries wait for the next one.
+        history.conn.busy_timeout(FOLD_WAIT)?;
+        let _ = history.fold(dir);
+        history.conn.busy_timeout(BUSY)?;
         Ok(history)
     }
 

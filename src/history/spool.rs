@@ -190,6 +190,10 @@ pub(super) fn pending(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for item in read.filter_map(Result::ok) {
         let name = item.file_name().to_string_lossy().into_owned();
+        // Regular files only (a FIFO would hold every reader; a symlink points elsewhere).
+        if !item.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
         if name.ends_with(".entry") && !name.starts_with('.') {
             files.push((name, item.path()));
         } else if name.starts_with(".tmp-")
@@ -262,6 +266,31 @@ mod tests {
             .replace("\"input_len\":8", "\"input_len\":18446744073709551615");
         assert!(decode(lying.as_bytes()).is_none());
         assert!(decode(b"miiflow-entry 1\n{}\n").is_none());
+    }
+
+    #[test]
+    fn temp_files_of_killed_writers_are_removed_once_stale_and_odd_files_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &entry()).unwrap();
+        let pending_dir = dir.path().join(PENDING);
+        let stale = pending_dir.join(".tmp-stale.entry");
+        let fresh = pending_dir.join(".tmp-fresh.entry");
+        for path in [&stale, &fresh] {
+            std::fs::write(path, b"cut sho").unwrap();
+        }
+        let old = SystemTime::now() - 2 * STALE;
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        std::fs::create_dir(pending_dir.join("folder.entry")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/dev/zero", pending_dir.join("zero.entry")).unwrap();
+        assert_eq!(pending(dir.path()).len(), 1);
+        assert!(!stale.exists());
+        assert!(fresh.exists());
     }
 
     #[test]

@@ -446,3 +446,32 @@ fn completions_offer_alias_names_after_run() {
         assert_contains(&stdout(&out), "agents list --names");
     }
 }
+
+#[test]
+fn entries_waiting_behind_a_locked_database_are_listed_once_it_is_free() {
+    let home = Home::new();
+    let server = Server::start();
+    let run = |value: &str| {
+        let out = home
+            .miiflow(&server)
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["run", "agent_a", &format!("n={value}")])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("not recorded"), "{}", stderr(&out));
+    };
+    run("first");
+    let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    // The run does not wait for the lock: its entry waits in pending/.
+    run("second");
+    // A reader is not held either: it lists what the database holds.
+    assert_eq!(list(&home, &server, &[]).len(), 1);
+    db.execute_batch("ROLLBACK").unwrap();
+    let rows = list(&home, &server, &[]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(list(&home, &server, &[]).len(), 2, "folded once");
+    let pending = home.data_dir().join("pending");
+    assert_eq!(std::fs::read_dir(pending).unwrap().count(), 0);
+}
