@@ -5,46 +5,34 @@
 //!
 //! Prints a Markdown table; the latest one is kept in docs/PERFORMANCE.md.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "mk_bench_0123456789abcdef";
 const MIIFLOW: &str = env!("CARGO_BIN_EXE_miiflow");
-const MOCK: &str = env!("CARGO_BIN_EXE_miiflow-mock");
 
+#[path = "../tests/common/hermetic.rs"]
+mod hermetic;
+
+/// The stand-in, serving on a thread of the benchmark's own process (its CPU is the bench's,
+/// not the measured child's).
 struct Mock {
-    child: Child,
+    _running: miiflow_mock::Running,
     url: String,
 }
 
 impl Mock {
     fn start(args: &[&str]) -> Mock {
-        let mut child = Command::new(MOCK)
-            .args(["serve", "--key", KEY])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start miiflow-mock");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("export MIIFLOW_BASE_URL=")
-            .unwrap()
-            .to_owned();
-        Mock { child, url }
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let mut all = vec!["--key", KEY];
+        all.extend_from_slice(args);
+        let running = miiflow_mock::Running::start(&all, miiflow_mock::Remember::Nothing)
+            .expect("start the stand-in");
+        Mock {
+            url: running.url().to_owned(),
+            _running: running,
+        }
     }
 }
 
@@ -74,7 +62,7 @@ fn ms(d: Duration) -> String {
 
 fn miiflow(url: &str) -> Command {
     let mut cmd = Command::new(MIIFLOW);
-    no_proxy(&mut cmd);
+    hermetic(&mut cmd);
     cmd.env("MIIFLOW_API_KEY", KEY)
         .env("MIIFLOW_BASE_URL", url)
         .env(
@@ -90,24 +78,15 @@ fn miiflow(url: &str) -> Command {
     cmd
 }
 
-/// Loopback traffic only: a proxy from the environment would measure something else.
-fn no_proxy(cmd: &mut Command) -> &mut Command {
-    for proxy in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(proxy);
-    }
-    cmd
+/// Loopback traffic only: a proxy from the environment would measure something else, and the
+/// developer's own key, base URL or folders would be used.
+fn hermetic(cmd: &mut Command) -> &mut Command {
+    hermetic::scrubbed(cmd)
 }
 
 fn curl(url: &str, body: &str) -> Command {
     let mut cmd = Command::new("curl");
-    no_proxy(&mut cmd);
+    hermetic(&mut cmd);
     cmd.args(["-sS", "-o", "/dev/null", "-X", "POST"])
         .arg(format!("{url}/api/v1/agent_run"))
         .args(["-H", &format!("Authorization: Bearer {KEY}")])
@@ -346,7 +325,7 @@ fn main() {
             "seq 1000 | xargs -P 50 -I{{}} curl -sS -o /dev/null -X POST '{}/api/v1/agent_run' -H 'Authorization: Bearer {KEY}' -H 'Content-Type: application/json' --data-binary '{{\"agent_id\":\"agent_bench\",\"input\":{{\"n\":{{}}}}}}'",
             mock.url
         );
-        let (t, _, ok) = measure(no_proxy(Command::new("sh").arg("-c").arg(&script)));
+        let (t, _, ok) = measure(hermetic(Command::new("sh").arg("-c").arg(&script)));
         assert!(ok, "xargs curl failed");
         theirs.push(t);
     }

@@ -23,7 +23,6 @@ mod input;
 mod items;
 mod json;
 mod limits;
-pub mod mock;
 mod output;
 mod proxy;
 mod request;

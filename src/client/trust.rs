@@ -54,8 +54,8 @@ mod files {
     use std::io::Read;
     use std::path::Path;
 
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
 
     use crate::error::Error;
 

@@ -13,11 +13,12 @@ mod items;
 mod keyring;
 mod keys;
 mod local_state;
-mod mock;
+
 mod network;
 mod output_file;
 mod reliability;
 mod run;
+mod stand_in;
 mod stream;
 mod support;
 mod terminal;

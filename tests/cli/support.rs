@@ -1,6 +1,6 @@
 //! Shared test helpers: a hermetic `miiflow` command and a real `miiflow-mock` on loopback.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,25 +20,9 @@ pub(crate) fn without_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd:
     )
 }
 
-/// Environment variables a developer's shell might have that would change what a test sees.
-const SCRUB: &[&str] = &[
-    "MIIFLOW_API_KEY",
-    "MIIFLOW_BASE_URL",
-    "MIIFLOW_PROFILE",
-    "MIIFLOW_CONFIG_DIR",
-    "MIIFLOW_DATA_DIR",
-    "MIIFLOW_HISTORY",
-    "NO_COLOR",
-    "CLICOLOR_FORCE",
-    "RUST_BACKTRACE",
-    "RUST_LIB_BACKTRACE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-];
+#[path = "../common/hermetic.rs"]
+mod hermetic;
+use hermetic::SCRUB;
 
 /// A config folder and a data folder (run history) of its own for every command that does
 /// not share them (never the user's).
@@ -141,13 +125,11 @@ pub(crate) fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathB
     path
 }
 
-/// A running `miiflow-mock serve`, stopped on drop.
+/// The stand-in API, serving on a thread of this test process (stopped on drop): requests and
+/// keys are read from its memory, nothing is polled.
 pub(crate) struct Server {
-    child: Child,
+    mock: miiflow_mock::Running,
     pub(crate) url: String,
-    key: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -155,44 +137,16 @@ impl Server {
         Server::with(&[])
     }
 
-    /// Starts the mock with extra arguments (faults, answers, latency…), accepting [`KEY`].
+    /// Starts the stand-in with `miiflow-mock serve`'s options (faults, answers, latency…),
+    /// accepting [`KEY`].
     pub(crate) fn with(args: &[&str]) -> Server {
         let mut all = vec!["--key", KEY];
         all.extend_from_slice(args);
-        Server::spawn(&all)
-    }
-
-    fn spawn(args: &[&str]) -> Server {
-        let dir = temp();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new(cargo_bin("miiflow-mock"))
-            .args(["serve", "--log"])
-            .arg(&log)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start miiflow-mock");
-        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let first = lines
-            .next()
-            .expect("a line from miiflow-mock")
-            .expect("utf-8");
-        let url = first
-            .strip_prefix("export MIIFLOW_BASE_URL=")
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .to_owned();
-        let second = lines.next().expect("a second line").expect("utf-8");
-        let key = second
-            .strip_prefix("export MIIFLOW_API_KEY=")
-            .unwrap_or_else(|| panic!("unexpected second line: {second}"))
-            .to_owned();
+        let mock = miiflow_mock::Running::start(&all, miiflow_mock::Remember::Requests)
+            .expect("start the stand-in");
         Server {
-            child,
-            url,
-            key,
-            log,
-            _dir: dir,
+            url: mock.url().to_owned(),
+            mock,
         }
     }
 
@@ -200,39 +154,25 @@ impl Server {
     pub(crate) fn miiflow(&self) -> assert_cmd::Command {
         let mut cmd = miiflow();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
-            .env("MIIFLOW_API_KEY", &self.key);
+            .env("MIIFLOW_API_KEY", self.mock.key());
         cmd
     }
 
     pub(crate) fn miiflow_std(&self) -> Command {
         let mut cmd = miiflow_std();
         cmd.env("MIIFLOW_BASE_URL", &self.url)
-            .env("MIIFLOW_API_KEY", &self.key);
+            .env("MIIFLOW_API_KEY", self.mock.key());
         cmd
     }
 
-    /// The keys the server knows, through its key API.
+    /// The keys the server knows, as its key API lists them.
     pub(crate) fn keys(&self) -> Vec<serde_json::Value> {
-        let out = Command::new("curl")
-            .args(["-sS", "-H", &format!("Authorization: Bearer {KEY}")])
-            .arg(format!("{}/api/v1/api_keys", self.url))
-            .output()
-            .expect("curl runs");
-        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("a key list")
+        self.mock.keys()
     }
 
-    /// Every request the server has logged in full, in order (a last line still being
-    /// written, without its newline, is not one yet).
+    /// Every request the server has seen, in order.
     pub(crate) fn requests(&self) -> Vec<serde_json::Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let complete = match text.rfind('\n') {
-            Some(end) => &text[..=end],
-            None => "",
-        };
-        complete
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("a JSON log line"))
-            .collect()
+        self.mock.requests()
     }
 
     /// Waits until the server has seen `n` requests.
@@ -245,13 +185,6 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(10));
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

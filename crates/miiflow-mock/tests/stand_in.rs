@@ -1,21 +1,69 @@
-//! `miiflow-mock`: the stand-in API itself.
+//! `miiflow-mock`: the stand-in API itself, as a process (its command line, `exec`) and in this
+//! test's process (its behaviour, read through curl as any client would).
 
+use std::path::PathBuf;
 use std::process::Command;
 
-use assert_cmd::cargo::cargo_bin;
+use miiflow_mock::Running;
 
-use crate::support::*;
+const KEY: &str = "mk_test_0123456789abcdef";
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_contains(haystack: &str, needle: &str) {
+    assert!(haystack.contains(needle), "{needle:?} not in:\n{haystack}");
+}
+
+/// The stand-in in this process, accepting [`KEY`].
+struct Server {
+    url: String,
+    _mock: Running,
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::with(&[])
+    }
+
+    fn with(args: &[&str]) -> Server {
+        let mut all = vec!["--key", KEY];
+        all.extend_from_slice(args);
+        let mock =
+            Running::start(&all, miiflow_mock::Remember::Requests).expect("start the stand-in");
+        Server {
+            url: mock.url().to_owned(),
+            _mock: mock,
+        }
+    }
+}
 
 fn mock() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(cargo_bin("miiflow-mock"));
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_miiflow-mock"));
     cmd.env_remove("MIIFLOW_API_KEY")
         .env_remove("MIIFLOW_BASE_URL");
     cmd
 }
 
-/// PATH with the built binaries first, as after `cargo install`.
+/// PATH with the built binaries first, as after `cargo install`: `miiflow` is built beside
+/// `miiflow-mock` by the workspace's `cargo build` or `cargo test`.
 fn path_with_binaries() -> std::ffi::OsString {
-    let bin_dir = cargo_bin("miiflow").parent().unwrap().to_owned();
+    let bin_dir: PathBuf = PathBuf::from(env!("CARGO_BIN_EXE_miiflow-mock"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    assert!(
+        bin_dir
+            .join(format!("miiflow{}", std::env::consts::EXE_SUFFIX))
+            .exists(),
+        "miiflow is not built beside miiflow-mock: run the workspace's cargo build or cargo test"
+    );
     let mut paths = vec![bin_dir];
     paths.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
@@ -147,74 +195,4 @@ fn a_server_without_a_key_api_answers_404() {
         &format!("{}/api/v1/api_keys", server.url),
     ]);
     assert_eq!(code, 404);
-}
-
-#[test]
-fn canned_answers_set_status_headers_and_stream_events() {
-    let dir = temp();
-    write(
-        dir.path(),
-        "agent_sse.json",
-        r#"{"$mock": {"events": [{"step": 1}, {"step": 2, "done": true}], "event_delay_ms": 50}}"#,
-    );
-    write(
-        dir.path(),
-        "agent_busy.json",
-        r#"{"$mock": {"status": 409, "headers": {"x-run": "r1"}, "body": {"error": "already running"}}}"#,
-    );
-    let server = Server::with(&["--answers", dir.path().to_str().unwrap()]);
-    let (code, body) = curl(&[
-        "-H",
-        &format!("Authorization: Bearer {KEY}"),
-        "-H",
-        "Content-Type: application/json",
-        "-d",
-        r#"{"agent_id":"agent_sse","input":{}}"#,
-        &format!("{}/api/v1/agent_run", server.url),
-    ]);
-    assert_eq!(code, 200);
-    assert_eq!(
-        body,
-        "data: {\"step\":1}\n\ndata: {\"step\":2,\"done\":true}\n\n"
-    );
-
-    let out = server
-        .miiflow()
-        .args(["run", "agent_busy", "--include"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let text = stdout(&out);
-    assert!(
-        text.starts_with("HTTP/1.1 409 Conflict\n") && text.contains("x-run: r1\n"),
-        "{text}"
-    );
-    assert!(text.ends_with(r#"{"error": "already running"}"#), "{text}");
-
-    let out = server
-        .miiflow()
-        .args(["run", "agent_unknown"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert_contains(&stderr(&out), "agent agent_unknown not found");
-}
-
-#[test]
-fn faults_are_consumed_in_order() {
-    let server = Server::with(&["--fault", "503", "--fault", "429:7"]);
-    let first = server
-        .miiflow()
-        .args(["run", "agent_1", "--retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(first.status.code(), Some(5));
-    let second = server
-        .miiflow()
-        .args(["run", "agent_1", "--include", "--retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(second.status.code(), Some(4));
-    assert_contains(&stdout(&second), "retry-after: 7\n");
-    server.miiflow().args(["run", "agent_1"]).assert().success();
 }

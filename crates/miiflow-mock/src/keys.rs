@@ -39,23 +39,34 @@ impl Keys {
     }
 }
 
-pub(super) fn keys(st: &mut Keys, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
-    let listing = |k: &KeyRecord| {
+impl KeyRecord {
+    /// The key as the key API lists it: never its secret, only its last four characters.
+    fn listing(&self) -> serde_json::Value {
         let last4: String = {
-            let chars: Vec<char> = k.secret.chars().collect();
+            let chars: Vec<char> = self.secret.chars().collect();
             chars[chars.len().saturating_sub(4)..].iter().collect()
         };
-        let mut v = serde_json::json!({"id": k.id, "name": k.name, "created_at": k.created_at, "last4": last4});
-        if let Some(used) = &k.last_used_at {
+        let mut v = serde_json::json!({"id": self.id, "name": self.name, "created_at": self.created_at, "last4": last4});
+        if let Some(used) = &self.last_used_at {
             v["last_used_at"] = used.clone().into();
         }
         v
-    };
+    }
+}
+
+impl Keys {
+    /// Every key, as listed.
+    pub(super) fn listed(&self) -> Vec<serde_json::Value> {
+        self.keys.iter().map(KeyRecord::listing).collect()
+    }
+}
+
+pub(super) fn keys(st: &mut Keys, method: &Method, rest: &str, body: &[u8]) -> Response<Body> {
     match (method, rest) {
-        (&Method::GET, "" | "/") => {
-            let all: Vec<_> = st.keys.iter().map(listing).collect();
-            json(StatusCode::OK, serde_json::Value::from(all).to_string())
-        }
+        (&Method::GET, "" | "/") => json(
+            StatusCode::OK,
+            serde_json::Value::from(st.listed()).to_string(),
+        ),
         (&Method::POST, "" | "/") => {
             #[derive(serde::Deserialize)]
             struct Create {

@@ -39,6 +39,8 @@ pub struct Config {
     pub no_key_api: bool,
     /// Serve https with this certificate chain and key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Keep every request in memory too, for [`Mock::requests`] (a test's in-process stand-in).
+    pub remember: bool,
 }
 
 /// The TLS settings for `--tls-cert`/`--tls-key`.
@@ -73,6 +75,8 @@ pub(super) struct State {
     pub(super) faults: VecDeque<Fault>,
     pub(super) key_faults: VecDeque<Fault>,
     pub(super) log: Option<std::fs::File>,
+    /// Every request, when [`Config::remember`] says so.
+    pub(super) requests: Vec<serde_json::Value>,
     pub(super) started: std::time::Instant,
     /// Inputs whose `$fault` has been served.
     pub(super) directed: std::collections::HashSet<Bytes>,
@@ -81,8 +85,10 @@ pub(super) struct State {
 /// A running mock.
 pub struct Mock {
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    /// `None` in a handle made by [`Mock::clone_handle`], which only reads.
+    task: Option<tokio::task::JoinHandle<()>>,
     https: bool,
+    state: Arc<Mutex<State>>,
 }
 
 impl Mock {
@@ -129,7 +135,9 @@ impl Mock {
             keys: Keys { keys, created: 0 },
             runs: 0,
             log,
+            requests: Vec::new(),
         }));
+        let shared = state.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -157,7 +165,12 @@ impl Mock {
                 });
             }
         });
-        Ok(Mock { addr, task, https })
+        Ok(Mock {
+            addr,
+            task: Some(task),
+            https,
+            state: shared,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -170,7 +183,30 @@ impl Mock {
     }
 
     pub fn stop(self) {
-        self.task.abort();
+        if let Some(task) = self.task {
+            task.abort();
+        }
+    }
+
+    /// A handle that reads this mock's requests and keys (from another thread); stopping it
+    /// does nothing.
+    pub(crate) fn clone_handle(&self) -> Mock {
+        Mock {
+            addr: self.addr,
+            task: None,
+            https: self.https,
+            state: self.state.clone(),
+        }
+    }
+
+    /// Every request so far, in order, as the log writes them (with [`Config::remember`]).
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.state.lock().expect("mock state").requests.clone()
+    }
+
+    /// The keys the key API knows, as it lists them.
+    pub fn keys(&self) -> Vec<serde_json::Value> {
+        self.state.lock().expect("mock state").keys.listed()
     }
 }
 
@@ -210,6 +246,9 @@ async fn handle(
             let mut text = line.to_string();
             text.push('\n');
             let _ = log.write_all(text.as_bytes());
+        }
+        if st.config.remember {
+            st.requests.push(line);
         }
     }
     let authorised = state.lock().expect("mock state").keys.used(auth.as_deref());
