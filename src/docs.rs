@@ -101,6 +101,22 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     pages
 }
 
+/// Every command's path below `miiflow` (`[]`, `["keys"]`, `["keys", "create"]`, …), for the
+/// help snapshots.
+pub fn command_paths() -> Vec<Vec<String>> {
+    fn walk(cmd: &clap::Command, path: &mut Vec<String>, all: &mut Vec<Vec<String>>) {
+        all.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            path.push(sub.get_name().to_owned());
+            walk(sub, path, all);
+            path.pop();
+        }
+    }
+    let mut all = Vec::new();
+    walk(&reproducible(), &mut Vec::new(), &mut all);
+    all
+}
+
 fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
     pages.push(page(cmd));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {

@@ -18,6 +18,7 @@ mod network;
 mod output_file;
 mod reliability;
 mod run;
+mod snapshots;
 mod stand_in;
 mod stream;
 mod support;

@@ -385,11 +385,16 @@ impl Tty {
     /// Starts `miiflow ARGS` (ARGS as a shell would split them) with `env`, in a clean
     /// environment.
     pub(crate) fn start(args: &str, env: &[(&str, &str)]) -> Tty {
+        Tty::start_wide(args, env, 80)
+    }
+
+    /// The same on a terminal `cols` columns wide.
+    pub(crate) fn start_wide(args: &str, env: &[(&str, &str)], cols: usize) -> Tty {
         let mut cmd = Command::new("script");
         cmd.args([
             "-qefc",
             &format!(
-                "stty cols 80 rows 24; exec '{}' {args}",
+                "stty cols {cols} rows 24; exec '{}' {args}",
                 cargo_bin("miiflow").display()
             ),
             "/dev/null",
@@ -521,6 +526,11 @@ impl Tty {
 /// The screen after `raw` was written to an 80-column terminal: carriage returns, line
 /// clearing and cursor moves applied, colours dropped. What a person would see at the end.
 pub(crate) fn screen(raw: &str) -> Vec<String> {
+    screen_wide(raw, 80)
+}
+
+/// The same on a terminal `cols` columns wide.
+pub(crate) fn screen_wide(raw: &str, cols: usize) -> Vec<String> {
     let mut lines: Vec<Vec<char>> = vec![Vec::new()];
     let (mut row, mut col) = (0usize, 0usize);
     let mut chars = raw.chars().peekable();
@@ -563,7 +573,7 @@ pub(crate) fn screen(raw: &str) -> Vec<String> {
             '\x1b' => {}
             c if c.is_control() && c != '\t' => {}
             c => {
-                if col >= 80 {
+                if col >= cols {
                     row += 1;
                     col = 0;
                     if lines.len() <= row {
