@@ -291,8 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
-            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -301,9 +301,9 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only runs of this agent or workflow id (or alias)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only runs newer than this: 30m, 2h, 1d, 1w')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--failed', '--failed', [CompletionResultType]::ParameterName, 'Only runs that failed (exit code not 0)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON, also on a terminal')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
@@ -321,6 +321,22 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Only the input, its exact bytes (pretty on a terminal)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Only the answer, its exact bytes (pretty on a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'miiflow;history;clear' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only runs older than this: 30d, 12h')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
@@ -357,27 +373,11 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'miiflow;history;clear' {
-            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only runs older than this: 30d, 12h')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
-            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
-            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
         'miiflow;history;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
-            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -387,10 +387,10 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         'miiflow;history;help;show' {
             break
         }
-        'miiflow;history;help;rerun' {
+        'miiflow;history;help;clear' {
             break
         }
-        'miiflow;history;help;clear' {
+        'miiflow;history;help;rerun' {
             break
         }
         'miiflow;history;help;help' {
@@ -556,8 +556,8 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         'miiflow;help;history' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
-            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             break
         }
         'miiflow;help;history;list' {
@@ -566,10 +566,10 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         'miiflow;help;history;show' {
             break
         }
-        'miiflow;help;history;rerun' {
+        'miiflow;help;history;clear' {
             break
         }
-        'miiflow;help;history;clear' {
+        'miiflow;help;history;rerun' {
             break
         }
         'miiflow;help;agents' {

@@ -616,7 +616,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__history)
-            opts="list show rerun clear"
+            opts="list show clear rerun"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,7 +840,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history)
-            opts="-n -v -q -h --limit --agent --failed --since --json --profile --base-url --color --verbose --quiet --allow-http --help list show rerun clear help"
+            opts="-n -v -q -h --limit --agent --failed --since --json --profile --base-url --color --verbose --quiet --allow-http --help list show clear rerun help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,7 +912,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history__subcmd__help)
-            opts="list show rerun clear help"
+            opts="list show clear rerun help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,7 +996,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history__subcmd__list)
-            opts="-n -v -q -h --limit --agent --failed --since --json --profile --base-url --color --verbose --quiet --allow-http --help"
+            opts="-n -v -q -h --limit --agent --failed --since --json --base-url --color --verbose --quiet --allow-http --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,16 +1018,16 @@ _miiflow() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1088,7 +1088,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history__subcmd__show)
-            opts="-v -q -h --input --output --profile --base-url --color --verbose --quiet --allow-http --help"
+            opts="-v -q -h --input --output --profile --base-url --verbose --quiet --allow-http --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -270,8 +270,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
-            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;history;list'= {
@@ -279,9 +279,9 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --limit 'How many'
             cand --agent 'Only runs of this agent or workflow id (or alias)'
             cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
-            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
             cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --failed 'Only runs that failed (exit code not 0)'
             cand --json 'Print JSON, also on a terminal'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -298,6 +298,21 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --color 'When to colour output'
             cand --input 'Only the input, its exact bytes (pretty on a terminal)'
             cand --output 'Only the answer, its exact bytes (pretty on a terminal)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;history;clear'= {
+            cand --older-than 'Only runs older than this: 30d, 12h'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -332,35 +347,20 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'miiflow;history;clear'= {
-            cand --older-than 'Only runs older than this: 30d, 12h'
-            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
-            cand --color 'When to colour output'
-            cand -y 'Do not ask for confirmation'
-            cand --yes 'Do not ask for confirmation'
-            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
-            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
-            cand -q 'Print no status line, only errors'
-            cand --quiet 'Print no status line, only errors'
-            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'miiflow;history;help'= {
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
-            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;history;help;list'= {
         }
         &'miiflow;history;help;show'= {
         }
-        &'miiflow;history;help;rerun'= {
-        }
         &'miiflow;history;help;clear'= {
+        }
+        &'miiflow;history;help;rerun'= {
         }
         &'miiflow;history;help;help'= {
         }
@@ -501,16 +501,16 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;history'= {
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
-            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
         }
         &'miiflow;help;history;list'= {
         }
         &'miiflow;help;history;show'= {
         }
-        &'miiflow;help;history;rerun'= {
-        }
         &'miiflow;help;history;clear'= {
+        }
+        &'miiflow;help;history;rerun'= {
         }
         &'miiflow;help;agents'= {
             cand add 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line''s merged over them'

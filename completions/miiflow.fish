@@ -200,33 +200,33 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s v -l verbose -d 
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s n -l limit -d 'How many' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l base-url -d 'The API\'s base URL' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s n -l limit -d 'How many' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l failed -d 'Only runs that failed (exit code not 0)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l json -d 'Print JSON, also on a terminal'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s q -l quiet -d 'Print no status line, only errors'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show rerun clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l failed -d 'Only runs that failed (exit code not 0)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l json -d 'Print JSON, also on a terminal'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l failed -d 'Only runs that failed (exit code not 0)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l json -d 'Print JSON, also on a terminal'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -244,6 +244,17 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l older-than -d 'Only runs older than this: 30d, 12h' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask for confirmation'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
@@ -264,21 +275,10 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l older-than -d 'Only runs older than this: 30d, 12h' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l base-url -d 'The API\'s base URL' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask for confirmation'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no status line, only errors'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -364,8 +364,8 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace a profile\'s key: create a new one, store it, check it, then delete the old one'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'

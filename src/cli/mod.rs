@@ -179,7 +179,11 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("keys", &["profile", "base_url", "allow_http"]),
     ("token", &["profile"]),
     ("api", ALL_GLOBALS),
-    ("history", ALL_GLOBALS),
+    // history: only `rerun` sends; `list` resolves an alias with the profile; `show` colours.
+    ("history list", &["profile"]),
+    ("history show", &["color"]),
+    ("history clear", &[]),
+    ("history rerun", ALL_GLOBALS),
     ("agents", &["profile"]),
     ("completions", &[]),
     ("version", &[]),
@@ -210,7 +214,12 @@ pub(crate) fn command() -> clap::Command {
             .filter(|a| !used.contains(&a.get_id().as_str()))
             .map(|a| a.clone().hide(true))
             .collect();
-        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
+        cmd = match name.split_once(' ') {
+            Some((parent, child)) => {
+                cmd.mut_subcommand(parent, |p| p.mut_subcommand(child, |sub| sub.args(hidden)))
+            }
+            None => cmd.mut_subcommand(name, |sub| sub.args(hidden)),
+        };
     }
     cmd
 }
