@@ -21,6 +21,7 @@ fn snapshot_path(name: &str) -> PathBuf {
 fn assert_snapshot(name: &str, actual: String, redactions: Redactions) {
     Assert::new()
         .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .normalize_paths(false)
         .redact_with(redactions)
         .eq(actual, Data::read_from(&snapshot_path(name), None));
 }
