@@ -97,14 +97,14 @@ fn not_an_alias(ctx: &Context, profile: &str, word: &str) -> Error {
         .map(|(name, _)| name.as_str())
         .collect();
     let hint = match (close.as_slice(), elsewhere.as_slice()) {
-        (_, [p, ..]) => format!("; it is an alias of profile '{p}' (run it with --profile {p})"),
-        ([], []) if names.is_empty() => "; no aliases are defined (`miiflow agents add`)".into(),
-        ([], []) => format!("; the aliases are: {}", names.join(", ")),
-        (close, []) => format!("; did you mean {}?", close.join(" or ")),
+        (_, [p, ..]) => format!(" It is an alias of profile '{p}' (run it with --profile {p})."),
+        ([], []) if names.is_empty() => " No aliases are defined (`miiflow agents add`).".into(),
+        ([], []) => format!(" The aliases are: {}.", names.join(", ")),
+        (close, []) => format!(" Did you mean {}?", close.join(" or ")),
     };
     Error::BadInput(format!(
-        "'{word}' is not an alias, and does not look like an agent id (agent_…){hint}. Nothing \
-         was sent"
+        "'{word}' is not an alias, and does not look like an agent id (agent_…); nothing was \
+         sent.{hint}"
     ))
 }
 

@@ -1146,7 +1146,7 @@ fn a_word_that_is_neither_an_alias_nor_an_id_is_refused_with_close_aliases() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_contains(&stderr(&out), "'suport' is not an alias");
-    assert_contains(&stderr(&out), "did you mean support?");
+    assert_contains(&stderr(&out), "nothing was sent. Did you mean support?\n");
     assert!(server.requests().is_empty());
 }
 

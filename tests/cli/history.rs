@@ -365,7 +365,7 @@ fn aliases_resolve_with_their_items_under_the_command_lines() {
     // no id, so it is refused (nothing sent), naming the profile that has it.
     let out = miiflow(&["run", "nightly"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_contains(&stderr(&out), "it is an alias of profile 'ci'");
+    assert_contains(&stderr(&out), "It is an alias of profile 'ci'");
     assert_eq!(server.requests().len(), 1, "not sent");
     let out = home
         .miiflow(&server)
