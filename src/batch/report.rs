@@ -92,10 +92,11 @@ pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
                 " ({n} of them recorded failures, kept as they are: --retry-failed runs them again)"
             ),
         };
-        ui.tell(&format!(
-            "resumed: {} lines kept their recorded result{failed}",
-            r.kept
-        ));
+        let lines = match r.kept {
+            1 => "1 line kept its recorded result".to_owned(),
+            n => format!("{n} lines kept their recorded result"),
+        };
+        ui.tell(&format!("resumed: {lines}{failed}"));
     }
     if r.changed_count > 0 {
         let shown: Vec<String> = r.changed.iter().map(u64::to_string).collect();
@@ -195,5 +196,8 @@ mod tests {
         ] {
             assert!(text.contains(words), "{words}: {text}");
         }
+        r.kept = 1;
+        let text = said(|ui| resume_notes(ui, &r, 0, 12));
+        assert!(text.contains("resumed: 1 line kept its recorded result ("), "{text}");
     }
 }
