@@ -5,12 +5,14 @@
 //! folder, with `miiflow` and `miiflow-mock` first on PATH and a stand-in's `MIIFLOW_BASE_URL`
 //! and `MIIFLOW_API_KEY` in the environment) each followed by what it prints: stdout, then
 //! stderr, then `[exit N]` when N is not 0. `[..]` stands for any text within a line, `...` on
-//! a line of its own for any lines, and `[BASE_URL]`, `[ROOT]` (the page's folder), `[TIME]`,
-//! `[DURATION]` and `[RATE]` for what differs at every run. The commands of one page share its
+//! a line of its own for any lines, and `[BASE_URL]`, `[ROOT]` (the page's sandbox: the
+//! commands run in `[ROOT]/work`, with `[ROOT]/config` and `[ROOT]/data`), `[TIME]`,
+//! `[DURATION]`, `[MS]` (a history entry's `duration_ms`) and `[RATE]` for what differs at every
+//! run. The commands of one page share its
 //! folder, configuration and history, in order.
 //!
-//! A block that cannot run here is written ```` ```console,ignore ```` and must follow a line
-//! saying so (`*Not run by the docs test: …*`), so that a reader sees it too.
+//! A block that cannot run here is written ```` ```console,ignore ```` and must follow a
+//! paragraph saying so (`*Not run by the docs test: …*`), so that a reader sees it too.
 //!
 //! `DOCS=overwrite scripts/test-docs` writes the outputs produced into the pages (keeping
 //! those that already match); review the diff before committing.
@@ -70,8 +72,14 @@ fn examples(text: &str, page: &Path) -> Result<Vec<Example>, String> {
         }
         let ignored = fence != "```console";
         if ignored {
-            let before = lines[..i].iter().rev().find(|l| !l.trim().is_empty());
-            if fence != "```console,ignore" || !before.is_some_and(|l| l.contains(NOT_RUN)) {
+            // The paragraph just before the block says why it is not run.
+            let said = lines[..i]
+                .iter()
+                .rev()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .any(|l| l.contains(NOT_RUN));
+            if fence != "```console,ignore" || !said {
                 return Err(format!(
                     "{}:{}: a console block that is not run must be ```console,ignore after a \
                      line with \"{NOT_RUN} …*\"",
@@ -199,11 +207,13 @@ impl Sandbox {
         let mut r = Redactions::new();
         let regex = |p: &str| snapbox::filter::RedactedValue::from(regex::Regex::new(p).unwrap());
         r.insert("[BASE_URL]", self.mock.url().to_owned()).unwrap();
-        r.insert("[ROOT]", self.work()).unwrap();
+        r.insert("[ROOT]", self.dir.path().to_path_buf()).unwrap();
         r.insert("[TIME]", regex(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"))
             .unwrap();
         r.insert("[DURATION]", regex(r"\b\d+\.\d\d ?s\b")).unwrap();
         r.insert("[RATE]", regex(r"\b\d+(\.\d+)?/s\b")).unwrap();
+        r.insert("[MS]", regex(r#""duration_ms": ?(?<redacted>\d+)"#))
+            .unwrap();
         r
     }
 }

@@ -198,6 +198,9 @@ mod tests {
         }
         r.kept = 1;
         let text = said(|ui| resume_notes(ui, &r, 0, 12));
-        assert!(text.contains("resumed: 1 line kept its recorded result ("), "{text}");
+        assert!(
+            text.contains("resumed: 1 line kept its recorded result ("),
+            "{text}"
+        );
     }
 }
