@@ -295,6 +295,15 @@ impl Config {
         }
     }
 
+    /// Reads `text` twice (the fuzz target): no panic, and the same result both times.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn fuzz_parse(text: &str) {
+        let path = Path::new("config.toml");
+        let once = Config::parse(text, path).map(|c| format!("{c:?}"));
+        let twice = Config::parse(text, path).map(|c| format!("{c:?}"));
+        assert_eq!(once.ok(), twice.ok());
+    }
+
     fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
         toml_edit::de::from_str(text).with_context(|| format!("cannot read {}", path.display()))
     }

@@ -18,6 +18,9 @@ pub mod docs;
 mod error;
 mod exchange;
 mod fs;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod history;
 mod input;
 mod items;

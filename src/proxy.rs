@@ -41,6 +41,15 @@ pub(crate) fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {
     for_target_with(target, &|name| std::env::var(name).ok())
 }
 
+/// [`for_target`] with the environment given (the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_for_target(
+    target: &Url,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Proxy>, Error> {
+    for_target_with(target, env)
+}
+
 fn for_target_with(
     target: &Url,
     env: &dyn Fn(&str) -> Option<String>,

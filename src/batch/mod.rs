@@ -299,3 +299,84 @@ mod tests {
         assert!(ended(Summary::default()).is_ok());
     }
 }
+
+/// JSON-lines input (the fuzz target): every byte is taken by some line, a kept line holds no
+/// newline and is at most the limit, and reading ends.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_jsonl(data: &[u8]) {
+    let mut reader = std::io::BufReader::with_capacity(7, data);
+    let mut taken = 0u64;
+    while let Some((line, n)) = source::read_line(&mut reader, 64).expect("reading a slice") {
+        assert!(n > 0, "a line took no bytes");
+        taken += n;
+        if let source::Line::Text(bytes) = line {
+            assert!(bytes.len() <= 64 && !bytes.contains(&b'\n'));
+        }
+    }
+    assert_eq!(taken, data.len() as u64, "bytes not accounted for");
+}
+
+/// CSV input (the fuzz target): written to a file, read as `--batch FILE.csv` reads it; every
+/// row builds JSON that parses, or says why not.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_csv(data: &[u8]) {
+    use crate::input::Source;
+    let path = std::env::temp_dir().join(format!("miiflow-fuzz-{}.csv", std::process::id()));
+    std::fs::write(&path, data).expect("a temporary file");
+    let Ok(mut input) = source::open(&Source::File(path), crate::cli::BatchFormat::Csv) else {
+        return;
+    };
+    let columns = input.columns.take().expect("a CSV input has columns");
+    for n in 1..=1000 {
+        match input.reader.next(n) {
+            None | Some((source::Record::End(_), _)) => break,
+            Some((source::Record::Row { at, cells }, _)) => {
+                if let Ok(bytes) = crate::input::from_row(&columns, &cells, n, at, &[], &mut |_| {})
+                {
+                    serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .expect("a CSV row built JSON that does not parse");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Results-file lines (the fuzz target): a head that parses names a line; a result we write
+/// reads back with the line, digest, status and exit it was written with.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_results(data: &[u8]) {
+    for head in data.split(|b| *b == b'\n') {
+        let _ = line::parse_head(&head[..head.len().min(line::HEAD)]);
+    }
+    let (n, rest) = match data.split_first() {
+        Some((n, rest)) => (u64::from(*n) + 1, rest),
+        None => return,
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let digest: line::Digest = *blake3::hash(rest).as_bytes();
+    let outcomes = [
+        line::Outcome::Failed {
+            error: text.clone(),
+            code: 6,
+            sent: true,
+        },
+        line::Outcome::Answer {
+            status: 200,
+            body: line::embed(rest),
+            filter_error: Some(text),
+        },
+    ];
+    for outcome in &outcomes {
+        let written = outcome.to_line(n, Some(&digest));
+        serde_json::from_slice::<serde_json::Value>(&written).expect("a result line is JSON");
+        let head = line::parse_head(&written[..written.len().min(line::HEAD)])
+            .expect("a result line we wrote has a head");
+        assert_eq!(head.line, n);
+        assert_eq!(
+            head.input_blake3.as_deref().and_then(line::unhex),
+            Some(digest)
+        );
+        assert_eq!(head.exit, Some(outcome.code()));
+    }
+}

@@ -224,6 +224,12 @@ pub(crate) fn command() -> clap::Command {
     cmd
 }
 
+/// `--rate` (the fuzz target).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_rate(text: &str) -> Result<Duration, String> {
+    run::rate(text)
+}
+
 pub(super) fn non_empty(s: &str) -> Result<String, String> {
     if s.trim().is_empty() {
         Err("must not be empty".into())

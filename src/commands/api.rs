@@ -79,7 +79,7 @@ fn method(arg: Option<&str>, has_body: bool) -> Result<reqwest::Method, Error> {
 
 /// The path joined onto the base URL, or a full URL that must be on the API's own origin: the
 /// key is never sent anywhere else.
-fn url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, Error> {
+pub(super) fn url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, Error> {
     // Only a PATH that starts with a scheme is a full URL (`/x?cb=https://…` is a path).
     let scheme = path.split_once("://").map(|(s, _)| s);
     let full = scheme.is_some_and(|s| {

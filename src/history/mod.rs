@@ -38,6 +38,17 @@ const APART: usize = 64 * 1024;
 /// How long a writer waits for another process's write to finish.
 const BUSY: Duration = Duration::from_secs(10);
 
+/// A spooled entry (the fuzz target): what decodes, encodes to bytes that decode the same.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_spool(data: &[u8]) {
+    if let Some((entry, time)) = spool::decode(data) {
+        let bytes = spool::encode(&entry, time);
+        let (again, time2) = spool::decode(&bytes).expect("an encoded entry decodes");
+        assert_eq!(time, time2);
+        assert_eq!(format!("{entry:?}"), format!("{again:?}"));
+    }
+}
+
 /// How long folding pending entries waits on another writer.
 const FOLD_WAIT: Duration = Duration::from_secs(1);
 

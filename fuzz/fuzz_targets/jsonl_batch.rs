@@ -1,0 +1,4 @@
+//! `miiflow::fuzzing::jsonl_batch`: see src/fuzzing.rs for what it asserts.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| miiflow::fuzzing::jsonl_batch(data));
