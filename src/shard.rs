@@ -60,6 +60,34 @@ impl std::str::FromStr for Shard {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The shards of any count split any input: every line in exactly one of them, each
+        /// shard's `next_from` walks exactly its lines, and `count_in` counts them.
+        #[test]
+        fn shards_partition_every_line_exactly_once(count in 1u64..40, lines in 0u64..300) {
+            let shards: Vec<Shard> = (1..=count)
+                .map(|i| format!("{i}/{count}").parse().unwrap())
+                .collect();
+            for line in 1..=lines {
+                proptest::prop_assert_eq!(shards.iter().filter(|s| s.takes(line)).count(), 1);
+            }
+            let mut total = 0;
+            for s in &shards {
+                let mut walked = Vec::new();
+                let mut next = s.next_from(1);
+                while next <= lines {
+                    walked.push(next);
+                    next = s.next_from(next + 1);
+                }
+                let taken: Vec<u64> = (1..=lines).filter(|l| s.takes(*l)).collect();
+                proptest::prop_assert_eq!(&walked, &taken);
+                proptest::prop_assert_eq!(s.count_in(lines), taken.len() as u64);
+                total += taken.len() as u64;
+            }
+            proptest::prop_assert_eq!(total, lines);
+        }
+    }
+
     #[test]
     fn shards_split_lines_by_remainder() {
         let s: Shard = "2/3".parse().unwrap();

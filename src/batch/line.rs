@@ -225,6 +225,43 @@ pub(super) fn one_value(results: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// A result line written is JSON, and `--resume` reads back the line, digest, status
+        /// and exit it was written with, whatever the error text or body.
+        #[test]
+        fn result_lines_read_back_as_written(
+            n in 1u64..u64::MAX / 2,
+            digest in proptest::array::uniform32(proptest::num::u8::ANY),
+            status in 100u16..600,
+            code in 1u8..=6,
+            error in ".{0,300}",
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            filter_failed in proptest::bool::ANY,
+            answered in proptest::bool::ANY,
+        ) {
+            let outcome = match answered {
+                true => Outcome::Answer {
+                    status,
+                    body: embed(&body),
+                    filter_error: filter_failed.then(|| error.clone()),
+                },
+                false => Outcome::Failed { error: error.clone(), code, sent: true },
+            };
+            let written = outcome.to_line(n, Some(&digest));
+            proptest::prop_assert!(written.ends_with(b"}\n"), "a line ends with its brace");
+            serde_json::from_slice::<serde_json::Value>(&written).unwrap();
+            let head = parse_head(&written[..written.len().min(HEAD)]).unwrap();
+            proptest::prop_assert_eq!(head.line, n);
+            proptest::prop_assert_eq!(head.input_blake3.as_deref().and_then(unhex), Some(digest));
+            proptest::prop_assert_eq!(head.status, answered.then_some(status));
+            let exit = match (answered, filter_failed) {
+                (true, false) => None,
+                _ => Some(outcome.code()),
+            };
+            proptest::prop_assert_eq!(head.exit, exit);
+        }
+    }
+
     #[test]
     pub(super) fn heads_are_read_without_the_body() {
         let h = parse_head(br#"{"line":7,"input_blake3":"ab","status":200,"body":{"x":"#).unwrap();

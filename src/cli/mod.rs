@@ -256,6 +256,17 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
+    /// Found by the `durations` fuzz target (its first assertion was wrong, not the parser): a
+    /// duration of centuries is accepted (a `--since` that means everything), and the words a
+    /// question shows for it mean the same whole seconds.
+    #[test]
+    fn huge_durations_are_accepted_and_their_words_read_back() {
+        let d = duration("109400000m").unwrap();
+        assert_eq!(d.as_secs(), 109_400_000 * 60);
+        let words = duration_words(d);
+        assert_eq!(humantime::parse_duration(&words).unwrap(), d, "{words}");
+    }
+
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();

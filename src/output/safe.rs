@@ -139,6 +139,35 @@ impl Masker {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The streaming masker finds the key however the stream is cut: the output equals
+        /// masking the whole text at once, and never holds the key.
+        #[test]
+        fn a_key_split_across_any_chunk_boundary_is_masked(
+            before in "[a-z mk_]{0,40}",
+            after in "[a-z mk_]{0,40}",
+            cuts in proptest::collection::vec(0usize..120, 0..6),
+        ) {
+            let key = "mk_live_2f8c1e9a7b3d4c65";
+            let masked = "mk_…4c65";
+            let text = format!("{before}{key}{after}{key}");
+            let bytes = text.as_bytes();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort();
+            let mut m = Masker::new(key, masked);
+            let mut out = Vec::new();
+            let mut at = 0;
+            for c in cuts.into_iter().chain([bytes.len()]) {
+                out.extend(m.push(&bytes[at..c]));
+                at = c;
+            }
+            out.extend(m.finish());
+            proptest::prop_assert_eq!(&out, &Masker::all(key, masked, bytes));
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), mask(&text, key, masked));
+            proptest::prop_assert!(!String::from_utf8_lossy(&Masker::all(key, masked, bytes)).contains(key));
+        }
+    }
+
     #[test]
     fn controls_become_visible() {
         assert_eq!(escape_controls("plain text\tok"), "plain text\tok");
