@@ -1,20 +1,11 @@
 //! miiflow against the stand-in's canned answers and faults (the stand-in's own behaviour is
 //! tested in its crate, `crates/miiflow-mock/tests`).
 
-use std::process::Command;
-
 use crate::support::*;
 
-fn curl(args: &[&str]) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-sS", "-w", "\n%{http_code}"])
-        .args(args)
-        .output()
-        .expect("curl runs");
-    let text = stdout(&out);
-    let (body, code) = text.rsplit_once('\n').expect("a status line");
-    (code.parse().expect("a status"), body.to_owned())
-}
+#[path = "../common/curl.rs"]
+mod curl;
+use curl::curl;
 
 #[test]
 fn canned_answers_set_status_headers_and_stream_events() {

@@ -2,7 +2,6 @@
 //! test's process (its behaviour, read through curl as any client would).
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use miiflow_mock::Running;
 
@@ -123,16 +122,9 @@ fn help_says_it_is_not_miiflow() {
     assert_contains(&text, "it is not Miiflow");
 }
 
-fn curl(args: &[&str]) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-sS", "-w", "\n%{http_code}"])
-        .args(args)
-        .output()
-        .expect("curl runs");
-    let text = stdout(&out);
-    let (body, code) = text.rsplit_once('\n').expect("a status line");
-    (code.parse().expect("a status"), body.to_owned())
-}
+#[path = "../../../tests/common/curl.rs"]
+mod curl;
+use curl::curl;
 
 #[test]
 fn key_api_is_stateful_and_checks_the_bearer() {
