@@ -42,12 +42,19 @@ pub fn items(data: &[u8]) {
 pub fn input_json(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let ours = crate::json::validate(text);
-    let theirs = serde_json::from_str::<serde_json::Value>(text);
+    // Validity as JSON, not as a `Value`: with arbitrary precision a `Value` reads an object
+    // keyed `$serde_json::private::Number` as a number (this target's first finding: `history
+    // show` changed such an answer; it now embeds raw JSON).
+    let valid = serde_json::from_str::<serde::de::IgnoredAny>(text);
     assert_eq!(
         ours.is_ok(),
-        theirs.is_ok(),
-        "our reader and serde_json disagree: {ours:?} / {theirs:?}"
+        valid.is_ok(),
+        "our reader and serde_json disagree: {ours:?} / {valid:?}"
     );
+    if text.contains(SERDE_TOKEN) {
+        return;
+    }
+    let theirs = serde_json::from_str::<serde_json::Value>(text);
     if let Ok(tree) = Json::parse(text, &mut |_| {}) {
         let bytes = tree.to_bytes();
         let back: serde_json::Value =
@@ -61,9 +68,16 @@ pub fn input_json(data: &[u8]) {
     }
 }
 
+/// serde_json's private key for an arbitrary-precision number inside a `Value`: texts holding
+/// it are not compared through `Value`.
+const SERDE_TOKEN: &str = "$serde_json::private::";
+
 /// The pretty printer: its output (plain and coloured, the colour codes removed) re-parses to
 /// the same value, and it never grows an answer out of proportion.
 pub fn pretty(data: &[u8]) {
+    if memchr::memmem::find(data, SERDE_TOKEN.as_bytes()).is_some() {
+        return;
+    }
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };

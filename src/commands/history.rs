@@ -100,6 +100,34 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
 }
 
 /// An entry for scripts: everything but the bytes (sizes instead).
+/// `history show` for scripts: the summary's fields, then the input and the answer.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    summary: serde_json::Value,
+    input: Embedded<'a>,
+    output: Embedded<'a>,
+}
+
+/// Recorded bytes in the JSON of `history show`: as the JSON they are, untouched (not read
+/// into a value: with arbitrary precision an object keyed `$serde_json::private::Number` would
+/// read as a number), or as a string when they are not JSON.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Embedded<'a> {
+    Json(&'a serde_json::value::RawValue),
+    Text(String),
+}
+
+impl<'a> Embedded<'a> {
+    fn of(bytes: &'a [u8]) -> Embedded<'a> {
+        match serde_json::from_slice::<&serde_json::value::RawValue>(bytes) {
+            Ok(raw) => Embedded::Json(raw),
+            Err(_) => Embedded::Text(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+}
+
 fn summary(r: &Row) -> serde_json::Value {
     serde_json::json!({
         "id": r.id,
@@ -162,16 +190,14 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
         cut("answer", row.output_cut);
         return Ok(ctx.ui.out(&shown(ctx, &row.output))?);
     }
-    // The whole entry: JSON for scripts (input and answer embedded as JSON when they are),
-    // a summary then both for a person.
-    let embed = |bytes: &[u8]| -> serde_json::Value {
-        serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned().into())
-    };
+    // The whole entry: JSON for scripts (input and answer embedded as JSON, byte for byte,
+    // when they are JSON; else as a string), a summary then both for a person.
     if !ctx.ui.term().stdout_tty {
-        let mut entry = summary(&row);
-        entry["input"] = embed(&row.input);
-        entry["output"] = embed(&row.output);
+        let entry = Shown {
+            summary: summary(&row),
+            input: Embedded::of(&row.input),
+            output: Embedded::of(&row.output),
+        };
         let mut text = serde_json::to_vec(&entry)?;
         text.push(b'\n');
         return Ok(ctx.ui.out(&text)?);

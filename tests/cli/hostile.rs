@@ -259,3 +259,31 @@ fn an_endless_key_list_is_refused_at_its_cap_and_the_key_api_echo_is_masked() {
     assert!(!err.contains(KEY), "{err}");
     assert_contains(&err, "may not list keys");
 }
+
+/// Found by the `input_json` fuzz target: with serde_json's arbitrary precision, an object whose
+/// only key is `$serde_json::private::Number` reads as a number. `history show` embeds the
+/// input and the answer as they are: such an answer stays the object it was.
+#[test]
+fn history_show_embeds_an_answer_that_looks_like_serde_s_number_token_as_it_is() {
+    let answer = r#"{"$serde_json::private::Number":"123"}"#;
+    let raw = RawServer::fixed("200 OK\r\ncontent-type: application/json", answer);
+    let data = temp();
+    let with_data = |cmd: &mut assert_cmd::Command| {
+        cmd.env("MIIFLOW_DATA_DIR", data.path());
+    };
+    let mut run = at(&raw);
+    with_data(&mut run);
+    let out = run.args(["run", "agent_1", "n:=1.50"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), answer);
+    let mut show = at(&raw);
+    with_data(&mut show);
+    let out = show.args(["history", "show", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(r#""output":{answer}"#)),
+        "the answer was changed: {text}"
+    );
+    assert!(text.contains(r#""input":{"n":1.50}"#), "{text}");
+}
