@@ -16,23 +16,63 @@ const MIIFLOW: &str = env!("CARGO_BIN_EXE_miiflow");
 #[path = "../tests/common/hermetic.rs"]
 mod hermetic;
 
-/// The stand-in, serving on a thread of the benchmark's own process (its CPU is the bench's,
-/// not the measured child's).
+/// The stand-in, in a process of its own: a child forked from a process that holds the
+/// stand-in's buffers (a 200 MB answer, a 100 MB input) would count those pages in its peak
+/// RSS (`ru_maxrss`) until it execs, and every memory figure would be wrong. (Tried: the
+/// stand-in on a thread of the bench put curl at 205 MB for a 200 MB answer.)
 struct Mock {
-    _running: miiflow_mock::Running,
+    child: std::process::Child,
     url: String,
+}
+
+/// `target/release/miiflow-mock`, built first (a package of its own: `cargo bench` builds this
+/// package's targets only).
+fn mock_binary() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "miiflow-mock",
+            "--bin",
+            "miiflow-mock",
+        ])
+        .status()
+        .expect("cargo runs");
+    assert!(built.success(), "cannot build miiflow-mock");
+    PathBuf::from(MIIFLOW).with_file_name("miiflow-mock")
 }
 
 impl Mock {
     fn start(args: &[&str]) -> Mock {
-        let mut all = vec!["--key", KEY];
-        all.extend_from_slice(args);
-        let running = miiflow_mock::Running::start(&all, miiflow_mock::Remember::Nothing)
-            .expect("start the stand-in");
-        Mock {
-            url: running.url().to_owned(),
-            _running: running,
-        }
+        use std::io::BufRead;
+        static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        let mut child = Command::new(BINARY.get_or_init(mock_binary))
+            .args(["serve", "--key", KEY])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start miiflow-mock");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("export MIIFLOW_BASE_URL=")
+            .unwrap()
+            .to_owned();
+        Mock { child, url }
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

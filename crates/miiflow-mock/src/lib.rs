@@ -4,7 +4,7 @@
 //! It checks bearer keys, echoes `agent_run` inputs (or serves canned answers, SSE included),
 //! keeps keys in memory for the key API, logs every request as a JSON line, and injects faults.
 //! [`Mock`] serves in the current tokio runtime; [`Running`] serves on a thread of its own, for
-//! a test or a benchmark that starts the stand-in in its own process.
+//! a test that starts the stand-in in its own process.
 
 mod answers;
 mod cli;
@@ -22,7 +22,7 @@ pub use server::{Config, Mock};
 pub enum Remember {
     /// For [`Running::requests`] (tests).
     Requests,
-    /// Nothing: a benchmark's millions of requests and 100 MB bodies are not kept.
+    /// Nothing: a long run's many requests and large bodies are not kept.
     Nothing,
 }
 
