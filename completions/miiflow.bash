@@ -1380,7 +1380,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__run)
-            opts="-i -r -c -o -v -q -h --workflow --input --text --batch --batch-format --concurrency --rate --shard --resume --retry-failed --no-history --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
+            opts="-i -r -c -o -v -q -h --workflow --input --text --batch --batch-format --concurrency --rate --shard --resume --retry-failed --expect --expect-schema --junit --summary-json --no-history --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,6 +1419,22 @@ _miiflow() {
                     return 0
                     ;;
                 --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --summary-json)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

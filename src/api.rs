@@ -97,6 +97,7 @@ impl Api {
                 quota_pause: false,
                 timeout_given: true,
                 max_wait: OPTIONS.timeout.unwrap_or_default(),
+                counts: Default::default(),
             },
             base,
         })

@@ -74,7 +74,7 @@ fn read_bounded(reader: impl Read, size: Option<u64>, name: &str) -> Result<Vec<
     Ok(buf)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     let name = path.display().to_string();
     if path.is_dir() {
         return Err(bad(format!("{name}: is a folder, not a file")));

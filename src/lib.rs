@@ -17,6 +17,7 @@ mod credentials;
 pub mod docs;
 mod error;
 mod exchange;
+mod expect;
 mod fs;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -1,5 +1,6 @@
 //! `--shard I/N`: which lines of a batch one job of N runs. A value the command line parses
-//! and the batch driver uses; pure.
+//! and the batch driver uses; pure. `--shard auto` (and `auto/N`) reads I and N from the CI
+//! engine's own variables ([`ShardArg::resolve`]).
 
 /// `--shard I/N`: this job runs the lines whose (line − 1) mod N = I − 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +57,252 @@ impl std::str::FromStr for Shard {
     }
 }
 
+/// `--shard` as given: `I/N`, `auto`, or `auto/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShardArg {
+    Fixed(Shard),
+    /// Read from the CI engine's variables; `auto/N` gives the count for engines that name
+    /// only an index (Kubernetes Indexed Jobs, AWS Batch array jobs).
+    Auto(Option<u64>),
+}
+
+impl std::str::FromStr for ShardArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ShardArg, String> {
+        let Some(rest) = s.trim().strip_prefix("auto") else {
+            return s.parse().map(ShardArg::Fixed);
+        };
+        if rest.is_empty() {
+            return Ok(ShardArg::Auto(None));
+        }
+        let usage = || format!("'{s}': expected I/N, auto, or auto/N (e.g. auto/8)");
+        let n: u64 = rest
+            .strip_prefix('/')
+            .ok_or_else(usage)?
+            .trim()
+            .parse()
+            .map_err(|_| usage())?;
+        if n == 0 || n > MAX_SHARDS {
+            return Err(format!("'{s}': N must be 1 to {MAX_SHARDS}"));
+        }
+        Ok(ShardArg::Auto(Some(n)))
+    }
+}
+
+/// A CI engine's shard variables: its name, the index variable, whether it counts from 1,
+/// and the count variable (`None`: the count is `auto/N`'s).
+const ENGINES: &[(&str, &str, bool, Option<&str>)] = &[
+    ("GitLab CI", "CI_NODE_INDEX", true, Some("CI_NODE_TOTAL")),
+    (
+        "CircleCI",
+        "CIRCLE_NODE_INDEX",
+        false,
+        Some("CIRCLE_NODE_TOTAL"),
+    ),
+    (
+        "Buildkite",
+        "BUILDKITE_PARALLEL_JOB",
+        false,
+        Some("BUILDKITE_PARALLEL_JOB_COUNT"),
+    ),
+    (
+        "Cloud Run jobs",
+        "CLOUD_RUN_TASK_INDEX",
+        false,
+        Some("CLOUD_RUN_TASK_COUNT"),
+    ),
+    (
+        "a Kubernetes Indexed Job",
+        "JOB_COMPLETION_INDEX",
+        false,
+        None,
+    ),
+    (
+        "an AWS Batch array job",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+        false,
+        None,
+    ),
+];
+
+impl ShardArg {
+    /// The shard this job runs, and (for `auto`) what was found, in words. `env` looks a
+    /// variable up (the process environment; a map in tests). `auto` with no engine's
+    /// variables set, or with values that do not make a shard, is refused naming them.
+    pub(crate) fn resolve(
+        self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(Shard, Option<String>), String> {
+        let given = match self {
+            ShardArg::Fixed(s) => return Ok((s, None)),
+            ShardArg::Auto(n) => n,
+        };
+        for (engine, index_var, one_based, count_var) in ENGINES {
+            let Some(index) = env(index_var).filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            let number = |var: &str, text: &str| {
+                text.trim().parse::<u64>().map_err(|_| {
+                    format!("--shard auto: {engine}: {var}={text:?} is not a whole number")
+                })
+            };
+            let i = number(index_var, &index)?;
+            let (count, from) = match (count_var, given) {
+                (Some(var), _) => match env(var).filter(|v| !v.trim().is_empty()) {
+                    Some(text) => (number(var, &text)?, format!("{var}={}", text.trim())),
+                    None => {
+                        return Err(format!(
+                            "--shard auto: {engine}: {index_var} is set but {var} is not"
+                        ));
+                    }
+                },
+                (None, Some(n)) => (n, format!("auto/{n}")),
+                (None, None) => {
+                    return Err(format!(
+                        "--shard auto: {engine} ({index_var}) names only this job's index; give \
+                         the number of jobs: --shard auto/N"
+                    ));
+                }
+            };
+            if let (Some(n), Some(_)) = (given, count_var)
+                && n != count
+            {
+                return Err(format!(
+                    "--shard auto/{n}: {engine} says there are {count} jobs ({from})"
+                ));
+            }
+            let index = if *one_based { i } else { i + 1 };
+            let text = format!("{index}/{count}");
+            let shard: Shard = text.parse().map_err(|e: String| {
+                format!(
+                    "--shard auto: {engine}: {index_var}={} and {from} do not make a shard \
+                     ({e})",
+                    index.saturating_sub(u64::from(!*one_based))
+                )
+            })?;
+            let said = format!(
+                "--shard auto: {engine} ({index_var}={}, {from}): shard {text}",
+                i
+            );
+            return Ok((shard, Some(said)));
+        }
+        let names: Vec<String> = ENGINES
+            .iter()
+            .map(|(engine, index, _, count)| match count {
+                Some(c) => format!("{index}/{c} ({engine})"),
+                None => format!("{index} ({engine}, with auto/N)"),
+            })
+            .collect();
+        Err(format!(
+            "--shard auto: no CI engine's shard variables are set; looked for {}. Give the \
+             shard as I/N instead",
+            names.join(", ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn resolve(arg: &str, vars: &[(&str, &str)]) -> Result<(Shard, Option<String>), String> {
+        let arg: ShardArg = arg.parse().unwrap();
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        arg.resolve(&env)
+    }
+
+    #[test]
+    fn auto_reads_each_engines_variables() {
+        let shard = |i, n| Shard { index: i, count: n };
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(&str, Vars, Shard)] = &[
+            (
+                "auto",
+                &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "4")],
+                shard(2, 4),
+            ),
+            (
+                "auto",
+                &[("CIRCLE_NODE_INDEX", "0"), ("CIRCLE_NODE_TOTAL", "3")],
+                shard(1, 3),
+            ),
+            (
+                "auto",
+                &[
+                    ("BUILDKITE_PARALLEL_JOB", "4"),
+                    ("BUILDKITE_PARALLEL_JOB_COUNT", "5"),
+                ],
+                shard(5, 5),
+            ),
+            (
+                "auto",
+                &[("CLOUD_RUN_TASK_INDEX", "1"), ("CLOUD_RUN_TASK_COUNT", "2")],
+                shard(2, 2),
+            ),
+            ("auto/8", &[("JOB_COMPLETION_INDEX", "7")], shard(8, 8)),
+            ("auto/3", &[("AWS_BATCH_JOB_ARRAY_INDEX", "0")], shard(1, 3)),
+            (
+                "2/5",
+                &[("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "4")],
+                shard(2, 5),
+            ),
+        ];
+        for (arg, vars, want) in cases {
+            let (got, said) = resolve(arg, vars).unwrap();
+            assert_eq!(got, *want, "{arg} {vars:?}");
+            if arg.starts_with("auto") {
+                let said = said.unwrap();
+                assert!(
+                    said.ends_with(&format!("shard {}/{}", want.index, want.count)),
+                    "{said}"
+                );
+            }
+        }
+        let said = resolve("auto", &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "4")])
+            .unwrap()
+            .1
+            .unwrap();
+        assert_eq!(
+            said,
+            "--shard auto: GitLab CI (CI_NODE_INDEX=2, CI_NODE_TOTAL=4): shard 2/4"
+        );
+    }
+
+    #[test]
+    fn auto_refuses_what_makes_no_shard_naming_the_variables() {
+        let none = resolve("auto", &[]).unwrap_err();
+        for var in [
+            "CI_NODE_INDEX",
+            "CIRCLE_NODE_INDEX",
+            "BUILDKITE_PARALLEL_JOB",
+            "CLOUD_RUN_TASK_INDEX",
+            "JOB_COMPLETION_INDEX",
+            "AWS_BATCH_JOB_ARRAY_INDEX",
+        ] {
+            assert!(none.contains(var), "{var}: {none}");
+        }
+        let errs = [
+            resolve("auto", &[("JOB_COMPLETION_INDEX", "1")]).unwrap_err(),
+            resolve("auto", &[("CI_NODE_INDEX", "1")]).unwrap_err(),
+            resolve("auto", &[("CI_NODE_INDEX", "x"), ("CI_NODE_TOTAL", "2")]).unwrap_err(),
+            resolve("auto", &[("CI_NODE_INDEX", "0"), ("CI_NODE_TOTAL", "2")]).unwrap_err(),
+            resolve("auto/2", &[("JOB_COMPLETION_INDEX", "2")]).unwrap_err(),
+            resolve("auto/3", &[("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "4")]).unwrap_err(),
+        ];
+        assert!(errs[0].contains("--shard auto/N"), "{}", errs[0]);
+        assert!(errs[1].contains("CI_NODE_TOTAL is not"), "{}", errs[1]);
+        assert!(errs[2].contains("not a whole number"), "{}", errs[2]);
+        assert!(errs[3].contains("do not make a shard"), "{}", errs[3]);
+        assert!(errs[4].contains("do not make a shard"), "{}", errs[4]);
+        assert!(errs[5].contains("says there are 4 jobs"), "{}", errs[5]);
+        for bad in ["auto/0", "auto/x", "autox", "auto/100001"] {
+            assert!(bad.parse::<ShardArg>().is_err(), "{bad}");
+        }
+    }
 
     proptest::proptest! {
         /// The shards of any count split any input: every line in exactly one of them, each

@@ -7,15 +7,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use tokio::sync::{Notify, Semaphore, mpsc};
 
-use super::line::{Digest, Outcome};
+use super::line::Outcome;
 use super::reorder::Reorder;
 use super::results::Journal;
 use super::source::{Input, Record};
+use super::summary::Summary;
 use super::work::Batch;
+use super::work::Ran;
 use super::{HELD, WINDOW};
 use crate::client;
 use crate::error::{Error, code};
-use crate::history::{Entry, Writer};
+use crate::history::Writer;
 use crate::shard::Shard;
 use crate::ui::Ui;
 
@@ -33,55 +35,8 @@ pub(super) struct Plan<'a> {
     pub(super) shard: Option<Shard>,
     pub(super) bar: Option<indicatif::ProgressBar>,
     pub(super) history: Option<&'a Writer>,
-}
-
-#[derive(Default)]
-pub(super) struct Summary {
-    pub(super) done: u64,
-    pub(super) failed: u64,
-    /// Lines whose recorded result a resume kept (not run).
-    pub(super) kept: u64,
-    /// The first failed line (by line number): its exit code and why.
-    pub(super) first_failure: Option<(u64, u8, String)>,
-    /// How many records the input had (the last line number read).
-    pub(super) lines: u64,
-    /// The reader reached the end of the input (`lines` is all of it).
-    pub(super) input_ended: bool,
-    /// Lines that were run in this batch (sent, or at least tried): not bad input, not kept.
-    pub(super) ran: u64,
-    /// Ctrl-C or SIGTERM ended the batch early.
-    pub(super) stopped: Option<Error>,
-}
-
-impl Summary {
-    pub(super) fn count(&mut self, n: u64, outcome: &Outcome) {
-        self.done += 1;
-        match outcome {
-            Outcome::Kept(_) => self.kept += 1,
-            Outcome::Failed { sent: false, .. } => {}
-            _ => self.ran += 1,
-        }
-        let code = outcome.code();
-        if code == code::OK {
-            return;
-        }
-        self.failed += 1;
-        if self.first_failure.as_ref().is_some_and(|(m, ..)| *m < n) {
-            return;
-        }
-        let why = match outcome {
-            Outcome::Answer {
-                filter_error: Some(e),
-                ..
-            } => format!("{e} (the run itself succeeded)"),
-            Outcome::Answer { status, body, .. } => {
-                crate::output::reason::status_reason(*status, body, &str::to_owned)
-            }
-            Outcome::Failed { error, .. } => error.clone(),
-            Outcome::Kept(r) => r.reason(),
-        };
-        self.first_failure = Some((n, code, why));
-    }
+    /// `--junit FILE`: each line's test case, as it finishes.
+    pub(super) junit: Option<&'a mut super::junit::Junit>,
 }
 
 /// One record read: its line number, the record, and the input bytes it (and the lines of
@@ -92,14 +47,11 @@ pub(super) struct Read {
     taken: u64,
 }
 
-/// One line done: what became of it, the digest of what it sent (for RESULTS), the input
-/// bytes it took (for the bar), and its history entry.
+/// One line done: its number, what its work did, and the input bytes it took (for the bar).
 pub(super) struct Finished {
     line: u64,
-    outcome: Outcome,
-    digest: Option<Digest>,
+    ran: Ran,
     taken: u64,
-    entry: Option<Entry>,
 }
 
 /// How far the reader got: the last line number read, and whether that was the end.
@@ -201,21 +153,14 @@ fn spawn_dispatcher(
                 } = read;
                 // A line whose work panics is a failed line, never a vanished one.
                 let work = tokio::spawn(async move { batch.one(line, record).await });
-                let (outcome, digest, entry) = work.await.unwrap_or_else(|e| {
-                    let outcome = Outcome::Failed {
+                let ran = work.await.unwrap_or_else(|e| {
+                    Ran::failed(Outcome::Failed {
                         error: format!("internal error while running this line: {e}"),
                         code: code::FAILURE,
                         sent: true,
-                    };
-                    (outcome, None, None)
+                    })
                 });
-                let _ = results.send(Finished {
-                    line,
-                    outcome,
-                    digest,
-                    taken,
-                    entry,
-                });
+                let _ = results.send(Finished { line, ran, taken });
                 drop(permit);
             });
         }
@@ -313,14 +258,8 @@ impl Collect<'_> {
                 }
                 continue;
             }
-            let Finished {
-                line,
-                outcome,
-                taken,
-                entry,
-                ..
-            } = first;
-            self.account(line, &outcome, taken, entry, by_bytes);
+            let Finished { line, ran, taken } = first;
+            let outcome = self.account(line, ran, taken, by_bytes);
             let Sink::Stdout(stdout) = &self.sink else {
                 unreachable!("a results file is appended to above")
             };
@@ -347,14 +286,9 @@ impl Collect<'_> {
         let mut lines = Vec::new();
         let mut current = Some(first);
         while let Some(done) = current.take() {
-            let Finished {
-                line,
-                outcome,
-                digest,
-                taken,
-                entry,
-            } = done;
-            self.account(line, &outcome, taken, entry, by_bytes);
+            let Finished { line, ran, taken } = done;
+            let digest = ran.digest;
+            let outcome = self.account(line, ran, taken, by_bytes);
             if !matches!(outcome, Outcome::Kept(_)) {
                 lines.push((line, outcome.to_line(line, digest.as_ref())));
             }
@@ -369,17 +303,21 @@ impl Collect<'_> {
         }
     }
 
-    /// Counts a finished line: the summary, the progress bar, the history.
-    fn account(
-        &mut self,
-        line: u64,
-        outcome: &Outcome,
-        taken: u64,
-        entry: Option<Entry>,
-        by_bytes: bool,
-    ) {
+    /// Counts a finished line: the summary, the JUnit report, the progress bar, the history.
+    /// Returns its outcome, to write.
+    fn account(&mut self, line: u64, ran: Ran, taken: u64, by_bytes: bool) -> Outcome {
+        let Ran {
+            outcome,
+            entry,
+            took,
+            name,
+            ..
+        } = ran;
         let summary = &mut self.summary;
-        summary.count(line, outcome);
+        summary.count(line, &outcome, took);
+        if let Some(junit) = &mut self.plan.junit {
+            junit.case(line, name.as_deref(), &outcome, took);
+        }
         if let (Some(w), Some(e)) = (self.plan.history, entry) {
             w.send(e);
         }
@@ -391,5 +329,6 @@ impl Collect<'_> {
                 summary.done, summary.failed
             ));
         }
+        outcome
     }
 }

@@ -5,7 +5,7 @@
 //! that order, so that `--resume` reads only each line's head.
 
 use crate::error::{self, code};
-use crate::output::{self, Layout};
+pub(super) use crate::output::{embed, embed_events};
 use crate::request::Request;
 
 /// BLAKE3 of what makes a line's result what it is: the whole URL it is sent to (base URL and
@@ -15,7 +15,7 @@ use crate::request::Request;
 /// pays on every line.)
 pub(crate) type Digest = [u8; 32];
 
-pub(crate) fn digest(req: &Request, jq: Option<&str>) -> Digest {
+pub(crate) fn digest(req: &Request, jq: Option<&str>, expect: Option<&str>) -> Digest {
     let mut hash = blake3::Hasher::new();
     hash.update(b"miiflow results 2\n");
     hash.update(req.url.as_str().as_bytes());
@@ -27,6 +27,11 @@ pub(crate) fn digest(req: &Request, jq: Option<&str>) -> Digest {
     hash.update(b"\n");
     if let Some(body) = &req.body {
         hash.update(body);
+    }
+    // Added only when there are expectations: results recorded without any keep their digest.
+    if let Some(expect) = expect {
+        hash.update(b"\nexpect\n");
+        hash.update(expect.as_bytes());
     }
     hash.finalize().into()
 }
@@ -107,6 +112,8 @@ pub(super) enum Outcome {
         status: u16,
         body: Vec<u8>,
         filter_error: Option<String>,
+        /// The expectation a 2xx answer did not meet (`--expect`), in words.
+        unmet: Option<String>,
     },
     /// Bad input (`sent: false`) or a failed exchange: no status.
     Failed { error: String, code: u8, sent: bool },
@@ -129,7 +136,8 @@ impl Outcome {
             Outcome::Answer {
                 filter_error: Some(_),
                 ..
-            } => code::FAILURE,
+            }
+            | Outcome::Answer { unmet: Some(_), .. } => code::FAILURE,
             Outcome::Answer { status, .. } => error::status_code(*status),
             Outcome::Failed { code, .. } => *code,
             Outcome::Kept(r) => r.code(),
@@ -157,9 +165,10 @@ impl Outcome {
                 status,
                 body,
                 filter_error,
+                unmet,
             } => {
                 out.extend_from_slice(format!("\"status\":{status},").as_bytes());
-                if let Some(e) = filter_error {
+                if let Some(e) = unmet.as_ref().or(filter_error.as_ref()) {
                     error(&mut out, code::FAILURE, e);
                     out.push(b',');
                 }
@@ -175,28 +184,6 @@ impl Outcome {
         out.extend_from_slice(b"}\n");
         out
     }
-}
-
-/// A body as a result line holds it: compact JSON as sent (numbers and escapes kept), or a
-/// JSON string when it is not JSON.
-pub(super) fn embed(body: &[u8]) -> Vec<u8> {
-    output::reformat(body, Layout::Compact, false).unwrap_or_else(|| {
-        serde_json::to_vec(&String::from_utf8_lossy(body)).expect("a string serialises")
-    })
-}
-
-/// A server-sent-event answer as a result line holds it: an array of the events' data.
-pub(super) fn embed_events(body: &[u8]) -> Vec<u8> {
-    let mut parser = crate::sse::Parser::default();
-    let mut out = vec![b'['];
-    for (i, data) in parser.push(body).into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(&embed(&data));
-    }
-    out.push(b']');
-    out
 }
 
 /// `--jq`'s results as one value: one result is itself, any other number an array of them.
@@ -244,6 +231,7 @@ mod tests {
                     status,
                     body: embed(&body),
                     filter_error: filter_failed.then(|| error.clone()),
+                    unmet: None,
                 },
                 false => Outcome::Failed { error: error.clone(), code, sent: true },
             };
@@ -282,6 +270,7 @@ mod tests {
             status,
             body: body.as_bytes().to_vec(),
             filter_error: None,
+            unmet: None,
         }
     }
 
@@ -308,6 +297,7 @@ mod tests {
             status: 200,
             body: b"{}".to_vec(),
             filter_error: Some("--jq: bad".into()),
+            unmet: None,
         };
         let text = String::from_utf8(filtered.to_line(6, None)).unwrap();
         assert_eq!(
@@ -363,14 +353,15 @@ mod tests {
         let req = |base: &reqwest::Url, input: &str| {
             Request::agent_run(base, "agent_a", input.as_bytes().to_vec())
         };
-        let d = digest(&req(&base, "{}"), None);
-        assert_eq!(d, digest(&req(&base, "{}"), None));
-        assert_ne!(d, digest(&req(&base, "{ }"), None));
-        assert_ne!(d, digest(&req(&other, "{}"), None));
-        assert_ne!(d, digest(&req(&base, "{}"), Some(".")));
+        let d = digest(&req(&base, "{}"), None, None);
+        assert_eq!(d, digest(&req(&base, "{}"), None, None));
+        assert_ne!(d, digest(&req(&base, "{ }"), None, None));
+        assert_ne!(d, digest(&req(&other, "{}"), None, None));
+        assert_ne!(d, digest(&req(&base, "{}"), Some("."), None));
         assert_ne!(
-            digest(&req(&base, "{}"), Some(".a")),
-            digest(&req(&base, "{}"), Some(".b"))
+            digest(&req(&base, "{}"), Some(".a"), None),
+            digest(&req(&base, "{}"), Some(".b"), None)
         );
+        assert_ne!(d, digest(&req(&base, "{}"), None, Some("--expect .ok")));
     }
 }

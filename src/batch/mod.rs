@@ -7,11 +7,13 @@
 //! `-v` trace and body reader.
 
 mod driver;
+mod junit;
 mod line;
 mod reorder;
 mod report;
 mod results;
 mod source;
+mod summary;
 mod work;
 
 use std::sync::{Arc, Mutex};
@@ -22,15 +24,17 @@ use crate::client::{self};
 use crate::context::Context;
 use crate::error::{Error, code};
 use crate::exchange::{self, Job, Mode};
+use crate::expect::Expectations;
 use crate::history::Writer;
 use crate::input::{Prepared, Source};
 use crate::limits;
 use crate::output::Jq;
 use crate::request::RunTarget;
-use driver::Summary;
 use driver::{Plan, Sink, drive};
+use junit::Junit;
 use report::{resume_notes, say_how_to_go_on, say_resuming, say_summary};
 use results::{Journal, Planned, Resume};
+use summary::{Closing, Summary};
 use work::Batch;
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
@@ -49,8 +53,22 @@ pub(crate) fn run(
     target: RunTarget,
     items: Vec<Prepared>,
     jq: Option<Jq>,
+    expect: Option<Expectations>,
 ) -> anyhow::Result<()> {
     let resume = resume_mode(args)?;
+    let shard = match args.shard {
+        None => None,
+        Some(arg) => {
+            let env = |name: &str| std::env::var(name).ok();
+            let (shard, said) = arg.resolve(&env).map_err(Error::BadInput)?;
+            if let Some(said) = said
+                && !ctx.ui.quiet()
+            {
+                ctx.ui.tell(&said);
+            }
+            Some(shard)
+        }
+    };
     let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
     let input = source::open(&source, source::format(&source, args.batch_format))?;
     let planned = args
@@ -62,6 +80,16 @@ pub(crate) fn run(
     let limit = limits::buffer()?;
     let active = ctx.active_profile()?;
     let (resolved, base) = exchange::key_and_base(ctx, &active)?;
+    let mut junit = args
+        .junit
+        .as_deref()
+        .map(|path| Junit::create(path, resolved.key.clone()))
+        .transpose()?;
+    let summary_json = args
+        .summary_json
+        .as_deref()
+        .map(crate::output::OutputFile::create)
+        .transpose()?;
 
     let bar = bar(ctx, args, input.total_bytes);
     let quiet = ctx.ui.quiet();
@@ -92,6 +120,8 @@ pub(crate) fn run(
         history: history.as_ref().map(|_| resolved.profile.clone()),
         name: input.name.clone(),
         jq_text: args.out.jq.clone(),
+        expect,
+        names: junit.is_some(),
     });
     let writer = history.map(|dir| Writer::spawn(dir, ctx.ui.clone()));
     let sink = match journal {
@@ -109,9 +139,10 @@ pub(crate) fn run(
         sink,
         Plan {
             concurrency: args.concurrency as usize,
-            shard: args.shard,
+            shard,
             bar: bar.clone(),
             history: writer.as_ref(),
+            junit: junit.as_mut(),
         },
     ));
     // Requests still in flight on Ctrl-C are abandoned with the runtime.
@@ -120,28 +151,92 @@ pub(crate) fn run(
         b.finish_and_clear();
     }
     ctx.ui.set_bar(None);
-    let (summary, sink) = driven?;
+    let (mut summary, sink) = driven?;
+    let counts = &batch.job.sender.counts;
+    summary.retries = counts.retries.load(std::sync::atomic::Ordering::Relaxed);
+    summary.waits_429 = counts.waits_429.load(std::sync::atomic::Ordering::Relaxed);
     if let Some(w) = writer {
         // Every entry sent is written before the process ends; after Ctrl-C only what the
         // writer can do at once (a locked database does not hold the exit up).
         w.finish(summary.stopped.is_some());
     }
     let (dropped, finished) = finish_results(sink, &summary);
+    let closing = Closing {
+        summary: &summary,
+        name: &name,
+        wall: started.elapsed(),
+        shard,
+        not_run: not_run(&summary, shard),
+        exit: exit_of(&summary),
+    };
+    let reported = reports(ctx, &closing, junit, summary_json);
     if !ctx.ui.quiet() {
         let resumed = batch.resumed.as_ref();
         let resumed = resumed.map(|r| r.lock().unwrap_or_else(|e| e.into_inner()));
-        report(
-            ctx,
-            args,
-            &summary,
-            &name,
-            started,
-            resumed.as_deref(),
-            dropped,
-        );
+        report(ctx, args, &closing, started, resumed.as_deref(), dropped);
     }
     finished?;
+    reported?;
     ended(summary)
+}
+
+/// Lines of this shard that did not run, when the input was read to its end.
+fn not_run(summary: &Summary, shard: Option<crate::shard::Shard>) -> Option<u64> {
+    let taken = shard.map_or(summary.lines, |s| s.count_in(summary.lines));
+    summary
+        .input_ended
+        .then(|| taken.saturating_sub(summary.done))
+}
+
+/// The exit code the batch ends with (see [`ended`]).
+fn exit_of(summary: &Summary) -> u8 {
+    match (&summary.stopped, &summary.first_failure) {
+        (Some(Error::Terminated), _) => code::TERMINATED,
+        (Some(_), _) => code::INTERRUPTED,
+        (None, None) => code::OK,
+        (None, Some((_, code::USAGE, _))) if summary.ran > 0 => code::FAILURE,
+        (None, Some((_, code, _))) => *code,
+    }
+}
+
+/// The reports a batch writes at its end (also after Ctrl-C): `--junit`, `--summary-json`,
+/// and the CI job summary when `$GITHUB_STEP_SUMMARY` names a file. All are tried; the first
+/// that failed is returned.
+fn reports(
+    ctx: &Context,
+    closing: &Closing,
+    junit: Option<Junit>,
+    summary_json: Option<crate::output::OutputFile>,
+) -> anyhow::Result<()> {
+    let mut first: Option<anyhow::Error> = None;
+    let mut keep = |r: anyhow::Result<()>| {
+        if let Err(e) = r {
+            first.get_or_insert(e);
+        }
+    };
+    if let Some(junit) = junit {
+        keep(junit.finish(closing));
+    }
+    if let Some(mut file) = summary_json {
+        let mut text = serde_json::to_vec_pretty(&closing.to_json())?;
+        text.push(b'\n');
+        keep(file.write(&text).and_then(|()| file.commit()));
+    }
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+    if let Some(path) = step_summary.map(std::path::PathBuf::from) {
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, closing.to_markdown().as_bytes()));
+        if let Err(e) = appended {
+            ctx.ui.warn(&format!(
+                "GITHUB_STEP_SUMMARY ({}): cannot append the summary: {e}",
+                path.display()
+            ));
+        }
+    }
+    first.map_or(Ok(()), Err)
 }
 
 /// A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
@@ -156,13 +251,13 @@ fn bar(ctx: &Context, args: &RunArgs, total_bytes: Option<u64>) -> Option<indica
 fn report(
     ctx: &Context,
     args: &RunArgs,
-    summary: &Summary,
-    name: &str,
+    closing: &Closing,
     started: Instant,
     resumed: Option<&results::Resumed>,
     dropped: u64,
 ) {
-    say_summary(&ctx.ui, summary, name, started, args.shard);
+    let summary = closing.summary;
+    say_summary(&ctx.ui, summary, closing.name, started, closing.shard);
     if let Some(r) = resumed {
         resume_notes(&ctx.ui, r, dropped, summary.lines);
     }
@@ -226,13 +321,11 @@ fn ended(summary: Summary) -> anyhow::Result<()> {
     if let Some(stop) = summary.stopped {
         return Err(stop.into());
     }
+    let code = exit_of(&summary);
     match summary.first_failure {
         None => Ok(()),
-        Some((n, code, why)) => Err(Error::Batch {
-            code: match (code, summary.ran) {
-                (code::USAGE, ran) if ran > 0 => code::FAILURE,
-                (code, _) => code,
-            },
+        Some((n, _, why)) => Err(Error::Batch {
+            code,
             message: format!(
                 "{} of {} lines failed; the first, line {n}: {why}",
                 summary.failed, summary.done
@@ -365,6 +458,7 @@ pub(crate) fn fuzz_results(data: &[u8]) {
             status: 200,
             body: line::embed(rest),
             filter_error: Some(text),
+            unmet: None,
         },
     ];
     for outcome in &outcomes {

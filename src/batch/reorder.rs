@@ -68,6 +68,7 @@ mod tests {
             status: 200,
             body: body.as_bytes().to_vec(),
             filter_error: None,
+            unmet: None,
         }
     }
 

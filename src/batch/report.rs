@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use super::driver::Summary;
 use super::results::{Journal, Resumed};
+use super::summary::Summary;
 use crate::cli::RunArgs;
 use crate::shard::Shard;
 use crate::ui::Ui;
@@ -19,15 +19,40 @@ pub(super) fn say_summary(
     shard: Option<Shard>,
 ) {
     let secs = started.elapsed().as_secs_f64();
-    let ran = summary.done - summary.kept;
+    let ran = summary.ran;
+    let classes = match summary.classes.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", summary.classes_in_words()),
+    };
     let counts = format!(
-        "{} succeeded, {} failed · {ran} run in {secs:.2} s · {:.1}/s",
+        "{} succeeded, {} failed{classes} · {ran} run in {secs:.2} s · {:.1}/s",
         summary.done - summary.failed,
         summary.failed,
         ran as f64 / secs.max(1e-9)
     );
+    // A second line, when anything was sent: latencies, retries and 429 waits.
+    let plural = |n: u64, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let mut timing: Vec<String> = summary
+        .latency_in_words()
+        .map(|l| format!("latency {l}"))
+        .into_iter()
+        .collect();
+    if summary.retries + summary.waits_429 > 0 {
+        timing.push(format!(
+            "{}, {}",
+            plural(summary.retries, "retry", "retries"),
+            plural(summary.waits_429, "429 wait", "429 waits")
+        ));
+    }
+    let timing = match timing.is_empty() {
+        true => String::new(),
+        false => format!("\n  {}", timing.join(" · ")),
+    };
     if summary.stopped.is_none() {
-        ui.say(&format!("{name}: {} lines, {counts}", summary.done));
+        ui.say(&format!("{name}: {} lines, {counts}{timing}", summary.done));
         return;
     }
     let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
@@ -40,7 +65,7 @@ pub(super) fn say_summary(
         ),
     };
     ui.say(&format!(
-        "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}",
+        "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}{timing}",
         summary.done
     ));
 }
@@ -147,6 +172,7 @@ mod tests {
             done,
             failed,
             lines,
+            ran: done,
             input_ended: true,
             ..Summary::default()
         }

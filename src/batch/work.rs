@@ -11,6 +11,7 @@ use super::results::Resumed;
 use super::source::Record;
 use crate::error::{self, Error, code};
 use crate::exchange::{self, Job};
+use crate::expect::Expectations;
 use crate::history::Entry;
 use crate::input::{self, Column, Prepared};
 use crate::limits;
@@ -43,16 +44,57 @@ pub(super) struct Batch {
     pub(super) name: String,
     /// The `--jq` filter as written: part of each line's digest.
     pub(super) jq_text: Option<String>,
+    /// `--expect`, `--expect-schema`: checked on each 2xx answer (part of the digest too).
+    pub(super) expect: Option<Expectations>,
+    /// `--junit`: each line's test case is named by its input's `id` or `name`.
+    pub(super) names: bool,
+}
+
+/// What one line's work did: its outcome, the digest of what it sent (for RESULTS), its
+/// history entry, how long it ran (`None`: nothing was sent), and its input's `id`/`name`.
+pub(super) struct Ran {
+    pub(super) outcome: Outcome,
+    pub(super) digest: Option<Digest>,
+    pub(super) entry: Option<Entry>,
+    pub(super) took: Option<std::time::Duration>,
+    pub(super) name: Option<String>,
+}
+
+impl Ran {
+    pub(super) fn failed(outcome: Outcome) -> Ran {
+        Ran {
+            outcome,
+            digest: None,
+            entry: None,
+            took: None,
+            name: None,
+        }
+    }
+}
+
+/// A test case's name from a line's input: its top-level `id` or `name` (a string or a
+/// number), when it has one.
+fn case_name(input: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        id: Option<serde_json::Value>,
+        name: Option<serde_json::Value>,
+    }
+    let named: Named = serde_json::from_slice(input).ok()?;
+    [named.id, named.name]
+        .into_iter()
+        .flatten()
+        .find_map(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
 }
 
 impl Batch {
     /// Line `n`: its input, then (unless a resume keeps its recorded result) its run, and the
     /// history entry of the run.
-    pub(super) async fn one(
-        &self,
-        n: u64,
-        record: Record,
-    ) -> (Outcome, Option<Digest>, Option<Entry>) {
+    pub(super) async fn one(&self, n: u64, record: Record) -> Ran {
         // Debug builds only: a seam for the test that a panicking line is a failed line.
         #[cfg(debug_assertions)]
         if std::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_ok_and(|v| v == n.to_string()) {
@@ -82,28 +124,35 @@ impl Batch {
         };
         let input = match built {
             Ok(input) => input,
-            Err(e) => return (bad(e.to_string()), None, None),
+            Err(e) => return Ran::failed(bad(e.to_string())),
         };
+        let name = self.names.then(|| case_name(&input)).flatten();
         for w in warnings {
             self.ui.warn(&w);
         }
         let req = Request::run(&self.base, &self.target, input);
+        let expect = self.expect.as_ref().map(Expectations::describe);
         let digest = self
             .resumed
             .as_ref()
-            .map(|_| digest(&req, self.jq_text.as_deref()));
+            .map(|_| digest(&req, self.jq_text.as_deref(), expect.as_deref()));
         if let Some(resumed) = &self.resumed {
             let kept = resumed
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .keep(n, digest.as_ref());
             if let Some(recorded) = kept {
-                return (Outcome::Kept(recorded), digest, None);
+                return Ran {
+                    digest,
+                    name,
+                    ..Ran::failed(Outcome::Kept(recorded))
+                };
             }
         }
         let mut entry = self.history.as_ref().map(|profile| {
             let mut e = exchange::entry(profile, &self.base, &req, &self.target);
             e.batch = Some((self.name.clone(), n));
+            e.expect = expect;
             e
         });
         let started = Instant::now();
@@ -116,11 +165,13 @@ impl Batch {
                 code: error::exit_code(&anyhow::Error::new(e)),
                 sent: true,
             });
+        let took = started.elapsed();
         if let Some(e) = &mut entry {
-            e.duration = started.elapsed();
+            e.duration = took;
             e.exit = outcome.code();
             e.error = match &outcome {
                 Outcome::Failed { error, .. } => Some(error.clone()),
+                Outcome::Answer { unmet: Some(u), .. } => Some(u.clone()),
                 Outcome::Answer {
                     filter_error: Some(f),
                     ..
@@ -129,7 +180,13 @@ impl Batch {
             };
             e.mask(&self.job.key);
         }
-        (outcome, digest, entry)
+        Ran {
+            outcome,
+            digest,
+            entry,
+            took: Some(took),
+            name,
+        }
     }
 
     pub(super) async fn exchange(
@@ -164,6 +221,21 @@ impl Batch {
         let body = job
             .collect(&mut resp, entry, limits::MAX_BATCH_BODY, too_big)
             .await?;
+        // Expectations judge the answer as received: events as the array of their data.
+        let unmet = match (&self.expect, ok) {
+            (Some(expect), true) => {
+                let whole = match events {
+                    true => embed_events(&body),
+                    false => body.clone(),
+                };
+                expect
+                    .check(whole.into())
+                    .await
+                    .err()
+                    .map(|u| u.to_string())
+            }
+            _ => None,
+        };
         let body = match (events, ok) {
             (true, _) => embed_events(&body),
             (false, true) => embed(&body),
@@ -182,6 +254,8 @@ impl Batch {
             status,
             body,
             filter_error,
+            // The answer may echo the key: the words naming what it yielded are masked.
+            unmet: unmet.map(|u| job.masked(&u)),
         })
     }
 }

@@ -81,9 +81,16 @@ pub(crate) struct RunArgs {
     pub(crate) rate: Option<Duration>,
 
     /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
-    /// numbers (one job of a CI matrix of N).
-    #[arg(long, value_name = "I/N", requires = "batch", help_heading = "Batch")]
-    pub(crate) shard: Option<crate::shard::Shard>,
+    /// numbers (one job of a CI matrix of N). `auto` reads I and N from GitLab, CircleCI,
+    /// Buildkite or Cloud Run jobs; `auto/N` the index of a Kubernetes Indexed Job or an AWS
+    /// Batch array job.
+    #[arg(
+        long,
+        value_name = "I/N|auto|auto/N",
+        requires = "batch",
+        help_heading = "Batch"
+    )]
+    pub(crate) shard: Option<crate::shard::ShardArg>,
 
     /// With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input
     /// lines and run only the rest.
@@ -93,6 +100,27 @@ pub(crate) struct RunArgs {
     /// --resume, and also run again the lines whose recorded result failed.
     #[arg(long, requires = "batch", help_heading = "Batch")]
     pub(crate) retry_failed: bool,
+
+    /// A jq filter the answer must make true (repeatable): a 2xx answer for which it yields
+    /// false, null, anything but true, an error or nothing is a failure (exit 1; in a batch,
+    /// the line's). Checked on the answer as received, before --jq.
+    #[arg(long, value_name = "FILTER", help_heading = "Expectations", conflicts_with_all = ["dry_run", "curl"])]
+    pub(crate) expect: Vec<String>,
+
+    /// A JSON Schema file (draft 7 or 2020-12) a 2xx answer must validate against, else a
+    /// failure naming where in the answer it does not.
+    #[arg(long, value_name = "FILE", help_heading = "Expectations", conflicts_with_all = ["dry_run", "curl"])]
+    pub(crate) expect_schema: Option<PathBuf>,
+
+    /// With --batch: write a JUnit XML report to FILE (one test case per line), at the end and
+    /// on Ctrl-C.
+    #[arg(long, value_name = "FILE", requires = "batch", help_heading = "Batch")]
+    pub(crate) junit: Option<PathBuf>,
+
+    /// With --batch: also write the closing summary as JSON to FILE (counts by outcome,
+    /// retries, wall time, throughput, latency percentiles).
+    #[arg(long, value_name = "FILE", requires = "batch", help_heading = "Batch")]
+    pub(crate) summary_json: Option<PathBuf>,
 
     /// Do not record this run (or batch) in the history.
     #[arg(long, help_heading = "Output")]

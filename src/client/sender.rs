@@ -26,6 +26,21 @@ pub(crate) struct Sender {
     pub(crate) timeout_given: bool,
     /// The longest `Retry-After` waited for as a retry ([`crate::limits::retry_wait`]).
     pub(crate) max_wait: Duration,
+    /// How many retries and 429 waits there were (a batch's summary counts them).
+    pub(crate) counts: Arc<Counts>,
+}
+
+/// What a sender did besides sending once: retries, and the waits a 429 asked for.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    pub(crate) retries: std::sync::atomic::AtomicU64,
+    pub(crate) waits_429: std::sync::atomic::AtomicU64,
+}
+
+impl Counts {
+    fn add(n: &std::sync::atomic::AtomicU64) {
+        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Sender {
@@ -158,6 +173,7 @@ impl Sender {
                     && matches!(outcome, Outcome::Status(429, _))
                     && !(self.timeout_given && self.opts.timeout.is_some_and(|t| wait > t)) =>
             {
+                Counts::add(&self.counts.waits_429);
                 if self.pacer.hold(wait) {
                     let until = SystemTime::now() + wait;
                     (self.notify)(&format!(
@@ -196,7 +212,9 @@ impl Sender {
                     attempt + 2,
                     self.retries + 1
                 ));
+                Counts::add(&self.counts.retries);
                 if matches!(outcome, Outcome::Status(429, _)) {
+                    Counts::add(&self.counts.waits_429);
                     // Rate limits apply to every sender of this process.
                     self.pacer.hold(wait);
                 } else {

@@ -61,6 +61,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         out: &args.out,
         net: &args.net,
         jq,
+        expect: None,
         limit,
         record: None,
     };

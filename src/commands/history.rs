@@ -148,6 +148,7 @@ fn summary(r: &Row) -> serde_json::Value {
         "output_cut": r.output_cut,
         "batch": r.batch,
         "batch_line": r.batch_line,
+        "expect": r.expect,
     })
 }
 
@@ -218,6 +219,9 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
             .as_deref()
             .map_or(String::new(), |id| format!(" · {}", escape_controls(id))),
     );
+    if let Some(e) = &row.expect {
+        text.push_str(&format!("expected: {}\n", escape_controls(e)));
+    }
     if let Some(e) = &row.error {
         text.push_str(&format!("error: {}\n", escape_controls(e)));
     }

@@ -4,6 +4,7 @@ use crate::cli::RunArgs;
 use crate::context::Context;
 use crate::error::Error;
 use crate::exchange::once::{self, Given, Once};
+use crate::expect::Expectations;
 use crate::input::Source;
 use crate::request::RunTarget;
 
@@ -21,6 +22,7 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         (Some(text), _) => Given::Text(text),
         (None, input) => Given::Input(input.as_deref().map(Source::from_arg)),
     };
+    let expect = Expectations::compile(&args.expect, args.expect_schema.as_deref())?;
     let once = Once {
         target,
         items: &args.items,
@@ -28,10 +30,12 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         out: &args.out,
         net: &args.net,
         no_history: args.no_history,
+        expect,
     };
     if args.batch.is_some() {
         let (items, jq) = once::checked(ctx, &once)?;
-        return crate::batch::run(ctx, &args, once.target, items, jq);
+        let expect = once.expect.clone();
+        return crate::batch::run(ctx, &args, once.target, items, jq, expect);
     }
     once::send(ctx, once)
 }

@@ -185,6 +185,7 @@ mod tests {
                 quota_pause: false,
                 timeout_given: false,
                 max_wait: std::time::Duration::from_secs(1),
+                counts: Default::default(),
             },
             verbose,
             jq: None,

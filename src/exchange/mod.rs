@@ -93,6 +93,7 @@ pub(crate) fn sender(
         quota_pause: matches!(mode, Mode::Batch { .. }),
         timeout_given: net.timeout.is_some(),
         max_wait: crate::limits::retry_wait()?,
+        counts: Default::default(),
         // Retries and pauses: said unless -q, around whatever bar the Ui shows.
         notify: Arc::new(move |m: &str| {
             if !ui.quiet() {

@@ -6,6 +6,7 @@ use crate::cli::{NetworkArgs, OutputArgs};
 use crate::context::Context;
 use crate::credentials::ENV_KEY;
 use crate::error::Error;
+use crate::expect::Expectations;
 use crate::input::{self, Source};
 use crate::limits;
 use crate::output::{Jq, OutputFile};
@@ -29,6 +30,8 @@ pub(crate) struct Once<'a> {
     pub(crate) out: &'a OutputArgs,
     pub(crate) net: &'a NetworkArgs,
     pub(crate) no_history: bool,
+    /// `--expect`, `--expect-schema`: what a 2xx answer must be.
+    pub(crate) expect: Option<Expectations>,
 }
 
 /// `history rerun`: the recorded target exactly (today's aliases do not apply) and the
@@ -48,6 +51,7 @@ pub(crate) fn rerun(
             out: &args.out,
             net: &args.net,
             no_history: args.no_history,
+            expect: None,
         },
     )
 }
@@ -92,6 +96,7 @@ pub(crate) fn send(ctx: &Context, once: Once) -> anyhow::Result<()> {
         out,
         net,
         no_history,
+        expect,
         ..
     } = once;
     let input = build(ctx, given, &items)?;
@@ -114,10 +119,12 @@ pub(crate) fn send(ctx: &Context, once: Once) -> anyhow::Result<()> {
         out,
         net,
         jq,
+        expect: expect.clone(),
         limit,
         record: Some(super::Recording {
             target: target.clone(),
             off: no_history,
+            expect: expect.as_ref().map(Expectations::describe),
         }),
     };
     let result = super::send(ctx, exchanged, &resolved, &base, file);

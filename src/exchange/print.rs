@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::Job;
 use crate::cli::OutputArgs;
 use crate::error::{self, Error};
+use crate::expect::Expectations;
 use crate::limits;
 use crate::output::safe::Masker;
 use crate::output::{self, Jq, Layout, OutputFile, Render};
@@ -75,6 +76,8 @@ pub(crate) struct Exchange<'a> {
     pub(crate) ui: &'a Ui,
     pub(crate) out: &'a OutputArgs,
     pub(crate) spinner: Option<&'a indicatif::ProgressBar>,
+    /// `--expect`, `--expect-schema`: checked on a 2xx answer as received.
+    pub(crate) expect: Option<&'a Expectations>,
     /// The status and the answer's first bytes, for the history.
     pub(crate) capture: std::cell::RefCell<crate::history::Entry>,
 }
@@ -85,6 +88,25 @@ struct Answer {
     head: String,
     status: u16,
     started: Instant,
+}
+
+/// With expectations, the answer as received, to check once it is all in (`over`: it grew
+/// past the buffer limit, and cannot be checked).
+#[derive(Default)]
+struct Seen {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl Seen {
+    fn keep(&mut self, chunk: &[u8], limit: usize) {
+        if self.over || self.bytes.len() + chunk.len() > limit {
+            self.over = true;
+            self.bytes = Vec::new();
+            return;
+        }
+        self.bytes.extend_from_slice(chunk);
+    }
 }
 
 /// How a 2xx body is handled.
@@ -237,11 +259,61 @@ impl Exchange<'_> {
         if opts_out.include {
             out.write(head.as_bytes())?;
         }
-        let body = self.read(&mut resp, &mut sink, &mut out, render).await?;
+        let mut seen = self.expect.map(|_| Seen::default());
+        let body = self
+            .read(&mut resp, &mut sink, &mut out, render, seen.as_mut())
+            .await?;
         if let Some(s) = self.spinner {
             s.finish_and_clear();
         }
-        self.finish(sink, out, body, render, status, started).await
+        // Checked on the answer as received (before --jq), said after it is printed.
+        let unmet = match (self.expect, seen) {
+            (Some(expect), Some(seen)) => self.check(expect, &sink, &body, seen, events).await,
+            _ => None,
+        };
+        let printed = match &out {
+            Target::File(f) => format!("written to {}", f.path().display()),
+            Target::Stdout(_) => "printed".to_owned(),
+        };
+        let finished = self.finish(sink, out, body, render, status, started).await;
+        match unmet {
+            Some(unmet) if finished.is_ok() => Err(anyhow::anyhow!(
+                "{unmet}; the run itself succeeded ({}) and its answer was {printed}",
+                error::status_words(status)
+            )),
+            _ => finished,
+        }
+    }
+
+    /// The expectations, on the whole answer as received: events as the array of their data.
+    async fn check(
+        &self,
+        expect: &Expectations,
+        sink: &Sink,
+        body: &[u8],
+        seen: Seen,
+        events: bool,
+    ) -> Option<crate::expect::Unmet> {
+        let whole = match sink {
+            Sink::Hold(_) if !events => body.to_vec(),
+            _ if seen.over => {
+                return Some(crate::expect::Unmet {
+                    expectation: expect.describe(),
+                    why: format!(
+                        "the answer is larger than {}, the most held to check ({})",
+                        limits::show_size(self.job.limit as u64),
+                        limits::BUFFER_ENV
+                    ),
+                });
+            }
+            _ if events => output::embed_events(&seen.bytes),
+            _ => seen.bytes,
+        };
+        // The answer may echo the key, and an unmet filter quotes what it yielded.
+        expect.check(whole.into()).await.err().map(|mut u| {
+            u.why = self.job.masked(&u.why);
+            u
+        })
     }
 
     /// Reads the answer into `sink`: written as it comes, or held (returned).
@@ -251,6 +323,7 @@ impl Exchange<'_> {
         sink: &mut Sink,
         out: &mut Target<'_>,
         render: Render,
+        mut seen: Option<&mut Seen>,
     ) -> anyhow::Result<Vec<u8>> {
         let job = self.job;
         let mut body = Vec::new();
@@ -258,6 +331,11 @@ impl Exchange<'_> {
             if out.gone() {
                 // `| head` has what it wanted: stop reading, quietly.
                 break;
+            }
+            if let Some(seen) = seen.as_deref_mut()
+                && !matches!(sink, Sink::Hold(_))
+            {
+                seen.keep(&chunk, job.limit);
             }
             match sink {
                 Sink::Stream => out.write(&chunk)?,
@@ -284,6 +362,9 @@ impl Exchange<'_> {
                     out.write(&std::mem::take(&mut body))?;
                     out.write(&chunk)?;
                     *sink = Sink::Stream;
+                    if let Some(seen) = seen.as_deref_mut() {
+                        seen.over = true;
+                    }
                 }
             }
         }

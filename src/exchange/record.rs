@@ -16,6 +16,8 @@ pub(crate) struct Recording {
     pub(crate) target: RunTarget,
     /// `--no-history`.
     pub(crate) off: bool,
+    /// The expectations checked, as the command line gave them.
+    pub(crate) expect: Option<String>,
 }
 
 /// What the exchange did, for its entry.
@@ -59,6 +61,7 @@ pub(crate) fn record(
         Err(e) => error::exit_code(e),
     };
     entry.error = result.as_ref().err().map(|e| format!("{e:#}"));
+    entry.expect = rec.expect.clone();
     entry.mask(&resolved.key);
     // The entry's id is shown only when the run failed after a successful answer: then it is
     // written directly, to know it; otherwise it is spooled, at the cost of a file write.

@@ -11,6 +11,7 @@ use crate::client;
 use crate::context::Context;
 use crate::credentials::{ENV_KEY, Origin, Resolved};
 use crate::error::Error;
+use crate::expect::Expectations;
 use crate::output::{Jq, OutputFile};
 use crate::request::Request;
 
@@ -22,6 +23,7 @@ pub(crate) struct Exchanged<'a> {
     pub(crate) out: &'a OutputArgs,
     pub(crate) net: &'a NetworkArgs,
     pub(crate) jq: Option<Jq>,
+    pub(crate) expect: Option<Expectations>,
     pub(crate) limit: usize,
     /// For a run: what its history entry says it ran (`None`: not recorded).
     pub(crate) record: Option<Recording>,
@@ -51,6 +53,7 @@ pub(crate) fn send(
         ui: &ctx.ui,
         out: x.out,
         spinner: spinner.as_ref(),
+        expect: x.expect.as_ref(),
         capture: Default::default(),
     };
     let started = Instant::now();

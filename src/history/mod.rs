@@ -106,6 +106,8 @@ pub(crate) struct Entry {
     pub(crate) error: Option<String>,
     /// For a batch line: the batch input's name and the line.
     pub(crate) batch: Option<(String, u64)>,
+    /// The expectations the answer was checked against (`--expect …`), as given.
+    pub(crate) expect: Option<String>,
 }
 
 /// How much more than [`MAX_ANSWER`] is kept until the answer is masked: a key that starts
@@ -166,7 +168,7 @@ pub(crate) struct History {
 }
 
 /// The schema's version, kept in the file's `user_version`.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1. WAL (set apart: not within a transaction): readers never block the writer.
 const SCHEMA: &str = "
@@ -203,6 +205,12 @@ const SCHEMA_2: &str = "
 ALTER TABLE runs ADD COLUMN spool TEXT;
 CREATE UNIQUE INDEX runs_spool ON runs (spool) WHERE spool IS NOT NULL;
 PRAGMA user_version = 2;
+";
+
+/// Version 3: the expectations a run was checked against.
+const SCHEMA_3: &str = "
+ALTER TABLE runs ADD COLUMN expect TEXT;
+PRAGMA user_version = 3;
 ";
 
 impl History {
@@ -254,6 +262,9 @@ impl History {
             }
             if found < 2 {
                 tx.execute_batch(SCHEMA_2)?;
+            }
+            if found < 3 {
+                tx.execute_batch(SCHEMA_3)?;
             }
             tx.commit().with_context(|| format!("{}", path.display()))?;
         }
@@ -377,8 +388,9 @@ fn insert(
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO runs (time_ms, profile, base_url, endpoint, kind, target, input,
              input_cut, status, output, output_cut, duration_ms, exit_code, run_id, error,
-             batch, batch_line, spool)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             batch, batch_line, spool, expect)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19)",
     )?;
     let inserted = insert.execute(params![
         time_ms,
@@ -399,6 +411,7 @@ fn insert(
         e.batch.as_ref().map(|(name, _)| name.as_str()),
         e.batch.as_ref().map(|(_, line)| *line as i64),
         spool,
+        e.expect,
     ])?;
     let id = tx.last_insert_rowid();
     if apart && inserted == 1 {
@@ -424,13 +437,14 @@ pub(crate) struct Filter {
 const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, \
      coalesce((SELECT bytes FROM inputs WHERE run = id), input), input_cut, \
      status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line, \
-     coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), length(output)";
+     coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), length(output), \
+     expect";
 
 /// The same, with empty blobs for the input and the answer.
 const LIST_COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, X'', \
      input_cut, status, X'', output_cut, duration_ms, exit_code, run_id, error, batch, \
      batch_line, coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), \
-     length(output)";
+     length(output), expect";
 
 /// One recorded run, read back.
 #[derive(Debug, Clone)]
@@ -456,6 +470,8 @@ pub(crate) struct Row {
     /// The sizes of the input and the answer as stored (also when they were not read).
     pub(crate) input_bytes: i64,
     pub(crate) output_bytes: i64,
+    /// The expectations checked (`--expect …`), as given.
+    pub(crate) expect: Option<String>,
 }
 
 impl Row {
@@ -480,6 +496,7 @@ impl Row {
             batch_line: r.get(17)?,
             input_bytes: r.get(18)?,
             output_bytes: r.get(19)?,
+            expect: r.get(20)?,
         })
     }
 
@@ -674,6 +691,7 @@ mod tests {
             batch_line: None,
             input_bytes: 0,
             output_bytes: 0,
+            expect: None,
         };
         assert_eq!(row(0).time(), "1970-01-01T00:00:00Z");
         assert_eq!(row(999_999_999_999_999).time(), "@999999999999999ms");

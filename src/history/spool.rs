@@ -51,6 +51,8 @@ struct Header {
     exit: u8,
     error: Option<String>,
     batch: Option<(String, u64)>,
+    #[serde(default)]
+    expect: Option<String>,
     input_len: usize,
     output_len: usize,
 }
@@ -70,6 +72,7 @@ pub(super) fn encode(entry: &Entry, time_ms: i64) -> Vec<u8> {
         exit: entry.exit,
         error: entry.error.clone(),
         batch: entry.batch.clone(),
+        expect: entry.expect.clone(),
         input_len: entry.input.len(),
         output_len: entry.output.len(),
     };
@@ -105,6 +108,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<(Entry, i64)> {
         exit: header.exit,
         error: header.error,
         batch: header.batch,
+        expect: header.expect,
     };
     Some((entry, header.time_ms))
 }

@@ -159,18 +159,28 @@ impl Jq {
         render: Render,
         limit: usize,
     ) -> Result<Vec<u8>, JqError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
         let jq = self.clone();
-        std::thread::Builder::new()
-            .name("jq".into())
-            .stack_size(STACK)
-            .spawn(move || {
-                let _ = tx.send(jq.apply(&body, render, limit));
-            })
-            .map_err(|e| JqError::Filter(format!("--jq: cannot start the filter: {e}")))?;
-        rx.await
-            .unwrap_or_else(|_| Err(JqError::Filter("--jq: the filter stopped".into())))
+        on_own_thread(move || jq.apply(&body, render, limit))
+            .await
+            .unwrap_or_else(|e| Err(JqError::Filter(format!("--jq: {e}"))))
     }
+}
+
+/// Runs `work` on a thread of its own with a stack that holds [`MAX_DEPTH`] levels of
+/// recursion (filters and schema checks recurse into the answer); the caller's future can be
+/// dropped while it runs (the thread then ends with the process).
+pub(crate) async fn on_own_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("jq".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .map_err(|e| format!("cannot start the filter: {e}"))?;
+    rx.await.map_err(|_| "the filter stopped".to_owned())
 }
 
 #[cfg(test)]

@@ -16,6 +16,28 @@ pub(crate) use file::OutputFile;
 pub(crate) use jq::{Jq, JqError, Render};
 pub(crate) use pretty::{Layout, pretty_json, reformat};
 
+/// A body as a result line holds it: compact JSON as sent (numbers and escapes kept), or a
+/// JSON string when it is not JSON.
+pub(crate) fn embed(body: &[u8]) -> Vec<u8> {
+    reformat(body, Layout::Compact, false).unwrap_or_else(|| {
+        serde_json::to_vec(&String::from_utf8_lossy(body)).expect("a string serialises")
+    })
+}
+
+/// A server-sent-event answer as a result line holds it: an array of the events' data.
+pub(crate) fn embed_events(body: &[u8]) -> Vec<u8> {
+    let mut parser = crate::sse::Parser::default();
+    let mut out = vec![b'['];
+    for (i, data) in parser.push(body).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&embed(&data));
+    }
+    out.push(b']');
+    out
+}
+
 /// The status line: `HTTP 200 OK · 0.42 s`.
 pub(crate) fn status_line(status: u16, elapsed: Duration, color: bool) -> String {
     let text = crate::error::status_words(status);

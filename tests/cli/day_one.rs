@@ -23,14 +23,6 @@ fn lines_of(path: &Path) -> Vec<Value> {
         .collect()
 }
 
-fn agent_runs(server: &Server) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r["path"] == "/api/v1/agent_run")
-        .count()
-}
-
 /// `miiflow ARGS… FILE` against `server` (ARGS ending in `--batch`).
 fn batch(server: &Server, args: &[&str], file: &Path) -> std::process::Output {
     server.miiflow().args(args).arg(file).output().unwrap()
@@ -45,33 +37,6 @@ fn seed_history(home: &Home, server: &Server) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-}
-
-/// Reads all of a child's stderr.
-fn all_stderr(child: &mut std::process::Child) -> String {
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("piped stderr")
-        .read_to_string(&mut err)
-        .expect("read stderr");
-    err
-}
-
-/// Waits for a child with a generous deadline (a hang fails the test instead of hanging it).
-fn wait_or_kill(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{what}: still running after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 // ---- 1. RESULTS that is the input under another name ------------------------------------

@@ -3,6 +3,7 @@
 
 mod batch;
 mod batch_ci;
+mod ci_tests;
 mod contracts;
 mod credentials;
 mod day_one;

@@ -43,6 +43,12 @@ fn varying() -> Redactions {
         .unwrap();
     r.insert("[DURATION]", regex(r"\b\d+\.\d\d ?s\b")).unwrap();
     r.insert("[RATE]", regex(r"\b\d+(\.\d+)?/s\b")).unwrap();
+    // A batch's latencies: `p50 4 ms, p95 5 ms, p99 1.25 s` (before [DURATION] takes a part).
+    r.insert(
+        "[LATENCY]",
+        regex(r"p50 [\d.]+ m?s, p95 [\d.]+ m?s, p99 [\d.]+ m?s"),
+    )
+    .unwrap();
     r
 }
 

@@ -1,6 +1,6 @@
 //! Shared test helpers: a hermetic `miiflow` command and a real `miiflow-mock` on loopback.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -597,4 +597,43 @@ pub(crate) fn screen_wide(raw: &str, cols: usize) -> Vec<String> {
         .into_iter()
         .map(|l| l.into_iter().collect::<String>().trim_end().to_owned())
         .collect()
+}
+
+/// How many agent runs the server has seen.
+pub(crate) fn agent_runs(server: &Server) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/api/v1/agent_run")
+        .count()
+}
+
+/// Reads all of a child's stderr.
+pub(crate) fn all_stderr(child: &mut std::process::Child) -> String {
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    err
+}
+
+/// Waits for a child with a generous deadline (a hang fails the test instead of hanging it).
+pub(crate) fn wait_or_kill(
+    child: &mut std::process::Child,
+    what: &str,
+) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{what}: still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

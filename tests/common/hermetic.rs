@@ -2,7 +2,8 @@
 //! shared by the tests (`tests/cli/support.rs`) and the benchmark (`benches/perf.rs`).
 
 /// Variables that would change what a test sees or what a benchmark measures (a key or base
-/// URL of the developer's, colour switches, backtraces, and proxies: loopback only).
+/// URL of the developer's, colour switches, backtraces, proxies: loopback only; and a CI
+/// runner's job summary and shard variables, which a batch reads).
 pub(crate) const SCRUB: &[&str] = &[
     "MIIFLOW_API_KEY",
     "MIIFLOW_BASE_URL",
@@ -20,6 +21,17 @@ pub(crate) const SCRUB: &[&str] = &[
     "http_proxy",
     "https_proxy",
     "all_proxy",
+    "GITHUB_STEP_SUMMARY",
+    "CI_NODE_INDEX",
+    "CI_NODE_TOTAL",
+    "CIRCLE_NODE_INDEX",
+    "CIRCLE_NODE_TOTAL",
+    "BUILDKITE_PARALLEL_JOB",
+    "BUILDKITE_PARALLEL_JOB_COUNT",
+    "CLOUD_RUN_TASK_INDEX",
+    "CLOUD_RUN_TASK_COUNT",
+    "JOB_COMPLETION_INDEX",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
 ];
 
 /// `cmd` without any of [`SCRUB`].

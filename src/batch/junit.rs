@@ -1,0 +1,165 @@
+//! `--junit FILE`: a JUnit XML report of a batch, for CI systems to show as tests. One
+//! `testsuite` for the batch, one `testcase` per line (named `line N`, and its input's `id` or
+//! `name` when it has one), a `failure` for each failed line (its class, why, and the start
+//! of its answer, key masked). Cases are kept in an anonymous temporary file as lines finish
+//! (in finishing order), and FILE is written once, whole, at the end: also after Ctrl-C.
+
+use std::io::{Read, Seek, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use super::line::Outcome;
+use super::summary::{Class, Closing, why};
+use crate::credentials::ApiKey;
+use crate::error::Error;
+use crate::output::OutputFile;
+
+/// How much of a failed line's answer its failure quotes.
+const QUOTED: usize = 2048;
+
+pub(crate) struct Junit {
+    file: OutputFile,
+    cases: std::io::BufWriter<std::fs::File>,
+    /// Answers may echo the key: what a failure quotes is masked.
+    key: ApiKey,
+}
+
+impl Junit {
+    /// Checks FILE (as `-o` is: before anything is sent) and opens the cases' scratch file.
+    pub(crate) fn create(path: &Path, key: ApiKey) -> Result<Junit, Error> {
+        let file = OutputFile::create(path).map_err(|e| match e {
+            Error::BadInput(m) => Error::BadInput(m.replacen("-o ", "--junit ", 1)),
+            other => other,
+        })?;
+        let scratch = tempfile::tempfile()
+            .map_err(|e| Error::BadInput(format!("--junit: no temporary file: {e}")))?;
+        Ok(Junit {
+            file,
+            cases: std::io::BufWriter::new(scratch),
+            key,
+        })
+    }
+
+    /// One finished line's test case.
+    pub(crate) fn case(
+        &mut self,
+        line: u64,
+        name: Option<&str>,
+        outcome: &Outcome,
+        took: Option<Duration>,
+    ) {
+        let title = match name {
+            Some(n) => format!("line {line} ({n})"),
+            None => format!("line {line}"),
+        };
+        let secs = took.map_or(0.0, |t| t.as_secs_f64());
+        let mut case = format!(
+            "    <testcase classname=\"miiflow.batch\" name=\"{}\" time=\"{secs:.3}\"",
+            xml(&title)
+        );
+        match Class::of(outcome) {
+            None if matches!(outcome, Outcome::Kept(_)) => case.push_str(
+                ">\n      <system-out>kept: its result was recorded by an earlier run \
+                 (--resume)</system-out>\n    </testcase>\n",
+            ),
+            None => case.push_str("/>\n"),
+            Some(class) => {
+                let message = self.key.mask_in(&why(outcome));
+                let detail = match outcome {
+                    Outcome::Answer { status, body, .. } => {
+                        let end = body.len().min(QUOTED);
+                        let shown = String::from_utf8_lossy(&body[..end]);
+                        let more = if end < body.len() { "…" } else { "" };
+                        format!(
+                            "{}\n{}{more}",
+                            crate::error::status_words(*status),
+                            self.key.mask_in(&shown)
+                        )
+                    }
+                    _ => message.clone(),
+                };
+                case.push_str(&format!(
+                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    class.key(),
+                    xml(&message),
+                    xml(&detail)
+                ));
+            }
+        }
+        // A scratch file that cannot be written loses cases; `finish` says so.
+        let _ = self.cases.write_all(case.as_bytes());
+    }
+
+    /// Writes FILE: the suite's counts, then every case.
+    pub(crate) fn finish(self, closing: &Closing) -> anyhow::Result<()> {
+        let Junit {
+            mut file, cases, ..
+        } = self;
+        let mut scratch = cases.into_inner().map_err(|e| e.into_error())?;
+        scratch.rewind()?;
+        let s = closing.summary;
+        let (tests, failures, wall) = (s.done, s.failed, closing.wall.as_secs_f64());
+        let suite = match closing.shard {
+            Some(shard) => format!("{} (shard {}/{})", closing.name, shard.index, shard.count),
+            None => closing.name.to_owned(),
+        };
+        let mut head = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"miiflow\" \
+             tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{wall:.3}\">\n  \
+             <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" \
+             skipped=\"0\" time=\"{wall:.3}\" timestamp=\"{}\">\n",
+            xml(&suite),
+            humantime::format_rfc3339_seconds(std::time::SystemTime::now() - closing.wall)
+        );
+        if s.stopped.is_some() {
+            head.push_str(
+                "    <properties>\n      <property name=\"interrupted\" value=\"true\"/>\n    \
+                 </properties>\n",
+            );
+        }
+        file.write(head.as_bytes())?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = scratch.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            file.write(&buf[..n])?;
+        }
+        file.write(b"  </testsuite>\n</testsuites>\n")?;
+        file.commit()
+    }
+}
+
+/// Text for XML 1.0, in an attribute or an element: the five entities escaped; characters
+/// XML 1.0 cannot hold at all (most control characters) become U+FFFD.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_cannot_break_out_or_be_invalid() {
+        assert_eq!(
+            xml("a<b>&\"c'\u{1}\u{1b}\u{FFFF}\n"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}\u{FFFD}\u{FFFD}\n"
+        );
+        assert_eq!(xml("]]>"), "]]&gt;");
+    }
+}

@@ -1,0 +1,488 @@
+//! Batches as CI tests: `--expect` and `--expect-schema` (a run and a batch), `--junit`,
+//! `--summary-json`, the CI job summary, and `--shard auto` from each engine's variables.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Five lines: two that meet `.output.n < 5`, a 500, a bad line, one that does not meet it.
+fn five_lines(dir: &Path) -> std::path::PathBuf {
+    write(
+        dir,
+        "in.jsonl",
+        "{\"id\":\"a\",\"n\":1}\n{\"name\":\"b\",\"n\":2}\n{\"n\":3,\"$fault\":\"500\"}\nnot json\n\
+         {\"n\":5}\n",
+    )
+}
+
+#[test]
+fn a_run_with_an_unmet_expectation_prints_the_answer_says_which_and_exits_1() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_e", "n:=7", "--expect", ".output.n < 5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(answer["output"]["n"], 7, "the answer is printed");
+    assert_contains(
+        &stderr(&out),
+        "unmet expectation --expect '.output.n < 5': it yielded false (it must yield true); \
+         the run itself succeeded (HTTP 200 OK)",
+    );
+    // Met, and checked before --jq: the filter sees the answer as received.
+    let out = server
+        .miiflow()
+        .args(["run", "agent_e", "n:=3", "--expect", ".output.n < 5"])
+        .args([
+            "--expect",
+            ".run_id | startswith(\"run_\")",
+            "--jq",
+            ".output.n",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "3\n");
+    // A filter that does not compile is refused before anything is sent.
+    let before = server.requests().len();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_e", "--expect", ".["])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "--expect '.[':");
+    assert_eq!(server.requests().len(), before);
+    // An error answer is not judged: its status decides.
+    let out = server
+        .miiflow()
+        .args([
+            "run",
+            "agent_e",
+            "$fault=404",
+            "--expect",
+            "false",
+            "--retries",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("unmet"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_schema_names_the_place_in_the_answer_for_both_drafts() {
+    let dir = temp();
+    for (name, draft) in [
+        ("d7.json", "http://json-schema.org/draft-07/schema#"),
+        ("d2020.json", "https://json-schema.org/draft/2020-12/schema"),
+    ] {
+        let schema = write(
+            dir.path(),
+            name,
+            format!(
+                r#"{{"$schema":"{draft}","type":"object","required":["output"],
+                   "properties":{{"output":{{"properties":{{"temp":{{"type":"number"}}}}}}}}}}"#
+            ),
+        );
+        let server = Server::start();
+        let run = |temp: &str| {
+            server
+                .miiflow()
+                .args(["run", "agent_s", temp, "--expect-schema"])
+                .arg(&schema)
+                .output()
+                .unwrap()
+        };
+        let ok = run("temp:=21.5");
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let bad = run("temp=warm");
+        assert_eq!(bad.status.code(), Some(1));
+        let err = stderr(&bad);
+        assert_contains(
+            &err,
+            &format!("unmet expectation --expect-schema {}", schema.display()),
+        );
+        assert_contains(&err, "at /output/temp: ");
+        assert_contains(&err, "number");
+    }
+    let not_a_schema = write(dir.path(), "bad.json", r#"{"type": 7}"#);
+    let out = Server::start()
+        .miiflow()
+        .args(["run", "agent_s", "--expect-schema"])
+        .arg(&not_a_schema)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "not a JSON Schema");
+}
+
+#[test]
+fn a_batch_marks_each_unmet_line_and_fails_with_exit_1() {
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n{\"n\":9}\n{\"n\":2}\n");
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_b", "--expect", ".output.n < 5", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let results = lines(&stdout(&out));
+    assert_eq!(results[0].get("exit"), None);
+    assert_eq!(results[1]["exit"], 1);
+    assert_eq!(results[1]["status"], 200);
+    assert_eq!(
+        results[1]["error"],
+        "unmet expectation --expect '.output.n < 5': it yielded false (it must yield true)"
+    );
+    assert_eq!(results[1]["body"]["output"]["n"], 9, "the answer is kept");
+    let err = stderr(&out);
+    assert_contains(&err, "3 lines, 2 succeeded, 1 failed (1 unmet expectation)");
+    assert_contains(&err, "p50 ");
+}
+
+#[test]
+fn expectations_are_recorded_in_the_history_and_the_key_is_masked_in_what_they_quote() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args([
+            "run",
+            "agent_h",
+            &format!("k={KEY}"),
+            "--expect",
+            ".output.k",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(!err.contains(KEY), "{err}");
+    assert_contains(&err, "it yielded \"mk_…cdef\"");
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json"])
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let id = listed[0]["id"].as_i64().unwrap();
+    let out = home
+        .miiflow(&server)
+        .args(["history", "show", &id.to_string()])
+        .output()
+        .unwrap();
+    let entry: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(entry["expect"], "--expect .output.k");
+    assert_eq!(entry["exit"], 1);
+    assert!(
+        entry["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unmet expectation")
+    );
+    // The input is what the user sent; the answer and the error are masked.
+    for field in ["error", "output"] {
+        assert!(
+            !entry[field].to_string().contains(&KEY[8..]),
+            "{field}: {entry}"
+        );
+    }
+    // A batch line's entry records them too.
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "--expect", "true", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home
+        .miiflow(&server)
+        .args(["history", "show", &(id + 1).to_string()])
+        .output()
+        .unwrap();
+    let entry: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(entry["expect"], "--expect true");
+    assert_eq!(entry["batch_line"], 1);
+}
+
+#[test]
+fn junit_has_a_case_per_line_named_by_id_with_each_failure_and_no_key() {
+    let dir = temp();
+    let input = five_lines(dir.path());
+    let echo = write(
+        dir.path(),
+        "echo.jsonl",
+        format!("{{\"$fault\":\"403\",\"k\":\"{KEY}\"}}\n"),
+    );
+    let junit = dir.path().join("report.xml");
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args([
+            "run",
+            "agent_j",
+            "--retries",
+            "0",
+            "--expect",
+            ".output.n < 5",
+        ])
+        .arg("--junit")
+        .arg(&junit)
+        .arg("--batch")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some("5"));
+    assert_eq!(suite.attribute("failures"), Some("3"));
+    assert!(suite.attribute("name").unwrap().ends_with("in.jsonl"));
+    let cases: Vec<(String, Option<String>)> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|c| {
+            let failure = c
+                .children()
+                .find(|n| n.has_tag_name("failure"))
+                .map(|f| f.attribute("type").unwrap().to_owned());
+            (c.attribute("name").unwrap().to_owned(), failure)
+        })
+        .collect();
+    let mut cases = cases;
+    cases.sort();
+    let want: Vec<(String, Option<String>)> = [
+        ("line 1 (a)", None),
+        ("line 2 (b)", None),
+        ("line 3", Some("http_5xx")),
+        ("line 4", Some("bad_line")),
+        ("line 5", Some("unmet_expectation")),
+    ]
+    .iter()
+    .map(|(n, f)| (n.to_string(), f.map(str::to_owned)))
+    .collect();
+    assert_eq!(cases, want);
+    for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+        let time: f64 = case.attribute("time").unwrap().parse().unwrap();
+        assert!(time >= 0.0);
+    }
+    // A failing answer that echoes the key: masked in the report.
+    let out = server
+        .miiflow()
+        .args(["run", "agent_j", "--retries", "0", "--junit"])
+        .arg(&junit)
+        .arg("--batch")
+        .arg(&echo)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&junit).unwrap();
+    assert!(text.contains("<failure type=\"http_4xx\""), "{text}");
+    assert!(!text.contains(&KEY[8..]), "{text}");
+    // A report that cannot be written is refused before anything is sent.
+    let before = server.requests().len();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_j", "--junit"])
+        .arg(dir.path().join("no/such/dir/r.xml"))
+        .arg("--batch")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "--junit");
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn junit_is_written_on_ctrl_c_with_the_lines_done() {
+    let dir = temp();
+    let input: String = (1..=6)
+        .map(|i| match i {
+            1 | 2 => format!("{{\"n\":{i}}}\n"),
+            _ => format!("{{\"n\":{i},\"$fault\":\"slow:600000\"}}\n"),
+        })
+        .collect();
+    let input = write(dir.path(), "in.jsonl", input);
+    let junit = dir.path().join("report.xml");
+    let summary = dir.path().join("summary.json");
+    let server = Server::start();
+    let mut child = server
+        .miiflow_std()
+        .args(["run", "agent_c", "--concurrency", "2", "--junit"])
+        .arg(&junit)
+        .arg("--summary-json")
+        .arg(&summary)
+        .arg("--batch")
+        .arg(&input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    server.wait_for_requests(4);
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = wait_or_kill(&mut child, "the batch after Ctrl-C");
+    let err = all_stderr(&mut child);
+    assert_eq!(status.code(), Some(130), "{err}");
+    let text = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(cases, 2, "{text}");
+    assert!(
+        text.contains("<property name=\"interrupted\" value=\"true\"/>"),
+        "{text}"
+    );
+    let summary: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(summary["lines"], 2);
+    assert_eq!(summary["not_run"], 4);
+    assert_eq!(summary["exit"], 130);
+}
+
+#[test]
+fn the_summary_counts_classes_retries_and_latency_and_appends_to_the_job_summary() {
+    let dir = temp();
+    let input = five_lines(dir.path());
+    let step = dir.path().join("step-summary.md");
+    std::fs::write(&step, "earlier step\n").unwrap();
+    let json = dir.path().join("summary.json");
+    let server = Server::with(&["--fault", "429:1"]);
+    let out = server
+        .miiflow()
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args(["run", "agent_g", "--retries", "1", "--concurrency", "1"])
+        .args(["--expect", ".output.n < 5", "--summary-json"])
+        .arg(&json)
+        .arg("--batch")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_contains(
+        &err,
+        "5 lines, 2 succeeded, 3 failed (1 HTTP 5xx, 1 unmet expectation, 1 bad line) · 4 run in ",
+    );
+    assert_contains(&err, "1 retry, 1 429 wait");
+    let s: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(s["lines"], 5);
+    assert_eq!(s["succeeded"], 2);
+    assert_eq!(s["ran"], 4);
+    assert_eq!(s["failed_by_class"]["http_5xx"], 1);
+    assert_eq!(s["failed_by_class"]["unmet_expectation"], 1);
+    assert_eq!(s["failed_by_class"]["bad_line"], 1);
+    assert_eq!(s["failed_by_class"]["http_4xx"], 0);
+    assert_eq!(s["retries"], 1);
+    assert_eq!(s["waits_429"], 1);
+    assert_eq!(s["latency_ms"]["runs"], 4);
+    let (p50, p99) = (
+        s["latency_ms"]["p50"].as_f64().unwrap(),
+        s["latency_ms"]["p99"].as_f64().unwrap(),
+    );
+    assert!(p50 > 0.0 && p50 <= p99, "{s}");
+    assert_eq!(s["exit"], 5);
+    let md = std::fs::read_to_string(&step).unwrap();
+    assert!(md.starts_with("earlier step\n### miiflow batch: `"), "{md}");
+    assert_contains(&md, "❌ failed");
+    assert_contains(&md, "| 5 | 2 | 3 | 0 |");
+    assert_contains(&md, "| 3 | HTTP 5xx | HTTP 500 Internal Server Error");
+    assert_contains(&md, "| 4 | bad line |");
+    assert_contains(&md, "| 5 | unmet expectation |");
+    assert_contains(&md, "**Latency** (4 runs): p50 ");
+}
+
+#[test]
+fn shard_auto_reads_the_ci_engines_variables_and_says_what_it_found() {
+    let dir = temp();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        (1..=6)
+            .map(|i| format!("{{\"n\":{i}}}\n"))
+            .collect::<String>(),
+    );
+    type Vars = &'static [(&'static str, &'static str)];
+    let cases: &[(&str, Vars, &str, &[u64])] = &[
+        (
+            "auto",
+            &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "3")],
+            "--shard auto: GitLab CI (CI_NODE_INDEX=2, CI_NODE_TOTAL=3): shard 2/3",
+            &[2, 5],
+        ),
+        (
+            "auto",
+            &[("CIRCLE_NODE_INDEX", "0"), ("CIRCLE_NODE_TOTAL", "2")],
+            "--shard auto: CircleCI (CIRCLE_NODE_INDEX=0, CIRCLE_NODE_TOTAL=2): shard 1/2",
+            &[1, 3, 5],
+        ),
+        (
+            "auto/3",
+            &[("JOB_COMPLETION_INDEX", "2")],
+            "--shard auto: a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=2, auto/3): shard 3/3",
+            &[3, 6],
+        ),
+    ];
+    for (arg, vars, said, want) in cases {
+        let server = Server::start();
+        let mut cmd = server.miiflow();
+        for (k, v) in *vars {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(["run", "agent_s", "--shard", arg, "--batch"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_contains(&stderr(&out), said);
+        let got: Vec<u64> = lines(&stdout(&out))
+            .iter()
+            .map(|l| l["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(&got, want, "{arg} {vars:?}");
+    }
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["run", "agent_s", "--shard", "auto", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for var in [
+        "CI_NODE_INDEX",
+        "CIRCLE_NODE_INDEX",
+        "BUILDKITE_PARALLEL_JOB",
+        "JOB_COMPLETION_INDEX",
+    ] {
+        assert_contains(&err, var);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
