@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Runs recorded on this machine: list them, show one, run one again, clear them')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Names for agents and workflows, with default items: `miiflow run NAME`')
+            [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Work with the results files batches write (`run --batch IN -o RESULTS`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -478,6 +479,49 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         'miiflow;agents;help;help' {
             break
         }
+        'miiflow;results' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'miiflow;results;merge' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'The batch file the results are for: check that every line has a current result')
+            [CompletionResult]::new('--batch-format', '--batch-format', [CompletionResultType]::ParameterName, 'The batch file''s format [default: csv for a .csv file, else jsonl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'miiflow;results;help' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'miiflow;results;help;merge' {
+            break
+        }
+        'miiflow;results;help;help' {
+            break
+        }
         'miiflow;completions' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
@@ -515,6 +559,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Runs recorded on this machine: list them, show one, run one again, clear them')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Names for agents and workflows, with default items: `miiflow run NAME`')
+            [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Work with the results files batches write (`run --batch IN -o RESULTS`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -589,6 +634,13 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;help;agents;remove' {
+            break
+        }
+        'miiflow;help;results' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            break
+        }
+        'miiflow;help;results;merge' {
             break
         }
         'miiflow;help;completions' {

@@ -40,6 +40,9 @@ _miiflow() {
             miiflow,logout)
                 cmd="miiflow__subcmd__logout"
                 ;;
+            miiflow,results)
+                cmd="miiflow__subcmd__results"
+                ;;
             miiflow,run)
                 cmd="miiflow__subcmd__run"
                 ;;
@@ -100,6 +103,9 @@ _miiflow() {
             miiflow__subcmd__help,logout)
                 cmd="miiflow__subcmd__help__subcmd__logout"
                 ;;
+            miiflow__subcmd__help,results)
+                cmd="miiflow__subcmd__help__subcmd__results"
+                ;;
             miiflow__subcmd__help,run)
                 cmd="miiflow__subcmd__help__subcmd__run"
                 ;;
@@ -144,6 +150,9 @@ _miiflow() {
                 ;;
             miiflow__subcmd__help__subcmd__keys,rotate)
                 cmd="miiflow__subcmd__help__subcmd__keys__subcmd__rotate"
+                ;;
+            miiflow__subcmd__help__subcmd__results,merge)
+                cmd="miiflow__subcmd__help__subcmd__results__subcmd__merge"
                 ;;
             miiflow__subcmd__history,clear)
                 cmd="miiflow__subcmd__history__subcmd__clear"
@@ -205,6 +214,18 @@ _miiflow() {
             miiflow__subcmd__keys__subcmd__help,rotate)
                 cmd="miiflow__subcmd__keys__subcmd__help__subcmd__rotate"
                 ;;
+            miiflow__subcmd__results,help)
+                cmd="miiflow__subcmd__results__subcmd__help"
+                ;;
+            miiflow__subcmd__results,merge)
+                cmd="miiflow__subcmd__results__subcmd__merge"
+                ;;
+            miiflow__subcmd__results__subcmd__help,help)
+                cmd="miiflow__subcmd__results__subcmd__help__subcmd__help"
+                ;;
+            miiflow__subcmd__results__subcmd__help,merge)
+                cmd="miiflow__subcmd__results__subcmd__help__subcmd__merge"
+                ;;
             *)
                 ;;
         esac
@@ -212,7 +233,7 @@ _miiflow() {
 
     case "${cmd}" in
         miiflow)
-            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api history agents completions version help"
+            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api history agents results completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,7 +525,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help)
-            opts="run login logout status keys token api history agents completions version help"
+            opts="run login logout status keys token api history agents results completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +793,34 @@ _miiflow() {
         miiflow__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__results)
+            opts="merge"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__results__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1370,6 +1419,116 @@ _miiflow() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results)
+            opts="-v -q -h --profile --base-url --color --verbose --allow-http --quiet --help merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help)
+            opts="merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__merge)
+            opts="-o -v -q -h --output --input --batch-format --profile --base-url --color --verbose --allow-http --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
             cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
+            cand results 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -437,6 +438,44 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;agents;help;help'= {
         }
+        &'miiflow;results'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;results;merge'= {
+            cand -o 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout'
+            cand --output 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout'
+            cand --input 'The batch file the results are for: check that every line has a current result'
+            cand --batch-format 'The batch file''s format [default: csv for a .csv file, else jsonl]'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;results;help'= {
+            cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;results;help;merge'= {
+        }
+        &'miiflow;results;help;help'= {
+        }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
@@ -472,6 +511,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand api 'Send an authenticated request to any path of Miiflow''s API, as `gh api` does'
             cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
             cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
+            cand results 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -526,6 +566,11 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;agents;list'= {
         }
         &'miiflow;help;agents;remove'= {
+        }
+        &'miiflow;help;results'= {
+            cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+        }
+        &'miiflow;help;results;merge'= {
         }
         &'miiflow;help;completions'= {
         }

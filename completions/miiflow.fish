@@ -43,6 +43,7 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "token" -d 'Print th
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "results" -d 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -331,6 +332,32 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s o -l output -d 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l input -d 'The batch file the results are for: check that every line has a current result' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l batch-format -d 'The batch file\'s format [default: csv for a .csv file, else jsonl]' -r -f -a "jsonl\t'One JSON value per line'
+csv\t'A header row naming the keys, then one row per run (RFC 4180)'"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -350,18 +377,19 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s v -l verbose
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "results" -d 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key on the server and store it as a profile of the same name'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the server\'s keys, marking those stored here'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
@@ -373,4 +401,5 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -f -a "(miiflow agents list --names 2>/dev/null)" -d 'alias (miiflow agents)'

@@ -287,10 +287,11 @@ impl Collect<'_> {
         let mut current = Some(first);
         while let Some(done) = current.take() {
             let Finished { line, ran, taken } = done;
-            let digest = ran.digest;
+            let (digest, record) = (ran.digest, ran.record);
             let outcome = self.account(line, ran, taken, by_bytes);
             if !matches!(outcome, Outcome::Kept(_)) {
-                lines.push((line, outcome.to_line(line, digest.as_ref())));
+                let text = outcome.to_line_with(line, digest.as_ref(), record.as_ref());
+                lines.push((line, text));
             }
             self.window.add_permits(1);
             if lines.len() < 256 {

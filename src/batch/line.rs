@@ -36,6 +36,29 @@ pub(crate) fn digest(req: &Request, jq: Option<&str>, expect: Option<&str>) -> D
     hash.finalize().into()
 }
 
+/// BLAKE3 of a batch input's record as read: a JSON line's bytes, or a CSV row's cells. A
+/// result carries it so that `results merge --input` can tell a result whose line has
+/// changed since (none for a record that could not be read).
+pub(super) fn record_digest(record: &super::source::Record) -> Option<Digest> {
+    use super::source::Record;
+    let mut hash = blake3::Hasher::new();
+    match record {
+        Record::Line(bytes) => {
+            hash.update(b"miiflow record\n");
+            hash.update(bytes);
+        }
+        Record::Row { cells, .. } => {
+            hash.update(b"miiflow row\n");
+            for cell in cells {
+                hash.update(&(cell.len() as u64).to_le_bytes());
+                hash.update(cell.as_bytes());
+            }
+        }
+        Record::Bad(_) | Record::End(_) => return None,
+    }
+    Some(hash.finalize().into())
+}
+
 /// Appends the digest in lower-case hex.
 pub(crate) fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -87,6 +110,8 @@ impl Recorded {
 pub(super) struct Head {
     pub(super) line: u64,
     pub(super) input_blake3: Option<String>,
+    #[serde(default)]
+    pub(super) record_blake3: Option<String>,
     pub(super) status: Option<u16>,
     pub(super) exit: Option<u8>,
 }
@@ -102,6 +127,36 @@ pub(super) fn parse_head(head: &[u8]) -> Option<Head> {
     let mut object = head[..cut].to_vec();
     object.push(b'}');
     serde_json::from_slice(&object).ok()
+}
+
+/// Reads the next line of a results file into `out` (cleared first), keeping at most `keep`
+/// bytes of it (the rest is read past, never held). Returns the line's length with its
+/// newline, and whether it had one (a last line cut by a kill has none); `None` at the end.
+pub(super) fn read_line_start(
+    reader: &mut impl std::io::BufRead,
+    keep: usize,
+    out: &mut Vec<u8>,
+) -> std::io::Result<Option<(u64, bool)>> {
+    out.clear();
+    let mut len = 0u64;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((len > 0).then_some((len, false)));
+        }
+        let (part, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        let room = keep.saturating_sub(out.len());
+        out.extend_from_slice(&part[..part.len().min(room)]);
+        let used = part.len();
+        len += used as u64;
+        reader.consume(used);
+        if done {
+            return Ok(Some((len, true)));
+        }
+    }
 }
 
 /// What became of one line.
@@ -149,12 +204,25 @@ impl Outcome {
     /// results file, `"input_blake3"` follows `"line"`. (The fields before `body` and `error`
     /// are what `--resume` reads back.)
     pub(super) fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
+        self.to_line_with(n, digest, None)
+    }
+
+    /// [`Outcome::to_line`], with the digest of the input record itself after the input
+    /// digest (`"record_blake3"`: what `results merge --input` compares).
+    pub(super) fn to_line_with(
+        &self,
+        n: u64,
+        digest: Option<&Digest>,
+        record: Option<&Digest>,
+    ) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(format!("{{\"line\":{n},").as_bytes());
-        if let Some(d) = digest {
-            out.extend_from_slice(b"\"input_blake3\":\"");
-            hex_into(d, &mut out);
-            out.extend_from_slice(b"\",");
+        for (name, d) in [("input_blake3", digest), ("record_blake3", record)] {
+            if let Some(d) = d {
+                out.extend_from_slice(format!("\"{name}\":\"").as_bytes());
+                hex_into(d, &mut out);
+                out.extend_from_slice(b"\",");
+            }
         }
         let error = |out: &mut Vec<u8>, code: u8, error: &str| {
             out.extend_from_slice(format!("\"exit\":{code},\"error\":").as_bytes());

@@ -9,6 +9,7 @@
 mod driver;
 mod junit;
 mod line;
+mod merge;
 mod reorder;
 mod report;
 mod results;
@@ -237,6 +238,19 @@ fn reports(
         }
     }
     first.map_or(Ok(()), Err)
+}
+
+/// `miiflow results merge`.
+pub(crate) fn merge(ui: &crate::ui::Ui, args: &crate::cli::ResultsMergeArgs) -> anyhow::Result<()> {
+    merge::merge(
+        ui,
+        merge::Merge {
+            files: &args.files,
+            output: args.output.as_deref(),
+            input: args.input.as_deref(),
+            format: args.batch_format,
+        },
+    )
 }
 
 /// A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading

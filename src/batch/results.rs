@@ -9,10 +9,10 @@
 //! else can refuse the batch. A lock on RESULTS keeps a second batch from writing it at once.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::line::{Digest, HEAD, Recorded, parse_head, unhex};
+use super::line::{Digest, HEAD, Recorded, parse_head, read_line_start, unhex};
 use crate::error::{Error, code};
 use crate::output::OutputFile;
 
@@ -377,32 +377,7 @@ fn scan(
     let mut index = Vec::new();
     let mut offset = 0u64;
     let mut head = Vec::with_capacity(HEAD);
-    loop {
-        head.clear();
-        let mut len = 0u64;
-        let mut complete = false;
-        loop {
-            let buf = reader.fill_buf()?;
-            if buf.is_empty() {
-                break;
-            }
-            let (part, done) = match buf.iter().position(|b| *b == b'\n') {
-                Some(i) => (&buf[..=i], true),
-                None => (buf, false),
-            };
-            let room = HEAD.saturating_sub(head.len());
-            head.extend_from_slice(&part[..part.len().min(room)]);
-            let used = part.len();
-            len += used as u64;
-            reader.consume(used);
-            if done {
-                complete = true;
-                break;
-            }
-        }
-        if len == 0 {
-            break;
-        }
+    while let Some((len, complete)) = read_line_start(&mut reader, HEAD, &mut head)? {
         match parse_head(&head).filter(|_| complete) {
             Some(h) => {
                 if h.input_blake3.is_none() && h.status.is_some() {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use reqwest::Url;
 
-use super::line::{Digest, Outcome, digest, embed, embed_events, one_value};
+use super::line::{Digest, Outcome, digest, embed, embed_events, one_value, record_digest};
 use super::results::Resumed;
 use super::source::Record;
 use crate::error::{self, Error, code};
@@ -58,6 +58,8 @@ pub(super) struct Ran {
     pub(super) entry: Option<Entry>,
     pub(super) took: Option<std::time::Duration>,
     pub(super) name: Option<String>,
+    /// The digest of the input record as read (with `-o`), see [`record_digest`].
+    pub(super) record: Option<Digest>,
 }
 
 impl Ran {
@@ -68,6 +70,7 @@ impl Ran {
             entry: None,
             took: None,
             name: None,
+            record: None,
         }
     }
 }
@@ -100,6 +103,7 @@ impl Batch {
         if std::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_ok_and(|v| v == n.to_string()) {
             panic!("line {n} panics (MIIFLOW_DEBUG_PANIC_LINE)");
         }
+        let record_digest = self.resumed.as_ref().and_then(|_| record_digest(&record));
         let name = format!("line {n}");
         let bad = |error: String| Outcome::Failed {
             error,
@@ -145,6 +149,7 @@ impl Batch {
                 return Ran {
                     digest,
                     name,
+                    record: record_digest,
                     ..Ran::failed(Outcome::Kept(recorded))
                 };
             }
@@ -186,6 +191,7 @@ impl Batch {
             entry,
             took: Some(took),
             name,
+            record: record_digest,
         }
     }
 

@@ -7,10 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod keys;
 mod local;
+mod results;
 mod run;
 
 pub(crate) use keys::*;
 pub(crate) use local::*;
+pub(crate) use results::*;
 pub(crate) use run::*;
 
 pub(crate) const EXIT_CODES: &str = "\
@@ -128,6 +130,8 @@ pub(crate) enum Command {
     Api(ApiArgs),
     History(HistoryArgs),
     #[command(subcommand)]
+    Results(ResultsCommand),
+    #[command(subcommand)]
     Agents(AgentsCommand),
     Version(VersionArgs),
     Completions(CompletionsArgs),
@@ -185,6 +189,7 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("history clear", &[]),
     ("history rerun", ALL_GLOBALS),
     ("agents", &["profile"]),
+    ("results", &["quiet"]),
     ("completions", &[]),
     ("version", &[]),
 ];

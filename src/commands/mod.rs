@@ -32,6 +32,9 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
             ui.out(&crate::docs::completions(args.shell))?;
             return Ok(());
         }
+        Command::Results(crate::cli::ResultsCommand::Merge(args)) => {
+            return crate::batch::merge(&ui, &args);
+        }
         other => other,
     };
     let mut ctx = Context::from_env(cli.global, ui)?;
@@ -45,7 +48,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Api(args) => api::run(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
         Command::Agents(command) => agents::run(&mut ctx, command),
-        Command::Completions(_) | Command::Version(_) => Ok(()),
+        Command::Completions(_) | Command::Version(_) | Command::Results(_) => Ok(()),
     }
 }
 

@@ -1,0 +1,387 @@
+//! `miiflow results merge FILE… [-o OUT] [--input BATCH]`: results files (from shards, or from
+//! several nights) merged into one, ordered by line, itself a results file for `--resume`.
+//!
+//! Streaming, memory bounded: each file is read twice, first its heads only (is it in line
+//! order?), then its lines; files in order (every finished batch's) are merged as streams (a
+//! k-way merge, one line of each held), a file out of order (a journal left by a kill) is read
+//! through an index of its lines (16 bytes a line). Where several results hold the same line:
+//! one whose input is the batch's current line (with `--input`) beats one that is not, a
+//! success beats a failure, and then the later wins (later on the command line, later in its
+//! file). With `--input`, every line of the batch must have a current result, else exit 1
+//! naming the missing and stale lines (OUT is still written).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use super::line::{Digest, HEAD, Head, parse_head, read_line_start, record_digest, unhex};
+use super::source::{self, Record};
+use crate::cli::BatchFormat;
+use crate::error::{Error, code};
+use crate::input::Source;
+use crate::limits;
+use crate::output::OutputFile;
+use crate::ui::Ui;
+
+/// The longest result line merged: the largest answer a line holds, and room for its error.
+const MAX_RESULT_LINE: usize = limits::MAX_BATCH_BODY + 1024 * 1024;
+
+/// How many missing or stale lines are named.
+const NAMED: usize = 10;
+
+/// What `results merge` was asked.
+pub(crate) struct Merge<'a> {
+    pub(crate) files: &'a [PathBuf],
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) input: Option<&'a Path>,
+    pub(crate) format: Option<BatchFormat>,
+}
+
+/// One result line read back: its head's fields and its bytes (newline included).
+struct Candidate {
+    line: u64,
+    ok: bool,
+    input: Option<Digest>,
+    record: Option<Digest>,
+    bytes: Vec<u8>,
+}
+
+impl Candidate {
+    fn from(head: Head, bytes: Vec<u8>) -> Candidate {
+        let recorded = super::line::Recorded {
+            digest: None,
+            status: head.status,
+            exit: head.exit,
+        };
+        Candidate {
+            line: head.line,
+            ok: recorded.code() == code::OK,
+            input: head.input_blake3.as_deref().and_then(unhex),
+            record: head.record_blake3.as_deref().and_then(unhex),
+            bytes,
+        }
+    }
+}
+
+/// One results file, read in line order.
+struct Cursor {
+    reader: BufReader<File>,
+    /// `None`: the file is in line order and read as it is. Else the offsets of its lines,
+    /// sorted by line (file order within a line), and the next to read.
+    index: Option<(Vec<(u64, u64)>, usize)>,
+    /// The next result, read ahead.
+    next: Option<Candidate>,
+    /// Lines that were not results (cut by a kill, edited, too long).
+    unreadable: u64,
+}
+
+impl Cursor {
+    /// Opens a results file and reads its heads: in line order, or indexed.
+    fn open(path: &Path) -> Result<Cursor, Error> {
+        let cannot =
+            |e: std::io::Error| Error::BadInput(format!("{}: cannot read: {e}", path.display()));
+        let file = File::open(path).map_err(cannot)?;
+        if !file.metadata().map_err(cannot)?.is_file() {
+            return Err(Error::BadInput(format!(
+                "{}: not a regular file (a results file is read twice)",
+                path.display()
+            )));
+        }
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut spans = Vec::new();
+        let (mut offset, mut sorted, mut last) = (0u64, true, 0u64);
+        let mut head = Vec::with_capacity(HEAD);
+        let mut unreadable = 0;
+        while let Some((len, complete)) =
+            read_line_start(&mut reader, HEAD, &mut head).map_err(cannot)?
+        {
+            match parse_head(&head).filter(|_| complete) {
+                Some(h) => {
+                    sorted &= h.line >= last;
+                    last = h.line;
+                    spans.push((h.line, offset));
+                }
+                None => unreadable += 1,
+            }
+            offset += len;
+        }
+        reader.seek(SeekFrom::Start(0)).map_err(cannot)?;
+        let index = match sorted {
+            true => None,
+            false => {
+                // Stable: file order is kept within a line (the later result is the later).
+                spans.sort_by_key(|(line, _)| *line);
+                Some((spans, 0))
+            }
+        };
+        let mut cursor = Cursor {
+            reader,
+            index,
+            next: None,
+            unreadable,
+        };
+        cursor.advance().map_err(cannot)?;
+        Ok(cursor)
+    }
+
+    /// Reads the next result into `next`.
+    fn advance(&mut self) -> std::io::Result<()> {
+        self.next = None;
+        let mut bytes = Vec::new();
+        loop {
+            if let Some((spans, at)) = &mut self.index {
+                let Some((_, offset)) = spans.get(*at) else {
+                    return Ok(());
+                };
+                *at += 1;
+                self.reader.seek(SeekFrom::Start(*offset))?;
+            }
+            let Some((len, complete)) =
+                read_line_start(&mut self.reader, MAX_RESULT_LINE, &mut bytes)?
+            else {
+                return Ok(());
+            };
+            let whole = len as usize == bytes.len();
+            let head = &bytes[..bytes.len().min(HEAD)];
+            // Lines that are not results were counted when the heads were read.
+            match parse_head(head).filter(|_| complete) {
+                Some(h) if whole => {
+                    self.next = Some(Candidate::from(h, std::mem::take(&mut bytes)));
+                    return Ok(());
+                }
+                Some(_) => self.unreadable += 1,
+                None => {}
+            }
+        }
+    }
+}
+
+/// The batch's own lines, read alongside the merge (`--input`): each line's record digest.
+struct Expected {
+    reader: source::Reader,
+    /// The next line number to read.
+    next: u64,
+    ended: bool,
+}
+
+impl Expected {
+    /// The digest of line `n` (`Some(None)`: a line that cannot be read, so has no digest);
+    /// `None` past the end of the input. Lines before `n` not asked for are returned as
+    /// missing.
+    fn line(&mut self, n: u64, missing: &mut Named) -> Option<Option<Digest>> {
+        while !self.ended && self.next <= n {
+            let line = self.next;
+            let Some((record, _)) = self.reader.next(line) else {
+                self.ended = true;
+                break;
+            };
+            if matches!(record, Record::End(_)) {
+                self.ended = true;
+            }
+            self.next += 1;
+            if line == n {
+                return Some(record_digest(&record));
+            }
+            missing.add(line);
+        }
+        None
+    }
+
+    /// Every line not asked for by the end: missing.
+    fn rest(&mut self, missing: &mut Named) {
+        while self.line(u64::MAX, missing).is_some() {}
+    }
+}
+
+/// Lines named in a message: the first few, and how many.
+#[derive(Default)]
+struct Named {
+    first: Vec<u64>,
+    count: u64,
+}
+
+impl Named {
+    fn add(&mut self, line: u64) {
+        self.count += 1;
+        if self.first.len() < NAMED {
+            self.first.push(line);
+        }
+    }
+
+    fn words(&self) -> String {
+        let shown: Vec<String> = self.first.iter().map(u64::to_string).collect();
+        match self.count as usize > shown.len() {
+            true => format!(
+                "{} and {} more",
+                shown.join(", "),
+                self.count as usize - shown.len()
+            ),
+            false => shown.join(", "),
+        }
+    }
+}
+
+/// Runs the merge; returns Err (exit 1) when `--input` finds lines missing or stale.
+pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
+    let mut cursors = Vec::with_capacity(m.files.len());
+    for path in m.files {
+        cursors.push(Cursor::open(path)?);
+    }
+    let mut expected = match m.input {
+        Some(path) => {
+            let source = Source::from_arg(path);
+            let input = source::open(&source, source::format(&source, m.format))?;
+            Some(Expected {
+                reader: input.reader,
+                next: 1,
+                ended: false,
+            })
+        }
+        None => None,
+    };
+    let mut out = match m.output {
+        Some(path) => Target::File(OutputFile::create(path)?),
+        None => Target::Stdout(ui),
+    };
+    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = cursors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.next.as_ref().map(|n| Reverse((n.line, i))))
+        .collect();
+    let (mut missing, mut stale) = (Named::default(), Named::default());
+    let (mut written, mut failed, mut unchecked, mut differing) = (0u64, 0u64, 0u64, 0u64);
+    while let Some(Reverse((line, _))) = heap.peek().copied() {
+        // Every result of this line, in command-line order, then file order.
+        let mut candidates = Vec::new();
+        while let Some(Reverse((l, i))) = heap.peek().copied() {
+            if l != line {
+                break;
+            }
+            heap.pop();
+            let cursor = &mut cursors[i];
+            while cursor.next.as_ref().is_some_and(|c| c.line == line) {
+                candidates.push((i, cursor.next.take().expect("checked")));
+                cursor.advance()?;
+            }
+            if let Some(next) = &cursor.next {
+                heap.push(Reverse((next.line, i)));
+            }
+        }
+        candidates.sort_by_key(|(i, _)| *i);
+        let want = expected.as_mut().map(|e| e.line(line, &mut missing));
+        let current = |c: &Candidate| match &want {
+            Some(Some(Some(d))) => c.record.as_ref() == Some(d) || c.record.is_none(),
+            _ => true,
+        };
+        let winner = candidates
+            .iter()
+            .enumerate()
+            .max_by_key(|(at, (_, c))| (current(c), c.ok, *at))
+            .map(|(_, (_, c))| c)
+            .expect("at least one candidate");
+        let inputs: std::collections::HashSet<_> = candidates
+            .iter()
+            .filter_map(|(_, c)| c.input.filter(|_| c.ok))
+            .collect();
+        if inputs.len() > 1 {
+            differing += 1;
+        }
+        match &want {
+            Some(None) => stale.add(line),
+            Some(Some(Some(d))) if winner.record.as_ref().is_some_and(|r| r != d) => {
+                stale.add(line)
+            }
+            Some(Some(Some(_))) if winner.record.is_none() && winner.input.is_some() => {
+                unchecked += 1
+            }
+            _ => {}
+        }
+        out.write(&winner.bytes)?;
+        written += 1;
+        failed += u64::from(!winner.ok);
+    }
+    if let Some(e) = &mut expected {
+        e.rest(&mut missing);
+    }
+    out.finish()?;
+    let unreadable: u64 = cursors.iter().map(|c| c.unreadable).sum();
+    if !ui.quiet() {
+        let into = m
+            .output
+            .map_or(String::new(), |p| format!(" into {}", p.display()));
+        ui.tell(&format!(
+            "merged {} file(s): {written} lines ({} succeeded, {failed} failed){into}",
+            m.files.len(),
+            written - failed
+        ));
+        if unreadable > 0 {
+            ui.tell(&format!(
+                "{unreadable} line(s) were not results (cut short by a kill, or edited) and \
+                 were skipped"
+            ));
+        }
+        if differing > 0 {
+            ui.warn(&format!(
+                "{differing} line(s) had successful results for different inputs; the later \
+                 file's was kept (--input BATCH_FILE keeps the one for the batch's current line)"
+            ));
+        }
+        if unchecked > 0 {
+            ui.warn(&format!(
+                "{unchecked} result(s) were recorded by a version of miiflow that did not keep \
+                 their line's digest: they could not be checked against the input"
+            ));
+        }
+    }
+    if missing.count + stale.count == 0 {
+        return Ok(());
+    }
+    let mut parts = Vec::new();
+    if missing.count > 0 {
+        parts.push(format!(
+            "{} line(s) of the input have no result: {}",
+            missing.count,
+            missing.words()
+        ));
+    }
+    if stale.count > 0 {
+        parts.push(format!(
+            "{} result(s) are stale (their input line changed, or is gone): {}",
+            stale.count,
+            stale.words()
+        ));
+    }
+    Err(Error::Batch {
+        code: code::FAILURE,
+        message: format!(
+            "{}; run the batch again with -o and --resume to complete them",
+            parts.join("; ")
+        ),
+    }
+    .into())
+}
+
+/// Where the merged results go.
+enum Target<'a> {
+    Stdout(&'a Ui),
+    File(OutputFile),
+}
+
+impl Target<'_> {
+    fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        match self {
+            Target::Stdout(ui) => ui.out(bytes)?,
+            Target::File(f) => f.write(bytes)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Target::File(f) => f.commit(),
+            Target::Stdout(_) => Ok(()),
+        }
+    }
+}
