@@ -297,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise')
             [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -351,6 +352,22 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'miiflow;history;stats' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only this agent or workflow id (or alias)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only runs newer than this: 30m, 2h, 1d, 1w')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON, also on a terminal')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'miiflow;history;rerun' {
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Apply a jq filter to a JSON answer (2xx only), in-process')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)')
@@ -382,6 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise')
             [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -393,6 +411,9 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;history;help;clear' {
+            break
+        }
+        'miiflow;history;help;stats' {
             break
         }
         'miiflow;history;help;rerun' {
@@ -606,6 +627,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recorded runs, newest first: a table on a terminal, JSON otherwise')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one recorded run: what was sent and what came back')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise')
             [CompletionResult]::new('rerun', 'rerun', [CompletionResultType]::ParameterValue, 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)')
             break
         }
@@ -616,6 +638,9 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;help;history;clear' {
+            break
+        }
+        'miiflow;help;history;stats' {
             break
         }
         'miiflow;help;history;rerun' {

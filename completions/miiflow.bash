@@ -139,6 +139,9 @@ _miiflow() {
             miiflow__subcmd__help__subcmd__history,show)
                 cmd="miiflow__subcmd__help__subcmd__history__subcmd__show"
                 ;;
+            miiflow__subcmd__help__subcmd__history,stats)
+                cmd="miiflow__subcmd__help__subcmd__history__subcmd__stats"
+                ;;
             miiflow__subcmd__help__subcmd__keys,create)
                 cmd="miiflow__subcmd__help__subcmd__keys__subcmd__create"
                 ;;
@@ -169,6 +172,9 @@ _miiflow() {
             miiflow__subcmd__history,show)
                 cmd="miiflow__subcmd__history__subcmd__show"
                 ;;
+            miiflow__subcmd__history,stats)
+                cmd="miiflow__subcmd__history__subcmd__stats"
+                ;;
             miiflow__subcmd__history__subcmd__help,clear)
                 cmd="miiflow__subcmd__history__subcmd__help__subcmd__clear"
                 ;;
@@ -183,6 +189,9 @@ _miiflow() {
                 ;;
             miiflow__subcmd__history__subcmd__help,show)
                 cmd="miiflow__subcmd__history__subcmd__help__subcmd__show"
+                ;;
+            miiflow__subcmd__history__subcmd__help,stats)
+                cmd="miiflow__subcmd__history__subcmd__help__subcmd__stats"
                 ;;
             miiflow__subcmd__keys,create)
                 cmd="miiflow__subcmd__keys__subcmd__create"
@@ -637,7 +646,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__history)
-            opts="list show clear rerun"
+            opts="list show clear stats rerun"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +702,20 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__history__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__history__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -889,7 +912,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history)
-            opts="-n -v -q -h --limit --agent --failed --since --json --profile --base-url --color --verbose --quiet --allow-http --help list show clear rerun help"
+            opts="-n -v -q -h --limit --agent --failed --since --json --profile --base-url --color --verbose --quiet --allow-http --help list show clear stats rerun help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -961,7 +984,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history__subcmd__help)
-            opts="list show clear rerun help"
+            opts="list show clear stats rerun help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1054,20 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__history__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__history__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1153,6 +1190,40 @@ _miiflow() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__history__subcmd__stats)
+            opts="-v -q -h --agent --since --json --base-url --color --verbose --quiet --allow-http --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

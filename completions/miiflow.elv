@@ -276,6 +276,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand stats 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
             cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -326,6 +327,21 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'miiflow;history;stats'= {
+            cand --agent 'Only this agent or workflow id (or alias)'
+            cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --json 'Print JSON, also on a terminal'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'miiflow;history;rerun'= {
             cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
             cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)'
@@ -356,6 +372,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand stats 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
             cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -364,6 +381,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;history;help;show'= {
         }
         &'miiflow;history;help;clear'= {
+        }
+        &'miiflow;history;help;stats'= {
         }
         &'miiflow;history;help;rerun'= {
         }
@@ -546,6 +565,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand list 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
             cand show 'Show one recorded run: what was sent and what came back'
             cand clear 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+            cand stats 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
             cand rerun 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
         }
         &'miiflow;help;history;list'= {
@@ -553,6 +573,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;history;show'= {
         }
         &'miiflow;help;history;clear'= {
+        }
+        &'miiflow;help;history;stats'= {
         }
         &'miiflow;help;history;rerun'= {
         }

@@ -205,25 +205,26 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s v -l verbose -d 
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s n -l limit -d 'How many' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l base-url -d 'The API\'s base URL' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -s n -l limit -d 'How many' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l failed -d 'Only runs that failed (exit code not 0)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l json -d 'Print JSON, also on a terminal'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s q -l quiet -d 'Print no status line, only errors'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear rerun help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l failed -d 'Only runs that failed (exit code not 0)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l json -d 'Print JSON, also on a terminal'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "stats" -d 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
@@ -260,6 +261,18 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l agent -d 'Only this agent or workflow id (or alias)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON, also on a terminal'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l retries -d 'How often to send again when nothing can have run: the connection was refused, or the server said 429 or 503 (honouring Retry-After up to 60 s, else exponential backoff); for GET and HEAD also 502 and 504' -r
@@ -283,6 +296,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l base-url -d 'The API\'s base URL' -r
@@ -397,6 +411,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "list" -d 'List recorded runs, newest first: a table on a terminal, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'Show one recorded run: what was sent and what came back'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "clear" -d 'Delete recorded runs (asks first on a terminal; elsewhere it needs --yes)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "stats" -d 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command line\'s merged over them'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'

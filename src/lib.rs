@@ -26,6 +26,7 @@ mod history;
 mod input;
 mod items;
 mod json;
+mod latency;
 mod limits;
 mod output;
 mod proxy;

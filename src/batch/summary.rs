@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::line::Outcome;
 use crate::error::{Error, code};
+use crate::latency::{Latency, show_ms};
 
 /// How many failures the Markdown summary lists (the lowest line numbers).
 pub(super) const LISTED: usize = 20;
@@ -88,46 +89,6 @@ fn by_status(status: u16) -> Class {
         400..=499 => Class::Http4xx,
         500..=599 => Class::Http5xx,
         _ => Class::Other,
-    }
-}
-
-/// Run latencies: a histogram (bounded memory however many lines; 3 significant digits).
-pub(super) struct Latency(hdrhistogram::Histogram<u64>);
-
-impl Default for Latency {
-    fn default() -> Latency {
-        // From 1 µs to a day, 3 significant digits (longer is counted as a day).
-        Latency(
-            hdrhistogram::Histogram::new_with_bounds(1, 86_400_000_000, 3).expect("valid bounds"),
-        )
-    }
-}
-
-impl Latency {
-    pub(super) fn record(&mut self, took: Duration) {
-        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
-        self.0.saturating_record(micros);
-    }
-
-    pub(super) fn count(&self) -> u64 {
-        self.0.len()
-    }
-
-    /// The latency at quantile `q` (0–1), in milliseconds; `None` when nothing ran.
-    pub(super) fn ms(&self, q: f64) -> Option<f64> {
-        (self.count() > 0).then(|| self.0.value_at_quantile(q) as f64 / 1000.0)
-    }
-
-    pub(super) fn max_ms(&self) -> Option<f64> {
-        (self.count() > 0).then(|| self.0.max() as f64 / 1000.0)
-    }
-}
-
-/// Milliseconds as people read them: `840 ms`, `1.25 s`.
-pub(super) fn show_ms(ms: f64) -> String {
-    match ms < 1000.0 {
-        true => format!("{ms:.0} ms"),
-        false => format!("{:.2} s", ms / 1000.0),
     }
 }
 

@@ -38,6 +38,29 @@ pub(crate) enum HistoryCommand {
     Show(HistoryShowArgs),
     Rerun(HistoryRerunArgs),
     Clear(HistoryClearArgs),
+    Stats(HistoryStatsArgs),
+}
+
+/// Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a
+/// terminal a table and a latency histogram, JSON otherwise.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow history stats
+  miiflow history stats --agent support --since 7d
+  miiflow history stats --json | jq '.[] | select(.failure_rate > 0.05)'")]
+pub(crate) struct HistoryStatsArgs {
+    /// Only this agent or workflow id (or alias).
+    #[arg(long, value_name = "ID|ALIAS")]
+    pub(crate) agent: Option<String>,
+
+    /// Only runs newer than this: 30m, 2h, 1d, 1w.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub(crate) since: Option<Duration>,
+
+    /// Print JSON, also on a terminal.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// List recorded runs, newest first: a table on a terminal, JSON otherwise.

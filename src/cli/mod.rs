@@ -187,6 +187,7 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("history list", &["profile"]),
     ("history show", &["color"]),
     ("history clear", &[]),
+    ("history stats", &["profile"]),
     ("history rerun", ALL_GLOBALS),
     ("agents", &["profile"]),
     ("results", &["quiet"]),

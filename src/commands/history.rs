@@ -19,11 +19,22 @@ pub(crate) fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
         Some(HistoryCommand::Show(a)) => show(ctx, &a),
         Some(HistoryCommand::Rerun(a)) => rerun(ctx, a),
         Some(HistoryCommand::Clear(a)) => clear(ctx, &a),
+        Some(HistoryCommand::Stats(a)) => super::history_stats::run(ctx, &a),
     }
 }
 
+/// An alias stands for its id.
+pub(super) fn agent_id(ctx: &Context, agent: Option<&String>) -> Option<String> {
+    agent.map(|a| {
+        ctx.active_profile()
+            .ok()
+            .and_then(|p| ctx.config.alias(&p, a).map(|alias| alias.id.clone()))
+            .unwrap_or_else(|| a.clone())
+    })
+}
+
 /// The database, which must exist for these commands (they read it; only runs create it).
-fn open() -> anyhow::Result<History> {
+pub(super) fn open() -> anyhow::Result<History> {
     let dir = history::dir().ok_or_else(|| {
         anyhow::anyhow!(
             "no home folder for the history; set {}",
@@ -40,7 +51,7 @@ fn open() -> anyhow::Result<History> {
     History::open(&dir)
 }
 
-fn since(d: Duration) -> i64 {
+pub(super) fn since(d: Duration) -> i64 {
     SystemTime::now()
         .checked_sub(d)
         .unwrap_or(SystemTime::UNIX_EPOCH)
@@ -51,13 +62,7 @@ fn since(d: Duration) -> i64 {
 
 fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
     let history = open()?;
-    // An alias stands for its id.
-    let target = args.agent.as_ref().map(|a| {
-        ctx.active_profile()
-            .ok()
-            .and_then(|p| ctx.config.alias(&p, a).map(|alias| alias.id.clone()))
-            .unwrap_or_else(|| a.clone())
-    });
+    let target = agent_id(ctx, args.agent.as_ref());
     let rows = history.list(&Filter {
         limit: args.limit,
         target,

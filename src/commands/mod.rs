@@ -3,6 +3,7 @@
 pub(crate) mod agents;
 pub(crate) mod api;
 pub(crate) mod history;
+pub(crate) mod history_stats;
 pub(crate) mod keys;
 pub(crate) mod login;
 pub(crate) mod logout;

@@ -19,6 +19,8 @@ use crate::target::RunTarget;
 use crate::ui::Ui;
 
 mod spool;
+mod stats;
+pub(crate) use stats::Stat;
 mod writer;
 
 pub(crate) use writer::{Spooled, Writer, record_one, spool};
@@ -207,9 +209,11 @@ CREATE UNIQUE INDEX runs_spool ON runs (spool) WHERE spool IS NOT NULL;
 PRAGMA user_version = 2;
 ";
 
-/// Version 3: the expectations a run was checked against.
+/// Version 3: the expectations a run was checked against; and an index that holds all that
+/// `history stats` reads, so that it never walks past recorded answers (whatever their size).
 const SCHEMA_3: &str = "
 ALTER TABLE runs ADD COLUMN expect TEXT;
+CREATE INDEX runs_stats ON runs (target, kind, time_ms, duration_ms, exit_code);
 PRAGMA user_version = 3;
 ";
 
@@ -503,15 +507,21 @@ impl Row {
     /// The time as RFC 3339 (UTC, seconds); a time RFC 3339 cannot write (before 1970, after
     /// 9999: a clock or a database gone wrong) is shown as its milliseconds.
     pub(crate) fn time(&self) -> String {
-        /// 9999-12-31T23:59:59.999Z
-        const LAST: i64 = 253_402_300_799_999;
-        match self.time_ms {
-            ms @ 0..=LAST => {
-                let t = SystemTime::UNIX_EPOCH + Duration::from_millis(ms as u64);
-                humantime::format_rfc3339_seconds(t).to_string()
-            }
-            ms => format!("@{ms}ms"),
+        time_text(self.time_ms)
+    }
+}
+
+/// A recorded time as RFC 3339 (UTC, seconds), or its milliseconds when RFC 3339 cannot
+/// write it.
+pub(crate) fn time_text(time_ms: i64) -> String {
+    /// 9999-12-31T23:59:59.999Z
+    const LAST: i64 = 253_402_300_799_999;
+    match time_ms {
+        ms @ 0..=LAST => {
+            let t = SystemTime::UNIX_EPOCH + Duration::from_millis(ms as u64);
+            humantime::format_rfc3339_seconds(t).to_string()
         }
+        ms => format!("@{ms}ms"),
     }
 }
 

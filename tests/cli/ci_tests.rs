@@ -486,3 +486,87 @@ fn shard_auto_reads_the_ci_engines_variables_and_says_what_it_found() {
     }
     assert!(server.requests().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn history_stats_counts_runs_failures_and_latencies_per_agent() {
+    let home = Home::new();
+    let server = Server::with(&["--latency", "20"]);
+    let dir = temp();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"n\":1}\n{\"n\":2,\"$fault\":\"500\"}\n{\"n\":3}\n{\"n\":4}\n",
+    );
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_one", "--retries", "0", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    for _ in 0..2 {
+        let out = home
+            .miiflow(&server)
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["run", "--workflow", "wf_two"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = home
+        .miiflow(&server)
+        .args(["history", "stats"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let stats = stats.as_array().unwrap();
+    assert_eq!(stats.len(), 2);
+    assert_eq!(stats[0]["target"], "agent_one");
+    assert_eq!(stats[0]["kind"], "agent");
+    assert_eq!(
+        (stats[0]["runs"].as_u64(), stats[0]["failed"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(stats[0]["failure_rate"], 0.25);
+    assert_eq!(stats[1]["target"], "wf_two");
+    assert_eq!(stats[1]["kind"], "workflow");
+    assert_eq!(stats[1]["runs"], 2);
+    let p50 = stats[0]["latency_ms"]["p50"].as_f64().unwrap();
+    assert!(p50 >= 20.0, "the stand-in waits 20 ms: {p50}");
+    assert!(stats[0]["last_run"].as_str().unwrap().ends_with('Z'));
+    // One agent (an alias stands for its id), and --since.
+    let out = home
+        .miiflow(&server)
+        .args(["agents", "add", "two", "--workflow", "wf_two"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home
+        .miiflow(&server)
+        .args(["history", "stats", "--agent", "two", "--since", "1h"])
+        .output()
+        .unwrap();
+    let stats: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(stats.as_array().unwrap().len(), 1);
+    assert_eq!(stats[0]["target"], "wf_two");
+    // On a terminal: a table and a histogram.
+    let data = home.data_dir();
+    let config = home.config_dir();
+    let term = Tty::start(
+        "history stats",
+        &[
+            ("MIIFLOW_DATA_DIR", data.to_str().unwrap()),
+            ("MIIFLOW_CONFIG_DIR", config.to_str().unwrap()),
+        ],
+    );
+    let (code, raw) = term.finish();
+    assert_eq!(code, Some(0), "{raw}");
+    let screen = screen(&raw).join("\n");
+    assert!(screen.contains("AGENT / WORKFLOW"), "{screen}");
+    assert!(screen.contains("agent_one"), "{screen}");
+    assert!(screen.contains("25.0%"), "{screen}");
+    assert!(screen.contains("Latency of 6 run(s):"), "{screen}");
+    assert!(screen.contains('█'), "{screen}");
+}
