@@ -18,6 +18,7 @@ mod merge;
 
 mod network;
 mod output_file;
+mod recipes;
 mod reliability;
 mod run;
 mod snapshots;
