@@ -381,6 +381,27 @@ mod tests {
         (String::from_utf8(json.to_bytes()).unwrap(), warnings)
     }
 
+    /// RFC 8259's grammar takes any `\uXXXX`; what a lone surrogate means is left open. An
+    /// answer holding one is valid JSON, printed and laid out as sent; an input holding one
+    /// is refused (what it would mean to the server cannot be known). The input_json fuzz
+    /// target's third finding was its oracle, which decoded strings (its bytes are in the seed
+    /// corpus).
+    #[test]
+    fn a_lone_surrogate_is_grammar_for_answers_and_refused_in_inputs() {
+        for text in [
+            r#"["\udf87"]"#,
+            r#"{"a":"\udbff","b":"\udc00x"}"#,
+            r#"[")il11til0<2\udf87z88U01mm[{ dn::$serde_json::private::>>>>>i::9l"]"#,
+        ] {
+            assert!(validate(text).is_ok(), "{text}");
+            assert!(Json::parse(text, &mut |_| {}).is_err(), "{text}");
+        }
+        assert!(
+            Json::parse(r#"["\ud83d\ude00"]"#, &mut |_| {}).is_ok(),
+            "a pair is a character"
+        );
+    }
+
     #[test]
     fn keeps_numbers_escapes_and_order() {
         let text = r#"{"z":1234567890123456789012345,"h":1e400,"a":1.50,"e":1E+2,"s":"\u00e9\n","k":[1.0,-0]}"#;
