@@ -2,6 +2,7 @@
 //! in the same run for comparison (this machine is noisy: medians and ratios, interleaved).
 //!
 //!     cargo bench --bench perf
+//!     cargo bench --bench perf -- ci     # only the batches-as-CI-tests rows (issue 22)
 //!
 //! Prints a Markdown table; the latest one is kept in docs/PERFORMANCE.md.
 
@@ -194,10 +195,180 @@ fn history_on_off(data: &Path, runs: usize, command: impl Fn() -> Command) -> (D
     (median(on), median(off))
 }
 
+fn print(rows: Vec<(String, String, String)>) {
+    println!("Machine: {}", machine());
+    println!("Command: cargo bench --bench perf\n");
+    println!("| measure | result | against the target |");
+    println!("|---|---|---|");
+    for (what, result, verdict) in rows {
+        println!("| {what} | {result} | {verdict} |");
+    }
+}
+
+/// Batches as CI tests (issue 22): what expectations, `--junit` and the summary cost on a
+/// 10,000-line batch; `results merge` of 1,000,000 lines; `history stats` of 100,000 entries.
+fn ci_tests(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+    let mock = Mock::start(&[]);
+    let lines: String = (1..=10_000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.join("ci10k.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let (junit, summary, results) = (
+        dir.join("ci.xml"),
+        dir.join("ci-summary.json"),
+        dir.join("ci-results.jsonl"),
+    );
+    let run = |checked: bool| {
+        let mut cmd = miiflow(&mock.url);
+        cmd.env("MIIFLOW_HISTORY", "off")
+            .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+            .arg(&batch)
+            .arg("-o")
+            .arg(&results);
+        if checked {
+            cmd.args(["--expect", ".status == \"completed\""])
+                .args(["--expect", ".output.n > 0"])
+                .arg("--junit")
+                .arg(&junit)
+                .arg("--summary-json")
+                .arg(&summary);
+        }
+        cmd
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let (t, _, ok) = measure(&mut run(true));
+        assert!(ok, "the checked batch failed");
+        with.push(t);
+        let (t, _, ok) = measure(&mut run(false));
+        assert!(ok, "the plain batch failed");
+        without.push(t);
+    }
+    let (w, o) = (median(with), median(without));
+    rows.push((
+        "`--batch` 10,000 inputs: 2× `--expect`, `--junit`, `--summary-json` vs none (no \
+         latency, 7 interleaved, median)"
+            .into(),
+        format!("{:.3} s vs {:.3} s", w.as_secs_f64(), o.as_secs_f64()),
+        format!(
+            "{:+.1}% (target ≤ +5%)",
+            (w.as_secs_f64() / o.as_secs_f64() - 1.0) * 100.0
+        ),
+    ));
+
+    // results merge: 4 shards of a 1,000,000-line batch, checked against the batch file.
+    let total = 1_000_000u64;
+    let input = dir.join("merge-in.jsonl");
+    let mut inp = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    let mut shards: Vec<_> = (1..=4)
+        .map(|i| {
+            let path = dir.join(format!("merge-shard-{i}.jsonl"));
+            (
+                std::io::BufWriter::new(std::fs::File::create(&path).unwrap()),
+                path,
+            )
+        })
+        .collect();
+    for n in 1..=total {
+        let line = format!("{{\"n\":{n},\"city\":\"Paris\"}}");
+        writeln!(inp, "{line}").unwrap();
+        let mut hash = blake3::Hasher::new();
+        hash.update(b"miiflow record\n");
+        hash.update(line.as_bytes());
+        let record = hash.finalize().to_hex();
+        let input_digest = blake3::hash(line.as_bytes()).to_hex();
+        let (out, _) = &mut shards[((n - 1) % 4) as usize];
+        writeln!(
+            out,
+            "{{\"line\":{n},\"input_blake3\":\"{input_digest}\",\"record_blake3\":\"{record}\",\
+             \"status\":200,\"body\":{{\"run_id\":\"run_{n}\",\"status\":\"completed\",\
+             \"output\":{line}}}}}"
+        )
+        .unwrap();
+    }
+    drop(inp);
+    let paths: Vec<PathBuf> = shards
+        .into_iter()
+        .map(|(w, p)| {
+            drop(w);
+            p
+        })
+        .collect();
+    let size: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    let merged = dir.join("merged.jsonl");
+    let (t, rss, ok) = measure(
+        miiflow(&mock.url)
+            .args(["results", "merge"])
+            .args(&paths)
+            .arg("-o")
+            .arg(&merged)
+            .arg("--input")
+            .arg(&input),
+    );
+    assert!(ok, "results merge failed");
+    assert_eq!(std::fs::metadata(&merged).unwrap().len(), size);
+    rows.push((
+        format!(
+            "`results merge` of 4 shards, 1,000,000 lines ({} MB), checked with `--input`",
+            size / 1_000_000
+        ),
+        format!(
+            "{:.2} s, peak RSS {:.1} MB",
+            t.as_secs_f64(),
+            rss as f64 / 1024.0
+        ),
+        "target < 64 MB".into(),
+    ));
+    for p in paths.iter().chain([&merged, &input]) {
+        let _ = std::fs::remove_file(p);
+    }
+
+    // history stats of 100,000 entries (recorded by a 100,000-line batch).
+    let data = dir.join("stats-data");
+    let lines: String = (1..=100_000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    let batch = dir.join("stats100k.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let (_, _, ok) = measure(
+        miiflow(&mock.url)
+            .env("MIIFLOW_DATA_DIR", &data)
+            .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
+            .arg(&batch),
+    );
+    assert!(ok, "the 100,000-line batch failed");
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..5 {
+        let (t, rss, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_DATA_DIR", &data)
+                .args(["history", "stats", "--json"]),
+        );
+        assert!(ok, "history stats failed");
+        times.push(t);
+        peak = peak.max(rss);
+    }
+    rows.push((
+        "`history stats` of 100,000 entries (5 runs, median)".into(),
+        format!(
+            "{}, peak RSS {:.1} MB",
+            ms(median(times)),
+            peak as f64 / 1024.0
+        ),
+        "target < 1 s".into(),
+    ));
+}
+
 fn main() {
-    // `cargo bench` passes --bench; nothing else is taken.
+    // `cargo bench` passes --bench; `-- ci` runs only the batches-as-CI-tests rows.
     let dir = tempfile::tempdir().unwrap();
     let mut rows: Vec<(String, String, String)> = Vec::new();
+    if std::env::args().skip(1).any(|a| a == "ci") {
+        ci_tests(dir.path(), &mut rows);
+        print(rows);
+        return;
+    }
     let body = r#"{"agent_id":"agent_bench","input":{"a":"1"}}"#;
 
     // 1. One run against curl, interleaved.
@@ -625,11 +796,6 @@ fn main() {
     ));
     drop(mock);
 
-    println!("Machine: {}", machine());
-    println!("Command: cargo bench --bench perf\n");
-    println!("| measure | result | against the target |");
-    println!("|---|---|---|");
-    for (what, result, verdict) in rows {
-        println!("| {what} | {result} | {verdict} |");
-    }
+    ci_tests(dir.path(), &mut rows);
+    print(rows);
 }

@@ -52,7 +52,11 @@ pub(super) fn say_summary(
         false => format!("\n  {}", timing.join(" · ")),
     };
     if summary.stopped.is_none() {
-        ui.say(&format!("{name}: {} lines, {counts}{timing}", summary.done));
+        let lines = match summary.done {
+            1 => "1 line".to_owned(),
+            n => format!("{n} lines"),
+        };
+        ui.say(&format!("{name}: {lines}, {counts}{timing}"));
         return;
     }
     let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
