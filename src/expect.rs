@@ -136,18 +136,28 @@ impl Expectations {
         Ok(())
     }
 
-    /// [`Expectations::check_now`] on a thread with room for deep answers; the caller may
-    /// give up on it (Ctrl-C, `--timeout`).
-    pub(crate) async fn check(&self, body: bytes::Bytes) -> Result<(), Unmet> {
+    /// [`Expectations::check_now`] on a thread with room for deep answers, until `deadline`
+    /// (what is left of `--timeout`: a filter that never ends is an unmet expectation then);
+    /// the caller may give up on it (Ctrl-C).
+    pub(crate) async fn check(
+        &self,
+        body: bytes::Bytes,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<(), Unmet> {
         let this = self.clone();
-        crate::output::jq::on_own_thread(move || this.check_now(&body))
-            .await
-            .unwrap_or_else(|why| {
-                Err(Unmet {
-                    expectation: self.describe(),
-                    why,
-                })
-            })
+        let unmet = |why: String| Unmet {
+            expectation: self.describe(),
+            why,
+        };
+        let check = crate::output::jq::on_own_thread(move || this.check_now(&body));
+        let checked = match deadline {
+            Some(at) => match tokio::time::timeout_at(at.into(), check).await {
+                Ok(checked) => checked,
+                Err(_) => return Err(unmet("not decided within --timeout".into())),
+            },
+            None => check.await,
+        };
+        checked.unwrap_or_else(|why| Err(unmet(why)))
     }
 }
 
@@ -352,13 +362,24 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_that_never_ends_is_unmet_at_the_deadline() {
+        let e = filters(&["def f: f; f"]);
+        let at = std::time::Instant::now() + std::time::Duration::from_millis(200);
+        let unmet = crate::client::runtime()
+            .unwrap()
+            .block_on(e.check(bytes::Bytes::from_static(b"{}"), Some(at)))
+            .unwrap_err();
+        assert_eq!(unmet.why, "not decided within --timeout");
+    }
+
+    #[test]
     fn deep_answers_are_judged_without_overflowing() {
         let e = filters(&["true"]);
         let depth = crate::output::jq::MAX_DEPTH + 1;
         let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let unmet = crate::client::runtime()
             .unwrap()
-            .block_on(e.check(deep.into()))
+            .block_on(e.check(deep.into(), None))
             .unwrap_err();
         assert!(unmet.why.contains("levels deep"), "{}", unmet.why);
     }

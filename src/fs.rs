@@ -24,6 +24,23 @@ pub(crate) fn resolve(path: &Path) -> Result<PathBuf, String> {
     Err("too many levels of symbolic links".into())
 }
 
+/// Whether two paths name the same file: the same file when both exist (a hard link, a
+/// symlink, `./x` and `x`), else the same name in the same folder once links are followed.
+pub(crate) fn same_place(a: &Path, b: &Path) -> bool {
+    if same_file::is_same_file(a, b).unwrap_or(false) {
+        return true;
+    }
+    let place = |p: &Path| -> Option<PathBuf> {
+        let p = resolve(p).ok()?;
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(parent.canonicalize().ok()?.join(p.file_name()?))
+    };
+    matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Creates a folder (and its parents) readable by its owner only, when it does not exist yet.
 /// An existing folder is left as it is: its owner chose its mode.
 pub(crate) fn ensure_dir(path: &Path) -> anyhow::Result<()> {

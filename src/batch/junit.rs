@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::output::OutputFile;
 
 /// How much of a failed line's answer its failure quotes.
-const QUOTED: usize = 2048;
+const QUOTED: usize = 1024;
 
 pub(crate) struct Junit {
     file: OutputFile,

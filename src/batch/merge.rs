@@ -225,6 +225,15 @@ impl Named {
 
 /// Runs the merge; returns Err (exit 1) when `--input` finds lines missing or stale.
 pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
+    if let (Some(out), Some(input)) = (m.output, m.input)
+        && crate::fs::same_place(out, input)
+    {
+        return Err(Error::BadInput(format!(
+            "-o {}: is the batch file (--input); write the merged results to another file",
+            out.display()
+        ))
+        .into());
+    }
     let mut cursors = Vec::with_capacity(m.files.len());
     for path in m.files {
         cursors.push(Cursor::open(path)?);

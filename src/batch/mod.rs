@@ -57,6 +57,7 @@ pub(crate) fn run(
     expect: Option<Expectations>,
 ) -> anyhow::Result<()> {
     let resume = resume_mode(args)?;
+    distinct_files(args)?;
     let shard = match args.shard {
         None => None,
         Some(arg) => {
@@ -225,11 +226,20 @@ fn reports(
     }
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
     if let Some(path) = step_summary.map(std::path::PathBuf::from) {
-        let appended = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, closing.to_markdown().as_bytes()));
+        // Only a regular file (or none yet): a FIFO there would hold the batch's end.
+        let appended = match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
+            _ => Ok(()),
+        }
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .and_then(|mut f| {
+                    std::io::Write::write_all(&mut f, closing.to_markdown().as_bytes())
+                })
+        });
         if let Err(e) = appended {
             ctx.ui.warn(&format!(
                 "GITHUB_STEP_SUMMARY ({}): cannot append the summary: {e}",
@@ -278,6 +288,40 @@ fn report(
     if summary.stopped.is_some() {
         say_how_to_go_on(&ctx.ui, args);
     }
+}
+
+/// The files a batch writes are neither each other nor its input: a report written over the
+/// results (or the input) at the end would destroy them.
+fn distinct_files(args: &RunArgs) -> Result<(), Error> {
+    let input = args
+        .batch
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| ("--batch", p));
+    let named = [
+        ("--junit", args.junit.as_deref()),
+        ("--summary-json", args.summary_json.as_deref()),
+        ("-o", args.out.output.as_deref()),
+    ];
+    let named: Vec<(&str, &std::path::Path)> = named
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| (*flag, p)))
+        .collect();
+    for (i, (flag, path)) in named.iter().enumerate() {
+        // -o against the input is Planned::check's (it compares open files).
+        let others = named[i + 1..]
+            .iter()
+            .chain(input.iter().filter(|_| *flag != "-o"));
+        for (other, other_path) in others {
+            if crate::fs::same_place(path, other_path) {
+                return Err(Error::BadInput(format!(
+                    "{flag} {}: is the same file as {other}; give each its own file",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What `--resume` and `--retry-failed` ask for; `-r`, and a resume with no `-o`, refused.

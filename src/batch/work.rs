@@ -235,7 +235,7 @@ impl Batch {
                     false => body.clone(),
                 };
                 expect
-                    .check(whole.into())
+                    .check(whole.into(), job.deadline(started))
                     .await
                     .err()
                     .map(|u| u.to_string())

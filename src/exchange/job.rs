@@ -27,6 +27,11 @@ impl Job {
         self.sender.send(req, &self.key).await
     }
 
+    /// When what a run started at `started` may still do must be done: `--timeout` from then.
+    pub(crate) fn deadline(&self, started: std::time::Instant) -> Option<std::time::Instant> {
+        self.sender.opts.timeout.map(|t| started + t)
+    }
+
     /// `--jq` on a whole answer, within what is left of `--timeout` (counted from `started`):
     /// the one filter step of a run, an `api` call and a batch line.
     pub(crate) async fn filter(

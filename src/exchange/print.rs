@@ -268,7 +268,10 @@ impl Exchange<'_> {
         }
         // Checked on the answer as received (before --jq), said after it is printed.
         let unmet = match (self.expect, seen) {
-            (Some(expect), Some(seen)) => self.check(expect, &sink, &body, seen, events).await,
+            (Some(expect), Some(seen)) => {
+                self.check(expect, &sink, &body, seen, events, started)
+                    .await
+            }
             _ => None,
         };
         let printed = match &out {
@@ -293,6 +296,7 @@ impl Exchange<'_> {
         body: &[u8],
         seen: Seen,
         events: bool,
+        started: Instant,
     ) -> Option<crate::expect::Unmet> {
         let whole = match sink {
             Sink::Hold(_) if !events => body.to_vec(),
@@ -310,10 +314,14 @@ impl Exchange<'_> {
             _ => seen.bytes,
         };
         // The answer may echo the key, and an unmet filter quotes what it yielded.
-        expect.check(whole.into()).await.err().map(|mut u| {
-            u.why = self.job.masked(&u.why);
-            u
-        })
+        expect
+            .check(whole.into(), self.job.deadline(started))
+            .await
+            .err()
+            .map(|mut u| {
+                u.why = self.job.masked(&u.why);
+                u
+            })
     }
 
     /// Reads the answer into `sink`: written as it comes, or held (returned).

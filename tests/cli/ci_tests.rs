@@ -570,3 +570,72 @@ fn history_stats_counts_runs_failures_and_latencies_per_agent() {
     assert!(screen.contains("Latency of 6 run(s):"), "{screen}");
     assert!(screen.contains('█'), "{screen}");
 }
+
+#[test]
+fn reports_that_would_overwrite_the_results_or_the_input_are_refused_before_anything_is_sent() {
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let results = dir.path().join("results.jsonl");
+    std::fs::write(&results, "kept\n").unwrap();
+    let server = Server::start();
+    let same_as_results = format!("{}/./results.jsonl", dir.path().display());
+    let cases: [(&[&str], &str); 4] = [
+        (&["--junit", &same_as_results], "--junit"),
+        (&["--summary-json", &same_as_results], "--summary-json"),
+        (&["--junit", "in.jsonl"], "is the same file as --batch"),
+        (&["--junit", "r.xml", "--summary-json", "r.xml"], "is the same file as --summary-json"),
+    ];
+    for (args, says) in cases {
+        let out = server
+            .miiflow()
+            .current_dir(dir.path())
+            .args(["run", "agent_r", "--batch"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&results)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_contains(&stderr(&out), says);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+    assert_eq!(std::fs::read_to_string(&results).unwrap(), "kept\n");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "{\"n\":1}\n");
+    // results merge: OUT is not the batch file it checks against.
+    let out = miiflow()
+        .args(["results", "merge"])
+        .arg(&results)
+        .arg("-o")
+        .arg(&input)
+        .arg("--input")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "is the batch file (--input)");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "{\"n\":1}\n");
+}
+
+#[test]
+fn a_job_summary_that_is_a_fifo_does_not_hold_the_batch() {
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let fifo = dir.path().join("summary.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let server = Server::start();
+    let mut child = server
+        .miiflow_std()
+        .env("GITHUB_STEP_SUMMARY", &fifo)
+        .args(["run", "agent_f", "--batch"])
+        .arg(&input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_or_kill(&mut child, "a batch with a FIFO as its job summary");
+    let err = all_stderr(&mut child);
+    assert!(status.success(), "{err}");
+    assert_contains(&err, "cannot append the summary: not a regular file");
+}
