@@ -583,7 +583,10 @@ fn reports_that_would_overwrite_the_results_or_the_input_are_refused_before_anyt
         (&["--junit", &same_as_results], "--junit"),
         (&["--summary-json", &same_as_results], "--summary-json"),
         (&["--junit", "in.jsonl"], "is the same file as --batch"),
-        (&["--junit", "r.xml", "--summary-json", "r.xml"], "is the same file as --summary-json"),
+        (
+            &["--junit", "r.xml", "--summary-json", "r.xml"],
+            "is the same file as --summary-json",
+        ),
     ];
     for (args, says) in cases {
         let out = server
@@ -622,7 +625,10 @@ fn a_job_summary_that_is_a_fifo_does_not_hold_the_batch() {
     let dir = temp();
     let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
     let fifo = dir.path().join("summary.fifo");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let server = Server::start();
     let mut child = server

@@ -265,3 +265,34 @@ fn the_installer_checks_the_archive_and_puts_miiflow_on_the_path() {
     assert_contains(&stderr(&out), "does not match the published");
     assert!(!other.join("miiflow").exists());
 }
+
+#[test]
+fn the_actions_batch_step_runs_the_batch_with_its_inputs() {
+    let action =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let step = action
+        .lines()
+        .skip_while(|l| !l.contains("name: Run the batch"))
+        .find_map(|l| l.trim().strip_prefix("run: "))
+        .expect("the batch step's run line");
+    let dir = temp();
+    inputs(dir.path());
+    let server = Server::start();
+    let out = run_script(
+        step,
+        dir.path(),
+        &server,
+        &[
+            ("AGENT", "agent_xxxYYYzzz"),
+            ("BATCH", "inputs.jsonl"),
+            (
+                "ARGS",
+                "--retries 0 --expect '.status == \"completed\"' --junit 'my report.xml'",
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "6 lines, 5 succeeded, 1 failed (1 HTTP 5xx)");
+    let report = std::fs::read_to_string(dir.path().join("my report.xml")).unwrap();
+    assert!(report.contains("tests=\"6\""), "{report}");
+}
