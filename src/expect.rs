@@ -24,6 +24,8 @@ const QUOTED: usize = 120;
 #[derive(Clone)]
 pub(crate) struct Expectations {
     checks: Arc<Vec<Check>>,
+    /// [`Expectations::describe`], made once (a batch's digest asks for it on every line).
+    described: Arc<str>,
 }
 
 enum Check {
@@ -84,24 +86,23 @@ impl Expectations {
         if let Some(path) = schema {
             checks.push(read_schema(path)?);
         }
+        let names: Vec<String> = checks.iter().map(Check::name).collect();
         Ok((!checks.is_empty()).then(|| Expectations {
             checks: Arc::new(checks),
+            described: names.join(" ").into(),
         }))
     }
 
     /// The expectations as the command line gave them, for the history and the digest.
     pub(crate) fn describe(&self) -> String {
-        let names: Vec<String> = self.checks.iter().map(Check::name).collect();
-        names.join(" ")
+        self.described.to_string()
     }
 
     /// Checks a 2xx answer (blocking; see [`Expectations::check`]): the first unmet
     /// expectation, in the order given (filters, then the schema).
     pub(crate) fn check_now(&self, body: &[u8]) -> Result<(), Unmet> {
-        let depth = crate::json::max_depth(body);
-        let value = (depth <= crate::output::jq::MAX_DEPTH)
-            .then(|| serde_json::from_slice::<serde_json::Value>(body))
-            .and_then(Result::ok);
+        // Read as a value only for a schema (a filter reads the answer itself).
+        let mut value = None;
         for check in self.checks.iter() {
             let unmet = |why: String| Unmet {
                 expectation: check.name(),
@@ -124,7 +125,13 @@ impl Expectations {
                     truth(&results).map_err(unmet)?;
                 }
                 Check::Schema { schemas, index, .. } => {
-                    let Some(value) = &value else {
+                    let depth = crate::json::max_depth(body);
+                    let read = value.get_or_insert_with(|| {
+                        (depth <= crate::output::jq::MAX_DEPTH)
+                            .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
+                            .flatten()
+                    });
+                    let Some(value) = read else {
                         return Err(unmet(not_json(body, depth)));
                     };
                     if let Err(e) = schemas.validate(value, *index) {
@@ -149,7 +156,8 @@ impl Expectations {
             expectation: self.describe(),
             why,
         };
-        let check = crate::output::jq::on_own_thread(move || this.check_now(&body));
+        let depth = crate::json::max_depth(&body);
+        let check = crate::output::jq::on_own_thread(depth, move || this.check_now(&body));
         let checked = match deadline {
             Some(at) => match tokio::time::timeout_at(at.into(), check).await {
                 Ok(checked) => checked,

@@ -7,6 +7,9 @@ use crate::error::Error;
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        // Blocking threads run `--jq` and `--expect` on shallow answers (output::jq): room
+        // for their recursion (reserved, not committed, until used).
+        .thread_stack_size(16 * 1024 * 1024)
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
 }
