@@ -4,14 +4,35 @@ use crate::error::Error;
 
 /// A single-threaded runtime: one process sends one run, or a batch of concurrent ones, and
 /// waits on the network, not on the CPU.
-pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         // Blocking threads run `--jq` and `--expect` on shallow answers (output::jq): room
         // for their recursion (reserved, not committed, until used).
         .thread_stack_size(16 * 1024 * 1024)
         .build()
+        .map(|rt| Runtime(Some(rt)))
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))
+}
+
+/// The runtime, which is not waited for when it goes: a filter that never ends (`--expect
+/// 'def f: f; f'`, given up at its deadline), or a read of stdin, keeps a blocking thread, and
+/// a runtime dropped the usual way would wait for it for ever.
+pub(crate) struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl std::ops::Deref for Runtime {
+    type Target = tokio::runtime::Runtime;
+    fn deref(&self) -> &tokio::runtime::Runtime {
+        self.0.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// Runs async work on a fresh runtime; Ctrl-C ends it at once with [`Error::Interrupted`],

@@ -645,3 +645,35 @@ fn a_job_summary_that_is_a_fifo_does_not_hold_the_batch() {
     assert!(status.success(), "{err}");
     assert_contains(&err, "cannot append the summary: not a regular file");
 }
+
+#[test]
+fn an_expectation_that_never_decides_fails_its_line_at_the_timeout_and_the_batch_ends() {
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let server = Server::start();
+    let mut child = server
+        .miiflow_std()
+        .args([
+            "run",
+            "agent_x",
+            "--timeout",
+            "1",
+            "--expect",
+            "def f: f; f",
+            "--batch",
+        ])
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Was: the line failed at its deadline, then the process waited for ever on the thread
+    // still running the filter.
+    let status = wait_or_kill(&mut child, "a batch whose expectation never decides");
+    let err = all_stderr(&mut child);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert_contains(
+        &err,
+        "unmet expectation --expect 'def f: f; f': not decided within --timeout",
+    );
+}
