@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Runs recorded on this machine: list them, show one, run one again, clear them')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Names for agents and workflows, with default items: `miiflow run NAME`')
             [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Work with the results files batches write (`run --batch IN -o RESULTS`)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -440,6 +441,8 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;agents;add' {
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
@@ -543,6 +546,94 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         'miiflow;results;help;help' {
             break
         }
+        'miiflow;mcp' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'miiflow;mcp;serve' {
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every alias the profile sees]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most N runs per second (N/s) or per minute (N/m), across all calls')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many runs are in flight at once; more calls wait their turn')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a call may take, retries included [default: 300]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often to send again when nothing can have run (as `run --retries`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not record the calls in the history')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'miiflow;mcp;list-tools' {
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Only this alias (repeatable), as `mcp serve --tool`')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the tools as MCP''s tools/list gives them (JSON)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'miiflow;mcp;install' {
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'The client whose config to change')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: the client''s own, for this platform and user]')
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Serve only this alias (repeatable): added to the server''s arguments')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The server''s name in the client''s config')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'miiflow;mcp;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'miiflow;mcp;help;serve' {
+            break
+        }
+        'miiflow;mcp;help;list-tools' {
+            break
+        }
+        'miiflow;mcp;help;install' {
+            break
+        }
+        'miiflow;mcp;help;help' {
+            break
+        }
         'miiflow;completions' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL')
@@ -581,6 +672,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Runs recorded on this machine: list them, show one, run one again, clear them')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Names for agents and workflows, with default items: `miiflow run NAME`')
             [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Work with the results files batches write (`run --batch IN -o RESULTS`)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, the commit it was built from, and what was compiled in')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -666,6 +758,21 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;help;results;merge' {
+            break
+        }
+        'miiflow;help;mcp' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
+            break
+        }
+        'miiflow;help;mcp;serve' {
+            break
+        }
+        'miiflow;help;mcp;list-tools' {
+            break
+        }
+        'miiflow;help;mcp;install' {
             break
         }
         'miiflow;help;completions' {

@@ -40,6 +40,9 @@ _miiflow() {
             miiflow,logout)
                 cmd="miiflow__subcmd__logout"
                 ;;
+            miiflow,mcp)
+                cmd="miiflow__subcmd__mcp"
+                ;;
             miiflow,results)
                 cmd="miiflow__subcmd__results"
                 ;;
@@ -103,6 +106,9 @@ _miiflow() {
             miiflow__subcmd__help,logout)
                 cmd="miiflow__subcmd__help__subcmd__logout"
                 ;;
+            miiflow__subcmd__help,mcp)
+                cmd="miiflow__subcmd__help__subcmd__mcp"
+                ;;
             miiflow__subcmd__help,results)
                 cmd="miiflow__subcmd__help__subcmd__results"
                 ;;
@@ -153,6 +159,15 @@ _miiflow() {
                 ;;
             miiflow__subcmd__help__subcmd__keys,rotate)
                 cmd="miiflow__subcmd__help__subcmd__keys__subcmd__rotate"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp,install)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__install"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp,list-tools)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__list__subcmd__tools"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp,serve)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__serve"
                 ;;
             miiflow__subcmd__help__subcmd__results,merge)
                 cmd="miiflow__subcmd__help__subcmd__results__subcmd__merge"
@@ -223,6 +238,30 @@ _miiflow() {
             miiflow__subcmd__keys__subcmd__help,rotate)
                 cmd="miiflow__subcmd__keys__subcmd__help__subcmd__rotate"
                 ;;
+            miiflow__subcmd__mcp,help)
+                cmd="miiflow__subcmd__mcp__subcmd__help"
+                ;;
+            miiflow__subcmd__mcp,install)
+                cmd="miiflow__subcmd__mcp__subcmd__install"
+                ;;
+            miiflow__subcmd__mcp,list-tools)
+                cmd="miiflow__subcmd__mcp__subcmd__list__subcmd__tools"
+                ;;
+            miiflow__subcmd__mcp,serve)
+                cmd="miiflow__subcmd__mcp__subcmd__serve"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help,help)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__help"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help,install)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__install"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help,list-tools)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__list__subcmd__tools"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help,serve)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__serve"
+                ;;
             miiflow__subcmd__results,help)
                 cmd="miiflow__subcmd__results__subcmd__help"
                 ;;
@@ -242,7 +281,7 @@ _miiflow() {
 
     case "${cmd}" in
         miiflow)
-            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api history agents results completions version help"
+            opts="-v -q -h -V --profile --base-url --color --verbose --quiet --allow-http --help --version run login logout status keys token api history agents results mcp completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,12 +333,20 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__agents__subcmd__add)
-            opts="-v -q -h --workflow --base-url --color --verbose --quiet --allow-http --profile --help"
+            opts="-v -q -h --workflow --description --param --base-url --color --verbose --quiet --allow-http --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -534,7 +581,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help)
-            opts="run login logout status keys token api history agents results completions version help"
+            opts="run login logout status keys token api history agents results mcp completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +863,62 @@ _miiflow() {
         miiflow__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp)
+            opts="serve list-tools install"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__list__subcmd__tools)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1489,6 +1592,220 @@ _miiflow() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp)
+            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help serve list-tools install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help)
+            opts="serve list-tools install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__list__subcmd__tools)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__install)
+            opts="-v -q -h --client --config --tool --name --dry-run --base-url --color --verbose --quiet --allow-http --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --client)
+                    COMPREPLY=($(compgen -W "claude-desktop claude-code cursor vscode zed" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__list__subcmd__tools)
+            opts="-v -q -h --tool --json --base-url --color --verbose --quiet --allow-http --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__serve)
+            opts="-v -q -h --tool --rate --concurrency --timeout --retries --no-history --color --verbose --profile --base-url --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

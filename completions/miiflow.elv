@@ -40,6 +40,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
             cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
             cand results 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
+            cand mcp 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -405,6 +406,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;agents;add'= {
+            cand --description 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)'
+            cand --param 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)'
             cand --base-url 'The API''s base URL'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
@@ -495,6 +498,85 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;results;help;help'= {
         }
+        &'miiflow;mcp'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
+            cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;serve'= {
+            cand --tool 'Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every alias the profile sees]'
+            cand --rate 'Start at most N runs per second (N/s) or per minute (N/m), across all calls'
+            cand --concurrency 'How many runs are in flight at once; more calls wait their turn'
+            cand --timeout 'Seconds a call may take, retries included [default: 300]'
+            cand --retries 'How often to send again when nothing can have run (as `run --retries`)'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL'
+            cand --no-history 'Do not record the calls in the history'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;mcp;list-tools'= {
+            cand --tool 'Only this alias (repeatable), as `mcp serve --tool`'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --json 'Print the tools as MCP''s tools/list gives them (JSON)'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;mcp;install'= {
+            cand --client 'The client whose config to change'
+            cand --config 'The config file [default: the client''s own, for this platform and user]'
+            cand --tool 'Serve only this alias (repeatable): added to the server''s arguments'
+            cand --name 'The server''s name in the client''s config'
+            cand --base-url 'The API''s base URL'
+            cand --color 'When to colour output'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --dry-run 'Print the change and change nothing'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;mcp;help'= {
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
+            cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;help;serve'= {
+        }
+        &'miiflow;mcp;help;list-tools'= {
+        }
+        &'miiflow;mcp;help;install'= {
+        }
+        &'miiflow;mcp;help;help'= {
+        }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL'
@@ -531,6 +613,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand history 'Runs recorded on this machine: list them, show one, run one again, clear them'
             cand agents 'Names for agents and workflows, with default items: `miiflow run NAME`'
             cand results 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
+            cand mcp 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file'
             cand completions 'Print a shell completion script'
             cand version 'Print the version, the commit it was built from, and what was compiled in'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -593,6 +676,17 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
         }
         &'miiflow;help;results;merge'= {
+        }
+        &'miiflow;help;mcp'= {
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
+            cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
+        }
+        &'miiflow;help;mcp;serve'= {
+        }
+        &'miiflow;help;mcp;list-tools'= {
+        }
+        &'miiflow;help;mcp;install'= {
         }
         &'miiflow;help;completions'= {
         }

@@ -44,6 +44,7 @@ complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "api" -d 'Send an au
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "results" -d 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
+complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "mcp" -d 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
 complete -c miiflow -n "__fish_miiflow_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -312,6 +313,8 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_s
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l description -d 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l param -d 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -372,6 +375,67 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l tool -d 'Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every alias the profile sees]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l rate -d 'Start at most N runs per second (N/s) or per minute (N/m), across all calls' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l concurrency -d 'How many runs are in flight at once; more calls wait their turn' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l timeout -d 'Seconds a call may take, retries included [default: 300]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l retries -d 'How often to send again when nothing can have run (as `run --retries`)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l no-history -d 'Do not record the calls in the history'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l tool -d 'Only this alias (repeatable), as `mcp serve --tool`' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l json -d 'Print the tools as MCP\'s tools/list gives them (JSON)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l client -d 'The client whose config to change' -r -f -a "claude-desktop\t''
+claude-code\t''
+cursor\t''
+vscode\t''
+zed\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l config -d 'The config file [default: the client\'s own, for this platform and user]' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l tool -d 'Serve only this alias (repeatable): added to the server\'s arguments' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l name -d 'The server\'s name in the client\'s config' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l dry-run -d 'Print the change and change nothing'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -391,19 +455,20 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s v -l verbose
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "results" -d 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "run" -d 'Run a workflow (agent) and print its answer'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "login" -d 'Store an API key for a profile, in the OS keyring'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "logout" -d 'Forget a profile\'s stored key. This does not revoke it on the server (`keys delete` does)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "status" -d 'Show each profile: base URL, where its key comes from, the key masked, its id and name'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "keys" -d 'Manage API keys on the server (with the active key)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "token" -d 'Print the API key in use, for scripts (as `gh auth token`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "api" -d 'Send an authenticated request to any path of Miiflow\'s API, as `gh api` does'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "history" -d 'Runs recorded on this machine: list them, show one, run one again, clear them'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "agents" -d 'Names for agents and workflows, with default items: `miiflow run NAME`'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "results" -d 'Work with the results files batches write (`run --batch IN -o RESULTS`)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "mcp" -d 'Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model Context Protocol, the key kept in the keyring: no secret in any config file'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "version" -d 'Print the version, the commit it was built from, and what was compiled in'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and not __fish_seen_subcommand_from run login logout status keys token api history agents results mcp completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key on the server and store it as a profile of the same name'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List the server\'s keys, marking those stored here'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
@@ -417,4 +482,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -f -a "(miiflow agents list --names 2>/dev/null)" -d 'alias (miiflow agents)'

@@ -70,6 +70,20 @@ pub(crate) struct Alias {
     pub(crate) workflow: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) items: Vec<String>,
+    /// What it does, for people and for AI assistants (`mcp serve`'s tool description).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) description: Option<String>,
+    /// Its declared parameters, `name:type` or `name:type?` (`mcp serve`'s input schema).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) params: Vec<String>,
+}
+
+/// `[mcp]`: what `miiflow mcp serve` offers when no `--tool` is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct McpConfig {
+    /// The aliases served as tools (all the profile sees when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tools: Vec<String>,
 }
 
 impl Alias {
@@ -92,6 +106,8 @@ pub(crate) struct Config {
     pub(crate) agents: BTreeMap<String, Alias>,
     #[serde(default)]
     pub(crate) profiles: BTreeMap<String, Profile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) mcp: Option<McpConfig>,
 }
 
 /// The config folder: `MIIFLOW_CONFIG_DIR`, else the platform's (`~/.config/miiflow` on Linux).

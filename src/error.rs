@@ -125,22 +125,27 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
-            return match e {
-                Error::BadInput(_) => code::USAGE,
-                Error::NoKey(_) => code::AUTH,
-                Error::Status { status, .. } => status_code(*status),
-                Error::Network(_) => code::NETWORK,
-                Error::RedirectRefused(_) => code::FAILURE,
-                Error::Interrupted => code::INTERRUPTED,
-                Error::Terminated => code::TERMINATED,
-                Error::Batch { code, .. } => *code,
-            };
+            return code_of(e);
         }
         if let Some(e) = cause.downcast_ref::<clap::Error>() {
             return e.exit_code().clamp(0, 255) as u8;
         }
     }
     code::FAILURE
+}
+
+/// The exit code a typed error gives.
+pub(crate) fn code_of(e: &Error) -> u8 {
+    match e {
+        Error::BadInput(_) => code::USAGE,
+        Error::NoKey(_) => code::AUTH,
+        Error::Status { status, .. } => status_code(*status),
+        Error::Network(_) => code::NETWORK,
+        Error::RedirectRefused(_) => code::FAILURE,
+        Error::Interrupted => code::INTERRUPTED,
+        Error::Terminated => code::TERMINATED,
+        Error::Batch { code, .. } => *code,
+    }
 }
 
 /// True for Ctrl-C.

@@ -28,6 +28,7 @@ mod items;
 mod json;
 mod latency;
 mod limits;
+mod mcp;
 mod output;
 mod proxy;
 mod request;

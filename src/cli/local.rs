@@ -175,6 +175,17 @@ pub(crate) struct AgentsAddArgs {
     /// Default request items: key=value, key:=json, key=@file, key:=@file.
     #[arg(value_name = "ITEM")]
     pub(crate) items: Vec<String>,
+
+    /// What the agent does, in a sentence: shown by `agents list`, and the description AI
+    /// assistants read (`miiflow mcp serve`).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+
+    /// A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean,
+    /// object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI
+    /// assistants see (`miiflow mcp serve`).
+    #[arg(long = "param", value_name = "NAME:TYPE[?]")]
+    pub(crate) params: Vec<String>,
 }
 
 /// List the aliases this profile sees (its own, then the global ones).

@@ -7,11 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod keys;
 mod local;
+mod mcp;
 mod results;
 mod run;
 
 pub(crate) use keys::*;
 pub(crate) use local::*;
+pub(crate) use mcp::*;
 pub(crate) use results::*;
 pub(crate) use run::*;
 
@@ -133,6 +135,8 @@ pub(crate) enum Command {
     Results(ResultsCommand),
     #[command(subcommand)]
     Agents(AgentsCommand),
+    #[command(subcommand)]
+    Mcp(McpCommand),
     Version(VersionArgs),
     Completions(CompletionsArgs),
 }
@@ -191,6 +195,9 @@ const GLOBALS_USED: &[(&str, &[&str])] = &[
     ("history rerun", ALL_GLOBALS),
     ("agents", &["profile"]),
     ("results", &["quiet"]),
+    ("mcp serve", &["profile", "base_url", "allow_http", "quiet"]),
+    ("mcp list-tools", &["profile"]),
+    ("mcp install", &["profile"]),
     ("completions", &[]),
     ("version", &[]),
 ];

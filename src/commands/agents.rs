@@ -62,11 +62,20 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
     for item in &args.items {
         crate::items::parse(item).map_err(Error::BadInput)?;
     }
+    let mut names = std::collections::HashSet::new();
+    for param in &args.params {
+        let p: crate::mcp::tools::Param = param.parse().map_err(Error::BadInput)?;
+        if !names.insert(p.name.clone()) {
+            return Err(Error::BadInput(format!("--param {}: declared twice", p.name)).into());
+        }
+    }
     let scope = scope(ctx)?;
     let alias = Alias {
         id: args.id.clone(),
         workflow: args.workflow,
         items: args.items.clone(),
+        description: args.description.clone(),
+        params: args.params.clone(),
     };
     let replaced = ctx.update_config(|_, config| {
         let aliases = match &scope {
@@ -127,6 +136,8 @@ fn list(ctx: &Context, args: &AgentsListArgs) -> anyhow::Result<()> {
                     "id": a.id,
                     "kind": if a.workflow { "workflow" } else { "agent" },
                     "items": a.items,
+                    "description": a.description,
+                    "params": a.params,
                     "profile": profile,
                 })
             })

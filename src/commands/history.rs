@@ -85,6 +85,10 @@ fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
     );
     for r in &rows {
         let mut target = escape_controls(r.target.id()).into_owned();
+        // A run an AI assistant asked for (`miiflow mcp serve`) is marked.
+        if let Some(via) = &r.via {
+            target = format!("{} ({})", target, escape_controls(via));
+        }
         if target.chars().count() > 28 {
             target = target.chars().take(27).collect::<String>() + "…";
         }
@@ -154,6 +158,7 @@ fn summary(r: &Row) -> serde_json::Value {
         "batch": r.batch,
         "batch_line": r.batch_line,
         "expect": r.expect,
+        "via": r.via,
     })
 }
 
@@ -224,6 +229,9 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
             .as_deref()
             .map_or(String::new(), |id| format!(" · {}", escape_controls(id))),
     );
+    if let Some(via) = &row.via {
+        text.push_str(&format!("via: {}\n", escape_controls(via)));
+    }
     if let Some(e) = &row.expect {
         text.push_str(&format!("expected: {}\n", escape_controls(e)));
     }

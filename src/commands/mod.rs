@@ -7,6 +7,7 @@ pub(crate) mod history_stats;
 pub(crate) mod keys;
 pub(crate) mod login;
 pub(crate) mod logout;
+pub(crate) mod mcp;
 pub(crate) mod run;
 pub(crate) mod status;
 pub(crate) mod token;
@@ -49,6 +50,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Api(args) => api::run(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
         Command::Agents(command) => agents::run(&mut ctx, command),
+        Command::Mcp(command) => mcp::run(&ctx, command),
         Command::Completions(_) | Command::Version(_) | Command::Results(_) => Ok(()),
     }
 }

@@ -110,6 +110,8 @@ pub(crate) struct Entry {
     pub(crate) batch: Option<(String, u64)>,
     /// The expectations the answer was checked against (`--expect …`), as given.
     pub(crate) expect: Option<String>,
+    /// What asked for the run when not the command line: `mcp` (a tool call), with the tool.
+    pub(crate) via: Option<String>,
 }
 
 /// How much more than [`MAX_ANSWER`] is kept until the answer is masked: a key that starts
@@ -209,10 +211,12 @@ CREATE UNIQUE INDEX runs_spool ON runs (spool) WHERE spool IS NOT NULL;
 PRAGMA user_version = 2;
 ";
 
-/// Version 3: the expectations a run was checked against; and an index that holds all that
+/// Version 3: the expectations a run was checked against; what asked for it (`via`: an MCP
+/// tool call); and an index that holds all that
 /// `history stats` reads, so that it never walks past recorded answers (whatever their size).
 const SCHEMA_3: &str = "
 ALTER TABLE runs ADD COLUMN expect TEXT;
+ALTER TABLE runs ADD COLUMN via TEXT;
 CREATE INDEX runs_stats ON runs (target, kind, time_ms, duration_ms, exit_code);
 PRAGMA user_version = 3;
 ";
@@ -392,9 +396,9 @@ fn insert(
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO runs (time_ms, profile, base_url, endpoint, kind, target, input,
              input_cut, status, output, output_cut, duration_ms, exit_code, run_id, error,
-             batch, batch_line, spool, expect)
+             batch, batch_line, spool, expect, via)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19)",
+             ?19, ?20)",
     )?;
     let inserted = insert.execute(params![
         time_ms,
@@ -416,6 +420,7 @@ fn insert(
         e.batch.as_ref().map(|(_, line)| *line as i64),
         spool,
         e.expect,
+        e.via,
     ])?;
     let id = tx.last_insert_rowid();
     if apart && inserted == 1 {
@@ -442,13 +447,13 @@ const COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, \
      coalesce((SELECT bytes FROM inputs WHERE run = id), input), input_cut, \
      status, output, output_cut, duration_ms, exit_code, run_id, error, batch, batch_line, \
      coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), length(output), \
-     expect";
+     expect, via";
 
 /// The same, with empty blobs for the input and the answer.
 const LIST_COLUMNS: &str = "id, time_ms, profile, base_url, endpoint, kind, target, X'', \
      input_cut, status, X'', output_cut, duration_ms, exit_code, run_id, error, batch, \
      batch_line, coalesce((SELECT length(bytes) FROM inputs WHERE run = id), length(input)), \
-     length(output), expect";
+     length(output), expect, via";
 
 /// One recorded run, read back.
 #[derive(Debug, Clone)]
@@ -476,6 +481,8 @@ pub(crate) struct Row {
     pub(crate) output_bytes: i64,
     /// The expectations checked (`--expect …`), as given.
     pub(crate) expect: Option<String>,
+    /// What asked for the run (`mcp`: a tool call), when not the command line.
+    pub(crate) via: Option<String>,
 }
 
 impl Row {
@@ -501,6 +508,7 @@ impl Row {
             input_bytes: r.get(18)?,
             output_bytes: r.get(19)?,
             expect: r.get(20)?,
+            via: r.get(21)?,
         })
     }
 
@@ -702,6 +710,7 @@ mod tests {
             input_bytes: 0,
             output_bytes: 0,
             expect: None,
+            via: None,
         };
         assert_eq!(row(0).time(), "1970-01-01T00:00:00Z");
         assert_eq!(row(999_999_999_999_999).time(), "@999999999999999ms");

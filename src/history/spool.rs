@@ -53,6 +53,8 @@ struct Header {
     batch: Option<(String, u64)>,
     #[serde(default)]
     expect: Option<String>,
+    #[serde(default)]
+    via: Option<String>,
     input_len: usize,
     output_len: usize,
 }
@@ -73,6 +75,7 @@ pub(super) fn encode(entry: &Entry, time_ms: i64) -> Vec<u8> {
         error: entry.error.clone(),
         batch: entry.batch.clone(),
         expect: entry.expect.clone(),
+        via: entry.via.clone(),
         input_len: entry.input.len(),
         output_len: entry.output.len(),
     };
@@ -109,6 +112,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<(Entry, i64)> {
         error: header.error,
         batch: header.batch,
         expect: header.expect,
+        via: header.via,
     };
     Some((entry, header.time_ms))
 }

@@ -14,6 +14,7 @@ mod items;
 mod keyring;
 mod keys;
 mod local_state;
+mod mcp;
 mod merge;
 
 mod network;

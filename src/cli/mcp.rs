@@ -1,0 +1,111 @@
+//! The arguments of `mcp`: Miiflow agents as tools for AI assistants (Model Context Protocol).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::{rate, seconds};
+
+/// Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model
+/// Context Protocol, the key kept in the keyring: no secret in any config file.
+///
+/// Each alias (`miiflow agents add NAME ID --description TEXT --param city:string`) is a tool
+/// named after it; a call runs the agent with the alias's items and the call's arguments
+/// merged over them, through the same engine as `miiflow run`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum McpCommand {
+    Serve(McpServeArgs),
+    ListTools(McpListToolsArgs),
+    Install(McpInstallArgs),
+}
+
+/// Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow mcp serve                                # every alias the profile sees
+  miiflow mcp serve --profile work --tool support --tool weather
+  miiflow mcp install --client claude-desktop      # writes this into the client's config")]
+pub(crate) struct McpServeArgs {
+    /// Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every
+    /// alias the profile sees].
+    #[arg(long = "tool", value_name = "ALIAS")]
+    pub(crate) tools: Vec<String>,
+
+    /// Start at most N runs per second (N/s) or per minute (N/m), across all calls.
+    #[arg(long, value_name = "N/s|N/m", value_parser = rate)]
+    pub(crate) rate: Option<Duration>,
+
+    /// How many runs are in flight at once; more calls wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub(crate) concurrency: u32,
+
+    /// Seconds a call may take, retries included [default: 300].
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub(crate) timeout: Option<Duration>,
+
+    /// How often to send again when nothing can have run (as `run --retries`).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub(crate) retries: u32,
+
+    /// Do not record the calls in the history.
+    #[arg(long)]
+    pub(crate) no_history: bool,
+}
+
+/// Show the tools a client would see: names, descriptions and input schemas.
+#[derive(Debug, Args)]
+pub(crate) struct McpListToolsArgs {
+    /// Only this alias (repeatable), as `mcp serve --tool`.
+    #[arg(long = "tool", value_name = "ALIAS")]
+    pub(crate) tools: Vec<String>,
+
+    /// Print the tools as MCP's tools/list gives them (JSON).
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Add (or update) a `miiflow` server in an AI client's config file: the absolute path of
+/// this miiflow and its arguments, never a key.
+///
+/// Other entries and the file's layout are kept byte for byte (comments too, in Zed's and VS
+/// Code's JSON with comments); the file is replaced atomically, and the one it replaces is
+/// kept beside it as FILE.miiflow-backup.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  miiflow mcp install --client claude-desktop --dry-run
+  miiflow mcp install --client cursor --profile work --tool support
+  miiflow mcp install --client vscode --config .vscode/mcp.json")]
+pub(crate) struct McpInstallArgs {
+    /// The client whose config to change.
+    #[arg(long, value_enum, value_name = "CLIENT")]
+    pub(crate) client: Client,
+
+    /// The config file [default: the client's own, for this platform and user].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Serve only this alias (repeatable): added to the server's arguments.
+    #[arg(long = "tool", value_name = "ALIAS")]
+    pub(crate) tools: Vec<String>,
+
+    /// The server's name in the client's config.
+    #[arg(long, value_name = "NAME", default_value = "miiflow")]
+    pub(crate) name: String,
+
+    /// Print the change and change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+/// An AI client with MCP servers in a config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Client {
+    ClaudeDesktop,
+    ClaudeCode,
+    Cursor,
+    Vscode,
+    Zed,
+}

@@ -1,0 +1,188 @@
+//! `miiflow mcp serve | list-tools | install`.
+
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs, NetworkArgs};
+use crate::client;
+use crate::context::Context;
+use crate::credentials::Origin;
+use crate::error::Error;
+use crate::exchange::{self, Job, Mode};
+use crate::mcp::install;
+use crate::mcp::serve::Server;
+use crate::mcp::tools::{self, ToolDef};
+
+/// A call's time limit when `--timeout` is not given.
+const CALL_TIMEOUT: Duration = Duration::from_secs(300);
+
+pub(crate) fn run(ctx: &Context, command: McpCommand) -> anyhow::Result<()> {
+    match command {
+        McpCommand::Serve(args) => serve(ctx, &args),
+        McpCommand::ListTools(args) => list_tools(ctx, &args),
+        McpCommand::Install(args) => install_entry(ctx, &args),
+    }
+}
+
+/// The tools to serve; none is a usage error that says how to make one.
+fn tools(ctx: &Context, wanted: &[String]) -> anyhow::Result<Vec<ToolDef>> {
+    let profile = ctx.active_profile()?;
+    let tools = tools::select(&ctx.config, &profile, wanted)?;
+    if tools.is_empty() {
+        return Err(Error::BadInput(format!(
+            "profile '{profile}' has no aliases to serve as tools; add one: miiflow agents add \
+             NAME AGENT_ID --description 'what it does' --param city:string"
+        ))
+        .into());
+    }
+    Ok(tools)
+}
+
+fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
+    let tools = tools(ctx, &args.tools)?;
+    let active = ctx.active_profile()?;
+    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
+    let call_timeout = args
+        .timeout
+        .filter(|t| !t.is_zero())
+        .unwrap_or(CALL_TIMEOUT);
+    // The call's own timeout bounds everything (retries and quota pauses included): the
+    // sender gets none of its own.
+    let net = NetworkArgs {
+        retries: args.retries,
+        connect_timeout: Duration::from_secs(10),
+        timeout: Some(Duration::ZERO),
+    };
+    let runtime = client::runtime()?;
+    let served = runtime.block_on(async {
+        // The client starts the server and its calls share one pace (--rate) and quota.
+        let sender = exchange::sender(ctx, &net, &base, Mode::Batch { rate: args.rate })?;
+        let server = Server {
+            tools,
+            job: Job {
+                key: resolved.key.clone(),
+                sender,
+                verbose: 0,
+                jq: None,
+                limit: crate::limits::buffer()?,
+            },
+            base: base.clone(),
+            profile: resolved.profile.clone(),
+            history: ctx.history_dir(&resolved.profile, args.no_history),
+            slots: Semaphore::new(args.concurrency as usize),
+            call_timeout,
+            ui: ctx.ui.clone(),
+        };
+        let mut stop = client::Stop::new()?;
+        tokio::select! {
+            served = server.run() => served,
+            stopped = stop.recv() => Err(stopped.into()),
+        }
+    });
+    // A read of stdin cannot be cancelled: the runtime is left behind (see client::Runtime).
+    drop(runtime);
+    served
+}
+
+fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
+    let tools = tools(ctx, &args.tools)?;
+    if args.json || !ctx.ui.term().stdout_tty {
+        let list: Vec<serde_json::Value> = tools
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "description": t.description,
+                    "inputSchema": t.schema(),
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_vec_pretty(&serde_json::json!({ "tools": list }))?;
+        text.push(b'\n');
+        return Ok(ctx.ui.out(&text)?);
+    }
+    let mut text = String::new();
+    for t in &tools {
+        let params = match t.params.is_empty() {
+            true => "any object".to_owned(),
+            false => t
+                .params
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        text.push_str(&format!(
+            "{}  ({} {})\n  {}\n  arguments: {params}\n",
+            t.name,
+            t.target.kind(),
+            t.target.id(),
+            t.description
+        ));
+    }
+    Ok(ctx.ui.out(text.as_bytes())?)
+}
+
+fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
+    // The tools must exist now: a typo is found here, not when the client starts the server.
+    tools(ctx, &args.tools)?;
+    let place = install::place(args.client, args.config.as_deref())?;
+    let exe = std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .map_err(|e| anyhow::anyhow!("cannot find this miiflow's own path: {e}"))?;
+    let mut serve_args: Vec<String> = vec!["mcp".into(), "serve".into()];
+    if let Some(p) = &ctx.global.profile {
+        serve_args.extend(["--profile".into(), p.clone()]);
+    }
+    for t in &args.tools {
+        serve_args.extend(["--tool".into(), t.clone()]);
+    }
+    let mut entry = install::entry(args.client, &exe.to_string_lossy(), &serve_args);
+    // Where this miiflow keeps its config and history, when moved by the environment: the
+    // client starts it without this shell's variables. Never the key.
+    let mut env = serde_json::Map::new();
+    for var in [crate::config::CONFIG_DIR_ENV, crate::history::DATA_DIR_ENV] {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            env.insert(var.into(), v.to_string_lossy().into_owned().into());
+        }
+    }
+    if !env.is_empty() {
+        entry["env"] = env.into();
+    }
+    let change = install::install(&place, &args.name, &entry, args.dry_run)?;
+    let client = install::client_name(args.client);
+    let what = match (change.created, change.replaced) {
+        (true, _) => "a new file",
+        (false, true) => "the server entry replaced",
+        (false, false) => "the server entry added",
+    };
+    let pretty = serde_json::to_string_pretty(&serde_json::json!({ &args.name: entry }))?;
+    if args.dry_run {
+        ctx.ui.out(format!("{pretty}\n").as_bytes())?;
+        ctx.note(&format!(
+            "--dry-run: {} would be written ({what}); nothing was changed",
+            change.path.display()
+        ));
+    } else {
+        ctx.ui.say(&format!(
+            "{client}: '{}' written to {} ({what}{}). Restart {client} to load it.",
+            args.name,
+            change.path.display(),
+            change.backup.as_ref().map_or(String::new(), |b| format!(
+                "; the previous file is {}",
+                b.display()
+            ))
+        ));
+    }
+    if let Ok(resolved) = ctx.resolve_key()
+        && matches!(resolved.origin, Origin::Env)
+    {
+        ctx.warn(&format!(
+            "the key here comes from {}, which {client} will not pass to the server: store it \
+             with `miiflow login` (the keyring) so that the server finds it",
+            crate::credentials::ENV_KEY
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Miiflow agents as tools for AI assistants, over the Model Context Protocol: the tools
+//! (from aliases), the stdio server, and the clients' config files.
+
+pub(crate) mod install;
+pub(crate) mod serve;
+pub(crate) mod tools;

@@ -1,0 +1,334 @@
+//! `miiflow mcp serve`: an MCP server on stdio (the official Rust SDK, `rmcp`) whose tools are
+//! the profile's aliases. Every call runs through the engine's [`Job`]: the same key (from
+//! the keyring, never in any client's config), base URL, retries, pace and limits as
+//! `miiflow run`. stdout carries only protocol messages; diagnostics go to stderr.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
+    ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Map, Value};
+use tokio::sync::Semaphore;
+
+use super::tools::ToolDef;
+use crate::error::{self, Error, code};
+use crate::exchange::{self, Job};
+use crate::history::{self, Entry, Spooled};
+use crate::limits;
+use crate::request::Request;
+use crate::ui::Ui;
+
+/// How often a call in flight reports progress, when the client asked for it.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
+
+/// The server: its tools and what every call is sent with.
+pub(crate) struct Server {
+    pub(crate) tools: Vec<ToolDef>,
+    pub(crate) job: Job,
+    pub(crate) base: reqwest::Url,
+    pub(crate) profile: String,
+    /// Where calls are recorded (`None`: history is off).
+    pub(crate) history: Option<std::path::PathBuf>,
+    /// Calls in flight; more wait their turn.
+    pub(crate) slots: Semaphore,
+    pub(crate) call_timeout: Duration,
+    pub(crate) ui: Ui,
+}
+
+/// How a call ended, before it is a tool result.
+enum Ended {
+    Answer { status: u16, body: Vec<u8> },
+    Failed(Error),
+    TimedOut,
+    Cancelled,
+}
+
+impl Server {
+    /// Serves on stdin/stdout until the client closes them (or a signal).
+    pub(crate) async fn run(self) -> anyhow::Result<()> {
+        let tools = self.tools.len();
+        let ui = self.ui.clone();
+        let running = self
+            .serve(rmcp::transport::io::stdio())
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("mcp: the client's first message was not an MCP handshake: {e}")
+            })?;
+        if !ui.quiet() {
+            ui.tell(&format!("mcp: serving {tools} tool(s) on stdio"));
+        }
+        running.waiting().await?;
+        Ok(())
+    }
+
+    fn tool(&self, def: &ToolDef) -> Tool {
+        Tool::new(
+            def.name.clone(),
+            def.description.clone(),
+            Arc::new(def.schema()),
+        )
+    }
+
+    /// The input a call sends: the alias's items, the arguments merged over them (an
+    /// argument replaces the item of the same top-level key).
+    fn input(&self, def: &ToolDef, args: Map<String, Value>) -> Result<Vec<u8>, Error> {
+        let mut warn = |m: String| self.ui.warn(&m);
+        let items = crate::input::parse_items(&def.items, &mut warn)?;
+        let defaults = crate::input::build(None, &items, &mut warn)?;
+        let mut object = match serde_json::from_slice::<Value>(&defaults) {
+            Ok(Value::Object(map)) => map,
+            _ => {
+                return Err(Error::BadInput(format!(
+                    "the alias '{}' does not build a JSON object from its items",
+                    def.alias
+                )));
+            }
+        };
+        for (k, v) in args {
+            object.insert(k, v);
+        }
+        Ok(serde_json::to_vec(&Value::Object(object)).expect("a value serialises"))
+    }
+
+    /// Sends the run and reads its answer, the history entry filled in as it goes.
+    async fn exchange(&self, req: &Request, entry: &mut Entry) -> Result<(u16, Vec<u8>), Error> {
+        let job = &self.job;
+        let mut resp = job.send(req).await?;
+        let status = resp.status().as_u16();
+        entry.status = Some(status);
+        let events = exchange::is_events(&resp);
+        let too_big = || {
+            Error::Network(format!(
+                "the answer is larger than {}, the most a tool result holds",
+                limits::show_size(limits::MAX_BATCH_BODY as u64)
+            ))
+        };
+        let body = job
+            .collect(&mut resp, Some(entry), limits::MAX_BATCH_BODY, too_big)
+            .await?;
+        Ok((
+            status,
+            if events {
+                crate::output::embed_events(&body)
+            } else {
+                body
+            },
+        ))
+    }
+
+    /// One call: checked, waited for a slot, run within the per-call timeout (with progress
+    /// notifications when asked for), stopped by `notifications/cancelled`, recorded.
+    async fn call(
+        &self,
+        def: &ToolDef,
+        args: Map<String, Value>,
+        ctx: &RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        if let Err(why) = def.check(&args) {
+            return error_result(format!(
+                "{why} (the tool '{}' takes: {})",
+                def.name,
+                params(def)
+            ));
+        }
+        let input = match self.input(def, args) {
+            Ok(input) => input,
+            Err(e) => return error_result(e.to_string()),
+        };
+        let req = Request::run(&self.base, &def.target, input);
+        let mut entry = exchange::entry(&self.profile, &self.base, &req, &def.target);
+        entry.via = Some(format!("mcp:{}", def.name));
+        let _slot = tokio::select! {
+            slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),
+            () = ctx.ct.cancelled() => return error_result("cancelled by the client before it ran".into()),
+        };
+        let started = Instant::now();
+        let ticker = ctx.meta.get_progress_token().map(|token| {
+            let peer = ctx.peer.clone();
+            let what = format!("{} {}", def.target.kind(), def.target.id());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(PROGRESS_EVERY);
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    let secs = started.elapsed().as_secs_f64();
+                    let mut p = ProgressNotificationParam::new(token.clone(), secs.floor());
+                    p.message = Some(format!("running {what}: {secs:.0} s"));
+                    if peer.notify_progress(p).await.is_err() {
+                        return;
+                    }
+                }
+            })
+        });
+        let ended = tokio::select! {
+            done = tokio::time::timeout(self.call_timeout, self.exchange(&req, &mut entry)) => {
+                match done {
+                    Ok(Ok((status, body))) => Ended::Answer { status, body },
+                    Ok(Err(e)) => Ended::Failed(e),
+                    Err(_) => Ended::TimedOut,
+                }
+            }
+            // Dropping the exchange aborts the HTTP request.
+            () = ctx.ct.cancelled() => Ended::Cancelled,
+        };
+        if let Some(t) = ticker {
+            t.abort();
+        }
+        entry.duration = started.elapsed();
+        let result = self.result(def, &ended);
+        entry.exit = match &ended {
+            Ended::Answer { status, .. } => error::status_code(*status),
+            Ended::Failed(e) => error::code_of(e),
+            Ended::TimedOut => code::NETWORK,
+            Ended::Cancelled => code::INTERRUPTED,
+        };
+        if entry.exit != code::OK {
+            entry.error = result
+                .content
+                .first()
+                .and_then(|c| c.as_text())
+                .map(|t| t.text.clone());
+        }
+        self.record(entry).await;
+        result
+    }
+
+    /// The tool result: a 2xx answer as text (and as structured content when it is a JSON
+    /// object); anything else an error in words. The key is masked in all of it.
+    fn result(&self, def: &ToolDef, ended: &Ended) -> CallToolResult {
+        let masked = |text: &str| self.job.masked(text);
+        match ended {
+            Ended::Answer { status, body } if (200..300).contains(status) => {
+                let text = masked(&String::from_utf8_lossy(body));
+                let mut result = CallToolResult::success(vec![ContentBlock::text(text.clone())]);
+                if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(&text) {
+                    result.structured_content = Some(Value::Object(object));
+                }
+                result
+            }
+            Ended::Answer { status, body } => {
+                let reason = crate::output::reason::status_reason(*status, body, &|t| masked(t));
+                let advice = advice(*status, def, &self.profile);
+                let answer = masked(&String::from_utf8_lossy(&body[..body.len().min(2048)]));
+                error_result(format!("{reason}. {advice}\n\nThe answer: {answer}"))
+            }
+            Ended::Failed(e) => error_result(masked(&format!(
+                "The run did not get an answer: {e}. Nothing may have run; calling again is safe \
+                 when the error says the connection was refused."
+            ))),
+            Ended::TimedOut => error_result(format!(
+                "The run took longer than {} s (the per-call timeout, `mcp serve --timeout`); it \
+                 may still finish on Miiflow's side.",
+                self.call_timeout.as_secs()
+            )),
+            Ended::Cancelled => error_result("Cancelled by the client.".into()),
+        }
+    }
+
+    async fn record(&self, mut entry: Entry) {
+        let Some(dir) = self.history.clone() else {
+            return;
+        };
+        entry.mask(&self.job.key);
+        let entry = match history::spool(&dir, entry) {
+            Spooled::Kept => return,
+            Spooled::Fold => None,
+            Spooled::Not(entry) => Some(*entry),
+        };
+        if let Err(e) = history::record_one(dir, entry).await {
+            history::warn(&self.ui, &e);
+        }
+    }
+}
+
+fn error_result(text: String) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(text)])
+}
+
+/// The tool's declared parameters, for an error about its arguments.
+fn params(def: &ToolDef) -> String {
+    match def.params.is_empty() {
+        true => "any object".into(),
+        false => def
+            .params
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// What an error status means for whoever called the tool, and what to do.
+fn advice(status: u16, def: &ToolDef, profile: &str) -> String {
+    match status {
+        401 => format!(
+            "Miiflow refused the API key. The person running this server can check it with \
+             `miiflow status --profile {profile}` and log in again with `miiflow login`."
+        ),
+        403 => "The API key may not run this: keys can be scoped to workflows and operations. \
+                Use a key that covers it."
+            .into(),
+        404 => format!(
+            "Miiflow has no {} '{}' (or the base URL is wrong): check the alias '{}' with \
+             `miiflow agents list`.",
+            def.target.kind(),
+            def.target.id(),
+            def.alias
+        ),
+        429 => "Miiflow's rate limit was reached (the retries included); wait a little and \
+                call again."
+            .into(),
+        500..=599 => "Miiflow failed to run it; calling again later may work.".into(),
+        _ => "The request was refused; check the arguments.".into(),
+    }
+}
+
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("miiflow", env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "Each tool runs a Miiflow agent or workflow with the arguments given and returns \
+                 its answer (JSON). Runs may take a while and may cost money: call a tool once \
+                 per question.",
+            )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(
+            self.tools.iter().map(|t| self.tool(t)).collect(),
+        ))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| self.tool(t))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(def) = self.tools.iter().find(|t| t.name == request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!("no tool named '{}'", request.name),
+                None,
+            ));
+        };
+        let args = request.arguments.unwrap_or_default();
+        Ok(self.call(def, args, &context).await.into())
+    }
+}

@@ -1,0 +1,552 @@
+//! `miiflow mcp`: the server driven by the official MCP Python SDK (as an AI assistant would:
+//! tools, calls, errors, an echoed key, progress, cancellation), the protocol's framing on a raw
+//! exchange, the per-call timeout and the concurrency limit, and `mcp install` for each client.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+/// A config folder with the aliases the tests serve.
+fn aliases(home: &Home, server: &Server) {
+    for args in [
+        &[
+            "weather",
+            "agent_weather",
+            "units=metric",
+            "--description",
+            "Weather for a city",
+            "--param",
+            "city:string",
+            "--param",
+            "days:integer?",
+        ][..],
+        &["broken", "agent_broken", "$fault=500"],
+        &["echo", "agent_echo", "--description", "Echoes its input"],
+        &["slow", "agent_slow", "$fault=slow:600000"],
+    ] {
+        let out = home
+            .miiflow(server)
+            .args(["agents", "add"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
+
+/// The tools' virtual environment's Python, when it has the MCP SDK (scripts/test installs
+/// it; MIIFLOW_TEST_REQUIRE_TOOLS says it must be there).
+fn sdk_python() -> Option<PathBuf> {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools-venv/bin/python");
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import mcp"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("MIIFLOW_TEST_REQUIRE_TOOLS").is_none(),
+        "the MCP Python SDK is required (MIIFLOW_TEST_REQUIRE_TOOLS is set): \
+         target/tools-venv/bin/pip install mcp==2.3.0"
+    );
+    if !found {
+        eprintln!("skipped: the MCP Python SDK is not installed in target/tools-venv");
+    }
+    found.then_some(python)
+}
+
+fn history(home: &Home, server: &Server) -> Vec<Value> {
+    let out = home
+        .miiflow(server)
+        .args(["history", "list", "-n", "50"])
+        .output()
+        .unwrap();
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn an_assistant_uses_the_tools_through_the_official_sdk() {
+    let Some(python) = sdk_python() else { return };
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
+    let out = std::process::Command::new(python)
+        .arg(client)
+        .arg(assert_cmd::cargo::cargo_bin("miiflow"))
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_DATA_DIR", home.data_dir())
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(seen["server"], "miiflow");
+    assert_eq!(
+        seen["tools"]["weather"]["description"],
+        "Weather for a city"
+    );
+    assert_eq!(
+        seen["tools"]["weather"]["schema"],
+        json!({"type": "object", "properties": {"city": {"type": "string"},
+               "days": {"type": "integer"}}, "required": ["city"]})
+    );
+    assert_eq!(seen["tools"]["echo"]["schema"], json!({"type": "object"}));
+    // A 2xx answer: its exact JSON as text, and as structured content.
+    assert_eq!(seen["ok"]["error"], false);
+    let text: Value = serde_json::from_str(seen["ok"]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        text["output"],
+        json!({"units": "metric", "city": "Oslo", "days": 2})
+    );
+    assert_eq!(seen["ok"]["structured"], text);
+    // A 500: a tool error in words.
+    assert_eq!(seen["fail"]["error"], true);
+    let fail = seen["fail"]["text"].as_str().unwrap();
+    assert!(fail.starts_with("HTTP 500 Internal Server Error"), "{fail}");
+    assert!(fail.contains("calling again later may work"), "{fail}");
+    // Arguments that do not fit the schema: refused, nothing sent.
+    assert_eq!(seen["bad_arguments"]["error"], true);
+    assert!(
+        seen["bad_arguments"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("the argument 'city' is required")
+    );
+    // An answer that echoes the key: masked in the text and the structured content.
+    let echoed = seen["echo"].to_string();
+    assert!(!echoed.contains(&KEY[8..]), "{echoed}");
+    assert_eq!(seen["echo"]["structured"]["output"]["secret"], "mk_…cdef");
+    // A long run: progress came, the client gave up, the server went on serving.
+    assert!(!seen["progress"].as_array().unwrap().is_empty(), "{seen}");
+    assert!(seen.get("slow_finished").is_none());
+    assert_eq!(seen["after_cancel"]["error"], false);
+    // The stand-in saw each run with the alias's items under the arguments.
+    let runs: Vec<Value> = server
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/api/v1/agent_run")
+        .map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap())
+        .collect();
+    let agents: Vec<&str> = runs
+        .iter()
+        .map(|r| r["agent_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        agents,
+        [
+            "agent_weather",
+            "agent_broken",
+            "agent_echo",
+            "agent_slow",
+            "agent_weather"
+        ]
+    );
+    assert_eq!(
+        runs[0]["input"],
+        json!({"units": "metric", "city": "Oslo", "days": 2})
+    );
+    // Every call is in the history, marked as coming from MCP; the cancelled one as 130.
+    let entries = history(&home, &server);
+    assert_eq!(entries.len(), 5, "{entries:#?}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["via"].as_str().unwrap().starts_with("mcp:"))
+    );
+    let slow = entries.iter().find(|e| e["via"] == "mcp:slow").unwrap();
+    assert_eq!(slow["exit"], 130);
+    assert_eq!(slow["error"], "Cancelled by the client.");
+    assert!(!serde_json::to_string(&entries).unwrap().contains(&KEY[8..]));
+}
+
+/// `miiflow mcp serve ARGS` on pipes, and a reader of its stdout lines.
+struct Session {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Session {
+    fn start(home: &Home, server: &Server, args: &[&str]) -> Session {
+        let mut child = miiflow_std()
+            .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+            .env("MIIFLOW_DATA_DIR", home.data_dir())
+            .env("MIIFLOW_BASE_URL", &server.url)
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["mcp", "serve"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Session {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{message}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next message on stdout (each must be one JSON-RPC 2.0 message on one line).
+    fn next(&self) -> Value {
+        let line = self
+            .lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a message within a minute");
+        let value: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert_eq!(value["jsonrpc"], "2.0", "{line}");
+        value
+    }
+
+    /// The response with `id`, skipping notifications (returned too).
+    fn response(&self, id: u64) -> (Value, Vec<Value>) {
+        let mut notes = Vec::new();
+        loop {
+            let m = self.next();
+            if m.get("id").is_none() {
+                notes.push(m);
+                continue;
+            }
+            assert_eq!(m["id"], id, "a response out of turn: {m}");
+            return (m, notes);
+        }
+    }
+
+    fn initialize(&mut self) {
+        self.send(
+            json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"}}}),
+        );
+        let (init, _) = self.response(0);
+        assert_eq!(init["result"]["serverInfo"]["name"], "miiflow", "{init}");
+        self.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    }
+
+    fn call(&mut self, id: u64, tool: &str, args: Value, meta: Option<Value>) {
+        let mut params = json!({"name": tool, "arguments": args});
+        if let Some(meta) = meta {
+            params["_meta"] = meta;
+        }
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params}));
+    }
+
+    /// Closes stdin: the server ends; returns its exit status, stderr, and any stdout left.
+    fn finish(mut self) -> (std::process::ExitStatus, String, Vec<String>) {
+        drop(self.stdin.take());
+        let status = wait_or_kill(&mut self.child, "mcp serve after stdin closed");
+        let err = all_stderr(&mut self.child);
+        let rest: Vec<String> = self.lines.try_iter().collect();
+        (status, err, rest)
+    }
+}
+
+fn slow_requests(server: &Server) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r["body"].as_str().is_some_and(|b| b.contains("agent_slow")))
+        .count()
+}
+
+#[test]
+fn the_protocol_is_one_json_rpc_message_per_line_and_a_cancelled_call_stops_its_run() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let mut s = Session::start(&home, &server, &["--tool", "weather", "--tool", "slow"]);
+    s.initialize();
+    s.send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}));
+    let (list, _) = s.response(1);
+    let names: Vec<&str> = list["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["slow", "weather"], "--tool chooses");
+    // A long call with a progress token, cancelled once the stand-in has it.
+    s.call(2, "slow", json!({}), Some(json!({"progressToken": "p-2"})));
+    let started = Instant::now();
+    while slow_requests(&server) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let progress = s.next();
+    assert_eq!(progress["method"], "notifications/progress", "{progress}");
+    assert_eq!(progress["params"]["progressToken"], "p-2");
+    s.send(
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                  "params": {"requestId": 2, "reason": "the user pressed stop"}}),
+    );
+    // The server goes on; the cancelled call gets no response (the next is call 3's).
+    s.call(3, "weather", json!({"city": "Oslo"}), None);
+    let (answer, _) = s.response(3);
+    assert_eq!(answer["result"]["isError"], false, "{answer}");
+    // An unknown tool is a protocol error; a line that is not JSON is answered as one.
+    s.call(4, "nope", json!({}), None);
+    let (unknown, _) = s.response(4);
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nope"),
+        "{unknown}"
+    );
+    let (status, err, rest) = s.finish();
+    assert!(status.success(), "{err}");
+    assert!(
+        rest.iter().all(|l| !l.contains("\"id\":2")),
+        "a response for the cancelled call: {rest:?}"
+    );
+    for line in &rest {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(v["jsonrpc"], "2.0");
+    }
+    assert_contains(&err, "mcp: serving 2 tool(s) on stdio");
+    let entries = history(&home, &server);
+    let slow = entries.iter().find(|e| e["via"] == "mcp:slow").unwrap();
+    assert_eq!(slow["exit"], 130);
+}
+
+#[test]
+fn calls_past_the_concurrency_wait_and_each_has_its_own_timeout() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let mut s = Session::start(
+        &home,
+        &server,
+        &["--concurrency", "1", "--timeout", "1", "--no-history"],
+    );
+    s.initialize();
+    // Two inputs: the stand-in is slow once per input.
+    s.call(1, "slow", json!({"n": 1}), None);
+    s.call(2, "slow", json!({"n": 2}), None);
+    let started = Instant::now();
+    while slow_requests(&server) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        slow_requests(&server),
+        1,
+        "the second call waits for the first"
+    );
+    for id in [1, 2] {
+        let (r, _) = s.response(id);
+        assert_eq!(r["result"]["isError"], true, "{r}");
+        let text = r["result"]["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("took longer than 1 s"), "{text}");
+    }
+    assert_eq!(slow_requests(&server), 2);
+    let (status, err, _) = s.finish();
+    assert!(status.success(), "{err}");
+    assert!(
+        !home.data_dir().join("history.sqlite").exists(),
+        "--no-history"
+    );
+}
+
+#[test]
+fn serve_refuses_to_start_without_tools_or_a_key() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["mcp", "serve"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "has no aliases to serve as tools");
+    assert!(stdout(&out).is_empty(), "nothing but protocol on stdout");
+    aliases(&home, &server);
+    let out = without_keyring(&mut home.miiflow(&server))
+        .args(["mcp", "serve"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let out = home
+        .miiflow(&server)
+        .args(["agents", "add", "x", "agent_x", "--param", "days:int"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "expected NAME:TYPE");
+}
+
+/// A config file as a user has it: comments (where the format takes them), other servers,
+/// other settings.
+fn existing(client: &str) -> (&'static str, &'static str) {
+    match client {
+        "zed" => (
+            "settings.json",
+            "// Zed settings\n{\n  \"theme\": \"One Dark\", // mine\n  \"context_servers\": {\n    \"other\": {\"source\": \"custom\", \"command\": \"other-mcp\"},\n  },\n}\n",
+        ),
+        "vscode" => (
+            "mcp.json",
+            "{\n  // my servers\n  \"servers\": {\n    \"github\": {\"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\"}\n  }\n}\n",
+        ),
+        _ => (
+            "config.json",
+            "{\n  \"numStartups\": 12,\n  \"mcpServers\": {\n    \"other\": {\"command\": \"other-mcp\", \"args\": []}\n  }\n}\n",
+        ),
+    }
+}
+
+#[test]
+fn install_adds_the_entry_to_each_clients_file_keeping_the_rest() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let dir = temp();
+    let exe = std::fs::canonicalize(assert_cmd::cargo::cargo_bin("miiflow")).unwrap();
+    for (client, key) in [
+        ("claude-desktop", "mcpServers"),
+        ("claude-code", "mcpServers"),
+        ("cursor", "mcpServers"),
+        ("vscode", "servers"),
+        ("zed", "context_servers"),
+    ] {
+        let (name, text) = existing(client);
+        let path = dir.path().join(client).join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let install = |extra: &[&str]| {
+            home.miiflow(&server)
+                .env("MIIFLOW_API_KEY", KEY)
+                .args(["mcp", "install", "--client", client, "--config"])
+                .arg(&path)
+                .args(["--tool", "weather"])
+                .args(extra)
+                .output()
+                .unwrap()
+        };
+        let dry = install(&["--dry-run"]);
+        assert!(dry.status.success(), "{client}: {}", stderr(&dry));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "--dry-run changes nothing"
+        );
+        assert_contains(&stdout(&dry), &exe.display().to_string());
+        let out = install(&[]);
+        assert!(out.status.success(), "{client}: {}", stderr(&out));
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(!written.contains(&KEY[8..]), "no key in {client}'s file");
+        let backup = path.with_file_name(format!("{name}.miiflow-backup"));
+        assert_eq!(
+            std::fs::read_to_string(&backup).unwrap(),
+            text,
+            "{client}: the backup"
+        );
+        // Every line of the old file is still there (the entry went inside its object).
+        for line in text.lines().filter(|l| l.contains('"') || l.contains("//")) {
+            assert!(
+                written.contains(line.trim_end_matches(',')),
+                "{client}: {line:?} kept in\n{written}"
+            );
+        }
+        let value = jsonc(&written);
+        let entry = &value[key]["miiflow"];
+        assert_eq!(
+            entry["command"],
+            exe.display().to_string(),
+            "{client}: {written}"
+        );
+        assert_eq!(
+            entry["args"],
+            json!(["mcp", "serve", "--tool", "weather"]),
+            "{client}"
+        );
+        assert_eq!(
+            entry["env"]["MIIFLOW_CONFIG_DIR"],
+            home.config_dir().display().to_string()
+        );
+        // Installing again updates the entry in place.
+        let again = install(&[]);
+        assert!(again.status.success());
+        assert_contains(&stderr(&again), "the server entry replaced");
+        assert_eq!(jsonc(&std::fs::read_to_string(&path).unwrap()), value);
+    }
+    // The documented places, from the home folder (Linux).
+    for (client, place) in [
+        ("claude-code", ".claude.json"),
+        ("cursor", ".cursor/mcp.json"),
+    ] {
+        let fake_home = temp();
+        let out = home
+            .miiflow(&server)
+            .env("HOME", fake_home.path())
+            .args(["mcp", "install", "--client", client])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{client}: {}", stderr(&out));
+        let written = jsonc(&std::fs::read_to_string(fake_home.path().join(place)).unwrap());
+        assert_eq!(
+            written["mcpServers"]["miiflow"]["args"],
+            json!(["mcp", "serve"])
+        );
+    }
+    // A file that is not JSON is left alone.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let out = home
+        .miiflow(&server)
+        .args(["mcp", "install", "--client", "cursor", "--config"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_contains(&stderr(&out), "nothing was changed");
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "{ not json");
+}
+
+/// A client's JSON (comments and trailing commas allowed) as a value.
+fn jsonc(text: &str) -> Value {
+    let stripped: String = text
+        .lines()
+        .map(|l| match l.find("//") {
+            Some(i) if !l[..i].contains("https:") => &l[..i],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let no_trailing = regex::Regex::new(r",(\s*[}\]])")
+        .unwrap()
+        .replace_all(&stripped, "$1");
+    serde_json::from_str(&no_trailing).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
