@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench perf
 //!     cargo bench --bench perf -- ci     # only the batches-as-CI-tests rows (issue 22)
+//!     cargo bench --bench perf -- mcp    # only the MCP tool call row (issue 23)
 //!
 //! Prints a Markdown table; the latest one is kept in docs/PERFORMANCE.md.
 
@@ -386,6 +387,11 @@ fn main() {
     let mut rows: Vec<(String, String, String)> = Vec::new();
     if std::env::args().skip(1).any(|a| a == "ci") {
         ci_tests(dir.path(), &mut rows);
+        print(rows);
+        return;
+    }
+    if std::env::args().skip(1).any(|a| a == "mcp") {
+        mcp_call(dir.path(), &mut rows);
         print(rows);
         return;
     }
@@ -817,5 +823,80 @@ fn main() {
     drop(mock);
 
     ci_tests(dir.path(), &mut rows);
+    mcp_call(dir.path(), &mut rows);
     print(rows);
+}
+
+/// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the
+/// same run as a `miiflow run` process, interleaved.
+fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+    use std::io::{BufRead, BufReader};
+    let mock = Mock::start(&[]);
+    let config = dir.join("mcp-config");
+    let added = miiflow(&mock.url)
+        .env("MIIFLOW_CONFIG_DIR", &config)
+        .args(["agents", "add", "bench", "agent_bench", "--param", "a:string"])
+        .status()
+        .unwrap();
+    assert!(added.success(), "agents add failed");
+    let mut server = miiflow(&mock.url)
+        .env("MIIFLOW_CONFIG_DIR", &config)
+        .env("MIIFLOW_HISTORY", "off")
+        .args(["mcp", "serve", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mcp serve");
+    let mut to = server.stdin.take().unwrap();
+    let mut from = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    writeln!(
+        to,
+        r#"{{"jsonrpc":"2.0","id":0,"method":"initialize","params":{{"protocolVersion":"2025-06-18","capabilities":{{}},"clientInfo":{{"name":"bench","version":"1"}}}}}}"#
+    )
+    .unwrap();
+    from.read_line(&mut line).unwrap();
+    writeln!(to, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#).unwrap();
+    let mut exchange = |message: String, line: &mut String| {
+        writeln!(to, "{message}").unwrap();
+        to.flush().unwrap();
+        line.clear();
+        from.read_line(line).unwrap();
+    };
+    let (mut calls, mut runs) = (Vec::new(), Vec::new());
+    for id in 1..=61u64 {
+        let started = Instant::now();
+        exchange(
+            format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"bench","arguments":{{"a":"1"}}}}}}"#
+            ),
+            &mut line,
+        );
+        let took = started.elapsed();
+        assert!(line.contains(r#""isError":false"#), "a tool call failed: {line}");
+        let (t, _, ok) = measure(
+            miiflow(&mock.url)
+                .env("MIIFLOW_HISTORY", "off")
+                .args(["run", "agent_bench", "a=1"]),
+        );
+        assert!(ok, "miiflow run failed");
+        if id > 10 {
+            calls.push(took);
+            runs.push(t);
+        }
+    }
+    drop(to);
+    let _ = server.wait();
+    let (c, r) = (median(calls), median(runs));
+    rows.push((
+        "one MCP tool call on a running `mcp serve` vs the same `miiflow run` (51 interleaved, \
+         median; history off for both)"
+            .into(),
+        format!("{} vs {}", ms(c), ms(r)),
+        format!(
+            "{:.2}× the run ({:+.2} ms: the server is already up, its connection kept alive)",
+            c.as_secs_f64() / r.as_secs_f64(),
+            (c.as_secs_f64() - r.as_secs_f64()) * 1e3
+        ),
+    ));
 }
