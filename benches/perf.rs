@@ -835,7 +835,14 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     let config = dir.join("mcp-config");
     let added = miiflow(&mock.url)
         .env("MIIFLOW_CONFIG_DIR", &config)
-        .args(["agents", "add", "bench", "agent_bench", "--param", "a:string"])
+        .args([
+            "agents",
+            "add",
+            "bench",
+            "agent_bench",
+            "--param",
+            "a:string",
+        ])
         .status()
         .unwrap();
     assert!(added.success(), "agents add failed");
@@ -856,7 +863,11 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     )
     .unwrap();
     from.read_line(&mut line).unwrap();
-    writeln!(to, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#).unwrap();
+    writeln!(
+        to,
+        r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#
+    )
+    .unwrap();
     let mut exchange = |message: String, line: &mut String| {
         writeln!(to, "{message}").unwrap();
         to.flush().unwrap();
@@ -873,12 +884,15 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
             &mut line,
         );
         let took = started.elapsed();
-        assert!(line.contains(r#""isError":false"#), "a tool call failed: {line}");
-        let (t, _, ok) = measure(
-            miiflow(&mock.url)
-                .env("MIIFLOW_HISTORY", "off")
-                .args(["run", "agent_bench", "a=1"]),
+        assert!(
+            line.contains(r#""isError":false"#),
+            "a tool call failed: {line}"
         );
+        let (t, _, ok) = measure(miiflow(&mock.url).env("MIIFLOW_HISTORY", "off").args([
+            "run",
+            "agent_bench",
+            "a=1",
+        ]));
         assert!(ok, "miiflow run failed");
         if id > 10 {
             calls.push(took);
