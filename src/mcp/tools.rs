@@ -301,6 +301,42 @@ mod tests {
     }
 
     #[test]
+    fn the_tools_are_those_named_else_the_configs_list_else_every_alias() {
+        let mut config = Config::default();
+        let alias = |id: &str| Alias {
+            id: id.into(),
+            ..Alias::default()
+        };
+        config.agents.insert("a".into(), alias("agent_a"));
+        config.agents.insert("b".into(), alias("agent_b"));
+        let mine = config.profiles.entry("work".into()).or_default();
+        mine.agents.insert("a".into(), alias("agent_work_a"));
+        let names = |tools: Vec<ToolDef>| -> Vec<(String, String)> {
+            tools
+                .into_iter()
+                .map(|t| (t.name, t.target.id().to_owned()))
+                .collect()
+        };
+        let all = names(select(&config, "work", &[]).unwrap());
+        assert_eq!(
+            all,
+            [
+                ("a".into(), "agent_work_a".into()),
+                ("b".into(), "agent_b".into())
+            ],
+            "the profile's own alias comes first"
+        );
+        config.mcp = Some(crate::config::McpConfig {
+            tools: vec!["b".into()],
+        });
+        assert_eq!(names(select(&config, "work", &[]).unwrap()).len(), 1);
+        let named = names(select(&config, "default", &["a".into()]).unwrap());
+        assert_eq!(named, [("a".into(), "agent_a".into())]);
+        let err = select(&config, "default", &["nope".into()]).unwrap_err();
+        assert!(err.to_string().contains("the aliases are: a, b"), "{err}");
+    }
+
+    #[test]
     fn arguments_are_checked_against_the_params() {
         let t = tool(&["city:string", "days:integer?", "hot:boolean?"]);
         let args = |v: Value| v.as_object().unwrap().clone();
