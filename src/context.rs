@@ -111,6 +111,16 @@ impl Context {
 
     /// The base URL for a profile: `--base-url` or `MIIFLOW_BASE_URL`, else the profile's, else
     /// the default.
+    /// The id a word stands for in a filter (`history --agent`): an alias's id, or the word.
+    pub(crate) fn target_id(&self, word: Option<&str>) -> Option<String> {
+        word.map(|w| {
+            self.active_profile()
+                .ok()
+                .and_then(|p| self.config.alias(&p, w).map(|alias| alias.id.clone()))
+                .unwrap_or_else(|| w.to_owned())
+        })
+    }
+
     pub(crate) fn base_url(&self, profile: &str) -> Result<Url, Error> {
         let configured = self
             .config

@@ -1,7 +1,5 @@
 //! `miiflow history [list|show|rerun|clear]`: the runs recorded on this machine.
 
-use std::time::{Duration, SystemTime};
-
 use crate::cli::{
     HistoryArgs, HistoryClearArgs, HistoryCommand, HistoryListArgs, HistoryRerunArgs,
     HistoryShowArgs,
@@ -19,55 +17,19 @@ pub(crate) fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<()> {
         Some(HistoryCommand::Show(a)) => show(ctx, &a),
         Some(HistoryCommand::Rerun(a)) => rerun(ctx, a),
         Some(HistoryCommand::Clear(a)) => clear(ctx, &a),
-        Some(HistoryCommand::Stats(a)) => super::history_stats::run(ctx, &a),
+        // Its own command file: dispatched from commands/mod.rs.
+        Some(HistoryCommand::Stats(_)) => unreachable!("history stats is dispatched apart"),
     }
-}
-
-/// An alias stands for its id.
-pub(super) fn agent_id(ctx: &Context, agent: Option<&String>) -> Option<String> {
-    agent.map(|a| {
-        ctx.active_profile()
-            .ok()
-            .and_then(|p| ctx.config.alias(&p, a).map(|alias| alias.id.clone()))
-            .unwrap_or_else(|| a.clone())
-    })
-}
-
-/// The database, which must exist for these commands (they read it; only runs create it).
-pub(super) fn open() -> anyhow::Result<History> {
-    let dir = history::dir().ok_or_else(|| {
-        anyhow::anyhow!(
-            "no home folder for the history; set {}",
-            history::DATA_DIR_ENV
-        )
-    })?;
-    if !history::path(&dir).exists() {
-        return Err(Error::BadInput(format!(
-            "no history yet: {} does not exist (runs are recorded as they happen)",
-            history::path(&dir).display()
-        ))
-        .into());
-    }
-    History::open(&dir)
-}
-
-pub(super) fn since(d: Duration) -> i64 {
-    SystemTime::now()
-        .checked_sub(d)
-        .unwrap_or(SystemTime::UNIX_EPOCH)
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as i64
 }
 
 fn list(ctx: &Context, args: &HistoryListArgs) -> anyhow::Result<()> {
-    let history = open()?;
-    let target = agent_id(ctx, args.agent.as_ref());
+    let history = History::open_existing()?;
+    let target = ctx.target_id(args.agent.as_deref());
     let rows = history.list(&Filter {
         limit: args.limit,
         target,
         failed: args.failed,
-        since_ms: args.since.map(since),
+        since_ms: args.since.map(history::since_ms),
     })?;
     if args.json || !ctx.ui.term().stdout_tty {
         let list: Vec<serde_json::Value> = rows.iter().map(summary).collect();
@@ -184,7 +146,7 @@ fn shown(ctx: &Context, bytes: &[u8]) -> Vec<u8> {
 }
 
 fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
-    let history = open()?;
+    let history = History::open_existing()?;
     let row = get(&history, args.id)?;
     let cut = |what: &str, cut: bool| {
         if cut {
@@ -249,7 +211,7 @@ fn show(ctx: &Context, args: &HistoryShowArgs) -> anyhow::Result<()> {
 }
 
 fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
-    let row = get(&open()?, args.id)?;
+    let row = get(&History::open_existing()?, args.id)?;
     if row.input_cut {
         return Err(Error::BadInput(format!(
             "history entry {}: its input was longer than history keeps, so it cannot be run again",
@@ -261,7 +223,7 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
-    let mut history = open()?;
+    let mut history = History::open_existing()?;
     let what = match args.older_than {
         Some(d) => format!(
             "every recorded run older than {}",
@@ -281,7 +243,7 @@ fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     }
-    let n = history.clear(args.older_than.map(since))?;
+    let n = history.clear(args.older_than.map(history::since_ms))?;
     ctx.ui.say(&format!("Deleted {n} recorded run(s)."));
     Ok(())
 }

@@ -1,17 +1,16 @@
 //! `miiflow history stats`: per agent or workflow, how its recorded runs went — a table and a
 //! latency histogram on a terminal, JSON otherwise.
 
-use super::history::{agent_id, open, since};
 use crate::cli::HistoryStatsArgs;
 use crate::context::Context;
-use crate::history::{Stat, time_text};
+use crate::history::{History, Stat, since_ms, time_text};
 use crate::latency::{bars, show_ms};
 use crate::output::safe::escape_controls;
 
 pub(crate) fn run(ctx: &Context, args: &HistoryStatsArgs) -> anyhow::Result<()> {
-    let history = open()?;
-    let target = agent_id(ctx, args.agent.as_ref());
-    let stats = history.stats(target.as_deref(), args.since.map(since))?;
+    let history = History::open_existing()?;
+    let target = ctx.target_id(args.agent.as_deref());
+    let stats = history.stats(target.as_deref(), args.since.map(since_ms))?;
     if args.json || !ctx.ui.term().stdout_tty {
         let list: Vec<serde_json::Value> = stats.iter().map(json).collect();
         let mut text = serde_json::to_vec_pretty(&list)?;

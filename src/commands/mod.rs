@@ -48,6 +48,10 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&mut ctx, command),
         Command::Token(args) => token::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
+        Command::History(crate::cli::HistoryArgs {
+            command: Some(crate::cli::HistoryCommand::Stats(args)),
+            ..
+        }) => history_stats::run(&ctx, &args),
         Command::History(args) => history::run(&ctx, args),
         Command::Agents(command) => agents::run(&mut ctx, command),
         Command::Mcp(command) => mcp::run(&ctx, command),

@@ -221,7 +221,31 @@ CREATE INDEX runs_stats ON runs (target, kind, time_ms, duration_ms, exit_code);
 PRAGMA user_version = 3;
 ";
 
+/// The time `d` ago, in milliseconds since the epoch (`--since`, `--older-than`).
+pub(crate) fn since_ms(d: Duration) -> i64 {
+    SystemTime::now()
+        .checked_sub(d)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64
+}
+
 impl History {
+    /// The database for the commands that read it, which must exist (only runs create it).
+    pub(crate) fn open_existing() -> anyhow::Result<History> {
+        let dir = dir()
+            .ok_or_else(|| anyhow::anyhow!("no home folder for the history; set {DATA_DIR_ENV}"))?;
+        if !path(&dir).exists() {
+            return Err(crate::error::Error::BadInput(format!(
+                "no history yet: {} does not exist (runs are recorded as they happen)",
+                path(&dir).display()
+            ))
+            .into());
+        }
+        History::open(&dir)
+    }
+
     /// Opens (creating) the database in `dir`: the folder 0700 when created, the file 0600.
     pub(crate) fn open(dir: &Path) -> anyhow::Result<History> {
         crate::fs::ensure_dir(dir)?;
