@@ -31,7 +31,8 @@ pub(crate) enum Error {
     RedirectRefused(String),
     /// Ctrl-C: exit 130.
     Interrupted,
-    /// SIGTERM or SIGHUP: exit 143.
+    /// SIGTERM or SIGHUP: exit 143 (Unix only: Windows has no such signals).
+    #[cfg_attr(not(unix), allow(dead_code))]
     Terminated,
     /// Some lines of a batch failed: the exit code the first failed line would have given.
     Batch { code: u8, message: String },

@@ -120,6 +120,9 @@ pub(crate) enum ColorChoice {
     Never,
 }
 
+// One command is parsed per process: the size of the largest variant (run's arguments) costs
+// nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     Run(RunArgs),

@@ -264,6 +264,18 @@ impl Session {
     }
 }
 
+/// Waits (an event: the stand-in's log) until a slow run has reached the stand-in.
+fn wait_for_a_slow_run(server: &Server) {
+    let started = Instant::now();
+    while slow_requests(server) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn slow_requests(server: &Server) -> usize {
     server
         .requests()
@@ -290,14 +302,7 @@ fn the_protocol_is_one_json_rpc_message_per_line_and_a_cancelled_call_stops_its_
     assert_eq!(names, ["slow", "weather"], "--tool chooses");
     // A long call with a progress token, cancelled once the stand-in has it.
     s.call(2, "slow", json!({}), Some(json!({"progressToken": "p-2"})));
-    let started = Instant::now();
-    while slow_requests(&server) == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the run never started"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_a_slow_run(&server);
     let progress = s.next();
     assert_eq!(progress["method"], "notifications/progress", "{progress}");
     assert_eq!(progress["params"]["progressToken"], "p-2");
@@ -349,14 +354,7 @@ fn calls_past_the_concurrency_wait_and_each_has_its_own_timeout() {
     // Two inputs: the stand-in is slow once per input.
     s.call(1, "slow", json!({"n": 1}), None);
     s.call(2, "slow", json!({"n": 2}), None);
-    let started = Instant::now();
-    while slow_requests(&server) == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the run never started"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_a_slow_run(&server);
     assert_eq!(
         slow_requests(&server),
         1,
