@@ -208,6 +208,10 @@ impl Sandbox {
         let regex = |p: &str| snapbox::filter::RedactedValue::from(regex::Regex::new(p).unwrap());
         r.insert("[BASE_URL]", self.mock.url().to_owned()).unwrap();
         r.insert("[ROOT]", self.dir.path().to_path_buf()).unwrap();
+        // The folder of the miiflow being run (`mcp install` writes its absolute path).
+        let bin = std::fs::canonicalize(env!("CARGO_BIN_EXE_miiflow")).unwrap();
+        r.insert("[BIN]", bin.parent().unwrap().to_path_buf())
+            .unwrap();
         r.insert("[TIME]", regex(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"))
             .unwrap();
         r.insert("[DURATION]", regex(r"\b\d+\.\d\d ?s\b")).unwrap();

@@ -22,6 +22,7 @@ Examples:
   miiflow history --failed --since 1d
   miiflow history show 42 --output | jq .output
   miiflow history rerun 42 lang=fr
+  miiflow history stats --since 7d         # per agent: failures, p50/p95/p99 latency
   miiflow history clear --older-than 30d --yes"
 )]
 pub(crate) struct HistoryArgs {
