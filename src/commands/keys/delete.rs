@@ -60,9 +60,18 @@ pub(crate) fn run(ctx: &mut Context, args: KeysDeleteArgs) -> anyhow::Result<()>
             ))
             .into());
         }
-        let sure = ctx
-            .ui
-            .confirm(&format!("Revoke {what}? Anything using it stops working."))?;
+        // Asked under the signals: the listing above went through the runtime, whose Ctrl-C
+        // handler stays installed, so a Ctrl-C typed before the prompt reads the terminal raw
+        // was swallowed and the prompt waited for ever (seen under load).
+        let (ui, question) = (
+            ctx.ui.clone(),
+            format!("Revoke {what}? Anything using it stops working."),
+        );
+        let sure = client::block_on(async move {
+            tokio::task::spawn_blocking(move || ui.confirm(&question))
+                .await
+                .map_err(|e| anyhow::anyhow!("the question stopped: {e}"))?
+        })?;
         if !sure {
             anyhow::bail!("cancelled: nothing was deleted");
         }
