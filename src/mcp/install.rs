@@ -16,7 +16,6 @@ pub(crate) struct Place {
     pub(crate) path: PathBuf,
     /// The object that holds the servers (`mcpServers`, `servers`, `context_servers`).
     pub(crate) key: &'static str,
-    client: Client,
 }
 
 impl Client {
@@ -43,7 +42,6 @@ pub(crate) fn place(client: Client, given: Option<&Path>) -> Result<Place, Error
         return Ok(Place {
             path: path.to_owned(),
             key,
-            client,
         });
     }
     let dirs = directories::BaseDirs::new().ok_or_else(|| {
@@ -64,7 +62,7 @@ pub(crate) fn place(client: Client, given: Option<&Path>) -> Result<Place, Error
             false => home.join(".config").join("zed").join("settings.json"),
         },
     };
-    Ok(Place { path, key, client })
+    Ok(Place { path, key })
 }
 
 /// The server's entry: how this client starts `miiflow mcp serve ARGS…`.
@@ -136,7 +134,6 @@ pub(crate) fn install(
     }
     write_atomically(&place.path, change.text.as_bytes())
         .map_err(|e| Error::BadInput(format!("{shown}: cannot write: {e:#}")))?;
-    let _ = place.client;
     Ok(change)
 }
 
