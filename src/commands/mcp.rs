@@ -104,15 +104,7 @@ fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
     }
     let mut text = String::new();
     for t in &tools {
-        let params = match t.params.is_empty() {
-            true => "any object".to_owned(),
-            false => t
-                .params
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
+        let params = t.params_text();
         text.push_str(&format!(
             "{}  ({} {})\n  {}\n  arguments: {params}\n",
             t.name,

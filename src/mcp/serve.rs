@@ -134,7 +134,7 @@ impl Server {
             return error_result(format!(
                 "{why} (the tool '{}' takes: {})",
                 def.name,
-                params(def)
+                def.params_text()
             ));
         }
         let input = match self.input(def, args) {
@@ -249,19 +249,6 @@ impl Server {
 
 fn error_result(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
-}
-
-/// The tool's declared parameters, for an error about its arguments.
-fn params(def: &ToolDef) -> String {
-    match def.params.is_empty() {
-        true => "any object".into(),
-        false => def
-            .params
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 /// What an error status means for whoever called the tool, and what to do.

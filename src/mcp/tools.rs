@@ -141,6 +141,19 @@ impl ToolDef {
         })
     }
 
+    /// The declared parameters in words (`city:string, days:integer?`), or `any object`.
+    pub(crate) fn params_text(&self) -> String {
+        match self.params.is_empty() {
+            true => "any object".into(),
+            false => self
+                .params
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// The input schema: an object of the declared parameters (the required ones listed),
     /// or any object when none are declared.
     pub(crate) fn schema(&self) -> Map<String, Value> {
