@@ -168,7 +168,7 @@ pub(crate) fn run(
         name: &name,
         wall: started.elapsed(),
         shard,
-        not_run: not_run(&summary, shard),
+        not_run: summary.input_ended.then(|| summary.not_run(shard)),
         exit: exit_of(&summary),
     };
     let reported = reports(ctx, &closing, junit, summary_json);
@@ -180,14 +180,6 @@ pub(crate) fn run(
     finished?;
     reported?;
     ended(summary)
-}
-
-/// Lines of this shard that did not run, when the input was read to its end.
-fn not_run(summary: &Summary, shard: Option<crate::shard::Shard>) -> Option<u64> {
-    let taken = shard.map_or(summary.lines, |s| s.count_in(summary.lines));
-    summary
-        .input_ended
-        .then(|| taken.saturating_sub(summary.done))
 }
 
 /// The exit code the batch ends with (see [`ended`]).

@@ -59,8 +59,7 @@ pub(super) fn say_summary(
         ui.say(&format!("{name}: {lines}, {counts}{timing}"));
         return;
     }
-    let taken = |lines: u64| shard.map_or(lines, |s| s.count_in(lines));
-    let not_run = taken(summary.lines).saturating_sub(summary.done);
+    let not_run = summary.not_run(shard);
     let rest = match summary.input_ended {
         true => String::new(),
         false => format!(

@@ -151,6 +151,12 @@ impl Summary {
         self.first_failure = Some((n, outcome.code(), why));
     }
 
+    /// Lines of this shard that were read but never finished (after Ctrl-C).
+    pub(super) fn not_run(&self, shard: Option<crate::shard::Shard>) -> u64 {
+        let taken = shard.map_or(self.lines, |s| s.count_in(self.lines));
+        taken.saturating_sub(self.done)
+    }
+
     /// `1 HTTP 4xx, 2 unmet expectation`: the failures by class.
     pub(super) fn classes_in_words(&self) -> String {
         let parts: Vec<String> = self
