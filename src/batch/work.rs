@@ -199,24 +199,9 @@ impl Batch {
         &self,
         n: u64,
         req: &Request,
-        mut entry: Option<&mut Entry>,
+        entry: Option<&mut Entry>,
     ) -> Result<Outcome, Error> {
         let job = &self.job;
-        let prefix = format!("line {n}: ");
-        if let Some(text) = job.trace_request(req, &prefix) {
-            self.ui.err(&text);
-        }
-        let started = Instant::now();
-        let mut resp = job.send(req).await?;
-        let status = resp.status().as_u16();
-        let ok = resp.status().is_success();
-        if let Some(e) = entry.as_deref_mut() {
-            e.status = Some(status);
-        }
-        if let Some(text) = job.trace_response(&exchange::head(&resp), &prefix) {
-            self.ui.err(&text);
-        }
-        let events = exchange::is_events(&resp);
         let too_big = || {
             Error::Network(format!(
                 "the answer is larger than {}, the most a result line holds; run this input \
@@ -224,9 +209,17 @@ impl Batch {
                 limits::show_size(limits::MAX_BATCH_BODY as u64)
             ))
         };
-        let body = job
-            .collect(&mut resp, entry, limits::MAX_BATCH_BODY, too_big)
+        let started = Instant::now();
+        let prefix = format!("line {n}: ");
+        let say = |text: &str| self.ui.err(text);
+        let exchange::Fetched {
+            status,
+            events,
+            body,
+        } = job
+            .fetch(req, entry, limits::MAX_BATCH_BODY, too_big, &prefix, &say)
             .await?;
+        let ok = (200..300).contains(&status);
         // Expectations judge the answer as received: events as the array of their data.
         let unmet = match (&self.expect, ok) {
             (Some(expect), true) => {

@@ -10,6 +10,14 @@ use crate::output::safe::escape_controls;
 use crate::output::{Jq, JqError, Render};
 use crate::request::Request;
 
+/// An answer read whole by [`Job::fetch`]: its status, whether it was server-sent events, and
+/// its body as received.
+pub(crate) struct Fetched {
+    pub(crate) status: u16,
+    pub(crate) events: bool,
+    pub(crate) body: Vec<u8>,
+}
+
 pub(crate) struct Job {
     pub(crate) key: ApiKey,
     pub(crate) sender: Sender,
@@ -68,6 +76,38 @@ impl Job {
             entry.keep_output(c);
         }
         Ok(chunk)
+    }
+
+    /// One whole answer (a batch line, an MCP tool call): sent; with `-v` its request and
+    /// head traced through `say`, each line after `prefix`; its status noted in `keep`; its
+    /// body collected, at most `max` bytes, else `too_big`.
+    pub(crate) async fn fetch(
+        &self,
+        req: &Request,
+        mut keep: Option<&mut crate::history::Entry>,
+        max: usize,
+        too_big: impl FnOnce() -> Error,
+        prefix: &str,
+        say: &(dyn Fn(&str) + Sync),
+    ) -> Result<Fetched, Error> {
+        if let Some(text) = self.trace_request(req, prefix) {
+            say(&text);
+        }
+        let mut resp = self.send(req).await?;
+        let status = resp.status().as_u16();
+        if let Some(e) = keep.as_deref_mut() {
+            e.status = Some(status);
+        }
+        if let Some(text) = self.trace_response(&head(&resp), prefix) {
+            say(&text);
+        }
+        let events = is_events(&resp);
+        let body = self.collect(&mut resp, keep, max, too_big).await?;
+        Ok(Fetched {
+            status,
+            events,
+            body,
+        })
     }
 
     /// The whole answer, collected (a batch line): at most `max` bytes, else `too_big`.

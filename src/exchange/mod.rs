@@ -11,7 +11,7 @@ mod send;
 
 use std::sync::Arc;
 
-pub(crate) use job::{Job, head, is_events};
+pub(crate) use job::{Fetched, Job, head, is_events};
 pub(crate) use record::Recording;
 pub(crate) use send::{Exchanged, send};
 

@@ -98,19 +98,27 @@ impl Server {
 
     /// Sends the run and reads its answer, the history entry filled in as it goes.
     async fn exchange(&self, req: &Request, entry: &mut Entry) -> Result<(u16, Vec<u8>), Error> {
-        let job = &self.job;
-        let mut resp = job.send(req).await?;
-        let status = resp.status().as_u16();
-        entry.status = Some(status);
-        let events = exchange::is_events(&resp);
         let too_big = || {
             Error::Network(format!(
                 "the answer is larger than {}, the most a tool result holds",
                 limits::show_size(limits::MAX_BATCH_BODY as u64)
             ))
         };
-        let body = job
-            .collect(&mut resp, Some(entry), limits::MAX_BATCH_BODY, too_big)
+        // No -v here: stderr is the client's log.
+        let exchange::Fetched {
+            status,
+            events,
+            body,
+        } = self
+            .job
+            .fetch(
+                req,
+                Some(entry),
+                limits::MAX_BATCH_BODY,
+                too_big,
+                "",
+                &|_| {},
+            )
             .await?;
         Ok((
             status,
