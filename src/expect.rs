@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::output::safe::{Mask, Quoted};
 use crate::output::{Jq, JqError, Render};
 
 /// The most bytes of results a filter may yield while being checked.
@@ -100,13 +101,14 @@ impl Expectations {
 
     /// Checks a 2xx answer (blocking; see [`Expectations::check`]): the first unmet
     /// expectation, in the order given (filters, then the schema).
-    pub(crate) fn check_now(&self, body: &[u8]) -> Result<(), Unmet> {
+    /// What the answer or a filter's words quote is masked with `mask` before it is cut.
+    pub(crate) fn check_now(&self, body: &[u8], mask: &Mask) -> Result<(), Unmet> {
         // Read as a value only for a schema (a filter reads the answer itself).
         let mut value = None;
         for check in self.checks.iter() {
             let unmet = |why: String| Unmet {
                 expectation: check.name(),
-                why,
+                why: mask.apply(&why),
             };
             match check {
                 Check::Filter { jq, .. } => {
@@ -122,7 +124,7 @@ impl Expectations {
                             JqError::TooLarge(_) => "it yielded more than 64 KiB of results".into(),
                         })
                     })?;
-                    truth(&results).map_err(unmet)?;
+                    truth(&results, mask).map_err(unmet)?;
                 }
                 Check::Schema { schemas, index, .. } => {
                     let depth = crate::json::max_depth(body);
@@ -150,14 +152,16 @@ impl Expectations {
         &self,
         body: bytes::Bytes,
         deadline: Option<std::time::Instant>,
+        mask: &Mask,
     ) -> Result<(), Unmet> {
         let this = self.clone();
+        let mask = mask.clone();
         let unmet = |why: String| Unmet {
             expectation: self.describe(),
             why,
         };
         let depth = crate::json::max_depth(&body);
-        let check = crate::output::jq::on_own_thread(depth, move || this.check_now(&body));
+        let check = crate::output::jq::on_own_thread(depth, move || this.check_now(&body, &mask));
         let checked = match deadline {
             Some(at) => match tokio::time::timeout_at(at.into(), check).await {
                 Ok(checked) => checked,
@@ -184,7 +188,7 @@ fn not_json(body: &[u8], depth: usize) -> String {
 }
 
 /// A filter's compact results, one per line: met when every one is `true`.
-fn truth(results: &[u8]) -> Result<(), String> {
+fn truth(results: &[u8], mask: &Mask) -> Result<(), String> {
     let text = String::from_utf8_lossy(results);
     let values: Vec<&str> = text.lines().collect();
     if values.is_empty() {
@@ -193,10 +197,7 @@ fn truth(results: &[u8]) -> Result<(), String> {
     match values.iter().find(|v| **v != "true") {
         None => Ok(()),
         Some(v) => {
-            let mut shown: String = v.chars().take(QUOTED).collect();
-            if shown.len() < v.len() {
-                shown.push('…');
-            }
+            let shown = Quoted::new(v, mask).cut(QUOTED);
             Err(format!("it yielded {shown} (it must yield true)"))
         }
     }
@@ -274,7 +275,7 @@ mod tests {
     #[test]
     fn a_filter_is_met_only_by_true() {
         let e = filters(&[".ok"]);
-        assert_eq!(e.check_now(br#"{"ok":true}"#), Ok(()));
+        assert_eq!(e.check_now(br#"{"ok":true}"#, &Mask::default()), Ok(()));
         for (body, why) in [
             (
                 &br#"{"ok":false}"#[..],
@@ -287,26 +288,37 @@ mod tests {
             ),
             (br#"{"ok":1}"#, "it yielded 1 (it must yield true)"),
         ] {
-            let unmet = e.check_now(body).unwrap_err();
+            let unmet = e.check_now(body, &Mask::default()).unwrap_err();
             assert_eq!(unmet.why, why);
             assert_eq!(unmet.expectation, "--expect .ok");
         }
-        let empty = filters(&["empty"]).check_now(b"{}").unwrap_err();
+        let empty = filters(&["empty"])
+            .check_now(b"{}", &Mask::default())
+            .unwrap_err();
         assert_eq!(empty.why, "it yielded nothing (it must yield true)");
-        let error = filters(&[".a.b"]).check_now(br#"{"a":1}"#).unwrap_err();
+        let error = filters(&[".a.b"])
+            .check_now(br#"{"a":1}"#, &Mask::default())
+            .unwrap_err();
         assert!(error.why.contains("cannot"), "{}", error.why);
         let many = filters(&[".[] | . > 1"]);
-        assert_eq!(many.check_now(b"[2,3]"), Ok(()));
-        assert!(many.check_now(b"[2,1]").is_err());
-        let not_json = filters(&["true"]).check_now(b"plain text").unwrap_err();
+        assert_eq!(many.check_now(b"[2,3]", &Mask::default()), Ok(()));
+        assert!(many.check_now(b"[2,1]", &Mask::default()).is_err());
+        let not_json = filters(&["true"])
+            .check_now(b"plain text", &Mask::default())
+            .unwrap_err();
         assert!(not_json.why.contains("not JSON"), "{}", not_json.why);
     }
 
     #[test]
     fn the_first_unmet_is_named_in_the_order_given() {
         let e = filters(&[".a == 1", r#".b == "x y""#]);
-        assert_eq!(e.check_now(br#"{"a":1,"b":"x y"}"#), Ok(()));
-        let unmet = e.check_now(br#"{"a":1,"b":"z"}"#).unwrap_err();
+        assert_eq!(
+            e.check_now(br#"{"a":1,"b":"x y"}"#, &Mask::default()),
+            Ok(())
+        );
+        let unmet = e
+            .check_now(br#"{"a":1,"b":"z"}"#, &Mask::default())
+            .unwrap_err();
         assert_eq!(unmet.expectation, r#"--expect '.b == "x y"'"#);
         assert_eq!(
             unmet.to_string(),
@@ -315,7 +327,10 @@ mod tests {
         assert_eq!(e.describe(), r#"--expect '.a == 1' --expect '.b == "x y"'"#);
         let long = filters(&[".s"]);
         let body = format!("{{\"s\":\"{}\"}}", "x".repeat(500));
-        let why = long.check_now(body.as_bytes()).unwrap_err().why;
+        let why = long
+            .check_now(body.as_bytes(), &Mask::default())
+            .unwrap_err()
+            .why;
         assert!(why.len() < 200 && why.contains('…'), "{why}");
     }
 
@@ -345,15 +360,20 @@ mod tests {
                     {{"temp":{{"type":"number"}}}}}}}}}}"#
             ))
             .unwrap();
-            assert_eq!(e.check_now(br#"{"output":{"temp":21.5}}"#), Ok(()));
-            let unmet = e.check_now(br#"{"output":{"temp":"warm"}}"#).unwrap_err();
+            assert_eq!(
+                e.check_now(br#"{"output":{"temp":21.5}}"#, &Mask::default()),
+                Ok(())
+            );
+            let unmet = e
+                .check_now(br#"{"output":{"temp":"warm"}}"#, &Mask::default())
+                .unwrap_err();
             assert!(unmet.why.starts_with("at /output/temp: "), "{}", unmet.why);
             assert!(unmet.why.contains("number"), "{}", unmet.why);
-            let unmet = e.check_now(br#"{"x":1}"#).unwrap_err();
+            let unmet = e.check_now(br#"{"x":1}"#, &Mask::default()).unwrap_err();
             assert!(unmet.why.starts_with("at /: "), "{}", unmet.why);
             assert!(unmet.why.contains("output"), "{}", unmet.why);
             assert!(
-                e.check_now(b"not json")
+                e.check_now(b"not json", &Mask::default())
                     .unwrap_err()
                     .why
                     .contains("not JSON")
@@ -361,8 +381,8 @@ mod tests {
         }
         // prefixItems is 2020-12's: without $schema, 2020-12 applies.
         let e = schema(r#"{"prefixItems":[{"type":"string"}]}"#).unwrap();
-        assert!(e.check_now(b"[1]").is_err());
-        assert!(e.check_now(br#"["a"]"#).is_ok());
+        assert!(e.check_now(b"[1]", &Mask::default()).is_err());
+        assert!(e.check_now(br#"["a"]"#, &Mask::default()).is_ok());
         let bad = schema(r#"{"type":"nonsense"}"#).err().unwrap().to_string();
         assert!(bad.contains("not a JSON Schema"), "{bad}");
         let bad = schema("{").err().unwrap().to_string();
@@ -375,7 +395,7 @@ mod tests {
         let at = std::time::Instant::now() + std::time::Duration::from_millis(200);
         let unmet = crate::client::runtime()
             .unwrap()
-            .block_on(e.check(bytes::Bytes::from_static(b"{}"), Some(at)))
+            .block_on(e.check(bytes::Bytes::from_static(b"{}"), Some(at), &Mask::default()))
             .unwrap_err();
         assert_eq!(unmet.why, "not decided within --timeout");
     }
@@ -387,7 +407,7 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let unmet = crate::client::runtime()
             .unwrap()
-            .block_on(e.check(deep.into(), None))
+            .block_on(e.check(deep.into(), None, &Mask::default()))
             .unwrap_err();
         assert!(unmet.why.contains("levels deep"), "{}", unmet.why);
     }

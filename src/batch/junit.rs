@@ -13,8 +13,9 @@ use super::summary::{Class, Closing, why};
 use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::output::OutputFile;
+use crate::output::safe::Quoted;
 
-/// How much of a failed line's answer its failure quotes.
+/// How much of a failed line's answer its failure quotes, in characters.
 const QUOTED: usize = 1024;
 
 pub(crate) struct Junit {
@@ -66,16 +67,11 @@ impl Junit {
             Some(class) => {
                 let message = self.key.mask_in(&why(outcome));
                 let detail = match outcome {
-                    Outcome::Answer { status, body, .. } => {
-                        let end = body.len().min(QUOTED);
-                        let shown = String::from_utf8_lossy(&body[..end]);
-                        let more = if end < body.len() { "…" } else { "" };
-                        format!(
-                            "{}\n{}{more}",
-                            crate::error::status_words(*status),
-                            self.key.mask_in(&shown)
-                        )
-                    }
+                    Outcome::Answer { status, body, .. } => format!(
+                        "{}\n{}",
+                        crate::error::status_words(*status),
+                        Quoted::start_of(body, QUOTED, &self.key.mask())
+                    ),
                     _ => message.clone(),
                 };
                 case.push_str(&format!(

@@ -228,7 +228,7 @@ impl Batch {
                     false => body.clone(),
                 };
                 expect
-                    .check(whole.into(), job.deadline(started))
+                    .check(whole.into(), job.deadline(started), &job.key.mask())
                     .await
                     .err()
                     .map(|u| u.to_string())

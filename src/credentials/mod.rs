@@ -72,6 +72,11 @@ impl ApiKey {
         crate::output::safe::mask(text, self.searched(), &self.masked())
     }
 
+    /// How this key is hidden in quoted text ([`crate::output::safe::Quoted`]).
+    pub(crate) fn mask(&self) -> crate::output::safe::Mask {
+        crate::output::safe::Mask::new(self.searched(), &self.masked())
+    }
+
     /// `mk_…abcd`: enough to tell keys apart, never enough to use one. Keys shorter than
     /// 12 characters show no tail at all.
     pub(crate) fn masked(&self) -> String {

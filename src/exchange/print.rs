@@ -313,15 +313,15 @@ impl Exchange<'_> {
             _ if events => output::embed_events(&seen.bytes),
             _ => seen.bytes,
         };
-        // The answer may echo the key, and an unmet filter quotes what it yielded.
+        // The answer may echo the key: what an unmet filter quotes is masked before it is cut.
         expect
-            .check(whole.into(), self.job.deadline(started))
+            .check(
+                whole.into(),
+                self.job.deadline(started),
+                &self.job.key.mask(),
+            )
             .await
             .err()
-            .map(|mut u| {
-                u.why = self.job.masked(&u.why);
-                u
-            })
     }
 
     /// Reads the answer into `sink`: written as it comes, or held (returned).

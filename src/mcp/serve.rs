@@ -21,10 +21,14 @@ use crate::error::{self, Error, code};
 use crate::exchange::{self, Job};
 use crate::history::{self, Entry, Spooled};
 use crate::limits;
+use crate::output::safe::Quoted;
 use crate::request::Request;
 use crate::ui::Ui;
 
 /// How often a call in flight reports progress, when the client asked for it.
+/// How much of an error answer a tool error quotes, in characters.
+const QUOTED: usize = 2048;
+
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// The server: its tools and what every call is sent with.
@@ -223,7 +227,7 @@ impl Server {
             Ended::Answer { status, body } => {
                 let reason = crate::output::reason::status_reason(*status, body, &|t| masked(t));
                 let advice = advice(*status, def, &self.profile);
-                let answer = masked(&String::from_utf8_lossy(&body[..body.len().min(2048)]));
+                let answer = Quoted::start_of(body, QUOTED, &self.job.key.mask());
                 error_result(format!("{reason}. {advice}\n\nThe answer: {answer}"))
             }
             Ended::Failed(e) => error_result(masked(&format!(

@@ -80,6 +80,98 @@ pub(crate) fn mask_then_cut(text: &str, mask: &dyn Fn(&str) -> String, max: usiz
     }
 }
 
+/// How the key of a run is hidden in text: the secret searched for (nothing for a key too
+/// short to mask) and the form shown instead (`mk_…abcd`). `Debug` shows only the masked form.
+#[derive(Clone, Default)]
+pub(crate) struct Mask {
+    secret: std::sync::Arc<str>,
+    masked: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Mask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Mask({})", self.masked)
+    }
+}
+
+impl Mask {
+    /// Hides `secret` as `masked`; an empty `secret` hides nothing.
+    pub(crate) fn new(secret: &str, masked: &str) -> Mask {
+        Mask {
+            secret: secret.into(),
+            masked: masked.into(),
+        }
+    }
+
+    /// `text` with the key (and the process's active key, see [`scrub`]) masked.
+    pub(crate) fn apply(&self, text: &str) -> String {
+        scrub(&mask(text, &self.secret, &self.masked)).into_owned()
+    }
+}
+
+/// Text quoted from a server (an answer, an error's words, what a filter yielded), with the
+/// key masked from the moment it is made. It is cut only through [`Quoted::cut`] and
+/// [`Quoted::start_of`], which cut masked text and never keep the start of a key whose rest
+/// fell past the cut: no surface can cut first and mask after. Each output format escapes it
+/// for itself (XML, Markdown, a terminal).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Quoted {
+    text: String,
+    /// The text stops short of what the server said.
+    cut: bool,
+}
+
+impl Quoted {
+    /// The whole of `text`, masked.
+    pub(crate) fn new(text: &str, mask: &Mask) -> Quoted {
+        Quoted {
+            text: mask.apply(text),
+            cut: false,
+        }
+    }
+
+    /// The start of `bytes` (read as UTF-8, invalid sequences replaced), at most `max`
+    /// characters, masked before it is cut: only a little more than `max` characters is read,
+    /// so a large answer costs nothing.
+    pub(crate) fn start_of(bytes: &[u8], max: usize, mask: &Mask) -> Quoted {
+        let window = max
+            .saturating_mul(4)
+            .saturating_add(mask.secret.len())
+            .min(bytes.len());
+        let mut text = mask.apply(&String::from_utf8_lossy(&bytes[..window]));
+        let mut cut = window < bytes.len();
+        if cut && !mask.secret.is_empty() {
+            // The window may end inside a key that the bytes after it complete.
+            text.truncate(cut_partial(text.as_bytes(), mask.secret.as_bytes()));
+        }
+        if let Some((at, _)) = text.char_indices().nth(max) {
+            text.truncate(at);
+            cut = true;
+        }
+        Quoted { text, cut }
+    }
+
+    /// At most `max` characters of this masked text.
+    pub(crate) fn cut(mut self, max: usize) -> Quoted {
+        if let Some((at, _)) = self.text.char_indices().nth(max) {
+            self.text.truncate(at);
+            self.cut = true;
+        }
+        self
+    }
+}
+
+/// The masked text, with `…` where it was cut.
+impl std::fmt::Display for Quoted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)?;
+        if self.cut {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
 /// Masks a secret in a stream of chunks: holds back just enough bytes at each chunk's end to
 /// catch a secret split across two chunks, so memory stays at one secret's length.
 pub(crate) struct Masker {
@@ -166,6 +258,33 @@ mod tests {
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), mask(&text, key, masked));
             proptest::prop_assert!(!String::from_utf8_lossy(&Masker::all(key, masked, bytes)).contains(key));
         }
+    }
+
+    proptest::proptest! {
+        /// Whatever the key's offset and the cut's length, a quote never shows a run of the
+        /// key longer than its masked form does (`mk_` and the last four characters).
+        #[test]
+        fn a_quote_never_shows_more_of_the_key_than_its_mask(
+            offset in 0usize..300,
+            max in 0usize..320,
+            filler in "[a-zé ]{0,3}",
+        ) {
+            let key = "mk_live_2f8c1e9a7b3d4c65aa91";
+            let m = Mask::new(key, "mk_…aa91");
+            let text = format!("{}{key}{}", filler.repeat(offset / 3 + 1), "z".repeat(40));
+            for quoted in [Quoted::new(&text, &m).cut(max), Quoted::start_of(text.as_bytes(), max, &m)] {
+                let shown = quoted.to_string();
+                proptest::prop_assert!(longest_run_of(key, &shown) <= 4, "{shown}");
+            }
+        }
+    }
+
+    /// The longest substring of `key` found in `text`, in bytes.
+    pub(crate) fn longest_run_of(key: &str, text: &str) -> usize {
+        (1..=key.len())
+            .rev()
+            .find(|n| (0..=key.len() - n).any(|i| text.contains(&key[i..i + n])))
+            .unwrap_or(0)
     }
 
     #[test]

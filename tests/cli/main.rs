@@ -7,6 +7,7 @@ mod ci_tests;
 mod contracts;
 mod credentials;
 mod day_one;
+mod day_two;
 mod generated;
 mod history;
 mod hostile;

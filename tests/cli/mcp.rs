@@ -173,10 +173,15 @@ struct Session {
 
 impl Session {
     fn start(home: &Home, server: &Server, args: &[&str]) -> Session {
+        Session::start_at(home, &server.url, args)
+    }
+
+    /// The server, its runs sent to `url`.
+    fn start_at(home: &Home, url: &str, args: &[&str]) -> Session {
         let mut child = miiflow_std()
             .env("MIIFLOW_CONFIG_DIR", home.config_dir())
             .env("MIIFLOW_DATA_DIR", home.data_dir())
-            .env("MIIFLOW_BASE_URL", &server.url)
+            .env("MIIFLOW_BASE_URL", url)
             .env("MIIFLOW_API_KEY", KEY)
             .args(["mcp", "serve"])
             .args(args)
@@ -338,6 +343,70 @@ fn the_protocol_is_one_json_rpc_message_per_line_and_a_cancelled_call_stops_its_
     let entries = history(&home, &server);
     let slow = entries.iter().find(|e| e["via"] == "mcp:slow").unwrap();
     assert_eq!(slow["exit"], 130);
+}
+
+/// An error answer with the key across the 2,048th character a tool error quotes, at every
+/// offset: neither the client nor the history gets more of the key than its masked form.
+#[test]
+fn a_key_at_the_cut_of_a_tool_error_is_masked_for_the_client_and_the_history() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let body_of = |n: usize| {
+        format!(
+            "{{\"error\":\"no\",\"pad\":\"{}{KEY}\"}}",
+            "x".repeat(2000 + n)
+        )
+    };
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let raw = RawServer::start(move |s| {
+        let body = body_of(counter.fetch_add(1, Ordering::SeqCst));
+        let _ = write!(
+            s,
+            "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    let mut s = Session::start_at(&home, &raw.url, &["--tool", "echo", "--retries", "0"]);
+    s.initialize();
+    for id in 1..=40 {
+        s.call(id, "echo", json!({}), None);
+        let (answer, _) = s.response(id);
+        assert_eq!(answer["result"]["isError"], true, "{answer}");
+        let text = answer["result"].to_string();
+        assert_contains(&text, "The answer: ");
+        assert!(
+            crate::day_two::longest_run_of_key(&text) <= 4,
+            "call {id}: {text}"
+        );
+    }
+    let (status, err, _) = s.finish();
+    assert!(status.success(), "{err}");
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json", "-n", "100"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), 40);
+    for entry in listed {
+        let out = home
+            .miiflow(&server)
+            .args(["history", "show", &entry["id"].to_string()])
+            .output()
+            .unwrap();
+        let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        for field in ["error", "output"] {
+            let text = shown[field].to_string();
+            assert!(
+                crate::day_two::longest_run_of_key(&text) <= 4,
+                "{field}: {text}"
+            );
+        }
+    }
 }
 
 #[test]
