@@ -70,8 +70,10 @@ pub(crate) struct McpListToolsArgs {
 /// this miiflow and its arguments, never a key.
 ///
 /// Other entries and the file's layout are kept byte for byte (comments too, in Zed's and VS
-/// Code's JSON with comments); the file is replaced atomically, and the one it replaces is
-/// kept beside it as FILE.miiflow-backup.
+/// Code's JSON with comments); the file is replaced atomically with its mode and owner (a
+/// symlink is written through), and the one it replaces is kept in a new backup beside it:
+/// FILE.miiflow-backup, then FILE.miiflow-backup.1, .2, … (never over an earlier one). The
+/// entry starts the profile, base URL and folders in force here.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:

@@ -123,20 +123,31 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     let exe = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_err(|e| anyhow::anyhow!("cannot find this miiflow's own path: {e}"))?;
-    let mut serve_args: Vec<String> = vec!["mcp".into(), "serve".into()];
-    if let Some(p) = &ctx.global.profile {
-        serve_args.extend(["--profile".into(), p.clone()]);
+    // What was checked here is what the client will start: the active profile (from
+    // --profile or MIIFLOW_PROFILE), the base URL when it came from --base-url or
+    // MIIFLOW_BASE_URL (the client passes neither), the config and data folders when moved by
+    // the environment, made absolute (the client starts the server in a folder of its own).
+    // Never the key.
+    let profile = ctx.active_profile()?;
+    let mut serve_args: Vec<String> = Vec::new();
+    if let Some(url) = &ctx.global.base_url {
+        serve_args.extend(["--base-url".into(), url.clone()]);
+    }
+    serve_args.extend(["mcp".into(), "serve".into()]);
+    if ctx.global.profile.is_some() || profile != crate::config::DEFAULT_PROFILE {
+        serve_args.extend(["--profile".into(), profile]);
     }
     for t in &args.tools {
         serve_args.extend(["--tool".into(), t.clone()]);
     }
     let mut entry = install::entry(args.client, &exe.to_string_lossy(), &serve_args);
-    // Where this miiflow keeps its config and history, when moved by the environment: the
-    // client starts it without this shell's variables. Never the key.
     let mut env = serde_json::Map::new();
     for var in [crate::config::CONFIG_DIR_ENV, crate::history::DATA_DIR_ENV] {
         if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-            env.insert(var.into(), v.to_string_lossy().into_owned().into());
+            let dir = std::fs::canonicalize(&v)
+                .or_else(|_| std::path::absolute(&v))
+                .map_err(|e| anyhow::anyhow!("{var}: cannot make it absolute: {e}"))?;
+            env.insert(var.into(), dir.to_string_lossy().into_owned().into());
         }
     }
     if !env.is_empty() {
@@ -145,6 +156,7 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     let change = install::install(&place, &args.name, &entry, args.dry_run)?;
     let client = install::client_name(args.client);
     let what = match (change.created, change.replaced) {
+        _ if change.unchanged => "already there as it is; nothing was changed",
         (true, _) => "a new file",
         (false, true) => "the server entry replaced",
         (false, false) => "the server entry added",

@@ -78,29 +78,41 @@ pub(crate) fn entry(client: Client, command: &str, args: &[String]) -> Value {
 
 /// What installing did (or would do).
 pub(crate) struct Change {
+    /// The file written: the config, or the file its symlink points to.
     pub(crate) path: PathBuf,
     pub(crate) created: bool,
     pub(crate) replaced: bool,
+    /// The file already held this entry as it is: nothing was written.
+    pub(crate) unchanged: bool,
     pub(crate) backup: Option<PathBuf>,
     pub(crate) text: String,
 }
 
+/// The largest config file read: a client's config is a few KiB; `/dev/zero` or a log named
+/// by mistake is refused instead of read into memory.
+const MAX_CONFIG: u64 = 8 * 1024 * 1024;
+
 /// Puts `entry` under `place.key` as `name`, keeping every other byte of the file; with
 /// `dry_run` the file is not touched.
+///
+/// A symlinked config (a dotfiles manager's) is written through: the file it points to is
+/// replaced and the link stays. Only a regular file is read (a FIFO would hang, a device never
+/// end). The new file keeps the old one's mode and owner (a new one is 0600), or nothing is
+/// written. The file it replaces is kept in a backup that is created new, never through a
+/// link and never over another file: `FILE.miiflow-backup`, then `.1`, `.2`, … for later
+/// changes, so the file as it was before miiflow is never lost.
 pub(crate) fn install(
     place: &Place,
     name: &str,
     entry: &Value,
     dry_run: bool,
 ) -> anyhow::Result<Change> {
+    let path = crate::fs::resolve(&place.path)
+        .map_err(|why| Error::BadInput(format!("{}: {why}", place.path.display())))?;
     let shown = place.path.display().to_string();
-    let old = match std::fs::read_to_string(&place.path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::BadInput(format!("{shown}: cannot read: {e}")).into()),
-    };
+    let old = read_existing(&path).map_err(|why| Error::BadInput(format!("{shown}: {why}")))?;
     let text = match &old {
-        Some(text) if !text.trim().is_empty() => edited(text, place.key, name, entry)
+        Some((text, _)) if !text.trim().is_empty() => edited(text, place.key, name, entry)
             .map_err(|why| Error::BadInput(format!("{shown}: {why}; nothing was changed")))?,
         _ => {
             let mut text = serde_json::to_string_pretty(&json!({ place.key: { name: entry } }))?;
@@ -109,38 +121,126 @@ pub(crate) fn install(
         }
     };
     let replaced = old
-        .as_deref()
-        .and_then(|t| CstRootNode::parse(t, &Default::default()).ok())
+        .as_ref()
+        .and_then(|(t, _)| CstRootNode::parse(t, &Default::default()).ok())
         .and_then(|root| root.object_value())
         .and_then(|o| o.get(place.key))
         .and_then(|p| p.object_value())
         .is_some_and(|servers| servers.get(name).is_some());
     let mut change = Change {
-        path: place.path.clone(),
+        path: path.clone(),
         created: old.is_none(),
         replaced,
+        unchanged: old.as_ref().is_some_and(|(t, _)| *t == text),
         backup: None,
         text,
     };
-    if dry_run {
+    if dry_run || change.unchanged {
         return Ok(change);
     }
-    if let Some(old) = &old {
-        let backup = backup_path(&place.path);
-        std::fs::write(&backup, old).map_err(|e| {
-            Error::BadInput(format!("{}: cannot keep a backup: {e}", backup.display()))
-        })?;
-        change.backup = Some(backup);
+    let meta = old.as_ref().map(|(_, meta)| meta);
+    if let Some((old, meta)) = &old {
+        change.backup = Some(
+            backup(&path, old.as_bytes(), meta)
+                .map_err(|e| Error::BadInput(format!("{shown}: cannot keep a backup: {e:#}")))?,
+        );
     }
-    write_atomically(&place.path, change.text.as_bytes())
+    write_atomically(&path, change.text.as_bytes(), meta)
         .map_err(|e| Error::BadInput(format!("{shown}: cannot write: {e:#}")))?;
     Ok(change)
 }
 
-fn backup_path(path: &Path) -> PathBuf {
+/// The config's text and metadata, `None` when there is no file; only a regular file of at
+/// most [`MAX_CONFIG`] bytes, opened without waiting (a FIFO) and without following a link.
+fn read_existing(path: &Path) -> Result<Option<(String, std::fs::Metadata)>, String> {
+    use std::io::Read;
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = match open.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read: {e}")),
+    };
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(
+            "not a regular file (a folder, a FIFO or a device); give the client's JSON \
+             config file; nothing was changed"
+                .into(),
+        );
+    }
+    if meta.len() > MAX_CONFIG {
+        return Err(format!(
+            "{} bytes, larger than a client's config can be ({} at most); nothing was changed",
+            meta.len(),
+            MAX_CONFIG
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_CONFIG)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    Ok(Some((text, meta)))
+}
+
+/// Keeps `old` in a new file beside `path` with its mode and owner: the first free name of
+/// `FILE.miiflow-backup`, `FILE.miiflow-backup.1`, … (created exclusively: never through a
+/// symlink someone left there, never over a file).
+fn backup(path: &Path, old: &[u8], meta: &std::fs::Metadata) -> anyhow::Result<PathBuf> {
+    use std::io::Write;
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(".miiflow-backup");
-    path.with_file_name(name)
+    for n in 0..1000 {
+        let mut this = name.clone();
+        if n > 0 {
+            this.push(format!(".{n}"));
+        }
+        let candidate = path.with_file_name(this);
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            open.mode(meta.permissions().mode() & 0o777);
+        }
+        let mut file = match open.open(&candidate) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(anyhow::anyhow!("{}: {e}", candidate.display())),
+        };
+        same_owner(&file, meta)?;
+        file.write_all(old)?;
+        file.sync_all()?;
+        return Ok(candidate);
+    }
+    anyhow::bail!("a thousand backups are there already; remove some")
+}
+
+/// Gives `file` the owner of the file it stands for (root installing into another user's
+/// config); an error when that cannot be done, so that nothing changes owner.
+fn same_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = file.metadata()?;
+        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+            std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+                anyhow::anyhow!(
+                    "it belongs to user {} and this miiflow cannot keep that owner ({e}); run \
+                     install as that user",
+                    meta.uid()
+                )
+            })?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, meta);
+    Ok(())
 }
 
 /// `text` with `servers[name] = entry`, every other byte kept (comments, layout, order).
@@ -182,9 +282,13 @@ fn input(value: &Value) -> CstInputValue {
     }
 }
 
-/// Replaces `path` with `bytes` in one rename (a new file in the same folder, the old file's
-/// permissions kept; a new one readable by its owner only).
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Replaces `path` (no symlink: resolved already) with `bytes` in one rename: a new file in
+/// the same folder with the old one's mode and owner, or readable by its owner only.
+fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    meta: Option<&std::fs::Metadata>,
+) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -193,17 +297,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(crate::fs::TEMP_PREFIX)
         .tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    match std::fs::metadata(path) {
-        Ok(meta) => std::fs::set_permissions(tmp.path(), meta.permissions())?,
-        #[cfg(unix)]
-        Err(_) => {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))?;
-        }
-        #[cfg(not(unix))]
-        Err(_) => {}
+    // tempfile makes it 0600 on Unix: a new file stays so.
+    if let Some(meta) = meta {
+        std::fs::set_permissions(tmp.path(), meta.permissions())?;
+        same_owner(tmp.as_file(), meta)?;
     }
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
     tmp.persist(path)?;
     Ok(())
 }

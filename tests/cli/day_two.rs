@@ -116,3 +116,209 @@ fn a_key_at_the_cut_of_an_unmet_expectation_is_masked_on_stderr() {
         assert_no_key("stderr", &stderr(&out));
     }
 }
+
+/// `mcp install` against a config file at `path`, with an alias to serve.
+fn install(home: &Home, server: &Server, path: &std::path::Path) -> std::process::Output {
+    home.miiflow(server)
+        .args(["mcp", "install", "--client", "vscode", "--config"])
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+fn an_alias(home: &Home, server: &Server, profile: &str) {
+    let out = home
+        .miiflow(server)
+        .env("MIIFLOW_PROFILE", profile)
+        .args(["agents", "add", "worktool", "agent_w"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Items 4, 5 and 8: the backup is created new with the config's mode, never through a link
+/// a repository planted, never over an earlier backup.
+#[cfg(unix)]
+#[test]
+fn install_backups_are_created_new_private_and_never_through_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let server = Server::start();
+    an_alias(&home, &server, "default");
+    let dir = temp();
+    let repo = dir.path().join("repo/.vscode");
+    std::fs::create_dir_all(&repo).unwrap();
+    let victim = write(dir.path(), "bashrc", "# the user's own\n");
+    let config = write(
+        &repo,
+        "mcp.json",
+        "{\"servers\": {\"other\": {\"token\": \"t\"}}}\n",
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let planted = repo.join("mcp.json.miiflow-backup");
+    std::os::unix::fs::symlink("../../bashrc", &planted).unwrap();
+    let out = install(&home, &server, &config);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "# the user's own\n",
+        "written through the planted link"
+    );
+    assert!(std::fs::symlink_metadata(&planted).unwrap().is_symlink());
+    let first = repo.join("mcp.json.miiflow-backup.1");
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "{\"servers\": {\"other\": {\"token\": \"t\"}}}\n"
+    );
+    assert_eq!(mode(&first), 0o600, "the backup has the config's mode");
+    assert_eq!(mode(&config), 0o600, "the config keeps its mode");
+    assert_contains(&stderr(&out), "mcp.json.miiflow-backup.1");
+    // A second change keeps the first backup (the file as it was before miiflow).
+    let out = home
+        .miiflow(&server)
+        .args([
+            "mcp", "install", "--client", "vscode", "--name", "second", "--config",
+        ])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "{\"servers\": {\"other\": {\"token\": \"t\"}}}\n",
+        "the first backup is kept"
+    );
+    let second = repo.join("mcp.json.miiflow-backup.2");
+    assert!(
+        std::fs::read_to_string(&second)
+            .unwrap()
+            .contains("\"miiflow\"")
+    );
+}
+
+/// Item 6: a symlinked config is written through (the link stays a link), and a file of
+/// another user keeps its owner when root installs into it.
+#[cfg(unix)]
+#[test]
+fn install_writes_through_a_symlinked_config_and_keeps_its_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let home = Home::new();
+    let server = Server::start();
+    an_alias(&home, &server, "default");
+    let dir = temp();
+    let real = write(dir.path(), "dotfiles-mcp.json", "{}\n");
+    let link = dir.path().join("mcp.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = install(&home, &server, &link);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().is_symlink(),
+        "the link stays"
+    );
+    assert_contains(&std::fs::read_to_string(&real).unwrap(), "\"miiflow\"");
+    // Root, on a file of another user: the owner is kept.
+    if unsafe { libc::geteuid() } == 0 {
+        let theirs = write(dir.path(), "theirs.json", "{}\n");
+        std::os::unix::fs::chown(&theirs, Some(4242), Some(4242)).unwrap();
+        let out = install(&home, &server, &theirs);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let meta = std::fs::metadata(&theirs).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (4242, 4242), "the owner is kept");
+        let backup = std::fs::metadata(dir.path().join("theirs.json.miiflow-backup")).unwrap();
+        assert_eq!((backup.uid(), backup.gid()), (4242, 4242));
+    } else {
+        eprintln!("not root: the owner part of this test needs root (CI runs as root)");
+    }
+}
+
+/// Item 8: what is not a regular file of sane size is refused at once, untouched.
+#[cfg(unix)]
+#[test]
+fn install_refuses_a_fifo_and_a_device_without_waiting() {
+    let home = Home::new();
+    let server = Server::start();
+    an_alias(&home, &server, "default");
+    let dir = temp();
+    let fifo = dir.path().join("fifo.json");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for path in [fifo.as_path(), std::path::Path::new("/dev/zero")] {
+        let out = install(&home, &server, path);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_contains(&stderr(&out), "not a regular file");
+    }
+    let big = dir.path().join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(9 * 1024 * 1024)
+        .unwrap();
+    let out = install(&home, &server, &big);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "larger than a client's config can be");
+}
+
+/// Item 7: what install checked is what the client starts: the profile from
+/// MIIFLOW_PROFILE, absolute folders, the base URL from MIIFLOW_BASE_URL.
+#[test]
+fn install_writes_the_setup_it_checked() {
+    let home = Home::new();
+    let server = Server::start();
+    an_alias(&home, &server, "work");
+    let dir = temp();
+    let config = dir.path().join("mcp.json");
+    std::fs::create_dir_all(home.data_dir()).unwrap();
+    // Relative folders, as a user may export them: the same folders, named from `dir`.
+    let rel = |p: std::path::PathBuf| {
+        let mut up = std::path::PathBuf::new();
+        for _ in dir.path().components().skip(1) {
+            up.push("..");
+        }
+        up.join(p.strip_prefix("/").unwrap())
+    };
+    let out = home
+        .miiflow(&server)
+        .current_dir(dir.path())
+        .env("MIIFLOW_PROFILE", "work")
+        .env("MIIFLOW_CONFIG_DIR", rel(home.config_dir()))
+        .env("MIIFLOW_DATA_DIR", rel(home.data_dir()))
+        .args(["mcp", "install", "--client", "vscode", "--config"])
+        .arg(&config)
+        .args(["--tool", "worktool"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let entry = &written["servers"]["miiflow"];
+    assert_eq!(
+        entry["args"],
+        serde_json::json!([
+            "--base-url",
+            server.url,
+            "mcp",
+            "serve",
+            "--profile",
+            "work",
+            "--tool",
+            "worktool"
+        ]),
+        "{written}"
+    );
+    for var in ["MIIFLOW_CONFIG_DIR", "MIIFLOW_DATA_DIR"] {
+        let v = entry["env"][var].as_str().unwrap();
+        let want = match var {
+            "MIIFLOW_CONFIG_DIR" => home.config_dir(),
+            _ => home.data_dir(),
+        };
+        assert_eq!(v, std::fs::canonicalize(want).unwrap().to_str().unwrap());
+    }
+}

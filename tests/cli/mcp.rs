@@ -554,20 +554,36 @@ fn install_adds_the_entry_to_each_clients_file_keeping_the_rest() {
             exe.display().to_string(),
             "{client}: {written}"
         );
+        // The base URL came from MIIFLOW_BASE_URL, which the client does not pass on.
         assert_eq!(
             entry["args"],
-            json!(["mcp", "serve", "--tool", "weather"]),
+            json!([
+                "--base-url",
+                server.url,
+                "mcp",
+                "serve",
+                "--tool",
+                "weather"
+            ]),
             "{client}"
         );
         assert_eq!(
             entry["env"]["MIIFLOW_CONFIG_DIR"],
             home.config_dir().display().to_string()
         );
-        // Installing again updates the entry in place.
+        // Installing the same entry again changes nothing; another one updates it in place.
         let again = install(&[]);
         assert!(again.status.success());
-        assert_contains(&stderr(&again), "the server entry replaced");
+        assert_contains(
+            &stderr(&again),
+            "already there as it is; nothing was changed",
+        );
         assert_eq!(jsonc(&std::fs::read_to_string(&path).unwrap()), value);
+        let other = install(&["--tool", "echo"]);
+        assert!(other.status.success());
+        assert_contains(&stderr(&other), "the server entry replaced");
+        let value = jsonc(&std::fs::read_to_string(&path).unwrap());
+        assert_eq!(value[key]["miiflow"]["args"][7], "echo", "{value}");
     }
     // The documented places, from the home folder (Linux).
     for (client, place) in [
@@ -585,7 +601,7 @@ fn install_adds_the_entry_to_each_clients_file_keeping_the_rest() {
         let written = jsonc(&std::fs::read_to_string(fake_home.path().join(place)).unwrap());
         assert_eq!(
             written["mcpServers"]["miiflow"]["args"],
-            json!(["mcp", "serve"])
+            json!(["--base-url", server.url, "mcp", "serve"])
         );
     }
     // A file that is not JSON is left alone.
@@ -606,9 +622,15 @@ fn install_adds_the_entry_to_each_clients_file_keeping_the_rest() {
 fn jsonc(text: &str) -> Value {
     let stripped: String = text
         .lines()
-        .map(|l| match l.find("//") {
-            Some(i) if !l[..i].contains("https:") => &l[..i],
-            _ => l,
+        .map(|l| {
+            // A `//` outside a string (an even number of quotes before it) starts a comment.
+            let comment = l
+                .match_indices("//")
+                .find(|(i, _)| l[..*i].matches('"').count() % 2 == 0);
+            match comment {
+                Some((i, _)) => &l[..i],
+                None => l,
+            }
         })
         .collect::<Vec<_>>()
         .join("\n");
