@@ -250,20 +250,97 @@ pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
         }
         None => None,
     };
+    // OUT may be a running batch's RESULTS: its lock is taken as a batch takes it (and held
+    // until OUT is replaced), so that neither the merge nor the batch's results are lost.
+    let held = match m.output {
+        Some(path) if !crate::output::file::through_descriptor(path) && !special(path) => {
+            let existed = std::fs::symlink_metadata(path).is_ok();
+            let lock = super::results::lock(path, None)?;
+            Some(Held {
+                path,
+                _lock: lock,
+                created: !existed,
+            })
+        }
+        _ => None,
+    };
     let mut out = match m.output {
         Some(path) => Target::File(OutputFile::create(path)?),
         None => Target::Stdout(ui),
     };
+    let merged = write_merged(&mut cursors, expected.as_mut(), &mut out)?;
+    out.finish()?;
+    if let Some(h) = held {
+        h.done();
+    }
+    report(ui, &m, &cursors, merged)
+}
+
+/// OUT's lock while the merge writes it.
+struct Held<'a> {
+    path: &'a std::path::Path,
+    _lock: std::fs::File,
+    /// OUT did not exist: the lock made it, and a merge that fails removes it again.
+    created: bool,
+}
+
+impl Held<'_> {
+    /// OUT was replaced: nothing to undo.
+    fn done(mut self) {
+        self.created = false;
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.created && std::fs::metadata(self.path).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(self.path);
+        }
+    }
+}
+
+/// A device or FIFO (written directly, never locked or replaced).
+fn special(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+#[derive(Default)]
+struct Merged {
+    written: u64,
+    failed: u64,
+    unchecked: u64,
+    differing: u64,
+    missing: Named,
+    stale: Named,
+}
+
+/// Writes the winner of every line to `out`, in line order, holding one result of each file
+/// and the line's best so far (never every result of a line: a line re-run a thousand times
+/// costs what one result does).
+fn write_merged(
+    cursors: &mut [Cursor],
+    mut expected: Option<&mut Expected>,
+    out: &mut Target<'_>,
+) -> anyhow::Result<Merged> {
     let mut heap: BinaryHeap<Reverse<(u64, usize)>> = cursors
         .iter()
         .enumerate()
         .filter_map(|(i, c)| c.next.as_ref().map(|n| Reverse((n.line, i))))
         .collect();
-    let (mut missing, mut stale) = (Named::default(), Named::default());
-    let (mut written, mut failed, mut unchecked, mut differing) = (0u64, 0u64, 0u64, 0u64);
+    let mut m = Merged::default();
     while let Some(Reverse((line, _))) = heap.peek().copied() {
-        // Every result of this line, in command-line order, then file order.
-        let mut candidates = Vec::new();
+        let want = expected
+            .as_deref_mut()
+            .map(|e| e.line(line, &mut m.missing));
+        let current = |c: &Candidate| match &want {
+            Some(Some(Some(d))) => c.record.as_ref() == Some(d) || c.record.is_none(),
+            _ => true,
+        };
+        // Every result of this line arrives in command-line order, then file order (the heap
+        // orders by line, then file); the best by (current, success) wins, the later on a tie.
+        let mut best: Option<Candidate> = None;
+        let mut first_input: Option<Digest> = None;
+        let mut differs = false;
         while let Some(Reverse((l, i))) = heap.peek().copied() {
             if l != line {
                 break;
@@ -271,50 +348,54 @@ pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
             heap.pop();
             let cursor = &mut cursors[i];
             while cursor.next.as_ref().is_some_and(|c| c.line == line) {
-                candidates.push((i, cursor.next.take().expect("checked")));
+                let c = cursor.next.take().expect("checked");
                 cursor.advance()?;
+                if let Some(input) = c.input.filter(|_| c.ok) {
+                    differs |= first_input.get_or_insert(input) != &input;
+                }
+                if best
+                    .as_ref()
+                    .is_none_or(|b| (current(&c), c.ok) >= (current(b), b.ok))
+                {
+                    best = Some(c);
+                }
             }
             if let Some(next) = &cursor.next {
                 heap.push(Reverse((next.line, i)));
             }
         }
-        candidates.sort_by_key(|(i, _)| *i);
-        let want = expected.as_mut().map(|e| e.line(line, &mut missing));
-        let current = |c: &Candidate| match &want {
-            Some(Some(Some(d))) => c.record.as_ref() == Some(d) || c.record.is_none(),
-            _ => true,
-        };
-        let winner = candidates
-            .iter()
-            .enumerate()
-            .max_by_key(|(at, (_, c))| (current(c), c.ok, *at))
-            .map(|(_, (_, c))| c)
-            .expect("at least one candidate");
-        let inputs: std::collections::HashSet<_> = candidates
-            .iter()
-            .filter_map(|(_, c)| c.input.filter(|_| c.ok))
-            .collect();
-        if inputs.len() > 1 {
-            differing += 1;
-        }
+        let winner = best.expect("at least one candidate");
+        m.differing += u64::from(differs);
         match &want {
-            Some(None) => stale.add(line),
+            Some(None) => m.stale.add(line),
             Some(Some(Some(d))) if winner.record.as_ref().is_some_and(|r| r != d) => {
-                stale.add(line)
+                m.stale.add(line)
             }
             Some(Some(Some(_))) if winner.record.is_none() && winner.input.is_some() => {
-                unchecked += 1
+                m.unchecked += 1
             }
             _ => {}
         }
         out.write(&winner.bytes)?;
-        written += 1;
-        failed += u64::from(!winner.ok);
+        m.written += 1;
+        m.failed += u64::from(!winner.ok);
     }
-    if let Some(e) = &mut expected {
-        e.rest(&mut missing);
+    if let Some(e) = expected {
+        e.rest(&mut m.missing);
     }
-    out.finish()?;
+    Ok(m)
+}
+
+/// Says what was merged; Err (exit 1) when `--input` finds lines missing or stale.
+fn report(ui: &Ui, m: &Merge<'_>, cursors: &[Cursor], merged: Merged) -> anyhow::Result<()> {
+    let Merged {
+        written,
+        failed,
+        unchecked,
+        differing,
+        missing,
+        stale,
+    } = merged;
     let unreadable: u64 = cursors.iter().map(|c| c.unreadable).sum();
     if !ui.quiet() {
         let into = m

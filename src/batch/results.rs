@@ -314,7 +314,7 @@ impl Journal {
 /// Opens (creating) and locks RESULTS. Another batch holding it is refused at once, naming
 /// the lock. A file renamed over RESULTS between the open and the lock (the other batch's
 /// final rewrite) is opened again, so the lock is always on the file the path names.
-fn lock(path: &Path, mut existing: Option<File>) -> anyhow::Result<File> {
+pub(crate) fn lock(path: &Path, mut existing: Option<File>) -> anyhow::Result<File> {
     for _ in 0..8 {
         let file = match existing.take() {
             Some(f) => f,
@@ -327,13 +327,18 @@ fn lock(path: &Path, mut existing: Option<File>) -> anyhow::Result<File> {
         };
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "-o {}: another miiflow batch is writing these results (it holds the lock on \
-                 {}); nothing was sent and the file was left as it is. Wait for that batch to \
-                 end, or give each batch its own results file (e.g. one per shard)",
-                path.display(),
-                path.display()
-            ),
+            // Nothing was done: refused as bad input is (exit 2), so that a script can tell
+            // it from a batch whose lines failed.
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::BadInput(format!(
+                    "-o {}: another miiflow batch is writing these results (it holds the lock \
+                     on {}); nothing was sent and the file was left as it is. Wait for that \
+                     batch to end, or give each batch its own results file (e.g. one per shard)",
+                    path.display(),
+                    path.display()
+                ))
+                .into());
+            }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(anyhow::anyhow!(
                     "-o {}: cannot lock it: {e}",

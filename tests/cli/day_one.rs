@@ -96,7 +96,7 @@ fn a_second_batch_on_the_same_results_is_refused_naming_the_lock() {
         .arg(&results)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_contains(
         &stderr(&out),
         "another miiflow batch is writing these results",
@@ -132,7 +132,7 @@ fn a_second_batch_on_the_same_results_is_refused_naming_the_lock() {
         .arg(&results)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(wait_or_kill(&mut first, "the first batch").success());
     let recorded = lines_of(&results);
     let lines: Vec<u64> = recorded

@@ -322,3 +322,115 @@ fn install_writes_the_setup_it_checked() {
         assert_eq!(v, std::fs::canonicalize(want).unwrap().to_str().unwrap());
     }
 }
+
+/// Runs `cmd` to its end; its exit status and its peak resident memory in KiB.
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // waited for by wait4, which also gives its rusage
+pub(crate) fn peak_rss_kib(cmd: &mut std::process::Command) -> (std::process::ExitStatus, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    (
+        std::process::ExitStatus::from_raw(status),
+        usage.ru_maxrss as u64,
+    )
+}
+
+/// Item 18: the results of one line are never all held at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn merge_holds_one_result_of_a_line_at_a_time() {
+    use std::io::Write;
+    let dir = temp();
+    let path = dir.path().join("many.jsonl");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let body = "x".repeat(4 << 20);
+    for attempt in 0..24 {
+        let status = if attempt == 23 { 200 } else { 500 };
+        writeln!(
+            file,
+            "{{\"line\":1,\"status\":{status},\"body\":\"{body}\"}}"
+        )
+        .unwrap();
+    }
+    writeln!(file, "{{\"line\":2,\"status\":200,\"body\":\"ok\"}}").unwrap();
+    drop(file);
+    let out = dir.path().join("out.jsonl");
+    let mut cmd = miiflow_std();
+    cmd.args(["results", "merge"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out);
+    let (status, peak) = peak_rss_kib(&mut cmd);
+    assert!(status.success());
+    let merged = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(merged.lines().count(), 2);
+    assert!(merged.starts_with("{\"line\":1,\"status\":200,"));
+    // 96 MiB of results for line 1: a few of them at most in memory.
+    assert!(peak < 40 * 1024, "peak RSS {peak} KiB");
+}
+
+/// Item 9: `results merge -o OUT` takes the lock a running batch holds on OUT.
+#[test]
+fn merge_into_a_running_batchs_results_is_refused() {
+    let dir = temp();
+    let server = Server::start();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"n\":1}\n{\"$fault\":\"slow:600000\"}\n",
+    );
+    let results = dir.path().join("results.jsonl");
+    let other = write(
+        dir.path(),
+        "other.jsonl",
+        "{\"line\":1,\"status\":200,\"body\":1}\n",
+    );
+    let mut batch = server
+        .miiflow_std()
+        .args(["run", "agent_l", "--batch"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&results)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The batch holds the lock once it sends: both lines have reached the stand-in, and the
+    // first one's result is written.
+    server.wait_for_requests(2);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&results).is_ok_and(|t| t.contains("\"line\":1")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "line 1 never recorded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let before = std::fs::read(&results).unwrap();
+    let out = miiflow()
+        .args(["results", "merge"])
+        .arg(&other)
+        .arg("-o")
+        .arg(&results)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(
+        &stderr(&out),
+        "another miiflow batch is writing these results",
+    );
+    assert_eq!(std::fs::read(&results).unwrap(), before, "left as it was");
+    unsafe { libc::kill(batch.id() as i32, libc::SIGINT) };
+    let status = wait_or_kill(&mut batch, "the batch after Ctrl-C");
+    assert_eq!(status.code(), Some(130));
+    // The batch's finished line is still there.
+    assert_contains(&std::fs::read_to_string(&results).unwrap(), "\"line\":1,");
+}
