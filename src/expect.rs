@@ -27,6 +27,9 @@ pub(crate) struct Expectations {
     checks: Arc<Vec<Check>>,
     /// [`Expectations::describe`], made once (a batch's digest asks for it on every line).
     described: Arc<str>,
+    /// What a result was judged by: the description and the schema's content (its file and
+    /// every file it `$ref`s), so that a stricter schema under the same name re-runs a line.
+    identity: Arc<str>,
 }
 
 enum Check {
@@ -38,6 +41,8 @@ enum Check {
         shown: String,
         schemas: boon::Schemas,
         index: boon::SchemaIndex,
+        /// The BLAKE3 of the schema's bytes and of every file it `$ref`s, in hex.
+        content: String,
     },
 }
 
@@ -88,10 +93,24 @@ impl Expectations {
             checks.push(read_schema(path)?);
         }
         let names: Vec<String> = checks.iter().map(Check::name).collect();
+        let described = names.join(" ");
+        let identity = match checks.iter().find_map(|c| match c {
+            Check::Schema { content, .. } => Some(content),
+            Check::Filter { .. } => None,
+        }) {
+            Some(content) => format!("{described}\nschema-blake3 {content}"),
+            None => described.clone(),
+        };
         Ok((!checks.is_empty()).then(|| Expectations {
             checks: Arc::new(checks),
-            described: names.join(" ").into(),
+            described: described.into(),
+            identity: identity.into(),
         }))
+    }
+
+    /// What a batch line's digest covers: [`Expectations::describe`] and the schema's content.
+    pub(crate) fn identity(&self) -> &str {
+        &self.identity
     }
 
     /// The expectations as the command line gave them, for the history and the digest.
@@ -236,7 +255,9 @@ fn schema_errors(e: &boon::ValidationError) -> String {
 }
 
 /// Reads and compiles `--expect-schema FILE`: its own `$schema` says the draft (2020-12 when
-/// it says none); `$ref`s to files beside it are read, nothing is fetched over the network.
+/// it says none); `$ref`s are read only from files in the schema's folder (or below it),
+/// nothing elsewhere and nothing over the network. A schema that refers to itself without
+/// looking into the answer (`{"$ref": "#"}`) can never decide: refused here, before sending.
 fn read_schema(path: &Path) -> Result<Check, Error> {
     let shown = path.display().to_string();
     let bad = |why: String| Error::BadInput(format!("--expect-schema {shown}: {why}"));
@@ -244,11 +265,18 @@ fn read_schema(path: &Path) -> Result<Check, Error> {
         .map_err(|e| Error::BadInput(format!("--expect-schema {e}")))?;
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| bad(format!("not JSON ({e})")))?;
-    let absolute = std::path::absolute(path).map_err(|e| bad(e.to_string()))?;
-    let url = url::Url::from_file_path(&absolute)
+    let canonical = std::fs::canonicalize(path).map_err(|e| bad(e.to_string()))?;
+    let url = url::Url::from_file_path(&canonical)
         .map_err(|_| bad("cannot be named as a file URL".into()))?;
+    let folder = canonical.parent().unwrap_or(Path::new("/")).to_owned();
+    let hash = Arc::new(std::sync::Mutex::new(blake3::Hasher::new()));
+    hash.lock().expect("not poisoned").update(&bytes);
     let mut compiler = boon::Compiler::new();
     compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.use_loader(Box::new(Beside {
+        folder,
+        hash: hash.clone(),
+    }));
     compiler
         .add_resource(url.as_str(), value)
         .map_err(|e| bad(format!("{e:#}")))?;
@@ -256,11 +284,76 @@ fn read_schema(path: &Path) -> Result<Check, Error> {
     let index = compiler
         .compile(url.as_str(), &mut schemas)
         .map_err(|e| bad(format!("not a JSON Schema: {e:#}")))?;
+    // A $ref cycle at the same place of the answer shows on any value that reaches it.
+    for probe in [
+        serde_json::Value::Null,
+        serde_json::json!(true),
+        serde_json::json!(0),
+        serde_json::json!(""),
+        serde_json::json!([]),
+        serde_json::json!({}),
+    ] {
+        if let Err(e) = schemas.validate(&probe, index)
+            && let Some(cycle) = ref_cycle(&e)
+        {
+            return Err(bad(format!(
+                "its $refs form a cycle that never decides: {cycle}"
+            )));
+        }
+    }
+    let content = hash
+        .lock()
+        .expect("not poisoned")
+        .finalize()
+        .to_hex()
+        .to_string();
     Ok(Check::Schema {
         shown,
         schemas,
         index,
+        content,
     })
+}
+
+/// Reads the files a schema `$ref`s: only in the schema's folder or below it (a schema from a
+/// repository must not read `~/.ssh` or `/etc`), adding each to the content's digest.
+struct Beside {
+    folder: std::path::PathBuf,
+    hash: Arc<std::sync::Mutex<blake3::Hasher>>,
+}
+
+impl boon::UrlLoader for Beside {
+    fn load(&self, url: &str) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let parsed = url::Url::parse(url)?;
+        let path = match parsed.scheme() {
+            "file" => parsed
+                .to_file_path()
+                .map_err(|_| format!("{url}: not a file path"))?,
+            _ => return Err(format!("{url}: only files beside the schema are read").into()),
+        };
+        let real = std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !real.starts_with(&self.folder) {
+            return Err(format!(
+                "{}: outside the schema's folder {}; only files beside the schema are read",
+                path.display(),
+                self.folder.display()
+            )
+            .into());
+        }
+        let bytes = crate::input::read_file(&real).map_err(|e| e.to_string())?;
+        let mut hash = self.hash.lock().map_err(|_| "poisoned")?;
+        hash.update(url.as_bytes());
+        hash.update(&bytes);
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+}
+
+/// The words of a `$ref` cycle among a validation's errors, if there is one.
+fn ref_cycle(e: &boon::ValidationError) -> Option<String> {
+    if matches!(e.kind, boon::ErrorKind::RefCycle { .. }) {
+        return Some(e.kind.to_string());
+    }
+    e.causes.iter().find_map(ref_cycle)
 }
 
 #[cfg(test)]

@@ -135,11 +135,10 @@ impl Batch {
             self.ui.warn(&w);
         }
         let req = Request::run(&self.base, &self.target, input);
-        let expect = self.expect.as_ref().map(Expectations::describe);
-        let digest = self
-            .resumed
-            .as_ref()
-            .map(|_| digest(&req, self.jq_text.as_deref(), expect.as_deref()));
+        let digest = self.resumed.as_ref().map(|_| {
+            let expect = self.expect.as_ref().map(Expectations::identity);
+            digest(&req, self.jq_text.as_deref(), expect)
+        });
         if let Some(resumed) = &self.resumed {
             let kept = resumed
                 .lock()
@@ -157,7 +156,7 @@ impl Batch {
         let mut entry = self.history.as_ref().map(|profile| {
             let mut e = exchange::entry(profile, &self.base, &req, &self.target);
             e.batch = Some((self.name.clone(), n));
-            e.expect = expect;
+            e.expect = self.expect.as_ref().map(Expectations::describe);
             e
         });
         let started = Instant::now();

@@ -434,3 +434,94 @@ fn merge_into_a_running_batchs_results_is_refused() {
     // The batch's finished line is still there.
     assert_contains(&std::fs::read_to_string(&results).unwrap(), "\"line\":1,");
 }
+
+/// Item 10: a stricter schema under the same name (here, in a file it `$ref`s) re-runs the
+/// lines on `--resume` instead of trusting their old verdict.
+#[test]
+fn resume_rechecks_lines_when_the_schema_or_a_file_it_refs_changes() {
+    let dir = temp();
+    let server = Server::start();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n{\"n\":2}\n");
+    let schema = write(
+        dir.path(),
+        "s.json",
+        r#"{"properties": {"output": {"$ref": "defs.json"}}}"#,
+    );
+    let defs = write(dir.path(), "defs.json", r#"{"type": "object"}"#);
+    let results = dir.path().join("results.jsonl");
+    let batch = || {
+        server
+            .miiflow()
+            .args(["run", "agent_s", "--resume", "--expect-schema"])
+            .arg(&schema)
+            .arg("--batch")
+            .arg(&input)
+            .arg("-o")
+            .arg(&results)
+            .output()
+            .unwrap()
+    };
+    let out = batch();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(agent_runs(&server), 2);
+    // The same files: kept.
+    let out = batch();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(agent_runs(&server), 2);
+    // A stricter file behind the $ref: every line runs again, and fails.
+    std::fs::write(&defs, r#"{"type": "object", "required": ["missing"]}"#).unwrap();
+    let out = batch();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(agent_runs(&server), 4);
+    assert_contains(&stderr(&out), "unmet expectation");
+}
+
+/// Item 27: `$ref` reads only beside the schema, and a cycle is refused before sending.
+#[test]
+fn schema_refs_stay_beside_the_schema_and_cycles_are_refused_before_sending() {
+    let dir = temp();
+    let server = Server::start();
+    std::fs::create_dir_all(dir.path().join("suite/sub")).unwrap();
+    write(dir.path(), "secret.json", r#"{"type": "string"}"#);
+    write(dir.path(), "suite/sub/ok.json", r#"{"type": "object"}"#);
+    let inside = write(
+        dir.path(),
+        "suite/inside.json",
+        r#"{"properties": {"output": {"$ref": "sub/ok.json"}}}"#,
+    );
+    let outside = write(
+        dir.path(),
+        "suite/outside.json",
+        r#"{"properties": {"output": {"$ref": "../secret.json"}}}"#,
+    );
+    let absolute = write(
+        dir.path(),
+        "suite/absolute.json",
+        r#"{"$ref": "file:///etc/passwd"}"#,
+    );
+    let cycle = write(
+        dir.path(),
+        "suite/cycle.json",
+        r##"{"allOf": [{"$ref": "#"}]}"##,
+    );
+    let run = |schema: &std::path::Path| {
+        server
+            .miiflow()
+            .args(["run", "agent_r", "-q", "--expect-schema"])
+            .arg(schema)
+            .output()
+            .unwrap()
+    };
+    let out = run(&inside);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (schema, says) in [
+        (&outside, "outside the schema's folder"),
+        (&absolute, "outside the schema's folder"),
+        (&cycle, "cycle"),
+    ] {
+        let out = run(schema);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_contains(&stderr(&out), says);
+    }
+    assert_eq!(agent_runs(&server), 1, "nothing sent for a refused schema");
+}
