@@ -14,6 +14,8 @@ pub(crate) mod code {
     pub(crate) const NETWORK: u8 = 6;
     pub(crate) const INTERRUPTED: u8 = 130;
     pub(crate) const TERMINATED: u8 = 143;
+    /// 128 + SIGPIPE: a batch cut short because its stdout reader went away.
+    pub(crate) const READER_GONE: u8 = 141;
 }
 
 #[derive(Debug)]
@@ -36,6 +38,9 @@ pub(crate) enum Error {
     Terminated,
     /// Some lines of a batch failed: the exit code the first failed line would have given.
     Batch { code: u8, message: String },
+    /// A batch stopped because the reader of its results on stdout went away (`| head`):
+    /// exit 141, as a shell reports a process that SIGPIPE ended.
+    ReaderGone,
 }
 
 impl fmt::Display for Error {
@@ -47,6 +52,7 @@ impl fmt::Display for Error {
             Error::Interrupted => f.write_str("interrupted"),
             Error::Terminated => f.write_str("terminated"),
             Error::Batch { message, .. } => f.write_str(message),
+            Error::ReaderGone => f.write_str("stopped: the reader of stdout went away"),
         }
     }
 }
@@ -146,16 +152,22 @@ pub(crate) fn code_of(e: &Error) -> u8 {
         Error::Interrupted => code::INTERRUPTED,
         Error::Terminated => code::TERMINATED,
         Error::Batch { code, .. } => *code,
+        Error::ReaderGone => code::READER_GONE,
     }
 }
 
-/// True for Ctrl-C.
+/// True for Ctrl-C, and for a batch whose stdout reader went away: both end quietly (the
+/// batch's closing summary says what happened).
 pub(crate) fn is_interrupted(err: &anyhow::Error) -> bool {
     if let Some(h) = err.downcast_ref::<Hinted>() {
         return is_interrupted(&h.error);
     }
-    err.chain()
-        .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::Interrupted)))
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<Error>(),
+            Some(Error::Interrupted | Error::ReaderGone)
+        )
+    })
 }
 
 /// True when the error only says that the reader of stdout went away (`| head`).

@@ -198,7 +198,11 @@ pub(super) async fn drive(
     summary.input_ended = progress.ended.load(Ordering::Relaxed);
     match done? {
         Done::Finished => Ok((summary, Some(sink))),
-        Done::ReaderGone => Ok((summary, None)),
+        // Cut short as by Ctrl-C, and said so in every report: lines were left unrun.
+        Done::ReaderGone => {
+            summary.stopped = Some(Error::ReaderGone);
+            Ok((summary, None))
+        }
         Done::Stopped(stopped) => {
             summary.stopped = Some(stopped);
             Ok((summary, Some(sink)))

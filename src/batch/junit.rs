@@ -20,7 +20,13 @@ const QUOTED: usize = 1024;
 
 pub(crate) struct Junit {
     file: OutputFile,
+    /// As the user named it, for messages.
+    shown: std::path::PathBuf,
     cases: std::io::BufWriter<std::fs::File>,
+    /// The first failure to keep a case (a full disk): said by [`Junit::finish`].
+    lost: Option<std::io::Error>,
+    /// Which lines have a case (a bit a line): the others are `skipped` after Ctrl-C.
+    done: Vec<u64>,
     /// Answers may echo the key: what a failure quotes is masked.
     key: ApiKey,
 }
@@ -32,11 +38,27 @@ impl Junit {
             Error::BadInput(m) => Error::BadInput(m.replacen("-o ", "--junit ", 1)),
             other => other,
         })?;
-        let scratch = tempfile::tempfile()
-            .map_err(|e| Error::BadInput(format!("--junit: no temporary file: {e}")))?;
+        // Beside FILE, whose folder was just checked (not $TMPDIR, which may be small).
+        let folder = crate::fs::resolve(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_owned))
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new(".").to_owned());
+        let scratch = tempfile::tempfile_in(&folder)
+            .or_else(|_| tempfile::tempfile())
+            .map_err(|e| {
+                Error::BadInput(format!(
+                    "--junit {}: no scratch file for its cases in {}: {e}",
+                    path.display(),
+                    folder.display()
+                ))
+            })?;
         Ok(Junit {
             file,
+            shown: path.to_owned(),
             cases: std::io::BufWriter::new(scratch),
+            lost: None,
+            done: Vec::new(),
             key,
         })
     }
@@ -83,18 +105,77 @@ impl Junit {
             }
         }
         // A scratch file that cannot be written loses cases; `finish` says so.
-        let _ = self.cases.write_all(case.as_bytes());
+        if let Err(e) = self.cases.write_all(case.as_bytes()) {
+            self.lost.get_or_insert(e);
+        }
+        let (word, bit) = ((line / 64) as usize, line % 64);
+        if self.done.len() <= word {
+            self.done.resize(word + 1, 0);
+        }
+        self.done[word] |= 1 << bit;
+    }
+
+    fn has_case(&self, line: u64) -> bool {
+        self.done
+            .get((line / 64) as usize)
+            .is_some_and(|w| w & (1 << (line % 64)) != 0)
+    }
+
+    /// After Ctrl-C (or a closed stdout): a `skipped` case for each line of the batch read but
+    /// not finished, and one for the lines never read, so a CI viewer shows the suite was cut
+    /// short. Returns them and how many cases they are.
+    fn skipped(&self, closing: &Closing) -> (String, u64) {
+        let s = closing.summary;
+        if s.stopped.is_none() {
+            return (String::new(), 0);
+        }
+        let (mut text, mut count) = (String::new(), 0);
+        for line in 1..=s.lines {
+            if closing.shard.is_some_and(|sh| !sh.takes(line)) || self.has_case(line) {
+                continue;
+            }
+            text.push_str(&format!(
+                "    <testcase classname=\"miiflow.batch\" name=\"line {line}\" time=\"0.000\">\n      \
+                 <skipped message=\"not run: the batch was interrupted\"/>\n    </testcase>\n"
+            ));
+            count += 1;
+        }
+        if !s.input_ended {
+            text.push_str(&format!(
+                "    <testcase classname=\"miiflow.batch\" name=\"lines after line {}\" \
+                 time=\"0.000\">\n      <skipped message=\"not read: the batch was interrupted \
+                 before the rest of the input was read\"/>\n    </testcase>\n",
+                s.lines
+            ));
+            count += 1;
+        }
+        (text, count)
     }
 
     /// Writes FILE: the suite's counts, then every case.
     pub(crate) fn finish(self, closing: &Closing) -> anyhow::Result<()> {
+        let (skipped, skips) = self.skipped(closing);
         let Junit {
-            mut file, cases, ..
+            mut file,
+            cases,
+            lost,
+            shown,
+            ..
         } = self;
-        let mut scratch = cases.into_inner().map_err(|e| e.into_error())?;
+        let lost_cases = |e: std::io::Error| {
+            anyhow::anyhow!(
+                "--junit {}: its test cases could not be kept in a scratch file beside it ({e}); \
+                 the report was not written (the results and the other reports are)",
+                shown.display()
+            )
+        };
+        if let Some(e) = lost {
+            return Err(lost_cases(e));
+        }
+        let mut scratch = cases.into_inner().map_err(|e| lost_cases(e.into_error()))?;
         scratch.rewind()?;
         let s = closing.summary;
-        let (tests, failures, wall) = (s.done, s.failed, closing.wall.as_secs_f64());
+        let (tests, failures, wall) = (s.done + skips, s.failed, closing.wall.as_secs_f64());
         let suite = match closing.shard {
             Some(shard) => format!("{} (shard {}/{})", closing.name, shard.index, shard.count),
             None => closing.name.to_owned(),
@@ -103,7 +184,7 @@ impl Junit {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"miiflow\" \
              tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{wall:.3}\">\n  \
              <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" \
-             skipped=\"0\" time=\"{wall:.3}\" timestamp=\"{}\">\n",
+             skipped=\"{skips}\" time=\"{wall:.3}\" timestamp=\"{}\">\n",
             xml(&suite),
             humantime::format_rfc3339_seconds(std::time::SystemTime::now() - closing.wall)
         );
@@ -122,6 +203,7 @@ impl Junit {
             }
             file.write(&buf[..n])?;
         }
+        file.write(skipped.as_bytes())?;
         file.write(b"  </testsuite>\n</testsuites>\n")?;
         file.commit()
     }

@@ -186,6 +186,7 @@ pub(crate) fn run(
 fn exit_of(summary: &Summary) -> u8 {
     match (&summary.stopped, &summary.first_failure) {
         (Some(Error::Terminated), _) => code::TERMINATED,
+        (Some(Error::ReaderGone), _) => code::READER_GONE,
         (Some(_), _) => code::INTERRUPTED,
         (None, None) => code::OK,
         (None, Some((_, code::USAGE, _))) if summary.ran > 0 => code::FAILURE,

@@ -67,8 +67,12 @@ pub(super) fn say_summary(
             summary.lines
         ),
     };
+    let why = match summary.stopped {
+        Some(crate::error::Error::ReaderGone) => " (the reader of stdout went away)",
+        _ => "",
+    };
     ui.say(&format!(
-        "{name}: interrupted · {} lines done, {counts} · {not_run} did not run{rest}{timing}",
+        "{name}: interrupted{why} · {} lines done, {counts} · {not_run} did not run{rest}{timing}",
         summary.done
     ));
 }
@@ -92,7 +96,13 @@ pub(super) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    match &args.out.output {
+    // Results written through a descriptor (`-o /dev/stdout`) cannot be read back to resume.
+    let kept = args
+        .out
+        .output
+        .as_ref()
+        .filter(|p| !crate::output::file::through_descriptor(p));
+    match kept {
         Some(path) => {
             if !resuming {
                 words.push("--resume".into());

@@ -256,6 +256,7 @@ impl Closing<'_> {
             md.push_str(&format!(" (shard {}/{})", shard.index, shard.count));
         }
         let verdict = match (&s.stopped, s.failed) {
+            (Some(Error::ReaderGone), _) => "⏹ interrupted (the reader of its results went away)",
             (Some(_), _) => "⏹ interrupted",
             (None, 0) => "✅ passed",
             (None, _) => "❌ failed",

@@ -27,6 +27,7 @@ Exit codes:
   5    HTTP 5xx
   6    network: no connection, timeout, connection dropped, body cut short
   130  interrupted (Ctrl-C)
+  141  a batch cut short: the reader of its results on stdout went away
   143  terminated (SIGTERM or SIGHUP)";
 
 pub(crate) const ENVIRONMENT: &str = "\

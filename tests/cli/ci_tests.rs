@@ -338,10 +338,18 @@ fn junit_is_written_on_ctrl_c_with_the_lines_done() {
         .arg(&summary)
         .arg("--batch")
         .arg(&input)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The event the assertions are about: the batch has written lines 1 and 2 (stdout gets
+    // each line once it is counted), and lines 3 and 4 are in flight.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    for n in 1..=2 {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+        assert!(line.starts_with(&format!("{{\"line\":{n},")), "{line}");
+    }
     server.wait_for_requests(4);
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = wait_or_kill(&mut child, "the batch after Ctrl-C");
@@ -349,11 +357,40 @@ fn junit_is_written_on_ctrl_c_with_the_lines_done() {
     assert_eq!(status.code(), Some(130), "{err}");
     let text = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let cases = doc
+    let cases: Vec<roxmltree::Node> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
-        .count();
-    assert_eq!(cases, 2, "{text}");
+        .collect();
+    let (skipped, ran): (Vec<&roxmltree::Node>, Vec<_>) = cases
+        .iter()
+        .partition(|c| c.children().any(|n| n.has_tag_name("skipped")));
+    assert_eq!(ran.len(), 2, "{text}");
+    // Every line that did not run is in the report as skipped (one case for lines not read).
+    let names: Vec<&str> = skipped
+        .iter()
+        .map(|c| c.attribute("name").unwrap())
+        .collect();
+    for n in 3..=6 {
+        let covered = names.iter().any(|name| {
+            *name == format!("line {n}")
+                || name
+                    .strip_prefix("lines after line ")
+                    .is_some_and(|m| m.parse::<u64>().unwrap() < n)
+        });
+        assert!(covered, "line {n} is not in the report: {text}");
+    }
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(
+        suite.attribute("skipped"),
+        Some(skipped.len().to_string().as_str())
+    );
+    assert_eq!(
+        suite.attribute("tests"),
+        Some(cases.len().to_string().as_str())
+    );
     assert!(
         text.contains("<property name=\"interrupted\" value=\"true\"/>"),
         "{text}"

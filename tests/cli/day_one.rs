@@ -1348,7 +1348,13 @@ fn results_through_dev_stdout_end_quietly_when_the_reader_goes_away() {
     assert_eq!(stdout(&out).lines().count(), 2);
     assert!(!err.contains("Broken pipe"), "{err}");
     assert!(!err.contains("error"), "{err}");
-    assert_contains(&err, "exit=0");
+    // Cut short, and said so (issue 28, item 11): not a pass.
+    assert_contains(&err, "interrupted (the reader of stdout went away)");
+    assert_contains(&err, "exit=141");
+    assert!(
+        !err.contains("--resume "),
+        "results through /dev/stdout cannot be resumed: {err}"
+    );
 }
 
 #[test]

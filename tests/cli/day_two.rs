@@ -323,24 +323,32 @@ fn install_writes_the_setup_it_checked() {
     }
 }
 
-/// Runs `cmd` to its end; its exit status and its peak resident memory in KiB.
-#[cfg(target_os = "linux")]
-#[allow(clippy::zombie_processes)] // waited for by wait4, which also gives its rusage
-pub(crate) fn peak_rss_kib(cmd: &mut std::process::Command) -> (std::process::ExitStatus, u64) {
-    use std::os::unix::process::ExitStatusExt;
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    (
-        std::process::ExitStatus::from_raw(status),
-        usage.ru_maxrss as u64,
-    )
+/// Runs `program args…` to its end (environment as `env` sets it); its exit code and its peak
+/// resident memory in KiB. A small Python parent starts it: a child forked from this large
+/// test process would count this process's memory as its own peak (Linux keeps the peak
+/// across exec).
+pub(crate) fn peak_rss_kib(cmd: std::process::Command) -> (i32, u64) {
+    let script = "import resource, subprocess, sys\n\
+                  code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, \
+                  stderr=subprocess.DEVNULL).returncode\n\
+                  print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let mut python = std::process::Command::new("python3");
+    python.arg("-c").arg(script).arg(program).args(args);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => python.env(k, v),
+            None => python.env_remove(k),
+        };
+    }
+    let out = python.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, peak) = text
+        .trim()
+        .split_once(' ')
+        .expect("python3 printed code and peak");
+    (code.parse().unwrap(), peak.parse().unwrap())
 }
 
 /// Item 18: the results of one line are never all held at once.
@@ -368,8 +376,8 @@ fn merge_holds_one_result_of_a_line_at_a_time() {
         .arg(&path)
         .arg("-o")
         .arg(&out);
-    let (status, peak) = peak_rss_kib(&mut cmd);
-    assert!(status.success());
+    let (code, peak) = peak_rss_kib(cmd);
+    assert_eq!(code, 0);
     let merged = std::fs::read_to_string(&out).unwrap();
     assert_eq!(merged.lines().count(), 2);
     assert!(merged.starts_with("{\"line\":1,\"status\":200,"));
@@ -524,4 +532,108 @@ fn schema_refs_stay_beside_the_schema_and_cycles_are_refused_before_sending() {
         assert_contains(&stderr(&out), says);
     }
     assert_eq!(agent_runs(&server), 1, "nothing sent for a refused schema");
+}
+
+/// Item 11: a batch whose stdout reader goes away (`| head -1`) stops, and says so in every
+/// report, with a non-zero exit (141, as a shell reports a process that SIGPIPE ended).
+#[test]
+fn a_batch_whose_reader_goes_away_is_reported_as_cut_short_everywhere() {
+    use std::io::BufRead;
+    let dir = temp();
+    let server = Server::start();
+    let input: String = (1..=20)
+        .map(|i| match i {
+            1 => "{\"n\":1}\n".to_owned(),
+            2..=4 => format!("{{\"n\":{i},\"$fault\":\"slow:2000\"}}\n"),
+            _ => format!("{{\"n\":{i},\"$fault\":\"slow:600000\"}}\n"),
+        })
+        .collect();
+    let input = write(dir.path(), "in.jsonl", input);
+    let (junit, summary, step) = (
+        dir.path().join("junit.xml"),
+        dir.path().join("summary.json"),
+        dir.path().join("step.md"),
+    );
+    let mut child = server
+        .miiflow_std()
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args(["run", "agent_p", "--concurrency", "4", "--junit"])
+        .arg(&junit)
+        .arg("--summary-json")
+        .arg(&summary)
+        .arg("--batch")
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        // `| head -1`: one line read, then the pipe closed (lines 2-4 end two seconds later).
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        assert!(line.starts_with("{\"line\":1,"), "{line}");
+    }
+    let status = wait_or_kill(&mut child, "the batch after its reader went away");
+    let err = all_stderr(&mut child);
+    assert_eq!(status.code(), Some(141), "{err}");
+    assert_contains(&err, "interrupted (the reader of stdout went away)");
+    assert!(!err.contains("Broken pipe"), "{err}");
+    let s: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    assert_eq!(s["interrupted"], true, "{s}");
+    assert_eq!(s["exit"], 141, "{s}");
+    assert!(s["not_run"].as_u64().is_none_or(|n| n >= 15), "{s}");
+    let text = std::fs::read_to_string(&junit).unwrap();
+    roxmltree::Document::parse(&text).unwrap();
+    assert_contains(&text, "<property name=\"interrupted\" value=\"true\"/>");
+    assert_contains(&text, "<skipped ");
+    let md = std::fs::read_to_string(&step).unwrap();
+    assert_contains(&md, "interrupted");
+    assert!(!md.contains("passed"), "{md}");
+}
+
+/// Item 14: a JUnit report whose scratch space fills up names the report and keeps every
+/// result and the other reports (root only: a small tmpfs in a private mount namespace).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_under_the_junit_report_names_it_and_loses_no_result() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: this test mounts a small tmpfs (CI runs as root)");
+        return;
+    }
+    let dir = temp();
+    let server = Server::start();
+    let input: String = (1..=2000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let input = write(dir.path(), "in.jsonl", input);
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let results = dir.path().join("results.jsonl");
+    let summary = dir.path().join("summary.json");
+    // The mount lives in the namespace of the command alone, and goes with it.
+    let script = format!(
+        "unshare -m --propagation private sh -c 'mount -t tmpfs -o size=64k tmpfs {small} && \
+         exec {bin} run agent_f --batch {input} -o {results} --summary-json {summary} \
+         --junit {small}/junit.xml'",
+        small = small.display(),
+        bin = assert_cmd::cargo::cargo_bin("miiflow").display(),
+        input = input.display(),
+        results = results.display(),
+        summary = summary.display(),
+    );
+    let out = shell(&script)
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("TMPDIR", &small)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_contains(&err, &format!("--junit {}/junit.xml", small.display()));
+    assert_contains(&err, "No space left on device");
+    assert_eq!(
+        std::fs::read_to_string(&results).unwrap().lines().count(),
+        2000
+    );
+    let s: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    assert_eq!(s["succeeded"], 2000);
 }
