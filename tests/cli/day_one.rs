@@ -1352,7 +1352,7 @@ fn results_through_dev_stdout_end_quietly_when_the_reader_goes_away() {
     assert_contains(&err, "interrupted (the reader of stdout went away)");
     assert_contains(&err, "exit=141");
     assert!(
-        !err.contains("--resume "),
+        !err.contains("-o /dev/stdout --resume"),
         "results through /dev/stdout cannot be resumed: {err}"
     );
 }
