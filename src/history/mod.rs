@@ -320,13 +320,19 @@ impl History {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut folded = Vec::with_capacity(files.len());
         for (name, path) in &files {
-            if let Some((entry, time_ms)) = spool::read(path) {
-                insert(&tx, &entry, time_ms, Some(name))?;
+            match spool::read(path) {
+                Some((entry, time_ms)) => {
+                    insert(&tx, &entry, time_ms, Some(name))?;
+                    folded.push(path);
+                }
+                // Never deleted unrecorded: set aside, where no fold reads it again.
+                None => spool::set_aside(path),
             }
         }
         tx.commit()?;
-        for (_, path) in &files {
+        for path in folded {
             let _ = std::fs::remove_file(path);
         }
         Ok(())
@@ -671,6 +677,11 @@ mod tests {
         let rows = h.list(&all).unwrap();
         assert_eq!(rows.len(), 1);
         assert!(spool::pending(dir.path()).is_empty());
+        // What cannot be read back is set aside, never deleted unrecorded.
+        assert_eq!(
+            std::fs::read(dir.path().join("pending").join(".unreadable-junk.entry")).unwrap(),
+            b"not one"
+        );
         let row = h.get(rows[0].id).unwrap().unwrap();
         assert_eq!(row.input, b"{\"spooled\":1}");
         assert_eq!(row.duration_ms, 5);

@@ -155,6 +155,15 @@ pub(super) fn write(dir: &Path, entry: &Entry) -> std::io::Result<usize> {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
     let bytes = encode(entry, now_ms() - entry.duration.as_millis() as i64);
+    // A header that [`decode`] would not read back (a long --expect, id or base URL) is not
+    // spooled: the entry is written to the database directly instead.
+    let header = memchr::memchr(b'\n', &bytes[MAGIC.len()..]).unwrap_or(usize::MAX);
+    if header >= MAX_HEADER {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the entry's header is too long to spool",
+        ));
+    }
     let temp = pending.join(format!(".tmp-{name}"));
     let mut file = match create(&temp) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -220,6 +229,16 @@ pub(super) fn pending(dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 /// A pending file's entry; `None` when it is not one (too large, or not in the format).
+/// Renames a pending file that cannot be read back to `.unreadable-NAME` beside it: kept for
+/// a person to look at, never folded or removed.
+pub(super) fn set_aside(path: &Path) {
+    if let Some(name) = path.file_name() {
+        let mut aside = std::ffi::OsString::from(".unreadable-");
+        aside.push(name);
+        let _ = std::fs::rename(path, path.with_file_name(aside));
+    }
+}
+
 pub(super) fn read(path: &Path) -> Option<(Entry, i64)> {
     let file = std::fs::File::open(path).ok()?;
     let limit = (MAGIC.len() + MAX_HEADER + 2 * super::MAX_ANSWER) as u64;

@@ -637,3 +637,44 @@ fn a_full_disk_under_the_junit_report_names_it_and_loses_no_result() {
     let s: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["succeeded"], 2000);
 }
+
+/// Item 13: an entry whose header is over 64 KiB (a long `--expect`) is recorded, not lost at
+/// the fold.
+#[test]
+fn an_entry_with_a_long_header_is_recorded() {
+    let home = Home::new();
+    let server = Server::start();
+    let run = |extra: &[&str]| {
+        let out = home
+            .miiflow(&server)
+            .env("MIIFLOW_API_KEY", KEY)
+            .args(["run", "agent_h", "-q"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    run(&[]); // the database now exists: later entries are spooled
+    let long = format!("(\"{}\" | length) > 0", "x".repeat(70_000));
+    run(&["--expect", &long]);
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let id = listed[0]["id"].to_string();
+    let out = home
+        .miiflow(&server)
+        .args(["history", "show", &id])
+        .output()
+        .unwrap();
+    let entry: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(entry["expect"].as_str().unwrap().len() > 70_000);
+    let pending = home.data_dir().join("pending");
+    let left: Vec<_> = std::fs::read_dir(&pending)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
