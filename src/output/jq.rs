@@ -60,6 +60,7 @@ impl Jq {
     /// Compiles a filter; errors are usage errors (exit 2), found before anything is sent.
     pub(crate) fn compile(code: &str) -> Result<Jq, String> {
         use jaq_core::load::{Arena, File, Loader};
+        vet(code).map_err(|why| format!("--jq '{}': {why}", short(code)))?;
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
@@ -164,6 +165,143 @@ impl Jq {
         on_own_thread(depth, move || jq.apply(&body, render, limit))
             .await
             .unwrap_or_else(|e| Err(JqError::Filter(format!("--jq: {e}"))))
+    }
+}
+
+/// The longest filter taken, in bytes: a filter is a command-line word.
+const MAX_FILTER: usize = 64 * 1024;
+
+/// How deep a filter may nest (pipes, brackets, calls): evaluating it recurses that deep.
+pub(crate) const MAX_NESTING: usize = 500;
+
+/// A filter as an error message quotes it.
+fn short(code: &str) -> String {
+    match code.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &code[..at]),
+        None => code.to_owned(),
+    }
+}
+
+/// Refuses, before anything is sent, the filters whose evaluation could recurse without a
+/// bound and crash the process (a stack overflow is not an error Rust can recover from): a
+/// filter nested more than [`MAX_NESTING`] levels (5,000 pipes), and a filter that defines a
+/// recursive function (`def f: [f]; f`). jq's own recursive builtins (`recurse`, `walk`,
+/// `paths`, `..`) recurse only as deep as the answer, which is bounded ([`MAX_DEPTH`]). A
+/// filter that does not parse is left to the compiler, whose words are better.
+fn vet(code: &str) -> Result<(), String> {
+    use jaq_core::load::{Lexer, Parser};
+    if code.len() > MAX_FILTER {
+        return Err(format!(
+            "the filter is {} bytes long; at most {MAX_FILTER} are taken",
+            code.len()
+        ));
+    }
+    let Ok(tokens) = Lexer::new(code).lex() else {
+        return Ok(());
+    };
+    let Ok(term) = Parser::new(&tokens).parse(|p| p.term()) else {
+        return Ok(());
+    };
+    walk(&term, 0, &mut Vec::new())
+}
+
+/// Walks a parsed filter (see [`vet`]): `depth` levels in, inside the definitions of
+/// `defining` (name and arity), whose bodies must not call them.
+fn walk<'s>(
+    term: &jaq_core::load::parse::Term<&'s str>,
+    depth: usize,
+    defining: &mut Vec<(&'s str, usize)>,
+) -> Result<(), String> {
+    use jaq_core::load::lex::StrPart;
+    use jaq_core::load::parse::{Pattern, Term};
+    use jaq_core::path::Part;
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "the filter nests more than {MAX_NESTING} levels deep; a filter this deep could \
+             exhaust the stack"
+        ));
+    }
+    let d = depth + 1;
+    let all = |terms: &mut dyn Iterator<Item = &Term<&'s str>>,
+               defining: &mut Vec<(&'s str, usize)>| {
+        for t in terms {
+            walk(t, d, defining)?;
+        }
+        Ok(())
+    };
+    match term {
+        Term::Id | Term::Recurse | Term::Num(_) | Term::Var(_) | Term::Break(_) => Ok(()),
+        Term::Str(_, parts) => all(
+            &mut parts.iter().filter_map(|p| match p {
+                StrPart::Term(t) => Some(t),
+                _ => None,
+            }),
+            defining,
+        ),
+        Term::Arr(t) => all(&mut t.iter().map(|b| b.as_ref()), defining),
+        Term::Obj(pairs) => all(
+            &mut pairs
+                .iter()
+                .flat_map(|(k, v)| std::iter::once(k).chain(v.iter())),
+            defining,
+        ),
+        Term::Neg(t) | Term::Label(_, t) => walk(t, d, defining),
+        Term::BinOp(l, _, r) => all(&mut [l.as_ref(), r.as_ref()].into_iter(), defining),
+        Term::Fold(_, t, pattern, args) => {
+            fn in_pattern<'a, 's>(p: &'a Pattern<&'s str>, out: &mut Vec<&'a Term<&'s str>>) {
+                match p {
+                    Pattern::Var(_) => {}
+                    Pattern::Arr(ps) => ps.iter().for_each(|p| in_pattern(p, out)),
+                    Pattern::Obj(kv) => kv.iter().for_each(|(k, p)| {
+                        out.push(k);
+                        in_pattern(p, out);
+                    }),
+                }
+            }
+            let mut keys = Vec::new();
+            in_pattern(pattern, &mut keys);
+            all(
+                &mut std::iter::once(t.as_ref()).chain(keys).chain(args.iter()),
+                defining,
+            )
+        }
+        Term::TryCatch(t, c) => all(
+            &mut std::iter::once(t.as_ref()).chain(c.iter().map(|b| b.as_ref())),
+            defining,
+        ),
+        Term::IfThenElse(branches, otherwise) => all(
+            &mut branches
+                .iter()
+                .flat_map(|(c, t)| [c, t])
+                .chain(otherwise.iter().map(|b| b.as_ref())),
+            defining,
+        ),
+        Term::Def(defs, rest) => {
+            for def in defs {
+                defining.push((def.name, def.args.len()));
+                let checked = walk(&def.body, d, defining);
+                defining.pop();
+                checked?;
+            }
+            walk(rest, d, defining)
+        }
+        Term::Call(name, args) => {
+            if defining.contains(&(*name, args.len())) {
+                return Err(format!(
+                    "it defines '{name}' in terms of itself; a recursive definition could \
+                     recurse without end and crash, so it is not run (jq's recurse, walk, \
+                     paths, until and while do this work within bounds)"
+                ));
+            }
+            all(&mut args.iter(), defining)
+        }
+        Term::Path(t, path) => {
+            let parts = path.0.iter().flat_map(|(part, _)| match part {
+                Part::Index(i) => vec![i],
+                Part::Range(a, b) => a.iter().chain(b.iter()).collect(),
+            });
+            all(&mut std::iter::once(t.as_ref()).chain(parts), defining)
+        }
     }
 }
 

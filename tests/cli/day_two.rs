@@ -678,3 +678,58 @@ fn an_entry_with_a_long_header_is_recorded() {
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Item 15: filters that would recurse without bound are refused before anything is sent
+/// (they crashed the process with a stack overflow after the run was sent); jq's recursive
+/// builtins and ordinary definitions still work.
+#[test]
+fn filters_that_could_exhaust_the_stack_are_refused_before_sending() {
+    let server = Server::start();
+    let pipes = vec!["."; 5000].join(" | ");
+    for filter in [
+        "def f: [f]; f",
+        "def f: 1 + f; f",
+        "def g(x): g(x) | x; g(.)",
+        &pipes,
+    ] {
+        for flag in ["--jq", "--expect"] {
+            let out = server
+                .miiflow()
+                .args(["run", "agent_j", flag, filter])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{flag} {filter:.40}: {}",
+                stderr(&out)
+            );
+            assert_contains(&stderr(&out), flag);
+        }
+    }
+    assert_eq!(agent_runs(&server), 0, "nothing was sent");
+    for filter in [
+        "def inc: . + 1; .output.n | inc",
+        "[.. | numbers] | length",
+        "walk(.) | [paths] | length > 0",
+        "def f(g): g; f(.output)",
+    ] {
+        let out = server
+            .miiflow()
+            .args(["run", "agent_j", "n:=1", "-q", "--jq", filter])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{filter}: {}", stderr(&out));
+    }
+    // A batch with such a filter is refused whole, before its first line.
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let out = server
+        .miiflow()
+        .args(["run", "agent_j", "--jq", "def f: [f]; f", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(agent_runs(&server), 4);
+}
