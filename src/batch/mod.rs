@@ -157,10 +157,12 @@ pub(crate) fn run(
     let counts = &batch.job.sender.counts;
     summary.retries = counts.retries.load(std::sync::atomic::Ordering::Relaxed);
     summary.waits_429 = counts.waits_429.load(std::sync::atomic::Ordering::Relaxed);
-    if let Some(w) = writer {
-        // Every entry sent is written before the process ends; after Ctrl-C only what the
-        // writer can do at once (a locked database does not hold the exit up).
-        w.finish(summary.stopped.is_some());
+    if let Some(w) = writer
+        // Every entry sent is written (or spooled) before the process ends; after Ctrl-C
+        // only what the writer can do at once. A signal in that wait ends the batch with it.
+        && let Some(stop) = w.finish(summary.stopped.is_some())
+    {
+        summary.stopped.get_or_insert(stop);
     }
     let (dropped, finished) = finish_results(sink, &summary);
     let closing = Closing {

@@ -310,6 +310,11 @@ impl History {
         Ok(history)
     }
 
+    /// How long a write waits on another process's lock before it fails.
+    pub(crate) fn wait_at_most(&self, busy: Duration) -> anyhow::Result<()> {
+        Ok(self.conn.busy_timeout(busy)?)
+    }
+
     /// Moves the entries waiting in `pending/` into the database, in one transaction; a file
     /// that is not an entry is removed with them.
     fn fold(&mut self, dir: &Path) -> anyhow::Result<()> {

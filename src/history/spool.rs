@@ -241,7 +241,8 @@ pub(super) fn set_aside(path: &Path) {
 
 pub(super) fn read(path: &Path) -> Option<(Entry, i64)> {
     let file = std::fs::File::open(path).ok()?;
-    let limit = (MAGIC.len() + MAX_HEADER + 2 * super::MAX_ANSWER) as u64;
+    // A batch's writer spools entries of any size when the database is busy.
+    let limit = (MAGIC.len() + MAX_HEADER + super::MAX_INPUT + 2 * super::MAX_ANSWER) as u64;
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes).ok()?;
     if bytes.len() as u64 > limit {

@@ -51,8 +51,10 @@ pub(crate) async fn record_one(dir: PathBuf, entry: Option<Entry>) -> anyhow::Re
 
 /// A batch's history: entries go to a writer thread that commits them in transactions, so
 /// the batch never waits on the disk and pays no fsync per line. The batch never waits on the
-/// writer either: an entry that finds the queue full (the database locked by another process)
-/// is not recorded, and after the first failure nothing more is (one warning).
+/// writer either: a transaction that finds the database locked by another process for more
+/// than [`WRITER_BUSY`] is spooled instead (one small file an entry in `pending/`, folded in by
+/// the next process that opens the history), and so is every entry after it: entries are
+/// neither lost nor waited for. Only an entry that finds the queue full is not recorded.
 pub(crate) struct Writer {
     tx: Option<std::sync::mpsc::SyncSender<Entry>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -61,12 +63,15 @@ pub(crate) struct Writer {
     /// Entries not recorded because the queue was full.
     dropped: std::sync::atomic::AtomicU64,
     /// Said by the thread when it has written everything it was sent.
-    done: std::sync::mpsc::Receiver<()>,
+    done: Option<std::sync::mpsc::Receiver<()>>,
     ui: Ui,
 }
 
 /// Entries per transaction, at most.
 const TRANSACTION: usize = 512;
+
+/// How long the batch's writer waits on a lock held by another process before it spools.
+const WRITER_BUSY: Duration = Duration::from_millis(500);
 
 impl Writer {
     /// Opens the history in `dir` on the writer's own thread (opening may wait on a lock too).
@@ -79,13 +84,15 @@ impl Writer {
         let thread = std::thread::spawn(move || {
             let ui = thread_ui;
             let mut history = match History::open(&dir) {
-                Ok(h) => Some(h),
+                Ok(h) if h.wait_at_most(WRITER_BUSY).is_ok() => Some(h),
+                Ok(_) => None,
                 Err(e) => {
                     flag.store(true, Ordering::Relaxed);
                     warn(&ui, &e);
                     None
                 }
             };
+            let mut spilled = false;
             let mut pending = Vec::with_capacity(TRANSACTION);
             while let Ok(first) = rx.recv() {
                 pending.push(first);
@@ -96,16 +103,30 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
-                if let Some(h) = &mut history
-                    && let Err(e) = h.record(&pending)
-                {
-                    // Stop recording for this process: the next transaction would wait as
-                    // long again.
-                    flag.store(true, Ordering::Relaxed);
-                    warn(&ui, &e);
+                let recorded = match &mut history {
+                    Some(h) => h.record(&pending).map(drop),
+                    None => Err(anyhow::anyhow!("not open")),
+                };
+                if recorded.is_err() && !flag.load(Ordering::Relaxed) {
+                    // Locked (or gone): this transaction and the rest wait in pending/.
                     history = None;
+                    spilled = true;
+                    for entry in &pending {
+                        if let Err(e) = file::write(&dir, entry) {
+                            flag.store(true, Ordering::Relaxed);
+                            warn(&ui, &anyhow::anyhow!("cannot keep a run's entry: {e}"));
+                            break;
+                        }
+                    }
                 }
                 pending.clear();
+            }
+            if spilled && !flag.load(Ordering::Relaxed) {
+                ui.note(&format!(
+                    "the history was busy (another process writing it): this batch's runs wait \
+                     in {} and are added by the next miiflow that opens the history",
+                    dir.join("pending").display()
+                ));
             }
             let _ = done_tx.send(());
         });
@@ -114,7 +135,7 @@ impl Writer {
             thread: Some(thread),
             failed,
             dropped: Default::default(),
-            done,
+            done: Some(done),
             ui,
         }
     }
@@ -131,9 +152,10 @@ impl Writer {
         }
     }
 
-    /// Waits until every entry sent is written; after Ctrl-C (`interrupted`), at most a
-    /// second, so that a locked database does not hold the exit up.
-    pub(crate) fn finish(mut self, interrupted: bool) {
+    /// Waits until every entry sent is written (or spooled); after Ctrl-C (`interrupted`), at
+    /// most a second. The wait is under the signals: Ctrl-C, SIGTERM or SIGHUP end it at once,
+    /// and the signal is returned for the batch to end with (130/143).
+    pub(crate) fn finish(mut self, interrupted: bool) -> Option<crate::error::Error> {
         self.tx.take();
         let dropped = self.dropped.load(Ordering::Relaxed);
         if dropped > 0 && !self.failed.load(Ordering::Relaxed) {
@@ -145,16 +167,23 @@ impl Writer {
                 ),
             );
         }
-        let Some(thread) = self.thread.take() else {
-            return;
+        let (Some(_thread), Some(done)) = (self.thread.take(), self.done.take()) else {
+            return None;
         };
-        match interrupted {
-            false => {
-                let _ = thread.join();
-            }
-            true => {
-                let _ = self.done.recv_timeout(Duration::from_secs(1));
-            }
+        if interrupted {
+            let _ = done.recv_timeout(Duration::from_secs(1));
+            return None;
+        }
+        let waited = crate::client::block_on(async move {
+            let _ = tokio::task::spawn_blocking(move || done.recv()).await;
+            Ok(())
+        });
+        match waited {
+            Ok(()) => None,
+            Err(e) => match e.downcast::<crate::error::Error>() {
+                Ok(stop) => Some(stop),
+                Err(_) => None,
+            },
         }
     }
 }

@@ -733,3 +733,94 @@ fn filters_that_could_exhaust_the_stack_are_refused_before_sending() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(agent_runs(&server), 4);
 }
+
+/// Item 16: a batch whose history is locked by another process neither waits for it at its
+/// end nor loses its entries (they wait in pending/ and are folded once the lock is gone).
+#[test]
+fn a_batch_does_not_wait_for_a_locked_history_and_loses_no_entry() {
+    let home = Home::new();
+    let server = Server::start();
+    let first = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "-q"])
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let dir = temp();
+    let input: String = (1..=30).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let input = write(dir.path(), "in.jsonl", input);
+    let started = std::time::Instant::now();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Opening the database waits for the lock at most its busy time (10 s) and then the writer
+    // spools; the end of the batch never adds a wait of its own beyond that.
+    assert_contains(&stderr(&out), "wait in");
+    db.execute_batch("ROLLBACK").unwrap();
+    drop(db);
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json", "-n", "100"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), 31, "every line recorded, after {took:?}");
+}
+
+/// Item 16: SIGINT while a batch's end waits on a locked history ends it at once (130).
+#[cfg(unix)]
+#[test]
+fn a_signal_during_the_history_wait_ends_the_batch() {
+    use std::io::BufRead;
+    let home = Home::new();
+    let server = Server::start();
+    let first = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "-q"])
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    // An older schema: the batch's writer must take the write lock to bring it up to date,
+    // and waits for it (up to its busy time) while another process holds it.
+    let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
+    db.execute_batch("PRAGMA user_version = 2; BEGIN EXCLUSIVE")
+        .unwrap();
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n");
+    let mut child = miiflow_std()
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_DATA_DIR", home.data_dir())
+        .env("MIIFLOW_BASE_URL", &server.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "--batch"])
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The line's result is out: the batch is at its end, its writer held by the lock.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.starts_with("{\"line\":1,"), "{line}");
+    let sent = std::time::Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = wait_or_kill(&mut child, "the batch after SIGINT");
+    assert_eq!(status.code(), Some(130), "{}", all_stderr(&mut child));
+    assert!(
+        sent.elapsed() < std::time::Duration::from_secs(8),
+        "the 10 s wait was not cut short: {:?}",
+        sent.elapsed()
+    );
+    db.execute_batch("ROLLBACK").unwrap();
+}
