@@ -178,12 +178,6 @@ impl Writer {
             let _ = tokio::task::spawn_blocking(move || done.recv()).await;
             Ok(())
         });
-        match waited {
-            Ok(()) => None,
-            Err(e) => match e.downcast::<crate::error::Error>() {
-                Ok(stop) => Some(stop),
-                Err(_) => None,
-            },
-        }
+        waited.err()?.downcast::<crate::error::Error>().ok()
     }
 }
