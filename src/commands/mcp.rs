@@ -54,6 +54,9 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
         connect_timeout: Duration::from_secs(10),
         timeout: Some(Duration::ZERO),
     };
+    let history = ctx
+        .history_dir(&resolved.profile, args.no_history)
+        .map(|dir| std::sync::Arc::new(crate::history::Writer::spawn(dir, ctx.ui.clone())));
     let runtime = client::runtime()?;
     let served = runtime.block_on(async {
         // The client starts the server and its calls share one pace (--rate) and quota.
@@ -69,7 +72,7 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
             },
             base: base.clone(),
             profile: resolved.profile.clone(),
-            history: ctx.history_dir(&resolved.profile, args.no_history),
+            history: history.clone(),
             slots: Semaphore::new(args.concurrency as usize),
             call_timeout,
             ui: ctx.ui.clone(),
@@ -82,6 +85,13 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     });
     // A read of stdin cannot be cancelled: the runtime is left behind (see client::Runtime).
     drop(runtime);
+    // Every call's entry is written before the process ends (the server, gone with the
+    // runtime's tasks, held the only other handle).
+    if let Some(writer) = history.and_then(|w| std::sync::Arc::try_unwrap(w).ok())
+        && let Some(stop) = writer.finish(served.is_err())
+    {
+        return Err(stop.into());
+    }
     served
 }
 

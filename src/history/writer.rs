@@ -62,8 +62,9 @@ pub(crate) struct Writer {
     failed: std::sync::Arc<AtomicBool>,
     /// Entries not recorded because the queue was full.
     dropped: std::sync::atomic::AtomicU64,
-    /// Said by the thread when it has written everything it was sent.
-    done: Option<std::sync::mpsc::Receiver<()>>,
+    /// Said by the thread when it has written everything it was sent (in a mutex: an MCP
+    /// server shares the writer between its calls).
+    done: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
     ui: Ui,
 }
 
@@ -135,7 +136,7 @@ impl Writer {
             thread: Some(thread),
             failed,
             dropped: Default::default(),
-            done: Some(done),
+            done: std::sync::Mutex::new(Some(done)),
             ui,
         }
     }
@@ -167,7 +168,8 @@ impl Writer {
                 ),
             );
         }
-        let (Some(_thread), Some(done)) = (self.thread.take(), self.done.take()) else {
+        let done = self.done.get_mut().ok().and_then(Option::take);
+        let (Some(_thread), Some(done)) = (self.thread.take(), done) else {
             return None;
         };
         if interrupted {

@@ -19,7 +19,7 @@ use tokio::sync::Semaphore;
 use super::tools::ToolDef;
 use crate::error::{self, Error, code};
 use crate::exchange::{self, Job};
-use crate::history::{self, Entry, Spooled};
+use crate::history::{self, Entry};
 use crate::limits;
 use crate::output::safe::Quoted;
 use crate::request::Request;
@@ -37,8 +37,9 @@ pub(crate) struct Server {
     pub(crate) job: Job,
     pub(crate) base: reqwest::Url,
     pub(crate) profile: String,
-    /// Where calls are recorded (`None`: history is off).
-    pub(crate) history: Option<std::path::PathBuf>,
+    /// Where calls are recorded (`None`: history is off): a writer thread, so that recording
+    /// never holds a call, its answer or its slot.
+    pub(crate) history: Option<Arc<history::Writer>>,
     /// Calls in flight; more wait their turn.
     pub(crate) slots: Semaphore,
     pub(crate) call_timeout: Duration,
@@ -156,7 +157,7 @@ impl Server {
         let req = Request::run(&self.base, &def.target, input);
         let mut entry = exchange::entry(&self.profile, &self.base, &req, &def.target);
         entry.via = Some(format!("mcp:{}", def.name));
-        let _slot = tokio::select! {
+        let slot = tokio::select! {
             slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),
             () = ctx.ct.cancelled() => return error_result("cancelled by the client before it ran".into()),
         };
@@ -192,6 +193,8 @@ impl Server {
         if let Some(t) = ticker {
             t.abort();
         }
+        // The next call may start: what is left is words and a queued record.
+        drop(slot);
         entry.duration = started.elapsed();
         let result = self.result(def, &ended);
         entry.exit = match &ended {
@@ -207,7 +210,7 @@ impl Server {
                 .and_then(|c| c.as_text())
                 .map(|t| t.text.clone());
         }
-        self.record(entry).await;
+        self.record(entry);
         result
     }
 
@@ -243,18 +246,11 @@ impl Server {
         }
     }
 
-    async fn record(&self, mut entry: Entry) {
-        let Some(dir) = self.history.clone() else {
-            return;
-        };
-        entry.mask(&self.job.key);
-        let entry = match history::spool(&dir, entry) {
-            Spooled::Kept => return,
-            Spooled::Fold => None,
-            Spooled::Not(entry) => Some(*entry),
-        };
-        if let Err(e) = history::record_one(dir, entry).await {
-            history::warn(&self.ui, &e);
+    /// Queues the call's entry, masked, for the writer thread: the answer never waits on it.
+    fn record(&self, mut entry: Entry) {
+        if let Some(writer) = &self.history {
+            entry.mask(&self.job.key);
+            writer.send(entry);
         }
     }
 }

@@ -64,7 +64,7 @@ fn history(home: &Home, server: &Server) -> Vec<Value> {
         .args(["history", "list", "-n", "50"])
         .output()
         .unwrap();
-    serde_json::from_str(&stdout(&out)).unwrap()
+    serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
 }
 
 #[test]
@@ -407,6 +407,52 @@ fn a_key_at_the_cut_of_a_tool_error_is_masked_for_the_client_and_the_history() {
             );
         }
     }
+}
+
+/// Issue 28, item 17: recording never holds a call: with the history locked by another
+/// process, calls are answered at once (one slot: each waits for the one before), and every
+/// call is recorded once the lock is gone.
+#[test]
+fn a_locked_history_holds_no_call() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    // The database exists, and another process holds its write lock: large answers (over
+    // 64 KiB, not spooled by a single run) were recorded directly, each waiting 10 s.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_x", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let mut s = Session::start(&home, &server, &["--tool", "echo", "--concurrency", "1"]);
+    s.initialize();
+    let started = Instant::now();
+    for id in 1..=3 {
+        s.call(id, "echo", json!({"big": "x".repeat(200_000)}), None);
+    }
+    for id in 1..=3 {
+        let (answer, _) = s.response(id);
+        assert_eq!(answer["result"]["isError"], false, "{answer}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "calls waited on the history: {:?}",
+        started.elapsed()
+    );
+    db.execute_batch("ROLLBACK").unwrap();
+    drop(db);
+    let (status, err, _) = s.finish();
+    assert!(status.success(), "{err}");
+    let entries = history(&home, &server);
+    assert_eq!(
+        entries.iter().filter(|e| e["via"] == "mcp:echo").count(),
+        3,
+        "{entries:?}"
+    );
 }
 
 #[test]
