@@ -54,6 +54,14 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
         connect_timeout: Duration::from_secs(10),
         timeout: Some(Duration::ZERO),
     };
+    if ctx.ui.term().stdin_tty {
+        // Started by hand: without a word it would look hung.
+        ctx.ui.tell(
+            "mcp serve: waiting for an MCP client's messages on stdin (JSON-RPC, one a line). \
+             AI assistants start this server themselves: `miiflow mcp install --client …` adds \
+             it to one. Ctrl-D or Ctrl-C stops it.",
+        );
+    }
     let history = ctx
         .history_dir(&resolved.profile, args.no_history)
         .map(|dir| std::sync::Arc::new(crate::history::Writer::spawn(dir, ctx.ui.clone())));

@@ -3,4 +3,5 @@
 
 pub(crate) mod install;
 pub(crate) mod serve;
+mod stdio;
 pub(crate) mod tools;

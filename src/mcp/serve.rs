@@ -48,8 +48,15 @@ pub(crate) struct Server {
 
 /// How a call ended, before it is a tool result.
 enum Ended {
-    Answer { status: u16, body: Vec<u8> },
-    Failed(Error),
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// No whole answer; `status` when the server had answered (the run happened).
+    Failed {
+        error: Error,
+        status: Option<u16>,
+    },
     TimedOut,
     Cancelled,
 }
@@ -59,12 +66,14 @@ impl Server {
     pub(crate) async fn run(self) -> anyhow::Result<()> {
         let tools = self.tools.len();
         let ui = self.ui.clone();
-        let running = self
-            .serve(rmcp::transport::io::stdio())
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!("mcp: the client's first message was not an MCP handshake: {e}")
-            })?;
+        let running = match self.serve(super::stdio::transport(ui.clone())).await {
+            Ok(running) => running,
+            // stdin ended before anything was asked (Ctrl-D at a terminal): nothing to do.
+            Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
+            Err(e) => {
+                anyhow::bail!("mcp: the client's first message was not an MCP handshake: {e}")
+            }
+        };
         if !ui.quiet() {
             ui.tell(&format!("mcp: serving {tools} tool(s) on stdio"));
         }
@@ -183,7 +192,7 @@ impl Server {
             done = tokio::time::timeout(self.call_timeout, self.exchange(&req, &mut entry)) => {
                 match done {
                     Ok(Ok((status, body))) => Ended::Answer { status, body },
-                    Ok(Err(e)) => Ended::Failed(e),
+                    Ok(Err(error)) => Ended::Failed { error, status: entry.status },
                     Err(_) => Ended::TimedOut,
                 }
             }
@@ -199,7 +208,7 @@ impl Server {
         let result = self.result(def, &ended);
         entry.exit = match &ended {
             Ended::Answer { status, .. } => error::status_code(*status),
-            Ended::Failed(e) => error::code_of(e),
+            Ended::Failed { error, .. } => error::code_of(error),
             Ended::TimedOut => code::NETWORK,
             Ended::Cancelled => code::INTERRUPTED,
         };
@@ -233,9 +242,22 @@ impl Server {
                 let answer = Quoted::start_of(body, QUOTED, &self.job.key.mask());
                 error_result(format!("{reason}. {advice}\n\nThe answer: {answer}"))
             }
-            Ended::Failed(e) => error_result(masked(&format!(
-                "The run did not get an answer: {e}. Nothing may have run; calling again is safe \
-                 when the error says the connection was refused."
+            // The server answered: the agent ran, whatever happened to its answer after.
+            Ended::Failed {
+                error,
+                status: Some(status),
+            } => error_result(masked(&format!(
+                "The run was answered ({}) but {error}. The agent ran: calling again runs it \
+                 again.",
+                error::status_words(*status)
+            ))),
+            Ended::Failed {
+                error,
+                status: None,
+            } => error_result(masked(&format!(
+                "The run did not get an answer: {error}. It may have run on Miiflow's side all \
+                 the same; calling again is safe only when the error says the connection was \
+                 refused (nothing was sent)."
             ))),
             Ended::TimedOut => error_result(format!(
                 "The run took longer than {} s (the per-call timeout, `mcp serve --timeout`); it \

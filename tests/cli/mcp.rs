@@ -226,6 +226,19 @@ impl Session {
         value
     }
 
+    /// The next response whose id is `null` (an answer to a line that had none).
+    fn response_null(&self) -> (Value, Vec<Value>) {
+        let mut notes = Vec::new();
+        loop {
+            let m = self.next();
+            match m.get("id") {
+                Some(Value::Null) => return (m, notes),
+                None => notes.push(m),
+                Some(other) => panic!("a response out of turn ({other}): {m}"),
+            }
+        }
+    }
+
     /// The response with `id`, skipping notifications (returned too).
     fn response(&self, id: u64) -> (Value, Vec<Value>) {
         let mut notes = Vec::new();
@@ -407,6 +420,79 @@ fn a_key_at_the_cut_of_a_tool_error_is_masked_for_the_client_and_the_history() {
             );
         }
     }
+}
+
+/// Issue 28, item 19: every line is answered as JSON-RPC says — one that is not JSON with
+/// -32700, one over 16 MiB with -32600 and its id — and the session goes on; an answer over
+/// 16 MiB says that the agent ran.
+#[test]
+fn bad_and_oversized_lines_are_answered_and_a_huge_answer_says_the_agent_ran() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let mut s = Session::start(&home, &server, &["--tool", "echo"]);
+    s.initialize();
+    {
+        let stdin = s.stdin.as_mut().unwrap();
+        stdin.write_all(b"{not json\n").unwrap();
+        stdin.flush().unwrap();
+    }
+    let (bad, _) = s.response_null();
+    assert_eq!(bad["error"]["code"], -32700, "{bad}");
+    {
+        let stdin = s.stdin.as_mut().unwrap();
+        let huge = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{{\"name\":\"echo\",\
+             \"arguments\":{{\"s\":\"{}\"}}}}}}\n",
+            "x".repeat(17 << 20)
+        );
+        stdin.write_all(huge.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    let (big, _) = s.response(9);
+    assert_eq!(big["error"]["code"], -32600, "{big}");
+    assert_contains(&big["error"]["message"].to_string(), "larger than 16 MiB");
+    s.call(10, "echo", json!({"n": 1}), None);
+    let (fine, _) = s.response(10);
+    assert_eq!(fine["result"]["isError"], false, "{fine}");
+    let (status, err, _) = s.finish();
+    assert!(status.success(), "{err}");
+    // An answer over 16 MiB: the run happened, and the tool error says so.
+    let huge = RawServer::fixed("200 OK", format!("\"{}\"", "y".repeat(17 << 20)));
+    let mut s = Session::start_at(&home, &huge.url, &["--tool", "echo"]);
+    s.initialize();
+    s.call(1, "echo", json!({}), None);
+    let (answer, _) = s.response(1);
+    assert_eq!(answer["result"]["isError"], true, "{answer}");
+    let text = answer["result"]["content"][0]["text"].as_str().unwrap();
+    assert_contains(text, "The agent ran");
+    assert!(!text.contains("Nothing may have run"), "{text}");
+    let (status, err, _) = s.finish();
+    assert!(status.success(), "{err}");
+}
+
+/// Issue 28, item 20: started by hand on a terminal, the server says what it waits for.
+#[test]
+fn serve_on_a_terminal_says_what_it_waits_for() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let config = home.config_dir();
+    let data = home.data_dir();
+    let mut term = Tty::start(
+        "mcp serve",
+        &[
+            ("MIIFLOW_BASE_URL", &server.url),
+            ("MIIFLOW_API_KEY", KEY),
+            ("MIIFLOW_CONFIG_DIR", config.to_str().unwrap()),
+            ("MIIFLOW_DATA_DIR", data.to_str().unwrap()),
+        ],
+    );
+    term.expect("waiting for an MCP client");
+    term.expect("mcp install");
+    term.send("\x04");
+    let (code, raw) = term.finish();
+    assert_eq!(code, Some(0), "{raw}");
 }
 
 /// Issue 28, item 17: recording never holds a call: with the history locked by another
