@@ -202,19 +202,33 @@ fn vet(code: &str) -> Result<(), String> {
     let Ok(term) = Parser::new(&tokens).parse(|p| p.term()) else {
         return Ok(());
     };
-    walk(&term, 0, &mut Vec::new())
+    walk(&term, 0, &mut Vec::new(), None)
 }
 
 /// Walks a parsed filter (see [`vet`]): `depth` levels in, inside the definitions of
-/// `defining` (name and arity), whose bodies must not call them.
+/// `defining` (name and arity), whose bodies must not call them — except the innermost one
+/// from a tail position (`tail`: the whole body, the right of a pipe, a branch), which jaq runs
+/// without growing the stack (`def f: f; f` loops until `--timeout`, it does not crash).
 fn walk<'s>(
     term: &jaq_core::load::parse::Term<&'s str>,
     depth: usize,
     defining: &mut Vec<(&'s str, usize)>,
+    tail: Option<(&'s str, usize)>,
 ) -> Result<(), String> {
     use jaq_core::load::lex::StrPart;
-    use jaq_core::load::parse::{Pattern, Term};
+    use jaq_core::load::parse::{BinaryOp, Pattern, Term};
     use jaq_core::path::Part;
+    /// The terms a destructuring pattern holds (object keys may be computed).
+    fn in_pattern<'a, 's>(p: &'a Pattern<&'s str>, out: &mut Vec<&'a Term<&'s str>>) {
+        match p {
+            Pattern::Var(_) => {}
+            Pattern::Arr(ps) => ps.iter().for_each(|p| in_pattern(p, out)),
+            Pattern::Obj(kv) => kv.iter().for_each(|(k, p)| {
+                out.push(k);
+                in_pattern(p, out);
+            }),
+        }
+    }
     if depth > MAX_NESTING {
         return Err(format!(
             "the filter nests more than {MAX_NESTING} levels deep; a filter this deep could \
@@ -225,7 +239,7 @@ fn walk<'s>(
     let all = |terms: &mut dyn Iterator<Item = &Term<&'s str>>,
                defining: &mut Vec<(&'s str, usize)>| {
         for t in terms {
-            walk(t, d, defining)?;
+            walk(t, d, defining, None)?;
         }
         Ok(())
     };
@@ -245,19 +259,17 @@ fn walk<'s>(
                 .flat_map(|(k, v)| std::iter::once(k).chain(v.iter())),
             defining,
         ),
-        Term::Neg(t) | Term::Label(_, t) => walk(t, d, defining),
+        Term::Neg(t) | Term::Label(_, t) => walk(t, d, defining, None),
+        Term::BinOp(l, BinaryOp::Pipe(pattern), r) => {
+            let mut keys = Vec::new();
+            if let Some(p) = pattern {
+                in_pattern(p, &mut keys);
+            }
+            all(&mut std::iter::once(l.as_ref()).chain(keys), defining)?;
+            walk(r, d, defining, tail)
+        }
         Term::BinOp(l, _, r) => all(&mut [l.as_ref(), r.as_ref()].into_iter(), defining),
         Term::Fold(_, t, pattern, args) => {
-            fn in_pattern<'a, 's>(p: &'a Pattern<&'s str>, out: &mut Vec<&'a Term<&'s str>>) {
-                match p {
-                    Pattern::Var(_) => {}
-                    Pattern::Arr(ps) => ps.iter().for_each(|p| in_pattern(p, out)),
-                    Pattern::Obj(kv) => kv.iter().for_each(|(k, p)| {
-                        out.push(k);
-                        in_pattern(p, out);
-                    }),
-                }
-            }
             let mut keys = Vec::new();
             in_pattern(pattern, &mut keys);
             all(
@@ -269,24 +281,30 @@ fn walk<'s>(
             &mut std::iter::once(t.as_ref()).chain(c.iter().map(|b| b.as_ref())),
             defining,
         ),
-        Term::IfThenElse(branches, otherwise) => all(
-            &mut branches
+        Term::IfThenElse(branches, otherwise) => {
+            all(&mut branches.iter().map(|(c, _)| c), defining)?;
+            for branch in branches
                 .iter()
-                .flat_map(|(c, t)| [c, t])
-                .chain(otherwise.iter().map(|b| b.as_ref())),
-            defining,
-        ),
+                .map(|(_, t)| t)
+                .chain(otherwise.iter().map(|b| b.as_ref()))
+            {
+                walk(branch, d, defining, tail)?;
+            }
+            Ok(())
+        }
         Term::Def(defs, rest) => {
             for def in defs {
-                defining.push((def.name, def.args.len()));
-                let checked = walk(&def.body, d, defining);
+                let me = (def.name, def.args.len());
+                defining.push(me);
+                let checked = walk(&def.body, d, defining, Some(me));
                 defining.pop();
                 checked?;
             }
-            walk(rest, d, defining)
+            walk(rest, d, defining, tail)
         }
         Term::Call(name, args) => {
-            if defining.contains(&(*name, args.len())) {
+            let me = (*name, args.len());
+            if defining.contains(&me) && tail != Some(me) {
                 return Err(format!(
                     "it defines '{name}' in terms of itself; a recursive definition could \
                      recurse without end and crash, so it is not run (jq's recurse, walk, \
