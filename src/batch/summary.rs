@@ -251,7 +251,7 @@ impl Closing<'_> {
     /// The Markdown a CI job summary shows (`$GITHUB_STEP_SUMMARY`).
     pub(super) fn to_markdown(&self) -> String {
         let s = self.summary;
-        let mut md = format!("### miiflow batch: `{}`", md_code(self.name));
+        let mut md = format!("### miiflow batch: {}", md_code(self.name));
         if let Some(shard) = self.shard {
             md.push_str(&format!(" (shard {}/{})", shard.index, shard.count));
         }
@@ -312,21 +312,37 @@ impl Closing<'_> {
     }
 }
 
-/// Text inside a Markdown code span: backticks cannot close it.
+/// A code span holding `text` as it is, on one line, for GitHub-flavoured Markdown (a file
+/// name, an id): fenced by more backticks than any run inside it, so nothing in it can close
+/// it, start HTML (`<!--`) or a link; line breaks become spaces (a newline would end a heading).
 fn md_code(text: &str) -> String {
-    text.replace('`', "'")
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick (or a space) needs a space inside its fence.
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// Text in a table cell: one line, no pipe, no HTML, at most 300 characters.
+/// Text for GitHub-flavoured Markdown, shown as written: every character that Markdown or a
+/// table gives a meaning to (links, images, emphasis, HTML, pipes, backslashes) is written as a
+/// numeric character reference, which the renderer shows as the character and nothing more;
+/// line breaks become spaces (a cell is one line); at most 300 characters.
 fn md_cell(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().take(300) {
         match c {
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '`' => out.push('\''),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '<' | '>' | '&' | '~' | '"' | '\'' | ':' | '@' | '=' => {
+                out.push_str(&format!("&#{};", c as u32))
+            }
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }

@@ -713,6 +713,8 @@ fn filters_that_could_exhaust_the_stack_are_refused_before_sending() {
         "[.. | numbers] | length",
         "walk(.) | [paths] | length > 0",
         "def f(g): g; f(.output)",
+        // Tail recursion runs in constant stack (jaq): taken.
+        "def up: if . < 3 then . + 1 | up else . end; 0 | up",
     ] {
         let out = server
             .miiflow()
@@ -823,4 +825,81 @@ fn a_signal_during_the_history_wait_ends_the_batch() {
         sent.elapsed()
     );
     db.execute_batch("ROLLBACK").unwrap();
+}
+
+/// The tools' Python with GitHub's own Markdown engine (cmark-gfm's bindings), when installed
+/// (scripts/test installs it; MIIFLOW_TEST_REQUIRE_TOOLS says it must be there).
+fn gfm_python() -> Option<std::path::PathBuf> {
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools-venv/bin/python");
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import cmarkgfm"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("MIIFLOW_TEST_REQUIRE_TOOLS").is_none(),
+        "cmarkgfm is required (MIIFLOW_TEST_REQUIRE_TOOLS is set): target/tools-venv/bin/pip install cmarkgfm"
+    );
+    if !found {
+        eprintln!("skipped: cmarkgfm is not installed in target/tools-venv");
+    }
+    found.then_some(python)
+}
+
+/// Item 21: the job summary shows a server's words and a file's name as text in GitHub's own
+/// renderer: no image, no link, no hidden verdict, no broken table.
+#[cfg(unix)]
+#[test]
+fn the_job_summary_renders_server_text_and_names_as_text_in_githubs_engine() {
+    let Some(python) = gfm_python() else { return };
+    let dir = temp();
+    let name = "cities\n| ✅ | passed |\n<!--.jsonl";
+    let input = write(dir.path(), name, "{\"n\":1}\n{\"n\":2}\n");
+    let said = "![pwned](https://evil.example/p.png) [click](javascript:alert(1)) *bold* a \\| b <b>x</b> www.evil.example";
+    let body = serde_json::json!({ "error": said }).to_string();
+    let raw = RawServer::fixed("500 Internal Server Error", body);
+    let step = dir.path().join("step.md");
+    let out = miiflow()
+        .env("MIIFLOW_BASE_URL", &raw.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args(["run", "agent_m", "--retries", "0", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&step).unwrap();
+    let html = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import sys, cmarkgfm\n\
+             from cmarkgfm.cmark import Options\n\
+             print(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
+        ])
+        .stdin(std::fs::File::open(&step).unwrap())
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    for tag in ["<img", "<a ", "<b>", "<em>", "<!--"] {
+        assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{md}");
+    }
+    // The whole name is the heading's code; the verdict is its own paragraph.
+    assert!(html.contains("<h3>miiflow batch: <code>"), "{html}");
+    assert!(html.contains("| ✅ | passed |"), "{html}");
+    assert!(html.contains("<p>❌ failed</p>"), "{html}");
+    // Each failure row has its three cells, the server's words shown as written.
+    let rows: Vec<&str> = html
+        .split("<tr>")
+        .skip(1)
+        .map(|r| r.split("</tr>").next().unwrap())
+        .collect();
+    for row in &rows {
+        let cells = row.matches("<td").count() + row.matches("<th").count();
+        assert!(cells == 3 || cells == 6, "{cells} cells: {row}");
+    }
+    assert!(html.contains("a \\| b"), "{html}");
+    assert!(
+        html.contains("![pwned](https://evil.example/p.png)"),
+        "{html}"
+    );
 }
