@@ -733,7 +733,7 @@ fn filters_that_could_exhaust_the_stack_are_refused_before_sending() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(agent_runs(&server), 4);
+    assert_eq!(agent_runs(&server), 5);
 }
 
 /// Item 16: a batch whose history is locked by another process neither waits for it at its
