@@ -175,7 +175,46 @@ fn page(cmd: &clap::Command) -> (String, Vec<u8>) {
          miiflow-mock --help",
     )]);
     out.extend_from_slice(roff.to_roff().as_bytes());
-    (name, out)
+    (name, ascii_roff(&drop_help_entry(&out)))
+}
+
+/// The subcommands section without clap's `help` subcommand: it has no page of its own
+/// (`miiflow-help(1)` would name a page that does not exist).
+fn drop_help_entry(roff: &[u8]) -> String {
+    let text = String::from_utf8(roff.to_vec()).expect("roff is text");
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let help_entry = line == ".TP"
+            && lines
+                .peek()
+                .is_some_and(|next| next.ends_with("\\-help(1)") && !next.contains(' '));
+        if help_entry {
+            lines.next(); // its name
+            lines.next(); // its one-line description
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Roff in ASCII: `…` as three dots (groff's ASCII device has no stand-in for it and drops it
+/// under `LC_ALL=C`), every other character as groff's `\[uXXXX]` escape, which mandoc and
+/// groff render (with an ASCII stand-in where the terminal has no UTF-8) instead of warning
+/// about raw UTF-8.
+fn ascii_roff(text: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            // `\&` first: three dots can never start a line as a request.
+            '…' => out.push_str("\\&..."),
+            c if c.is_ascii() => out.push(c),
+            c => out.push_str(&format!("\\[u{:04X}]", c as u32)),
+        }
+    }
+    out.into_bytes()
 }
 
 /// A section of preformatted lines (examples and tables keep their layout).

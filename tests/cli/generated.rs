@@ -205,3 +205,41 @@ fn the_completions_command_prints_the_committed_script() {
         std::fs::read(root().join("completions/miiflow.bash")).unwrap()
     );
 }
+
+/// Issue 28, item 23: the pages are ASCII roff (groff under `LC_ALL=C` warns about nothing and
+/// shows the ellipsis), and every page a page names exists.
+#[test]
+fn pages_are_ascii_and_name_only_pages_that_exist() {
+    let pages: Vec<PathBuf> = std::fs::read_dir(root().join("man"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let names: Vec<String> = pages
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let named = regex::Regex::new(r"(miiflow(?:\\-[a-z]+)*)\(1\)").unwrap();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        assert!(text.is_ascii(), "{} holds raw UTF-8", page.display());
+        for found in named.captures_iter(&text) {
+            let name = found[1].replace("\\-", "-");
+            assert!(
+                names.contains(&name),
+                "{} names {name}(1), which has no page",
+                page.display()
+            );
+        }
+        if tool("groff") {
+            let out = Command::new("groff")
+                .args(["-Tascii", "-man", "-ww", "-z"])
+                .arg(page)
+                .env("LC_ALL", "C")
+                .output()
+                .unwrap();
+            let warned = String::from_utf8_lossy(&out.stderr);
+            assert!(warned.trim().is_empty(), "{}: {warned}", page.display());
+        }
+    }
+}
