@@ -486,3 +486,4 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -f -a "(miiflow agents list --names 2>/dev/null)" -d 'alias (miiflow agents)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -f -a "bash elvish fish powershell zsh" -d 'shell'

@@ -77,12 +77,29 @@ _miiflow_aliases() {
                 None => text,
             }
         }
+        // clap's fish script completes no positional values: the shells after `completions`
+        // are added here, from the interface, as the other shells' scripts list them.
         Shell::Fish => format!(
-            "{text}complete -c miiflow -n \"__fish_miiflow_using_subcommand run\" -f -a \"(miiflow agents list --names 2>/dev/null)\" -d 'alias (miiflow agents)'\n"
+            "{text}complete -c miiflow -n \"__fish_miiflow_using_subcommand run\" -f -a \"(miiflow agents list --names 2>/dev/null)\" -d 'alias (miiflow agents)'\n\
+             complete -c miiflow -n \"__fish_miiflow_using_subcommand completions\" -f -a \"{}\" -d 'shell'\n",
+            shells().join(" ")
         ),
         _ => text,
     };
     text.into_bytes()
+}
+
+/// The shells `miiflow completions` takes, as its interface names them.
+fn shells() -> Vec<String> {
+    let cmd = reproducible();
+    let completions = cmd
+        .find_subcommand("completions")
+        .expect("a completions command");
+    completions
+        .get_positionals()
+        .flat_map(|arg| arg.get_possible_values())
+        .map(|v| v.get_name().to_owned())
+        .collect()
 }
 
 /// The interface with the package version only: generated files must not change with every

@@ -243,3 +243,33 @@ fn pages_are_ascii_and_name_only_pages_that_exist() {
         }
     }
 }
+
+/// Issue 28, item 24: fish offers the shells after `miiflow completions`, not file names.
+#[test]
+fn fish_completes_the_shells_after_completions() {
+    if !tool("fish") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-file.txt"), "").unwrap();
+    let out = Command::new("fish")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; complete -C 'miiflow completions '",
+            root().join("completions/miiflow.fish").display()
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let offered: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+        .collect();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            offered.contains(&shell.to_owned()),
+            "{shell} not in {offered:?}"
+        );
+    }
+    assert!(!offered.iter().any(|o| o == "a-file.txt"), "{offered:?}");
+}
