@@ -270,12 +270,27 @@ fn the_installer_checks_the_archive_and_puts_miiflow_on_the_path() {
 fn the_actions_batch_step_runs_the_batch_with_its_inputs() {
     let action =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
-    let step = action
+    // The step's `run: |` block, its indentation taken off.
+    let block: Vec<&str> = action
         .lines()
         .skip_while(|l| !l.contains("name: Run the batch"))
-        .find_map(|l| l.trim().strip_prefix("run: "))
-        .expect("the batch step's run line");
+        .skip_while(|l| l.trim() != "run: |")
+        .skip(1)
+        .take_while(|l| l.starts_with("        "))
+        .map(|l| &l[8..])
+        .collect();
+    assert!(!block.is_empty(), "the batch step's run block");
     let dir = temp();
+    // Run as GitHub runs a `shell: bash` step: a file, `bash --noprofile --norc -eo pipefail`.
+    std::fs::write(dir.path().join("step.sh"), block.join("\n")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("miiflow");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let step = format!("PATH='{path}' bash --noprofile --norc -eo pipefail step.sh");
+    let step = step.as_str();
     inputs(dir.path());
     let server = Server::start();
     let out = run_script(
@@ -295,4 +310,34 @@ fn the_actions_batch_step_runs_the_batch_with_its_inputs() {
     assert_contains(&stderr(&out), "6 lines, 5 succeeded, 1 failed (1 HTTP 5xx)");
     let report = std::fs::read_to_string(dir.path().join("my report.xml")).unwrap();
     assert!(report.contains("tests=\"6\""), "{report}");
+    // Issue 28, item 26: ARGS is split, never evaluated.
+    let out = run_script(
+        step,
+        dir.path(),
+        &server,
+        &[
+            ("AGENT", "agent_xxxYYYzzz"),
+            ("BATCH", "inputs.jsonl"),
+            (
+                "ARGS",
+                "--retries 0 --junit '$(touch pwned).xml' ; touch pwned2",
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!dir.path().join("pwned").exists() && !dir.path().join("pwned2").exists());
+    let out = run_script(
+        step,
+        dir.path(),
+        &server,
+        &[
+            ("AGENT", "agent_xxxYYYzzz"),
+            ("BATCH", "inputs.jsonl"),
+            ("ARGS", "--retries 0 --junit '$(touch pwned).xml'"),
+        ],
+    );
+    // (The stand-in fails a line once: this run's lines all succeed.)
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("pwned").exists());
+    assert!(dir.path().join("$(touch pwned).xml").exists());
 }
