@@ -171,15 +171,22 @@ impl ShardArg {
                     "--shard auto/{n}: {engine} says there are {count} jobs ({from})"
                 ));
             }
-            let index = if *one_based { i } else { i + 1 };
-            let text = format!("{index}/{count}");
-            let shard: Shard = text.parse().map_err(|e: String| {
+            // The values as the engine set them, in every refusal (never a number computed
+            // from them: a zero-based u64::MAX + 1 must not read as 0).
+            let refused = |e: &str| {
                 format!(
-                    "--shard auto: {engine}: {index_var}={} and {from} do not make a shard \
-                     ({e})",
-                    index.saturating_sub(u64::from(!*one_based))
+                    "--shard auto: {engine}: {index_var}={} and {from} do not make a shard ({e})",
+                    index.trim()
                 )
-            })?;
+            };
+            let index = match one_based {
+                true => i,
+                false => i
+                    .checked_add(1)
+                    .ok_or_else(|| refused("the index is too large"))?,
+            };
+            let text = format!("{index}/{count}");
+            let shard: Shard = text.parse().map_err(|e: String| refused(&e))?;
             let said = format!(
                 "--shard auto: {engine} ({index_var}={}, {from}): shard {text}",
                 i
@@ -195,7 +202,8 @@ impl ShardArg {
             .collect();
         Err(format!(
             "--shard auto: no CI engine's shard variables are set; looked for {}. Give the \
-             shard as I/N instead",
+             shard as I/N instead. GitHub Actions has no such variable: use a matrix and \
+             `--shard ${{{{ matrix.shard }}}}/N` (examples/ci/github-actions.yml)",
             names.join(", ")
         ))
     }
@@ -213,6 +221,29 @@ mod tests {
                 .map(|(_, v)| v.to_string())
         };
         arg.resolve(&env)
+    }
+
+    /// Issue 28, item 28: a zero-based index of u64::MAX does not wrap, and the refusal names
+    /// the value as the engine set it; the refusal with no engine says how on GitHub.
+    #[test]
+    fn a_huge_index_is_refused_as_given() {
+        let max = u64::MAX.to_string();
+        let e = resolve(
+            "auto",
+            &[
+                ("CIRCLE_NODE_INDEX", max.as_str()),
+                ("CIRCLE_NODE_TOTAL", "4"),
+            ],
+        )
+        .unwrap_err();
+        assert!(e.contains(&format!("CIRCLE_NODE_INDEX={max}")), "{e}");
+        assert!(!e.contains("CIRCLE_NODE_INDEX=0"), "{e}");
+        let none = resolve("auto", &[]).unwrap_err();
+        assert!(
+            none.contains("GitHub Actions has no such variable"),
+            "{none}"
+        );
+        assert!(none.contains("--shard ${{ matrix.shard }}/N"), "{none}");
     }
 
     #[test]
