@@ -66,7 +66,8 @@ impl Server {
     pub(crate) async fn run(self) -> anyhow::Result<()> {
         let tools = self.tools.len();
         let ui = self.ui.clone();
-        let running = match self.serve(super::stdio::transport(ui.clone())).await {
+        let (transport, written) = super::stdio::transport(ui.clone());
+        let running = match self.serve(transport).await {
             Ok(running) => running,
             // stdin ended before anything was asked (Ctrl-D at a terminal): nothing to do.
             Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
@@ -78,6 +79,8 @@ impl Server {
             ui.tell(&format!("mcp: serving {tools} tool(s) on stdio"));
         }
         running.waiting().await?;
+        // The SDK has let go of its end: the last answers are on stdout once this ends.
+        let _ = written.await;
         Ok(())
     }
 

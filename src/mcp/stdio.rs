@@ -11,15 +11,16 @@ use crate::ui::Ui;
 pub(crate) const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
 /// The transport the SDK is given: it reads the lines that are JSON, and what it writes goes
-/// to stdout line by line. Two tasks do the work, on the caller's runtime.
-pub(crate) fn transport(ui: Ui) -> (DuplexStream, DuplexStream) {
+/// to stdout line by line. Two tasks do the work, on the caller's runtime; the writer's handle
+/// is returned, to be awaited once the SDK is done (its last answers are then out).
+pub(crate) fn transport(ui: Ui) -> ((DuplexStream, DuplexStream), tokio::task::JoinHandle<()>) {
     let (to_sdk, sdk_reads) = tokio::io::duplex(64 * 1024);
     let (sdk_writes, from_sdk) = tokio::io::duplex(64 * 1024);
     let out = ui.clone();
     tokio::spawn(async move {
         let _ = read_stdin(tokio::io::stdin(), to_sdk, &ui).await;
     });
-    tokio::spawn(async move {
+    let writer = tokio::spawn(async move {
         let mut lines = BufReader::new(from_sdk);
         let mut line = Vec::new();
         while matches!(lines.read_until(b'\n', &mut line).await, Ok(n) if n > 0) {
@@ -31,7 +32,7 @@ pub(crate) fn transport(ui: Ui) -> (DuplexStream, DuplexStream) {
             }
         }
     });
-    (sdk_reads, sdk_writes)
+    ((sdk_reads, sdk_writes), writer)
 }
 
 /// Reads `stdin` line by line, never holding more than [`MAX_MESSAGE`]: a JSON line goes on to
