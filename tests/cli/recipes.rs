@@ -341,3 +341,88 @@ fn the_actions_batch_step_runs_the_batch_with_its_inputs() {
     assert!(!dir.path().join("pwned").exists());
     assert!(dir.path().join("$(touch pwned).xml").exists());
 }
+
+/// Issue 28, item 29: a version that is not released is said plainly (exit 3), and the action
+/// then builds miiflow from its own source with the runner's cargo (stubbed here: it records
+/// how it was called and puts a miiflow where `cargo install --root` would).
+#[test]
+fn an_unreleased_version_is_said_plainly_and_the_action_builds_from_source() {
+    let root = temp();
+    let empty = root.path().join("releases");
+    std::fs::create_dir(&empty).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("bash")
+        .arg(repo.join("scripts/install-release"))
+        .env("MIIFLOW_VERSION", "0.1.0")
+        .env("MIIFLOW_TARGET", "x86_64-unknown-linux-gnu")
+        .env("MIIFLOW_RELEASES", format!("file://{}", empty.display()))
+        .env("MIIFLOW_INSTALL_DIR", root.path().join("bin"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "miiflow 0.1.0 has not been released");
+    assert_contains(&stderr(&out), "cargo install --locked --git");
+    // The action's install step, as GitHub runs it.
+    let action = std::fs::read_to_string(repo.join("action.yml")).unwrap();
+    let block: Vec<&str> = action
+        .lines()
+        .skip_while(|l| !l.contains("name: Install miiflow"))
+        .skip_while(|l| l.trim() != "run: |")
+        .skip(1)
+        .take_while(|l| l.starts_with("        "))
+        .map(|l| &l[8..])
+        .collect();
+    std::fs::write(root.path().join("step.sh"), block.join("\n")).unwrap();
+    let stubs = root.path().join("stubs");
+    std::fs::create_dir(&stubs).unwrap();
+    write(
+        &stubs,
+        "cargo",
+        "#!/bin/sh\necho \"$@\" > \"$STUB_LOG\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && r=$2; shift; done\n\
+         mkdir -p \"$r/bin\" && printf '#!/bin/sh\\necho built\\n' > \"$r/bin/miiflow\" && chmod +x \"$r/bin/miiflow\"\n",
+    );
+    Command::new("chmod")
+        .arg("+x")
+        .arg(stubs.join("cargo"))
+        .status()
+        .unwrap();
+    let (github_path, github_output, log) = (
+        root.path().join("github-path"),
+        root.path().join("github-output"),
+        root.path().join("cargo.log"),
+    );
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "step.sh"])
+        .current_dir(root.path())
+        .env(
+            "PATH",
+            format!("{}:{}", stubs.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("GITHUB_ACTION_PATH", repo)
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_OUTPUT", &github_output)
+        .env("RUNNER_TEMP", root.path())
+        .env("STUB_LOG", &log)
+        .env("MIIFLOW_VERSION", "0.1.0")
+        .env("MIIFLOW_RELEASES", format!("file://{}", empty.display()))
+        .env("MIIFLOW_INSTALL_DIR", root.path().join("bin"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_contains(&stdout(&out), "::notice::miiflow 0.1.0 is not released");
+    let called = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        called.trim(),
+        format!(
+            "install --locked --quiet --path {} --root {}/miiflow-from-source",
+            repo.display(),
+            root.path().display()
+        )
+    );
+    let bin = format!("{}/miiflow-from-source/bin", root.path().display());
+    assert_eq!(std::fs::read_to_string(&github_path).unwrap().trim(), bin);
+    assert_eq!(
+        std::fs::read_to_string(&github_output).unwrap().trim(),
+        format!("path={bin}")
+    );
+}
