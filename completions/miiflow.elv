@@ -19,7 +19,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
     var completions = [
         &'miiflow'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -66,7 +66,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --connect-timeout 'Seconds to wait for a connection'
             cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line''s; a quota pause (a long Retry-After) is bounded by it only when it is given'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --resume 'With --batch -o RESULTS: keep the results RESULTS already holds for unchanged input lines and run only the rest'
             cand --retry-failed '--resume, and also run again the lines whose recorded result failed'
@@ -89,7 +89,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;login'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --with-key 'Read the key from stdin (one trailing newline is dropped)'
             cand --no-verify 'Store the key without checking it against the server'
             cand --insecure-storage 'Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that have none. Anyone who can read your files can read the key'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;logout'= {
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --all 'Forget every profile''s key'
@@ -117,7 +117,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;status'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --json 'Print JSON for scripts'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -130,7 +130,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -147,7 +147,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys;create'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --show 'Also print the secret on stdout, once'
             cand --no-store 'Do not store the key; print it (implies --show)'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -161,7 +161,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys;list'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --json 'Print JSON for scripts'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -174,7 +174,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys;delete'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --missing-ok 'A key that does not exist is not an error (exit 0, nothing to do): for scripts that delete idempotently'
@@ -189,7 +189,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys;rotate'= {
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -216,7 +216,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;keys;help;help'= {
         }
         &'miiflow;token'= {
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --show 'Print it on a terminal without asking'
@@ -240,7 +240,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --connect-timeout 'Seconds to wait for a connection'
             cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line''s; a quota pause (a long Retry-After) is bounded by it only when it is given'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -r 'With --jq: print strings without quotes, as jq -r'
             cand --raw-output 'With --jq: print strings without quotes, as jq -r'
@@ -263,7 +263,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --agent 'Only runs of this agent or workflow id (or alias)'
             cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --failed 'Only runs that failed (exit code not 0)'
             cand --json 'Print JSON, also on a terminal'
@@ -286,7 +286,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --limit 'How many'
             cand --agent 'Only runs of this agent or workflow id (or alias)'
             cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --failed 'Only runs that failed (exit code not 0)'
@@ -301,7 +301,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;history;show'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --input 'Only the input, its exact bytes (pretty on a terminal)'
             cand --output 'Only the answer, its exact bytes (pretty on a terminal)'
@@ -316,7 +316,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;history;clear'= {
             cand --older-than 'Only runs older than this: 30d, 12h'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
@@ -331,7 +331,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;history;stats'= {
             cand --agent 'Only this agent or workflow id (or alias)'
             cand --since 'Only runs newer than this: 30m, 2h, 1d, 1w'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --json 'Print JSON, also on a terminal'
@@ -351,7 +351,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --connect-timeout 'Seconds to wait for a connection'
             cand --timeout 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line''s; a quota pause (a long Retry-After) is bounded by it only when it is given'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --no-history 'Do not record this run in the history'
             cand -r 'With --jq: print strings without quotes, as jq -r'
@@ -390,7 +390,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;history;help;help'= {
         }
         &'miiflow;agents'= {
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -408,7 +408,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;agents;add'= {
             cand --description 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)'
             cand --param 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --workflow 'ID is a workflow (Miiflow''s second run contract)'
@@ -421,7 +421,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help'
         }
         &'miiflow;agents;list'= {
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --json 'Print JSON for scripts'
@@ -435,7 +435,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help'
         }
         &'miiflow;agents;remove'= {
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -462,7 +462,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;results'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -480,7 +480,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --input 'The batch file the results are for: check that every line has a current result'
             cand --batch-format 'The batch file''s format [default: csv for a .csv file, else jsonl]'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -500,7 +500,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;mcp'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -522,7 +522,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --retries 'How often to send again when nothing can have run (as `run --retries`)'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --no-history 'Do not record the calls in the history'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -534,7 +534,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;mcp;list-tools'= {
             cand --tool 'Only this alias (repeatable), as `mcp serve --tool`'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --json 'Print the tools as MCP''s tools/list gives them (JSON)'
@@ -551,7 +551,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --config 'The config file [default: the client''s own, for this platform and user]'
             cand --tool 'Serve only this alias (repeatable): added to the server''s arguments'
             cand --name 'The server''s name in the client''s config'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --dry-run 'Print the change and change nothing'
@@ -579,7 +579,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;completions'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -591,7 +591,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;version'= {
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
-            cand --base-url 'The API''s base URL'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --json 'Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'

@@ -25,7 +25,7 @@ function __fish_miiflow_using_subcommand
 end
 
 complete -c miiflow -n "__fish_miiflow_needs_command" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_needs_command" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_needs_command" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -67,7 +67,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l retries -d 'How 
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -87,7 +87,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l color -d 'When
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l with-key -d 'Read the key from stdin (one trailing newline is dropped)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l no-verify -d 'Store the key without checking it against the server'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l insecure-storage -d 'Keep the key in a plain file (mode 0600) instead of the OS keyring, for machines that have none. Anyone who can read your files can read the key'
@@ -95,7 +95,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s v -l verbose -
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,7 +109,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -l json -d 'Print JSON for scripts'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand status" -s q -l quiet -d 'Print no status line, only errors'
@@ -119,7 +119,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_see
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and not __fish_seen_subcommand_from create list delete rotate help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
@@ -133,7 +133,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l show -d 'Also print the secret on stdout, once'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -l no-store -d 'Do not store the key; print it (implies --show)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -144,7 +144,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print JSON for scripts'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status line, only errors'
@@ -154,7 +154,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -l missing-ok -d 'A key that does not exist is not an error (exit 0, nothing to do): for scripts that delete idempotently'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
@@ -165,7 +165,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
@@ -175,7 +175,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Revoke a key on the server and forget the local profile that holds it'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace a profile\'s key: create a new one, store it, check it, then delete the old one'
 complete -c miiflow -n "__fish_miiflow_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand token" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -193,7 +193,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l retries -d 'How 
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -210,7 +210,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_seen_subcommand_from list show clear stats rerun help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -229,7 +229,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and not __fish_
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l agent -d 'Only runs of this agent or workflow id (or alias)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -241,7 +241,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -253,7 +253,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l older-than -d 'Only runs older than this: 30d, 12h' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -264,7 +264,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l agent -d 'Only this agent or workflow id (or alias)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l since -d 'Only runs newer than this: 30m, 2h, 1d, 1w' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from stats" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -280,7 +280,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l timeout -d 'Seconds the whole run may take, retries included; 0 means no limit [default: 600]. In a batch, each line\'s; a quota pause (a long Retry-After) is bounded by it only when it is given' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from rerun" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -300,7 +300,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Per agent or workflow: runs, failures, failure rate, p50/p95/p99 latency, last run; on a terminal a table and a latency histogram, JSON otherwise'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "rerun" -d 'Run a recorded run again: the same agent or workflow and input, items merged over it, recorded as a new entry. The key and base URL are the current ones (--profile, as for run)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -315,7 +315,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_s
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l description -d 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l param -d 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -325,7 +325,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -336,7 +336,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from remove" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -350,7 +350,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -365,7 +365,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l batch-format -d 'The batch file\'s format [default: csv for a .csv file, else jsonl]' -r -f -a "jsonl\t'One JSON value per line'
 csv\t'A header row naming the keys, then one row per run (RFC 4180)'"
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -376,7 +376,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -397,14 +397,14 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l no-history -d 'Do not record the calls in the history'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l tool -d 'Only this alias (repeatable), as `mcp serve --tool`' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from list-tools" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -422,7 +422,7 @@ zed\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l config -d 'The config file [default: the client\'s own, for this platform and user]' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l tool -d 'Serve only this alias (repeatable): added to the server\'s arguments' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l name -d 'The server\'s name in the client\'s config' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -437,7 +437,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -446,7 +446,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s q -l qui
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l base-url -d 'The API\'s base URL' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand version" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

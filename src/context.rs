@@ -15,6 +15,7 @@ use crate::request;
 use crate::ui::Ui;
 
 pub(crate) const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
+pub(crate) const BASE_URL_ENV: &str = "MIIFLOW_BASE_URL";
 
 pub(crate) struct Context {
     pub(crate) global: Global,
@@ -24,6 +25,9 @@ pub(crate) struct Context {
     pub(crate) plain: PlainFileStore,
     pub(crate) env_key: Option<OsString>,
     pub(crate) env_profile: Option<String>,
+    /// `MIIFLOW_BASE_URL`: the base URL when `--base-url` is not given (never saved to a
+    /// profile: a stand-in's address must not outlive the shell that set it).
+    pub(crate) env_base_url: Option<String>,
     /// Every byte a person sees goes through it.
     pub(crate) ui: Ui,
 }
@@ -35,6 +39,7 @@ impl Context {
         // Set but empty is unset, everywhere (runs, --curl's hint, status).
         ctx.env_key = std::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
         ctx.env_profile = std::env::var(PROFILE_ENV).ok().filter(|p| !p.is_empty());
+        ctx.env_base_url = std::env::var(BASE_URL_ENV).ok().filter(|u| !u.is_empty());
         Ok(ctx)
     }
 
@@ -59,6 +64,7 @@ impl Context {
             keyring,
             env_key: None,
             env_profile: None,
+            env_base_url: None,
             config_dir,
             global,
         })
@@ -109,8 +115,6 @@ impl Context {
         Ok(resolved)
     }
 
-    /// The base URL for a profile: `--base-url` or `MIIFLOW_BASE_URL`, else the profile's, else
-    /// the default.
     /// The id a word stands for in a filter (`history --agent`): an alias's id, or the word.
     pub(crate) fn target_id(&self, word: Option<&str>) -> Option<String> {
         word.map(|w| {
@@ -121,28 +125,33 @@ impl Context {
         })
     }
 
+    /// The base URL for a profile: `--base-url`, else `MIIFLOW_BASE_URL`, else the profile's,
+    /// else the default.
     pub(crate) fn base_url(&self, profile: &str) -> Result<Url, Error> {
         let configured = self
             .config
             .profile(profile)
             .and_then(|p| p.base_url.clone());
-        let text = self.global.base_url.clone().or(configured);
+        let text = self.override_base_url().map(str::to_owned).or(configured);
         request::base_url(text.as_deref(), self.global.allow_http)
+    }
+
+    /// The base URL given for this command alone (`--base-url`, else `MIIFLOW_BASE_URL`),
+    /// over every profile's.
+    pub(crate) fn override_base_url(&self) -> Option<&str> {
+        self.global
+            .base_url
+            .as_deref()
+            .or(self.env_base_url.as_deref())
     }
 
     /// Where a profile's base URL comes from, in the words of an error message.
     pub(crate) fn base_url_source(&self, profile: &str) -> String {
         if self.global.base_url.is_some() {
-            let flag = std::env::args_os().any(|a| {
-                let a = a.to_string_lossy();
-                a == "--base-url" || a.starts_with("--base-url=")
-            });
-            return if flag {
-                "--base-url"
-            } else {
-                "MIIFLOW_BASE_URL"
-            }
-            .to_owned();
+            return "--base-url".to_owned();
+        }
+        if self.env_base_url.is_some() {
+            return BASE_URL_ENV.to_owned();
         }
         match self
             .config

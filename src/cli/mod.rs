@@ -33,10 +33,11 @@ Exit codes:
 pub(crate) const ENVIRONMENT: &str = "\
 Environment:
   MIIFLOW_API_KEY          the API key to send (used when no --profile is given)
-  MIIFLOW_BASE_URL         the API's base URL (default https://api.miiflow.ai)
+  MIIFLOW_BASE_URL         the API's base URL for this shell, over the profile's (never saved)
   MIIFLOW_PROFILE          the profile to use (default \"default\")
   MIIFLOW_CONFIG_DIR       the config folder (default ~/.config/miiflow on Linux)
   MIIFLOW_KEYRING_TIMEOUT  seconds a keyring call may take (default 5)
+  MIIFLOW_KEYRING          off: never touch the OS keyring (miiflow-mock exec sets it)
   MIIFLOW_LOCK_TIMEOUT     seconds to wait for another miiflow changing the config (default 10)
   MIIFLOW_MAX_INPUT        the largest input file miiflow reads (default 256M)
   MIIFLOW_MAX_BUFFER       the largest answer held whole, for --jq or one event (default 256M)
@@ -87,14 +88,9 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "P")]
     pub(crate) profile: Option<String>,
 
-    /// The API's base URL.
-    #[arg(
-        long,
-        global = true,
-        env = "MIIFLOW_BASE_URL",
-        hide_env_values = true,
-        value_name = "URL"
-    )]
+    /// The API's base URL [default: $MIIFLOW_BASE_URL, else the profile's, else
+    /// https://api.miiflow.ai].
+    #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
 
     /// When to colour output.

@@ -148,8 +148,8 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     // Never the key.
     let profile = ctx.active_profile()?;
     let mut serve_args: Vec<String> = Vec::new();
-    if let Some(url) = &ctx.global.base_url {
-        serve_args.extend(["--base-url".into(), url.clone()]);
+    if let Some(url) = ctx.override_base_url() {
+        serve_args.extend(["--base-url".into(), url.to_owned()]);
     }
     serve_args.extend(["mcp".into(), "serve".into()]);
     if ctx.global.profile.is_some() || profile != crate::config::DEFAULT_PROFILE {

@@ -30,6 +30,11 @@ struct ProfileStatus {
     active: bool,
     /// The base URL, or why it cannot be used.
     base_url: String,
+    /// Where it comes from: `--base-url`, `MIIFLOW_BASE_URL`, `profile` or `default`.
+    base_url_source: &'static str,
+    /// The profile's own base URL (config.toml), when it has one: what it uses without the
+    /// flag or the variable.
+    profile_base_url: Option<String>,
     storage: Option<&'static str>,
     /// The plain file that holds the key, for `plain-file`.
     path: Option<PathBuf>,
@@ -100,6 +105,13 @@ fn profiles(ctx: &Context, active: &str) -> Vec<ProfileStatus> {
                 .base_url(&name)
                 .map(|u| u.to_string())
                 .unwrap_or_else(|e| e.to_string()),
+            base_url_source: match (ctx.global.base_url.is_some(), ctx.env_base_url.is_some()) {
+                (true, _) => "--base-url",
+                (false, true) => crate::context::BASE_URL_ENV,
+                _ if profile.base_url.is_some() => "profile",
+                _ => "default",
+            },
+            profile_base_url: profile.base_url.clone(),
             storage: profile.storage.map(Storage::id),
             path: (profile.storage == Some(Storage::PlainFile)).then(|| ctx.plain.path(&name)),
             key,
@@ -126,7 +138,15 @@ fn show(ui: &Ui, status: &Status) -> std::io::Result<()> {
         ui.line("")?;
         let marker = if p.active { " (active)" } else { "" };
         ui.line(&format!("{}{marker}", p.name))?;
-        ui.line(&format!("  base URL  {}", p.base_url))?;
+        let from = match (p.base_url_source, &p.profile_base_url) {
+            ("profile" | "default", _) => String::new(),
+            (source, Some(own)) => format!(" (from {source}; the profile's own: {own})"),
+            (source, None) => format!(" (from {source}; the profile has none of its own)"),
+        };
+        ui.line(&escape_controls(&format!(
+            "  base URL  {}{from}",
+            p.base_url
+        )))?;
         let key = match (&p.key, p.storage, &p.error) {
             (Some(k), Some("plain-file"), _) => {
                 let path = p.path.as_deref().unwrap_or_else(|| "".as_ref());

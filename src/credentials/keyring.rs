@@ -13,6 +13,9 @@ use super::{ApiKey, Store, StoreError};
 pub(crate) const SERVICE: &str = "miiflow";
 /// Seconds a keyring call may take (default 5).
 pub(crate) const TIMEOUT_ENV: &str = "MIIFLOW_KEYRING_TIMEOUT";
+/// `off`: this process never touches the OS keyring (`miiflow-mock exec` sets it, so that
+/// trying miiflow against the stand-in cannot replace a real profile's key).
+pub(crate) const OFF_ENV: &str = "MIIFLOW_KEYRING";
 
 #[derive(Clone)]
 enum Backend {
@@ -54,6 +57,12 @@ impl KeyringStore {
         profile: &str,
         op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
+        if std::env::var(OFF_ENV).is_ok_and(|v| v == "off") {
+            return Err(StoreError::Unavailable(format!(
+                "{OFF_ENV}=off says not to use it here (miiflow-mock exec sets it: the stand-in's \
+                 keys stay out of your keyring)"
+            )));
+        }
         let backend = self.backend.clone();
         let profile = profile.to_owned();
         let (tx, rx) = mpsc::channel();

@@ -655,8 +655,9 @@ fn an_entry_with_a_long_header_is_recorded() {
         assert!(out.status.success(), "{}", stderr(&out));
     };
     run(&[]); // the database now exists: later entries are spooled
-    let long = format!("(\"{}\" | length) > 0", "x".repeat(70_000));
-    run(&["--expect", &long]);
+    // Two expectations of 40 KB each (a filter is at most 64 KiB): 80 KB of description.
+    let long = format!("(\"{}\" | length) > 0", "x".repeat(40_000));
+    run(&["--expect", &long, "--expect", &long]);
     let out = home
         .miiflow(&server)
         .args(["history", "list", "--json"])
@@ -671,7 +672,7 @@ fn an_entry_with_a_long_header_is_recorded() {
         .output()
         .unwrap();
     let entry: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert!(entry["expect"].as_str().unwrap().len() > 70_000);
+    assert!(entry["expect"].as_str().unwrap().len() > 80_000);
     let pending = home.data_dir().join("pending");
     let left: Vec<_> = std::fs::read_dir(&pending)
         .map(|r| r.filter_map(Result::ok).map(|e| e.file_name()).collect())
@@ -901,5 +902,140 @@ fn the_job_summary_renders_server_text_and_names_as_text_in_githubs_engine() {
     assert!(
         html.contains("![pwned](https://evil.example/p.png)"),
         "{html}"
+    );
+}
+
+/// Item 31: `login` saves a base URL only when the flag gave it (not MIIFLOW_BASE_URL, which a
+/// stand-in sets for one shell).
+#[test]
+fn login_saves_a_base_url_only_from_the_flag() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args(["login", "--with-key", "--insecure-storage"])
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!home.config().contains("base_url"), "{}", home.config());
+    let out = home
+        .miiflow(&server)
+        .args(["login", "--with-key", "--insecure-storage", "--base-url"])
+        .arg(&server.url)
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&home.config(), &format!("base_url = \"{}/\"", server.url));
+}
+
+/// Item 31: `miiflow-mock exec` gives the command throwaway config and data folders and no
+/// keyring, removed afterwards; `--own-state` gives it the caller's.
+#[test]
+fn mock_exec_leaves_no_state_behind_unless_asked() {
+    let home = Home::new();
+    let mock = assert_cmd::cargo::cargo_bin("miiflow")
+        .with_file_name(format!("miiflow-mock{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        mock.exists(),
+        "build the workspace first (cargo build): {}",
+        mock.display()
+    );
+    let miiflow = assert_cmd::cargo::cargo_bin("miiflow");
+    let script = format!(
+        "echo \"$MIIFLOW_CONFIG_DIR\"; echo \"$MIIFLOW_KEYRING\"; \
+         printf '%s\\n' \"$MIIFLOW_API_KEY\" | '{m}' login --with-key --profile tried; \
+         '{m}' run agent_demo -q >/dev/null",
+        m = miiflow.display()
+    );
+    let out = std::process::Command::new(&mock)
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_DATA_DIR", home.data_dir())
+        .args(["exec", "--", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let said = stdout(&out);
+    let err = stderr(&out);
+    let mut lines = said.lines();
+    let dir = lines.next().unwrap().to_owned();
+    assert_ne!(dir, home.config_dir().display().to_string());
+    assert_eq!(lines.next(), Some("off"));
+    // The keyring was not touched: login says so and names the ways on.
+    assert_contains(&err, "MIIFLOW_KEYRING=off");
+    assert!(!std::path::Path::new(&dir).exists(), "{dir} left behind");
+    assert!(
+        !home.config_dir().exists() || home.config().is_empty(),
+        "{}",
+        home.config()
+    );
+    assert!(
+        !home.data_dir().exists(),
+        "history written to the caller's folder"
+    );
+    // --own-state: the caller's folders.
+    let out = std::process::Command::new(&mock)
+        .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+        .env("MIIFLOW_DATA_DIR", home.data_dir())
+        .args(["exec", "--own-state", "--", "sh", "-c"])
+        .arg(format!("'{}' run agent_demo -q", miiflow.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(home.data_dir().join("history.sqlite").exists());
+}
+
+/// Item 34: `status` says where each profile's base URL comes from and shows the profile's
+/// own; MIIFLOW_BASE_URL no longer shows in usage errors as if `--base-url` were required.
+#[test]
+fn status_names_the_base_urls_source_and_usage_errors_do_not_show_it() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args([
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--no-verify",
+            "--base-url",
+        ])
+        .arg("https://api.example.test")
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home.miiflow(&server).args(["status"]).output().unwrap();
+    assert_contains(
+        &stdout(&out),
+        &format!(
+            "base URL  {}/ (from MIIFLOW_BASE_URL; the profile's own: https://api.example.test/)",
+            server.url
+        ),
+    );
+    let out = home
+        .miiflow(&server)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let s: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        s["profiles"][0]["base_url_source"], "MIIFLOW_BASE_URL",
+        "{s}"
+    );
+    assert_eq!(
+        s["profiles"][0]["profile_base_url"],
+        "https://api.example.test/"
+    );
+    let out = home
+        .miiflow(&server)
+        .args(["run", "agent_x", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !stderr(&out).contains("--base-url <URL>"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -26,10 +26,22 @@ enum Cmd {
     Serve(Options),
     /// Start on a free port, run COMMAND with MIIFLOW_BASE_URL and MIIFLOW_API_KEY set, stop,
     /// and exit with COMMAND's code.
-    #[command(after_help = "Example:\n  miiflow-mock exec -- miiflow run agent_demo city=Paris")]
+    ///
+    /// COMMAND gets throwaway miiflow config and data folders (MIIFLOW_CONFIG_DIR,
+    /// MIIFLOW_DATA_DIR) and MIIFLOW_KEYRING=off, removed afterwards: trying miiflow against the
+    /// stand-in leaves nothing in your profiles, history or keyring. --own-state gives it yours.
+    /// Each exec serves on a new port, and a batch's results record the base URL: to --resume
+    /// a batch across execs, give a fixed --port.
+    #[command(
+        after_help = "Examples:\n  miiflow-mock exec -- miiflow run agent_demo city=Paris\n  \
+                            miiflow-mock exec --port 8931 -- miiflow run agent_demo --batch in.jsonl -o out.jsonl --resume"
+    )]
     Exec {
         #[command(flatten)]
         options: Options,
+        /// Give COMMAND your own miiflow config, history and keyring instead of throwaway ones.
+        #[arg(long)]
+        own_state: bool,
         /// The command to run, after --.
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<String>,
@@ -56,13 +68,29 @@ async fn serve(options: Options) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-async fn exec(options: Options, command: Vec<String>) -> anyhow::Result<u8> {
+async fn exec(options: Options, command: Vec<String>, own_state: bool) -> anyhow::Result<u8> {
     let (addr, config, key) = options.config();
     let mock = Mock::start(addr, config).await?;
-    let mut child = tokio::process::Command::new(&command[0])
-        .args(&command[1..])
+    let mut cmd = tokio::process::Command::new(&command[0]);
+    cmd.args(&command[1..])
         .env("MIIFLOW_BASE_URL", mock.url())
-        .env("MIIFLOW_API_KEY", key)
+        .env("MIIFLOW_API_KEY", key);
+    // Removed when exec ends (on every exit but SIGKILL).
+    let state = match own_state {
+        true => None,
+        false => Some(
+            tempfile::Builder::new()
+                .prefix("miiflow-mock-state-")
+                .tempdir()
+                .map_err(|e| anyhow::anyhow!("cannot make throwaway folders: {e}"))?,
+        ),
+    };
+    if let Some(dir) = &state {
+        cmd.env("MIIFLOW_CONFIG_DIR", dir.path().join("config"))
+            .env("MIIFLOW_DATA_DIR", dir.path().join("data"))
+            .env("MIIFLOW_KEYRING", "off");
+    }
+    let mut child = cmd
         .spawn()
         .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", command[0]))?;
     // Ctrl-C reaches the child too; wait for it and pass on its code.
@@ -106,7 +134,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Cmd::Serve(options) => serve(options).await,
-            Cmd::Exec { options, command } => exec(options, command).await,
+            Cmd::Exec {
+                options,
+                command,
+                own_state,
+            } => exec(options, command, own_state).await,
         }
     });
     match result {
