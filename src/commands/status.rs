@@ -187,6 +187,8 @@ mod tests {
             name: name.into(),
             active,
             base_url: "https://api.miiflow.ai/".into(),
+            base_url_source: "default",
+            profile_base_url: None,
             storage: Some("keyring"),
             path: None,
             key: Some("mk_…abcd".into()),
