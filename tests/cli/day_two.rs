@@ -1039,3 +1039,40 @@ fn status_names_the_base_urls_source_and_usage_errors_do_not_show_it() {
         stderr(&out)
     );
 }
+
+/// Item 33: `keys create` after a plain-file login stores the new key where that profile
+/// stores its own (a plain file), not in the keyring it cannot reach.
+#[test]
+fn keys_create_stores_where_the_creating_profile_stores() {
+    let home = Home::new();
+    let server = Server::start();
+    let mut login = home.miiflow(&server);
+    let out = without_keyring(&mut login)
+        .args(["login", "--with-key", "--insecure-storage"])
+        .write_stdin(format!("{KEY}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut create = home.miiflow(&server);
+    let out = without_keyring(&mut create)
+        .args(["keys", "create", "ci"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "Stored in a plain file as profile 'ci'");
+    assert!(home.config_dir().join("credentials/ci.key").exists());
+    assert!(!home.config().contains("base_url"), "{}", home.config());
+    let mut status = home.miiflow(&server);
+    let out = without_keyring(&mut status)
+        .args(["--profile", "ci", "status", "--json"])
+        .output()
+        .unwrap();
+    let s: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ci = s["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "ci")
+        .unwrap();
+    assert_eq!(ci["storage"], "plain-file", "{s}");
+}

@@ -5,7 +5,7 @@ use crate::cli::KeysCreateArgs;
 use crate::client;
 use crate::config::{self, Profile, Storage};
 use crate::context::Context;
-use crate::credentials::ApiKey;
+use crate::credentials::{ApiKey, Origin};
 use crate::error::Error;
 
 pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
@@ -39,6 +39,21 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
         return Ok(());
     }
     let base = ctx.base_url(&resolved.profile)?;
+    // Stored where the profile whose key made it stores its own (a plain-file login's keys
+    // go to plain files too); the OS keyring when that key came from the environment.
+    let storage = match &resolved.origin {
+        Origin::Stored(storage) => *storage,
+        Origin::Env => Storage::Keyring,
+    };
+    // The new profile's base URL: the one given with --base-url, else the one its maker's
+    // profile keeps (never one that only came from MIIFLOW_BASE_URL).
+    let recorded = match ctx.global.base_url {
+        Some(_) => super::recorded_base(&base),
+        None => ctx
+            .config
+            .profile(&resolved.profile)
+            .and_then(|p| p.base_url.clone()),
+    };
     let stored = ctx.update_config(|ctx, config| {
         // Checked again under the lock: another process may have taken the name meanwhile.
         if config.profile(&args.name).and_then(|p| p.storage).is_some() {
@@ -47,12 +62,12 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
                 args.name
             );
         }
-        ctx.keyring.set(&args.name, &secret)?;
+        ctx.store(storage).set(&args.name, &secret)?;
         config.profiles.insert(
             args.name.clone(),
             Profile {
-                base_url: super::recorded_base(&base),
-                storage: Some(Storage::Keyring),
+                base_url: recorded.clone(),
+                storage: Some(storage),
                 key_id: Some(created.id.clone()),
                 key_name: Some(created.name.clone()),
                 ..Profile::default()
@@ -63,7 +78,8 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     match stored {
         Ok(()) => {
             ctx.ui.say(&format!(
-                "Stored in the OS keyring as profile '{0}': use it with `--profile {0}`.",
+                "Stored in {} as profile '{1}': use it with `--profile {1}`.",
+                ctx.store(storage).describe(),
                 args.name
             ));
             if args.show {
@@ -75,7 +91,8 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
             print_secret(&ctx.ui, &secret);
             Err(e.context(format!(
                 "the new key was NOT stored; it is printed above, once: copy it now (store it \
-                 later with `miiflow login --profile {} --with-key`)",
+                 later with `miiflow login --profile {} --with-key`, adding --insecure-storage \
+                 where the OS keyring cannot be used)",
                 args.name
             )))
         }
