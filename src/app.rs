@@ -69,28 +69,17 @@ fn short_usage() -> String {
         .chain(path.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
-    let subs: Vec<(String, String)> = cmd
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-        .map(|s| {
-            let about = s.get_about().map(|a| a.to_string()).unwrap_or_default();
-            let first = about
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('.');
-            (s.get_name().to_owned(), first.to_owned())
-        })
-        .collect();
-    let width = subs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    let mut text = format!("Usage: {name} <COMMAND>\n\nCommands:\n");
-    for (sub, about) in &subs {
-        text.push_str(&format!("  {sub:width$}  {about}\n"));
-    }
-    text.push_str(&format!(
-        "\n`{name} --help` shows every option, examples and exit codes; `{name} COMMAND --help` one command's."
-    ));
-    text
+    // clap renders the list, as in `--help`: the same order, wrapped to the terminal.
+    let template = format!(
+        "Usage: {name} <COMMAND>\n\nCommands:\n{{subcommands}}\n\n`{name} --help` shows every \
+         option, examples and exit codes; `{name} COMMAND --help` one command's."
+    );
+    cmd.disable_help_subcommand(true)
+        .help_template(template)
+        .render_help()
+        .to_string()
+        .trim_end()
+        .to_owned()
 }
 
 /// For an unknown command that clap found no suggestion for (`rn`): the close ones.

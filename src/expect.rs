@@ -108,6 +108,27 @@ impl Expectations {
         }))
     }
 
+    /// The expectations a history entry records ([`Expectations::describe`]'s words), compiled
+    /// again for `history rerun`: the rerun is checked as the run was. A schema is read again
+    /// from the path recorded (relative to where the run was made).
+    pub(crate) fn from_described(text: &str) -> Result<Option<Expectations>, Error> {
+        let bad = |why: &str| Error::BadInput(format!("the recorded expectations {text}: {why}"));
+        let words = shlex::split(text).ok_or_else(|| bad("cannot be read back"))?;
+        let (mut filters, mut schema) = (Vec::new(), None);
+        let mut words = words.into_iter();
+        while let Some(flag) = words.next() {
+            let value = words
+                .next()
+                .ok_or_else(|| bad("a flag without its value"))?;
+            match flag.as_str() {
+                "--expect" => filters.push(value),
+                "--expect-schema" => schema = Some(std::path::PathBuf::from(value)),
+                _ => return Err(bad("not --expect or --expect-schema")),
+            }
+        }
+        Expectations::compile(&filters, schema.as_deref())
+    }
+
     /// What a batch line's digest covers: [`Expectations::describe`] and the schema's content.
     pub(crate) fn identity(&self) -> &str {
         &self.identity

@@ -177,7 +177,7 @@ pub(crate) fn run(
     if !ctx.ui.quiet() {
         let resumed = batch.resumed.as_ref();
         let resumed = resumed.map(|r| r.lock().unwrap_or_else(|e| e.into_inner()));
-        report(ctx, args, &closing, started, resumed.as_deref(), dropped);
+        report(ctx, args, &closing, resumed.as_deref(), dropped);
     }
     finished?;
     reported?;
@@ -271,12 +271,11 @@ fn report(
     ctx: &Context,
     args: &RunArgs,
     closing: &Closing,
-    started: Instant,
     resumed: Option<&results::Resumed>,
     dropped: u64,
 ) {
     let summary = closing.summary;
-    say_summary(&ctx.ui, summary, closing.name, started, closing.shard);
+    say_summary(&ctx.ui, summary, closing.name, closing.wall, closing.shard);
     if let Some(r) = resumed {
         resume_notes(&ctx.ui, r, dropped, summary.lines);
     }

@@ -1,8 +1,6 @@
 //! What a batch says at the end: the summary, what a resume did, and after Ctrl-C how to go
 //! on.
 
-use std::time::Instant;
-
 use super::results::{Journal, Resumed};
 use super::summary::Summary;
 use crate::cli::RunArgs;
@@ -15,10 +13,11 @@ pub(super) fn say_summary(
     ui: &Ui,
     summary: &Summary,
     name: &str,
-    started: Instant,
+    wall: std::time::Duration,
     shard: Option<Shard>,
 ) {
-    let secs = started.elapsed().as_secs_f64();
+    // The same wall time and throughput as --summary-json and the job summary say.
+    let secs = wall.as_secs_f64();
     let ran = summary.ran;
     let classes = match summary.classes.is_empty() {
         true => String::new(),
@@ -28,7 +27,7 @@ pub(super) fn say_summary(
         "{} succeeded, {} failed{classes} · {ran} run in {secs:.2} s · {:.1}/s",
         summary.done - summary.failed,
         summary.failed,
-        ran as f64 / secs.max(1e-9)
+        summary.throughput(wall)
     );
     // A second line, when anything was sent: latencies, retries and 429 waits.
     let plural = |n: u64, one: &str, many: &str| match n {
@@ -170,8 +169,17 @@ pub(super) fn say_resuming(ui: &Ui, journal: &Journal, resumed: &Resumed) {
         0 => ui.tell(&format!(
             "{path}: no results yet; starting from the first line"
         )),
+        // Said before the input is read: true however many lines turn out to need a run.
         n => ui.tell(&format!(
-            "{path}: {n} results recorded; running the lines without one"
+            "{path}: {} recorded; only lines without {} are run",
+            match n {
+                1 => "1 result".to_owned(),
+                n => format!("{n} results"),
+            },
+            match resumed.retries_failed() {
+                true => "a successful result",
+                false => "a result",
+            }
         )),
     }
 }
@@ -199,22 +207,45 @@ mod tests {
 
     #[test]
     fn the_summary_counts_lines_and_says_when_it_was_interrupted() {
-        let text =
-            said(|ui| say_summary(ui, &summary(10, 2, 10), "in.jsonl", Instant::now(), None));
+        let text = said(|ui| {
+            say_summary(
+                ui,
+                &summary(10, 2, 10),
+                "in.jsonl",
+                std::time::Duration::from_secs(1),
+                None,
+            )
+        });
         assert!(
             text.starts_with("in.jsonl: 10 lines, 8 succeeded, 2 failed · 10 run in "),
             "{text}"
         );
         let mut stopped = summary(4, 0, 10);
         stopped.stopped = Some(crate::error::Error::Interrupted);
-        let text = said(|ui| say_summary(ui, &stopped, "in.jsonl", Instant::now(), None));
+        let text = said(|ui| {
+            say_summary(
+                ui,
+                &stopped,
+                "in.jsonl",
+                std::time::Duration::from_secs(1),
+                None,
+            )
+        });
         assert!(
             text.contains("interrupted · 4 lines done") && text.contains("· 6 did not run"),
             "{text}"
         );
         stopped.input_ended = false;
         let shard = Some(Shard { index: 1, count: 2 });
-        let text = said(|ui| say_summary(ui, &stopped, "in.jsonl", Instant::now(), shard));
+        let text = said(|ui| {
+            say_summary(
+                ui,
+                &stopped,
+                "in.jsonl",
+                std::time::Duration::from_secs(1),
+                shard,
+            )
+        });
         assert!(
             text.contains("1 did not run, nor any line after line 10"),
             "{text}"

@@ -45,6 +45,11 @@ pub(crate) struct Resumed {
 }
 
 impl Resumed {
+    /// `--retry-failed`: recorded failures run again.
+    pub(crate) fn retries_failed(&self) -> bool {
+        self.retry_failed
+    }
+
     /// How many lines have a recorded result.
     pub(crate) fn recorded(&self) -> usize {
         self.index.len()

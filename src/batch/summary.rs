@@ -152,6 +152,11 @@ impl Summary {
     }
 
     /// Lines of this shard that were read but never finished (after Ctrl-C).
+    /// Runs sent a second over `wall`: the one figure every report gives.
+    pub(super) fn throughput(&self, wall: Duration) -> f64 {
+        self.ran as f64 / wall.as_secs_f64().max(1e-9)
+    }
+
     pub(super) fn not_run(&self, shard: Option<crate::shard::Shard>) -> u64 {
         let taken = shard.map_or(self.lines, |s| s.count_in(self.lines));
         taken.saturating_sub(self.done)
@@ -208,8 +213,7 @@ pub(super) struct Closing<'a> {
 
 impl Closing<'_> {
     pub(super) fn throughput(&self) -> f64 {
-        let s = self.summary;
-        s.ran as f64 / self.wall.as_secs_f64().max(1e-9)
+        self.summary.throughput(self.wall)
     }
 
     pub(super) fn to_json(&self) -> serde_json::Value {
@@ -236,7 +240,8 @@ impl Closing<'_> {
             "interrupted": s.stopped.is_some(),
             "not_run": self.not_run,
             "wall_seconds": (self.wall.as_secs_f64() * 1000.0).round() / 1000.0,
-            "throughput_per_second": (self.throughput() * 100.0).round() / 100.0,
+            // Rounded as the closing summary and the job summary show it: one figure in all.
+            "throughput_per_second": (self.throughput() * 10.0).round() / 10.0,
             "latency_ms": {
                 "runs": s.latency.count(),
                 "p50": ms(s.latency.ms(0.5)),
@@ -448,12 +453,14 @@ mod tests {
             exit: 1,
         };
         let md = closing.to_markdown();
+        // Every character Markdown gives a meaning to, as a character reference.
         assert!(
-            md.contains("| 2 | other | a \\| b &lt;script&gt; 'x' next |"),
+            md.contains("| 2 | other | a &#124; b &#60;script&#62; &#96;x&#96; next |"),
             "{md}"
         );
+        // The name as it is, in a code span fenced longer than its backtick run.
         assert!(
-            md.starts_with("### miiflow batch: `in'.jsonl`\n\n❌ failed"),
+            md.starts_with("### miiflow batch: ``in`.jsonl``\n\n❌ failed"),
             "{md}"
         );
         let json = closing.to_json();

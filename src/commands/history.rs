@@ -219,7 +219,21 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    crate::exchange::once::rerun(ctx, row.target, (row.id, row.input), &args)
+    // Checked as the run was: its recorded expectations apply again.
+    let expect = row
+        .expect
+        .as_deref()
+        .map(crate::expect::Expectations::from_described)
+        .transpose()
+        .map_err(|e| {
+            anyhow::Error::from(e).context(format!(
+                "history entry {} cannot be checked as it was (run it from the folder it was run \
+                 in, or run the agent again with `miiflow run`)",
+                row.id
+            ))
+        })?
+        .flatten();
+    crate::exchange::once::rerun(ctx, row.target, (row.id, row.input), &args, expect)
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {

@@ -103,8 +103,17 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     served
 }
 
+/// Lists the tools `serve` would serve: none is an empty list (exit 0), with a note on how to
+/// make one; only `serve` refuses to start without any.
 fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
-    let tools = tools(ctx, &args.tools)?;
+    let profile = ctx.active_profile()?;
+    let tools = tools::select(&ctx.config, &profile, &args.tools)?;
+    if tools.is_empty() {
+        ctx.note(&format!(
+            "profile '{profile}' has no aliases to serve as tools; add one: miiflow agents add \
+             NAME AGENT_ID --description 'what it does'"
+        ));
+    }
     if args.json || !ctx.ui.term().stdout_tty {
         let list: Vec<serde_json::Value> = tools
             .iter()

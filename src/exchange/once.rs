@@ -41,6 +41,7 @@ pub(crate) fn rerun(
     target: RunTarget,
     recorded: (i64, Vec<u8>),
     args: &crate::cli::HistoryRerunArgs,
+    expect: Option<Expectations>,
 ) -> anyhow::Result<()> {
     send(
         ctx,
@@ -51,7 +52,7 @@ pub(crate) fn rerun(
             out: &args.out,
             net: &args.net,
             no_history: args.no_history,
-            expect: None,
+            expect,
         },
     )
 }

@@ -280,10 +280,11 @@ impl Exchange<'_> {
         };
         let finished = self.finish(sink, out, body, render, status, started).await;
         match unmet {
-            Some(unmet) if finished.is_ok() => Err(anyhow::anyhow!(
+            Some(unmet) if finished.is_ok() => Err(AnswerShown(format!(
                 "{unmet}; the run itself succeeded ({}) and its answer was {printed}",
                 error::status_words(status)
-            )),
+            ))
+            .into()),
             _ => finished,
         }
     }
@@ -423,14 +424,26 @@ impl Exchange<'_> {
                 error::status_words(status)
             ));
         }
+        let written = match &out {
+            Target::File(f) => Some((f.path().to_owned(), f.written())),
+            Target::Stdout(_) => None,
+        };
         out.finish()?;
         self.finish_status(status, started);
+        if let Some((path, bytes)) = written {
+            self.ui
+                .status(&format!("written to {} ({bytes} bytes)", path.display()));
+        }
         Ok(())
     }
 
+    /// The status line on stderr; not with `--include`, whose head on stdout says it already.
     fn finish_status(&self, status: u16, started: Instant) {
         if let Some(s) = self.spinner {
             s.finish_and_clear();
+        }
+        if self.out.include {
+            return;
         }
         self.ui.status(&output::status_line(
             status,
@@ -439,6 +452,19 @@ impl Exchange<'_> {
         ));
     }
 }
+
+/// A run that failed after its whole answer was shown (an unmet expectation): nothing more
+/// of it is worth pointing at.
+#[derive(Debug)]
+pub(crate) struct AnswerShown(String);
+
+impl std::fmt::Display for AnswerShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AnswerShown {}
 
 /// A held body laid out for a person; what is not JSON is printed as it is.
 fn render_body(body: &[u8], layout: Layout, color: bool) -> Vec<u8> {

@@ -65,7 +65,12 @@ pub(crate) fn record(
     entry.mask(&resolved.key);
     // The entry's id is shown only when the run failed after a successful answer: then it is
     // written directly, to know it; otherwise it is spooled, at the cost of a file write.
-    let wants_id = result.is_err() && status.is_some_and(|s| s < 300);
+    // (Not for an unmet expectation: its answer was just shown whole.)
+    let shown = result
+        .as_ref()
+        .err()
+        .is_some_and(|e| e.downcast_ref::<super::print::AnswerShown>().is_some());
+    let wants_id = result.is_err() && status.is_some_and(|s| s < 300) && !shown;
     let entry = match wants_id {
         true => Some(entry),
         false => match history::spool(&dir, entry) {

@@ -21,6 +21,8 @@ pub(crate) struct OutputFile {
     /// A direct output's reader went away (`-o /dev/stdout | head`): later writes are dropped,
     /// as for stdout itself.
     closed: bool,
+    /// Bytes written so far.
+    written: u64,
 }
 
 enum Sink {
@@ -101,6 +103,7 @@ impl OutputFile {
                 shown,
                 sink: Sink::Direct(file),
                 closed: false,
+                written: 0,
             });
         }
         let target = crate::fs::resolve(path).map_err(bad)?;
@@ -118,6 +121,7 @@ impl OutputFile {
                     shown,
                     sink: Sink::Direct(file),
                     closed: false,
+                    written: 0,
                 });
             }
         }
@@ -147,6 +151,7 @@ impl OutputFile {
             shown,
             sink: Sink::Replace { tmp, target },
             closed: false,
+            written: 0,
         })
     }
 
@@ -168,6 +173,7 @@ impl OutputFile {
             Sink::Replace { tmp, .. } => tmp.write_all(bytes),
             Sink::Direct(file) => file.write_all(bytes),
         };
+        self.written += bytes.len() as u64;
         match result {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.is_direct() => {
                 self.closed = true;
@@ -176,6 +182,11 @@ impl OutputFile {
             other => other
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.shown.display(), why(&e))),
         }
+    }
+
+    /// Bytes written so far.
+    pub(crate) fn written(&self) -> u64 {
+        self.written
     }
 
     /// True once a direct output's reader went away.

@@ -114,7 +114,10 @@ fn a_batch_killed_with_sigkill_resumes_without_running_a_finished_line_again() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert_contains(&err, "18 results recorded; running the lines without one");
+    assert_contains(
+        &err,
+        "18 results recorded; only lines without a result are run",
+    );
     assert_contains(&err, "resumed: 18 lines kept their recorded result");
     // Only the two lines that were in flight at the kill ran again.
     let mut again = sent(&server)[before..].to_vec();

@@ -1076,3 +1076,119 @@ fn keys_create_stores_where_the_creating_profile_stores() {
         .unwrap();
     assert_eq!(ci["storage"], "plain-file", "{s}");
 }
+
+/// Item 35: declining a confirmation is exit 1 ("nothing was done") for `keys delete` as for
+/// `token`, and the key stays on the server.
+#[test]
+fn declining_keys_delete_is_exit_1_and_deletes_nothing() {
+    let home = Home::new();
+    let server = Server::start();
+    let config = home.config_dir();
+    let env = [
+        ("MIIFLOW_CONFIG_DIR", config.to_str().unwrap()),
+        ("MIIFLOW_BASE_URL", server.url.as_str()),
+        ("MIIFLOW_API_KEY", KEY),
+    ];
+    let before = server.keys().len();
+    let victim = server.keys()[0]["id"].as_str().unwrap().to_owned();
+    let mut term = Tty::start(&format!("keys delete {victim}"), &env);
+    term.expect("?");
+    term.send("n\r");
+    let (code, screen) = term.finish();
+    assert_eq!(code, Some(1), "{screen}");
+    assert_contains(&screen, "nothing was deleted");
+    assert_eq!(server.keys().len(), before);
+}
+
+/// Item 35: `history rerun` of a run made with `--expect` is checked again.
+#[test]
+fn history_rerun_checks_the_recorded_expectations() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_e", "n:=1", "-q", "--expect", ".output.n == 2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let id = listed[0]["id"].to_string();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["history", "rerun", &id, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "unmet expectation --expect '.output.n == 2'");
+}
+
+/// Item 35: `mcp list-tools` with no aliases lists none (exit 0), with a note on stderr;
+/// `-o FILE` says where the answer went; `--include` does not print the status twice; an
+/// unmet expectation points at nothing already printed; bare `miiflow` lists the commands in
+/// `--help`'s order.
+#[test]
+fn small_words_are_consistent() {
+    let server = Server::start();
+    let out = server
+        .miiflow()
+        .args(["mcp", "list-tools"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed["tools"], serde_json::json!([]));
+    assert_contains(&stderr(&out), "has no aliases to serve as tools");
+    let dir = temp();
+    let file = dir.path().join("answer.json");
+    let out = server
+        .miiflow()
+        .args(["run", "agent_o", "n:=1", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert_contains(
+        &stderr(&out),
+        &format!("written to {} ({size} bytes)", file.display()),
+    );
+    let out = server
+        .miiflow()
+        .args(["run", "agent_o", "--include"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("HTTP/1.1 200 OK"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stderr(&out).contains("HTTP 200 OK"), "{}", stderr(&out));
+    let home = Home::new();
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_o", "--expect", "false"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("history show"), "{}", stderr(&out));
+    let bare = miiflow().output().unwrap();
+    let help = miiflow().arg("--help").output().unwrap();
+    let order = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+            .map(|l| l.split_whitespace().next().unwrap().to_owned())
+            .filter(|c| c != "help")
+            .collect()
+    };
+    assert_eq!(order(&stderr(&bare)), order(&stdout(&help)));
+}
