@@ -35,10 +35,9 @@ fn main() {
         std::env::var("TARGET").unwrap_or_default()
     );
     if ours {
-        // A new commit changes the version: rebuild when HEAD moves.
-        for path in [".git/HEAD", ".git/index"] {
-            println!("cargo:rerun-if-changed={here}/{path}");
-        }
+        // A new commit changes the version: rebuild when HEAD moves (HEAD itself, and the ref
+        // it names). Not the index: every `git add` or `git status` rewrites it.
+        println!("cargo:rerun-if-changed={here}/.git/HEAD");
         if let Some(head) = std::fs::read_to_string(format!("{here}/.git/HEAD"))
             .ok()
             .and_then(|h| h.strip_prefix("ref: ").map(|r| r.trim().to_owned()))
