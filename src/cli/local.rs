@@ -66,6 +66,9 @@ pub(crate) struct HistoryStatsArgs {
 
 /// List recorded runs, newest first: a table on a terminal, JSON otherwise.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow history list -n 5\n  miiflow history list --agent weather | jq -r '.[].status'"
+)]
 pub(crate) struct HistoryListArgs {
     /// How many.
     #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 20)]
@@ -90,6 +93,9 @@ pub(crate) struct HistoryListArgs {
 
 /// Show one recorded run: what was sent and what came back.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow history show 42\n  miiflow history show 42 --output > answer.json"
+)]
 pub(crate) struct HistoryShowArgs {
     /// The entry's id (from `miiflow history`).
     #[arg(value_name = "ID")]
@@ -107,6 +113,9 @@ pub(crate) struct HistoryShowArgs {
 /// Run a recorded run again: the same agent or workflow and input, items merged over it,
 /// recorded as a new entry. The key and base URL are the current ones (--profile, as for run).
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow history rerun 42\n  miiflow history rerun 42 city=Oslo --jq .output"
+)]
 pub(crate) struct HistoryRerunArgs {
     /// The entry's id.
     #[arg(value_name = "ID")]
@@ -129,6 +138,9 @@ pub(crate) struct HistoryRerunArgs {
 
 /// Delete recorded runs (asks first on a terminal; elsewhere it needs --yes).
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow history clear --yes\n  miiflow history clear --older-than 30d --yes"
+)]
 pub(crate) struct HistoryClearArgs {
     /// Only runs older than this: 30d, 12h.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
@@ -160,6 +172,9 @@ pub(crate) enum AgentsCommand {
 /// Save an alias: `miiflow run NAME [ITEM…]` then runs ID with these items, the command
 /// line's merged over them.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow agents add weather agent_abc123 units=metric --description 'Weather for a city' --param city:string\n  miiflow agents add summarise wf_42 --workflow"
+)]
 pub(crate) struct AgentsAddArgs {
     /// The alias (letters, digits, - _ .; not an id such as agent_…).
     #[arg(value_name = "NAME")]
@@ -191,6 +206,7 @@ pub(crate) struct AgentsAddArgs {
 
 /// List the aliases this profile sees (its own, then the global ones).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  miiflow agents list\n  miiflow agents list --json")]
 pub(crate) struct AgentsListArgs {
     /// Print JSON for scripts.
     #[arg(long)]
@@ -203,6 +219,7 @@ pub(crate) struct AgentsListArgs {
 
 /// Remove an alias (with --profile, that profile's).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  miiflow agents remove weather")]
 pub(crate) struct AgentsRemoveArgs {
     #[arg(value_name = "NAME")]
     pub(crate) name: String,
@@ -210,6 +227,7 @@ pub(crate) struct AgentsRemoveArgs {
 
 /// Print the version, the commit it was built from, and what was compiled in.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  miiflow version\n  miiflow version --json | jq -r .commit")]
 pub(crate) struct VersionArgs {
     /// Print JSON for scripts: version, commit, commit date, target, TLS, keyring stores.
     #[arg(long)]

@@ -14,6 +14,9 @@ use super::{rate, seconds};
 /// named after it; a call runs the agent with the alias's items and the call's arguments
 /// merged over them, through the same engine as `miiflow run`.
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  miiflow mcp list-tools\n  miiflow mcp install --client claude-desktop --tool weather\n  miiflow mcp serve --tool weather"
+)]
 pub(crate) enum McpCommand {
     Serve(McpServeArgs),
     ListTools(McpListToolsArgs),
@@ -56,6 +59,9 @@ pub(crate) struct McpServeArgs {
 
 /// Show the tools a client would see: names, descriptions and input schemas.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  miiflow mcp list-tools\n  miiflow mcp list-tools --json | jq -r '.tools[].name'"
+)]
 pub(crate) struct McpListToolsArgs {
     /// Only this alias (repeatable), as `mcp serve --tool`.
     #[arg(long = "tool", value_name = "ALIAS")]

@@ -8,6 +8,9 @@ use super::BatchFormat;
 
 /// Work with the results files batches write (`run --batch IN -o RESULTS`).
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  miiflow results merge shard-*.jsonl -o all.jsonl --input inputs.jsonl"
+)]
 pub(crate) enum ResultsCommand {
     Merge(ResultsMergeArgs),
 }

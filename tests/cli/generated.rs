@@ -273,3 +273,24 @@ fn fish_completes_the_shells_after_completions() {
     }
     assert!(!offered.iter().any(|o| o == "a-file.txt"), "{offered:?}");
 }
+
+/// Issue 28, item 37: every command's `--help` has examples, as the install page says (the
+/// help snapshots hold every command's help, refreshed with SNAPSHOTS=overwrite).
+#[test]
+fn every_commands_help_has_examples() {
+    let dir = root().join("tests/cli/snapshots/help");
+    let pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(pages.len() >= 30, "{pages:?}");
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            text.lines().any(|l| l == "Examples:" || l == "Example:"),
+            "{} has no examples",
+            page.display()
+        );
+    }
+}
