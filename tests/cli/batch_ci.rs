@@ -37,7 +37,7 @@ fn sent(server: &Server) -> Vec<u64> {
 }
 
 /// Waits (up to a minute: an event, not a time window) until `path` holds `n` complete lines.
-fn wait_for_lines(path: &Path, n: usize) {
+pub(crate) fn wait_for_lines(path: &Path, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = std::fs::read_to_string(path).unwrap_or_default();
