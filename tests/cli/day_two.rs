@@ -538,7 +538,6 @@ fn schema_refs_stay_beside_the_schema_and_cycles_are_refused_before_sending() {
 /// report, with a non-zero exit (141, as a shell reports a process that SIGPIPE ended).
 #[test]
 fn a_batch_whose_reader_goes_away_is_reported_as_cut_short_everywhere() {
-    use std::io::BufRead;
     let dir = temp();
     let server = Server::start();
     let input: String = (1..=20)
@@ -567,13 +566,8 @@ fn a_batch_whose_reader_goes_away_is_reported_as_cut_short_everywhere() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        // `| head -1`: one line read, then the pipe closed (lines 2-4 end two seconds later).
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        assert!(line.starts_with("{\"line\":1,"), "{line}");
-    }
+    // `| head -1`: one line read, then the pipe closed (lines 2-4 end two seconds later).
+    drop(read_results(&mut child, 1));
     let status = wait_or_kill(&mut child, "the batch after its reader went away");
     let err = all_stderr(&mut child);
     assert_eq!(status.code(), Some(141), "{err}");
@@ -783,7 +777,6 @@ fn a_batch_does_not_wait_for_a_locked_history_and_loses_no_entry() {
 #[cfg(unix)]
 #[test]
 fn a_signal_during_the_history_wait_ends_the_batch() {
-    use std::io::BufRead;
     let home = Home::new();
     let server = Server::start();
     let first = home
@@ -812,10 +805,7 @@ fn a_signal_during_the_history_wait_ends_the_batch() {
         .spawn()
         .unwrap();
     // The line's result is out: the batch is at its end, its writer held by the lock.
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert!(line.starts_with("{\"line\":1,"), "{line}");
+    let _out = read_results(&mut child, 1);
     let sent = std::time::Instant::now();
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = wait_or_kill(&mut child, "the batch after SIGINT");

@@ -346,6 +346,24 @@ pub(crate) fn shell(script: &str) -> Command {
     cmd
 }
 
+/// Takes `child`'s stdout (a batch's results, printed as each line is counted) and reads its
+/// first `n` result lines (the event a test waits for); returns the rest of the stream.
+pub(crate) fn read_results(
+    child: &mut Child,
+    n: usize,
+) -> std::io::BufReader<std::process::ChildStdout> {
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout piped"));
+    for _ in 0..n {
+        let mut line = String::new();
+        out.read_line(&mut line).expect("a result line");
+        assert!(
+            line.starts_with("{\"line\":"),
+            "not a result line: {line:?}"
+        );
+    }
+    out
+}
+
 /// Reads stderr lines until one starts with `prefix` (the event a test waits for).
 pub(crate) fn wait_for_line(reader: &mut impl BufRead, prefix: &str) {
     let mut line = String::new();
