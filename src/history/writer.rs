@@ -84,11 +84,12 @@ impl Writer {
         let thread_ui = ui.clone();
         let thread = std::thread::spawn(move || {
             let ui = thread_ui;
+            // A database that cannot be opened now (locked past its busy time, a migration
+            // waiting on another writer) is said once; the entries then wait in pending/.
             let mut history = match History::open(&dir) {
                 Ok(h) if h.wait_at_most(WRITER_BUSY).is_ok() => Some(h),
                 Ok(_) => None,
                 Err(e) => {
-                    flag.store(true, Ordering::Relaxed);
                     warn(&ui, &e);
                     None
                 }
@@ -124,8 +125,9 @@ impl Writer {
             }
             if spilled && !flag.load(Ordering::Relaxed) {
                 ui.note(&format!(
-                    "the history was busy (another process writing it): this batch's runs wait \
-                     in {} and are added by the next miiflow that opens the history",
+                    "the history could not be written now (another process writing it, or see \
+                     above): this batch's runs wait in {} and are added by the next miiflow \
+                     that opens the history",
                     dir.join("pending").display()
                 ));
             }

@@ -1182,3 +1182,45 @@ fn small_words_are_consistent() {
     };
     assert_eq!(order(&stderr(&bare)), order(&stdout(&help)));
 }
+
+/// A batch whose history cannot be opened (here a FIFO where the database should be) keeps
+/// its entries in pending/ instead of dropping them; they are added once the database is back.
+#[cfg(unix)]
+#[test]
+fn a_batch_keeps_its_entries_when_the_history_cannot_be_opened() {
+    let home = Home::new();
+    let server = Server::start();
+    std::fs::create_dir_all(home.data_dir()).unwrap();
+    let db = home.data_dir().join("history.sqlite");
+    let c = std::ffi::CString::new(db.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let dir = temp();
+    let input = write(dir.path(), "in.jsonl", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_q", "--batch"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "not a regular file");
+    assert_contains(&stderr(&out), "wait in");
+    std::fs::remove_file(&db).unwrap();
+    // The next run makes the database, and folds what waited.
+    let out = home
+        .miiflow(&server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_q", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "--json"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> =
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(listed.len(), 4, "{listed:?}");
+}
