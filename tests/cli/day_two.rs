@@ -731,19 +731,25 @@ fn filters_that_could_exhaust_the_stack_are_refused_before_sending() {
     assert_eq!(agent_runs(&server), 5);
 }
 
+/// One run recorded: the history's database exists (later entries are spooled, or wait on
+/// its lock).
+fn one_run(home: &Home, server: &Server) {
+    let out = home
+        .miiflow(server)
+        .env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_h", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// Item 16: a batch whose history is locked by another process neither waits for it at its
 /// end nor loses its entries (they wait in pending/ and are folded once the lock is gone).
 #[test]
 fn a_batch_does_not_wait_for_a_locked_history_and_loses_no_entry() {
     let home = Home::new();
     let server = Server::start();
-    let first = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_h", "-q"])
-        .output()
-        .unwrap();
-    assert!(first.status.success());
+    one_run(&home, &server);
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
     db.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let dir = temp();
@@ -779,13 +785,7 @@ fn a_batch_does_not_wait_for_a_locked_history_and_loses_no_entry() {
 fn a_signal_during_the_history_wait_ends_the_batch() {
     let home = Home::new();
     let server = Server::start();
-    let first = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .args(["run", "agent_h", "-q"])
-        .output()
-        .unwrap();
-    assert!(first.status.success());
+    one_run(&home, &server);
     // An older schema: the batch's writer must take the write lock to bring it up to date,
     // and waits for it (up to its busy time) while another process holds it.
     let db = rusqlite::Connection::open(home.data_dir().join("history.sqlite")).unwrap();
