@@ -1224,3 +1224,65 @@ fn a_batch_keeps_its_entries_when_the_history_cannot_be_opened() {
         serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
     assert_eq!(listed.len(), 4, "{listed:?}");
 }
+
+/// Items 1-3, error answers: a key across the 300th character of an error's reason (the one
+/// line every report quotes) shows no more than its masked form in any of them.
+#[test]
+fn a_key_at_the_cut_of_an_error_reason_is_masked_in_every_report() {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let raw = RawServer::start(move |s| {
+        let pad = "x".repeat(270 + counter.fetch_add(1, Ordering::SeqCst));
+        let body = serde_json::json!({ "error": format!("{pad}{KEY} tail") }).to_string();
+        let _ = write!(
+            s,
+            "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    let dir = temp();
+    let input: String = (1..=40).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let input = write(dir.path(), "in.jsonl", input);
+    let (results, junit, summary, step) = (
+        dir.path().join("results.jsonl"),
+        dir.path().join("junit.xml"),
+        dir.path().join("summary.json"),
+        dir.path().join("step.md"),
+    );
+    let out = miiflow()
+        .env("MIIFLOW_BASE_URL", &raw.url)
+        .env("MIIFLOW_API_KEY", KEY)
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args([
+            "run",
+            "agent_r",
+            "--retries",
+            "0",
+            "--concurrency",
+            "1",
+            "-o",
+        ])
+        .arg(&results)
+        .arg("--junit")
+        .arg(&junit)
+        .arg("--summary-json")
+        .arg(&summary)
+        .arg("--batch")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_no_key("stderr", &stderr(&out));
+    let results = std::fs::read_to_string(&results).unwrap();
+    assert_eq!(results.lines().count(), 40);
+    assert_no_key("RESULTS", &results);
+    assert_no_key("JUnit", &std::fs::read_to_string(&junit).unwrap());
+    assert_no_key(
+        "the summary JSON",
+        &std::fs::read_to_string(&summary).unwrap(),
+    );
+    assert_no_key("the job summary", &std::fs::read_to_string(&step).unwrap());
+}
