@@ -22,6 +22,37 @@ fn assert_no_key(surface: &str, text: &str) {
     );
 }
 
+/// The files a batch's reports go to, in a test's folder: RESULTS (`-o`), `--junit`,
+/// `--summary-json` and the job summary (`$GITHUB_STEP_SUMMARY`).
+struct Reports {
+    results: std::path::PathBuf,
+    junit: std::path::PathBuf,
+    summary: std::path::PathBuf,
+    step: std::path::PathBuf,
+}
+
+impl Reports {
+    fn in_dir(dir: &std::path::Path) -> Reports {
+        Reports {
+            results: dir.join("results.jsonl"),
+            junit: dir.join("junit.xml"),
+            summary: dir.join("summary.json"),
+            step: dir.join("step.md"),
+        }
+    }
+
+    /// `cmd` with every report asked for.
+    fn onto<'a>(&self, cmd: &'a mut assert_cmd::Command) -> &'a mut assert_cmd::Command {
+        cmd.env("GITHUB_STEP_SUMMARY", &self.step)
+            .arg("-o")
+            .arg(&self.results)
+            .arg("--junit")
+            .arg(&self.junit)
+            .arg("--summary-json")
+            .arg(&self.summary)
+    }
+}
+
 /// A batch whose every line fails its expectation with the key at another offset around the
 /// places where quotes are cut (an unmet filter's 120 characters, a JUnit failure's 1,024):
 /// no surface shows more of the key than its masked form.
@@ -39,29 +70,25 @@ fn a_key_at_any_cut_is_masked_in_every_report_of_a_batch() {
         .map(|p| format!("{{\"s\":\"{}{KEY} tail\"}}\n", "x".repeat(*p)))
         .collect();
     let input = write(dir.path(), "keys.jsonl", lines);
-    let (results, junit, summary, step) = (
-        dir.path().join("results.jsonl"),
-        dir.path().join("junit.xml"),
-        dir.path().join("summary.json"),
-        dir.path().join("step.md"),
-    );
-    let out = home
-        .miiflow(&server)
-        .env("MIIFLOW_API_KEY", KEY)
-        .env("GITHUB_STEP_SUMMARY", &step)
-        .args(["run", "agent_k", "--expect", ".output.s", "-o"])
-        .arg(&results)
-        .arg("--junit")
-        .arg(&junit)
-        .arg("--summary-json")
-        .arg(&summary)
+    let reports = Reports::in_dir(dir.path());
+    let Reports {
+        results,
+        junit,
+        summary,
+        step,
+    } = &reports;
+    let mut cmd = home.miiflow(&server);
+    cmd.env("MIIFLOW_API_KEY", KEY)
+        .args(["run", "agent_k", "--expect", ".output.s"]);
+    let out = reports
+        .onto(&mut cmd)
         .arg("--batch")
         .arg(&input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_no_key("stderr", &stderr(&out));
-    let results = std::fs::read_to_string(&results).unwrap();
+    let results = std::fs::read_to_string(results).unwrap();
     assert_eq!(results.lines().count(), pads.len());
     // A 2xx answer's body is kept as sent, as stdout keeps it (docs/guide/output.md); what the
     // line quotes of it in its error is masked.
@@ -69,15 +96,15 @@ fn a_key_at_any_cut_is_masked_in_every_report_of_a_batch() {
         let v: Value = serde_json::from_str(line).unwrap();
         assert_no_key("a result line's error", v["error"].as_str().unwrap());
     }
-    let junit = std::fs::read_to_string(&junit).unwrap();
+    let junit = std::fs::read_to_string(junit).unwrap();
     roxmltree::Document::parse(&junit).unwrap();
     assert!(junit.matches("<failure").count() == pads.len(), "{junit}");
     assert_no_key("JUnit", &junit);
     assert_no_key(
         "the summary JSON",
-        &std::fs::read_to_string(&summary).unwrap(),
+        &std::fs::read_to_string(summary).unwrap(),
     );
-    let md = std::fs::read_to_string(&step).unwrap();
+    let md = std::fs::read_to_string(step).unwrap();
     assert_contains(&md, "unmet expectation");
     assert_no_key("the job summary", &md);
     let out = home
@@ -1246,43 +1273,32 @@ fn a_key_at_the_cut_of_an_error_reason_is_masked_in_every_report() {
     let dir = temp();
     let input: String = (1..=40).map(|i| format!("{{\"n\":{i}}}\n")).collect();
     let input = write(dir.path(), "in.jsonl", input);
-    let (results, junit, summary, step) = (
-        dir.path().join("results.jsonl"),
-        dir.path().join("junit.xml"),
-        dir.path().join("summary.json"),
-        dir.path().join("step.md"),
-    );
-    let out = miiflow()
-        .env("MIIFLOW_BASE_URL", &raw.url)
+    let reports = Reports::in_dir(dir.path());
+    let Reports {
+        results,
+        junit,
+        summary,
+        step,
+    } = &reports;
+    let mut cmd = miiflow();
+    cmd.env("MIIFLOW_BASE_URL", &raw.url)
         .env("MIIFLOW_API_KEY", KEY)
-        .env("GITHUB_STEP_SUMMARY", &step)
-        .args([
-            "run",
-            "agent_r",
-            "--retries",
-            "0",
-            "--concurrency",
-            "1",
-            "-o",
-        ])
-        .arg(&results)
-        .arg("--junit")
-        .arg(&junit)
-        .arg("--summary-json")
-        .arg(&summary)
+        .args(["run", "agent_r", "--retries", "0", "--concurrency", "1"]);
+    let out = reports
+        .onto(&mut cmd)
         .arg("--batch")
         .arg(&input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert_no_key("stderr", &stderr(&out));
-    let results = std::fs::read_to_string(&results).unwrap();
+    let results = std::fs::read_to_string(results).unwrap();
     assert_eq!(results.lines().count(), 40);
     assert_no_key("RESULTS", &results);
-    assert_no_key("JUnit", &std::fs::read_to_string(&junit).unwrap());
+    assert_no_key("JUnit", &std::fs::read_to_string(junit).unwrap());
     assert_no_key(
         "the summary JSON",
-        &std::fs::read_to_string(&summary).unwrap(),
+        &std::fs::read_to_string(summary).unwrap(),
     );
-    assert_no_key("the job summary", &std::fs::read_to_string(&step).unwrap());
+    assert_no_key("the job summary", &std::fs::read_to_string(step).unwrap());
 }
