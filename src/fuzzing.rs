@@ -141,18 +141,18 @@ pub fn sse(data: &[u8]) {
 /// JSON-lines batch input: every byte is accounted for, lines are cut at newlines only, and a
 /// kept line is never longer than the limit.
 pub fn jsonl_batch(data: &[u8]) {
-    crate::batch::fuzz_jsonl(data);
+    crate::results::records::fuzz_jsonl(data);
 }
 
 /// CSV batch input: a header and rows; every row becomes JSON that parses, or a named error.
 pub fn csv_batch(data: &[u8]) {
-    crate::batch::fuzz_csv(data);
+    crate::results::records::fuzz_csv(data);
 }
 
 /// A results file's lines, as `--resume` reads them: heads parse or are refused, and what we
 /// write reads back as written.
 pub fn results_lines(data: &[u8]) {
-    crate::batch::fuzz_results(data);
+    crate::results::line::fuzz_results(data);
 }
 
 /// A spooled history entry (`pending/`): anything that decodes re-encodes to the same bytes.

@@ -5,7 +5,6 @@
 //! `mock`) and the test that checks the generated files (`docs`). Everything else is
 //! `pub(crate)`.
 
-mod api;
 mod app;
 mod batch;
 mod cli;
@@ -14,9 +13,8 @@ mod commands;
 mod config;
 mod context;
 mod credentials;
-pub mod docs;
+mod engine;
 mod error;
-mod exchange;
 mod expect;
 mod fs;
 #[cfg(feature = "fuzzing")]
@@ -26,12 +24,14 @@ mod history;
 mod input;
 mod items;
 mod json;
-mod latency;
+mod keys_api;
 mod limits;
 mod mcp;
 mod output;
 mod proxy;
+mod report;
 mod request;
+mod results;
 mod retry;
 mod shard;
 mod sse;
@@ -40,3 +40,5 @@ mod target;
 mod ui;
 
 pub use app::main;
+/// Shell completions and man pages (for the test that checks the committed copies).
+pub use cli::generate as docs;

@@ -7,17 +7,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use tokio::sync::{Notify, Semaphore, mpsc};
 
-use super::line::Outcome;
-use super::reorder::Reorder;
-use super::results::Journal;
-use super::source::{Input, Record};
-use super::summary::Summary;
 use super::work::Batch;
 use super::work::Ran;
 use super::{HELD, WINDOW};
+use crate::batch::reorder::Reorder;
 use crate::client;
 use crate::error::{Error, code};
 use crate::history::Writer;
+use crate::report::summary::Summary;
+use crate::results::journal::Journal;
+use crate::results::line::Outcome;
+use crate::results::records::{Input, Record};
 use crate::shard::Shard;
 use crate::ui::Ui;
 
@@ -36,7 +36,7 @@ pub(super) struct Plan<'a> {
     pub(super) bar: Option<indicatif::ProgressBar>,
     pub(super) history: Option<&'a Writer>,
     /// `--junit FILE`: each line's test case, as it finishes.
-    pub(super) junit: Option<&'a mut super::junit::Junit>,
+    pub(super) junit: Option<&'a mut crate::report::junit::Junit>,
 }
 
 /// One record read: its line number, the record, and the input bytes it (and the lines of

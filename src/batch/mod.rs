@@ -7,14 +7,7 @@
 //! `-v` trace and body reader.
 
 mod driver;
-mod junit;
-mod line;
-mod merge;
 mod reorder;
-mod report;
-mod results;
-mod source;
-mod summary;
 mod work;
 
 use std::sync::{Arc, Mutex};
@@ -23,19 +16,20 @@ use std::time::Instant;
 use crate::cli::RunArgs;
 use crate::client::{self};
 use crate::context::Context;
+use crate::engine::{self, Job, Mode};
 use crate::error::{Error, code};
-use crate::exchange::{self, Job, Mode};
 use crate::expect::Expectations;
 use crate::history::Writer;
 use crate::input::{Prepared, Source};
 use crate::limits;
 use crate::output::Jq;
+use crate::report::junit::Junit;
+use crate::report::said::{resume_notes, say_how_to_go_on, say_resuming, say_summary};
+use crate::report::summary::{Closing, Summary};
 use crate::request::RunTarget;
+use crate::results::journal::{Journal, Planned, Resume};
+use crate::results::records;
 use driver::{Plan, Sink, drive};
-use junit::Junit;
-use report::{resume_notes, say_how_to_go_on, say_resuming, say_summary};
-use results::{Journal, Planned, Resume};
-use summary::{Closing, Summary};
 use work::Batch;
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
@@ -72,7 +66,7 @@ pub(crate) fn run(
         }
     };
     let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
-    let input = source::open(&source, source::format(&source, args.batch_format))?;
+    let input = records::open(&source, records::format(&source, args.batch_format))?;
     let planned = args
         .out
         .output
@@ -81,7 +75,7 @@ pub(crate) fn run(
         .transpose()?;
     let limit = limits::buffer()?;
     let active = ctx.active_profile()?;
-    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
+    let (resolved, base) = engine::key_and_base(ctx, &active)?;
     let mut junit = args
         .junit
         .as_deref()
@@ -95,7 +89,7 @@ pub(crate) fn run(
 
     let bar = bar(ctx, args, input.total_bytes);
     let quiet = ctx.ui.quiet();
-    let sender = exchange::sender(ctx, &args.net, &base, Mode::Batch { rate: args.rate })?;
+    let sender = engine::sender(ctx, &args.net, &base, Mode::Batch { rate: args.rate })?;
     let history = ctx.history_dir(&resolved.profile, args.no_history);
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
     let (journal, resumed) = planned.map(Journal::open).transpose()?.unzip();
@@ -247,9 +241,9 @@ fn reports(
 
 /// `miiflow results merge`.
 pub(crate) fn merge(ui: &crate::ui::Ui, args: &crate::cli::ResultsMergeArgs) -> anyhow::Result<()> {
-    merge::merge(
+    crate::results::merge::merge(
         ui,
-        merge::Merge {
+        crate::results::merge::Merge {
             files: &args.files,
             output: args.output.as_deref(),
             input: args.input.as_deref(),
@@ -271,7 +265,7 @@ fn report(
     ctx: &Context,
     args: &RunArgs,
     closing: &Closing,
-    resumed: Option<&results::Resumed>,
+    resumed: Option<&crate::results::journal::Resumed>,
     dropped: u64,
 ) {
     let summary = closing.summary;
@@ -442,87 +436,5 @@ mod tests {
         };
         assert_eq!(code(stopped), 130);
         assert!(ended(Summary::default()).is_ok());
-    }
-}
-
-/// JSON-lines input (the fuzz target): every byte is taken by some line, a kept line holds no
-/// newline and is at most the limit, and reading ends.
-#[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_jsonl(data: &[u8]) {
-    let mut reader = std::io::BufReader::with_capacity(7, data);
-    let mut taken = 0u64;
-    while let Some((line, n)) = source::read_line(&mut reader, 64).expect("reading a slice") {
-        assert!(n > 0, "a line took no bytes");
-        taken += n;
-        if let source::Line::Text(bytes) = line {
-            assert!(bytes.len() <= 64 && !bytes.contains(&b'\n'));
-        }
-    }
-    assert_eq!(taken, data.len() as u64, "bytes not accounted for");
-}
-
-/// CSV input (the fuzz target): written to a file, read as `--batch FILE.csv` reads it; every
-/// row builds JSON that parses, or says why not.
-#[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_csv(data: &[u8]) {
-    use crate::input::Source;
-    let path = std::env::temp_dir().join(format!("miiflow-fuzz-{}.csv", std::process::id()));
-    std::fs::write(&path, data).expect("a temporary file");
-    let Ok(mut input) = source::open(&Source::File(path), crate::cli::BatchFormat::Csv) else {
-        return;
-    };
-    let columns = input.columns.take().expect("a CSV input has columns");
-    for n in 1..=1000 {
-        match input.reader.next(n) {
-            None | Some((source::Record::End(_), _)) => break,
-            Some((source::Record::Row { at, cells }, _)) => {
-                if let Ok(bytes) = crate::input::from_row(&columns, &cells, n, at, &[], &mut |_| {})
-                {
-                    serde_json::from_slice::<serde_json::Value>(&bytes)
-                        .expect("a CSV row built JSON that does not parse");
-                }
-            }
-            Some(_) => {}
-        }
-    }
-}
-
-/// Results-file lines (the fuzz target): a head that parses names a line; a result we write
-/// reads back with the line, digest, status and exit it was written with.
-#[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_results(data: &[u8]) {
-    for head in data.split(|b| *b == b'\n') {
-        let _ = line::parse_head(&head[..head.len().min(line::HEAD)]);
-    }
-    let (n, rest) = match data.split_first() {
-        Some((n, rest)) => (u64::from(*n) + 1, rest),
-        None => return,
-    };
-    let text = String::from_utf8_lossy(rest).into_owned();
-    let digest: line::Digest = *blake3::hash(rest).as_bytes();
-    let outcomes = [
-        line::Outcome::Failed {
-            error: text.clone(),
-            code: 6,
-            sent: true,
-        },
-        line::Outcome::Answer {
-            status: 200,
-            body: line::embed(rest),
-            filter_error: Some(text),
-            unmet: None,
-        },
-    ];
-    for outcome in &outcomes {
-        let written = outcome.to_line(n, Some(&digest));
-        serde_json::from_slice::<serde_json::Value>(&written).expect("a result line is JSON");
-        let head = line::parse_head(&written[..written.len().min(line::HEAD)])
-            .expect("a result line we wrote has a head");
-        assert_eq!(head.line, n);
-        assert_eq!(
-            head.input_blake3.as_deref().and_then(line::unhex),
-            Some(digest)
-        );
-        assert_eq!(head.exit, Some(outcome.code()));
     }
 }

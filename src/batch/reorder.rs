@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::line::Outcome;
+use crate::results::line::Outcome;
 use crate::shard::Shard;
 
 pub(crate) struct Reorder {

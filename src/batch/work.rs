@@ -6,17 +6,19 @@ use std::time::Instant;
 
 use reqwest::Url;
 
-use super::line::{Digest, Outcome, digest, embed, embed_events, one_value, record_digest};
-use super::results::Resumed;
-use super::source::Record;
+use crate::engine::{self, Job};
 use crate::error::{self, Error, code};
-use crate::exchange::{self, Job};
 use crate::expect::Expectations;
 use crate::history::Entry;
 use crate::input::{self, Column, Prepared};
 use crate::limits;
 use crate::output::Render;
 use crate::request::{Request, RunTarget};
+use crate::results::journal::Resumed;
+use crate::results::line::{
+    Digest, Outcome, digest, embed, embed_events, one_value, record_digest,
+};
+use crate::results::records::Record;
 use crate::ui::Ui;
 
 /// `--jq`'s results in a result line: compact JSON.
@@ -154,7 +156,7 @@ impl Batch {
             }
         }
         let mut entry = self.history.as_ref().map(|profile| {
-            let mut e = exchange::entry(profile, &self.base, &req, &self.target);
+            let mut e = engine::entry(profile, &self.base, &req, &self.target);
             e.batch = Some((self.name.clone(), n));
             e.expect = self.expect.as_ref().map(Expectations::describe);
             e
@@ -211,7 +213,7 @@ impl Batch {
         let started = Instant::now();
         let prefix = format!("line {n}: ");
         let say = |text: &str| self.ui.err(text);
-        let exchange::Fetched {
+        let engine::Fetched {
             status,
             events,
             body,

@@ -1,10 +1,10 @@
 //! Sending: the HTTP client, its timeouts and redirect rule, and what a failure means.
 
+mod explain;
 mod pace;
 mod sender;
 mod signals;
 mod trust;
-mod words;
 
 use std::sync::Arc;
 use std::time::Duration;

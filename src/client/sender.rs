@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::words::{classify, proxy_auth, timed_out, tls_failure, unresolved, with_source};
+use super::explain::{classify, proxy_auth, timed_out, tls_failure, unresolved, with_source};
 use super::{Http, Options, Pacer};
 use crate::credentials::ApiKey;
 use crate::error::Error;

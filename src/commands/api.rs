@@ -52,10 +52,10 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         .map(OutputFile::create)
         .transpose()?;
     let limit = limits::buffer()?;
-    let (resolved, base) = crate::exchange::key_and_base(ctx, &active)?;
+    let (resolved, base) = crate::engine::key_and_base(ctx, &active)?;
     let req = Request::call(method, url(&base, &args.path)?, body);
     let label = format!("{} {}", req.method, req.url.path());
-    let x = crate::exchange::Exchanged {
+    let x = crate::engine::Exchanged {
         req: &req,
         label: &label,
         out: &args.out,
@@ -65,7 +65,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         limit,
         record: None,
     };
-    crate::exchange::send(ctx, x, &resolved, &base, file)
+    crate::engine::send(ctx, x, &resolved, &base, file)
 }
 
 /// `-X`, else GET, or POST when there is a body.

@@ -233,7 +233,7 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
             ))
         })?
         .flatten();
-    crate::exchange::once::rerun(ctx, row.target, (row.id, row.input), &args, expect)
+    crate::engine::single::rerun(ctx, row.target, (row.id, row.input), &args, expect)
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {

@@ -4,8 +4,8 @@
 use crate::cli::HistoryStatsArgs;
 use crate::context::Context;
 use crate::history::{History, Stat, since_ms, time_text};
-use crate::latency::{bars, show_ms};
 use crate::output::safe::escape_controls;
+use crate::report::latency::{bars, show_ms};
 
 pub(crate) fn run(ctx: &Context, args: &HistoryStatsArgs) -> anyhow::Result<()> {
     let history = History::open_existing()?;
@@ -48,7 +48,7 @@ fn table(stats: &[Stat]) -> String {
         "{:<28}  {:>7}  {:>6}  {:>6}  {:>8}  {:>8}  {:>8}  {}\n",
         "AGENT / WORKFLOW", "RUNS", "FAILED", "RATE", "P50", "P95", "P99", "LAST RUN (UTC)"
     );
-    let mut all = crate::latency::Latency::default();
+    let mut all = crate::report::latency::Latency::default();
     for s in stats {
         let mut target = escape_controls(s.target.id()).into_owned();
         if target.chars().count() > 28 {

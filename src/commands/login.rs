@@ -2,13 +2,13 @@
 
 use std::io::Read;
 
-use crate::api::{self, Api};
 use crate::cli::LoginArgs;
 use crate::client;
 use crate::config::Storage;
 use crate::context::Context;
 use crate::credentials::{ApiKey, StoreError, WAYS_ON};
 use crate::error::Error;
+use crate::keys_api::{self, Api};
 
 /// What the server said about the key.
 enum Checked {
@@ -48,7 +48,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
         let api = Api::new(base.clone(), &ctx.ui)?;
         match client::block_on(async { Ok(api.list(&key).await) })? {
             Ok(keys) => {
-                Checked::Yes(api::find(&keys, &key).map(|k| (k.id.clone(), k.name.clone())))
+                Checked::Yes(keys_api::find(&keys, &key).map(|k| (k.id.clone(), k.name.clone())))
             }
             Err(
                 e @ Error::Status {
@@ -59,7 +59,7 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
                     anyhow::Error::new(e).context("the server refused this key; it was not stored")
                 );
             }
-            Err(e) if api::is_no_key_api(&e) => {
+            Err(e) if keys_api::is_no_key_api(&e) => {
                 Checked::Unknown("this server has no key API to check it with".into())
             }
             Err(e) => Checked::Unknown(e.to_string()),

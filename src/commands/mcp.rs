@@ -8,8 +8,8 @@ use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs, Net
 use crate::client;
 use crate::context::Context;
 use crate::credentials::Origin;
+use crate::engine::{self, Job, Mode};
 use crate::error::Error;
-use crate::exchange::{self, Job, Mode};
 use crate::mcp::install;
 use crate::mcp::serve::Server;
 use crate::mcp::tools::{self, ToolDef};
@@ -42,7 +42,7 @@ fn tools(ctx: &Context, wanted: &[String]) -> anyhow::Result<Vec<ToolDef>> {
 fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let tools = tools(ctx, &args.tools)?;
     let active = ctx.active_profile()?;
-    let (resolved, base) = exchange::key_and_base(ctx, &active)?;
+    let (resolved, base) = engine::key_and_base(ctx, &active)?;
     let call_timeout = args
         .timeout
         .filter(|t| !t.is_zero())
@@ -68,7 +68,7 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let runtime = client::runtime()?;
     let served = runtime.block_on(async {
         // The client starts the server and its calls share one pace (--rate) and quota.
-        let sender = exchange::sender(ctx, &net, &base, Mode::Batch { rate: args.rate })?;
+        let sender = engine::sender(ctx, &net, &base, Mode::Batch { rate: args.rate })?;
         let server = Server {
             tools,
             job: Job {

@@ -31,7 +31,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         // Needs no config, key or network.
         Command::Version(args) => return version(&ui, args.json),
         Command::Completions(args) => {
-            ui.out(&crate::docs::completions(args.shell))?;
+            ui.out(&crate::cli::generate::completions(args.shell))?;
             return Ok(());
         }
         Command::Results(crate::cli::ResultsCommand::Merge(args)) => {

@@ -2,8 +2,8 @@
 
 use crate::cli::RunArgs;
 use crate::context::Context;
+use crate::engine::single::{self, Given, Once};
 use crate::error::Error;
-use crate::exchange::once::{self, Given, Once};
 use crate::expect::Expectations;
 use crate::input::Source;
 use crate::request::RunTarget;
@@ -33,11 +33,11 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         expect,
     };
     if args.batch.is_some() {
-        let (items, jq) = once::checked(ctx, &once)?;
+        let (items, jq) = single::checked(ctx, &once)?;
         let expect = once.expect.clone();
         return crate::batch::run(ctx, &args, once.target, items, jq, expect);
     }
-    once::send(ctx, once)
+    single::send(ctx, once)
 }
 
 /// The agent or workflow: `--workflow ID`, an alias (its items go before the command

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::History;
-use crate::latency::Latency;
+use crate::report::latency::Latency;
 use crate::request::RunTarget;
 
 /// One agent's or workflow's runs.

@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 
 use super::tools::ToolDef;
+use crate::engine::{self, Job};
 use crate::error::{self, Error, code};
-use crate::exchange::{self, Job};
 use crate::history::{self, Entry};
 use crate::limits;
 use crate::output::safe::Quoted;
@@ -122,7 +122,7 @@ impl Server {
             ))
         };
         // No -v here: stderr is the client's log.
-        let exchange::Fetched {
+        let engine::Fetched {
             status,
             events,
             body,
@@ -167,7 +167,7 @@ impl Server {
             Err(e) => return error_result(e.to_string()),
         };
         let req = Request::run(&self.base, &def.target, input);
-        let mut entry = exchange::entry(&self.profile, &self.base, &req, &def.target);
+        let mut entry = engine::entry(&self.profile, &self.base, &req, &def.target);
         entry.via = Some(format!("mcp:{}", def.name));
         let slot = tokio::select! {
             slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),

@@ -24,7 +24,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysListArgs) -> anyhow::Result<()> {
             .and_then(|p| p.key_id.clone()),
         crate::credentials::Origin::Env => None,
     }
-    .or_else(|| crate::api::find(&keys, &resolved.key).map(|k| k.id.clone()));
+    .or_else(|| crate::keys_api::find(&keys, &resolved.key).map(|k| k.id.clone()));
     // A profile stored without a key id holds the key in use when that is the key resolved.
     let stored_as = |id: &str| -> Option<String> {
         stored_as(id).or_else(|| {

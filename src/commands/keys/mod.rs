@@ -5,10 +5,10 @@ mod delete;
 mod list;
 mod rotate;
 
-use crate::api::Api;
 use crate::cli::KeysCommand;
 use crate::context::Context;
 use crate::credentials::Resolved;
+use crate::keys_api::Api;
 
 pub(crate) fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()> {
     match command {

@@ -1,12 +1,12 @@
 //! `miiflow keys rotate [NAME]`: create a new key, store it in the same profile, check it, then
 //! delete the old one. Nothing is deleted until the new key is stored and works.
 
-use crate::api::Api;
 use crate::cli::KeysRotateArgs;
 use crate::client;
 use crate::config;
 use crate::context::Context;
 use crate::error::Error;
+use crate::keys_api::Api;
 
 pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()> {
     let profile = match args.name {

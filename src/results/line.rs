@@ -5,7 +5,7 @@
 //! that order, so that `--resume` reads only each line's head.
 
 use crate::error::{self, code};
-pub(super) use crate::output::{embed, embed_events};
+pub(crate) use crate::output::{embed, embed_events};
 use crate::request::Request;
 
 /// BLAKE3 of what makes a line's result what it is: the whole URL it is sent to (base URL and
@@ -39,8 +39,8 @@ pub(crate) fn digest(req: &Request, jq: Option<&str>, expect: Option<&str>) -> D
 /// BLAKE3 of a batch input's record as read: a JSON line's bytes, or a CSV row's cells. A
 /// result carries it so that `results merge --input` can tell a result whose line has
 /// changed since (none for a record that could not be read).
-pub(super) fn record_digest(record: &super::source::Record) -> Option<Digest> {
-    use super::source::Record;
+pub(crate) fn record_digest(record: &crate::results::records::Record) -> Option<Digest> {
+    use crate::results::records::Record;
     let mut hash = blake3::Hasher::new();
     match record {
         Record::Line(bytes) => {
@@ -68,7 +68,7 @@ pub(crate) fn hex_into(digest: &Digest, out: &mut Vec<u8>) {
     }
 }
 
-pub(super) fn unhex(text: &str) -> Option<Digest> {
+pub(crate) fn unhex(text: &str) -> Option<Digest> {
     if text.len() != 64 {
         return None;
     }
@@ -107,19 +107,19 @@ impl Recorded {
 
 /// The fields at the head of a result line: everything before `"error"` or `"body"`.
 #[derive(serde::Deserialize)]
-pub(super) struct Head {
-    pub(super) line: u64,
-    pub(super) input_blake3: Option<String>,
+pub(crate) struct Head {
+    pub(crate) line: u64,
+    pub(crate) input_blake3: Option<String>,
     #[serde(default)]
-    pub(super) record_blake3: Option<String>,
-    pub(super) status: Option<u16>,
-    pub(super) exit: Option<u8>,
+    pub(crate) record_blake3: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) exit: Option<u8>,
 }
 
 /// How much of each line `--resume` reads: the head fields fit many times over.
-pub(super) const HEAD: usize = 512;
+pub(crate) const HEAD: usize = 512;
 
-pub(super) fn parse_head(head: &[u8]) -> Option<Head> {
+pub(crate) fn parse_head(head: &[u8]) -> Option<Head> {
     let cut = [&b",\"error\":"[..], b",\"body\":"]
         .iter()
         .filter_map(|m| head.windows(m.len()).position(|w| w == *m))
@@ -132,7 +132,7 @@ pub(super) fn parse_head(head: &[u8]) -> Option<Head> {
 /// Reads the next line of a results file into `out` (cleared first), keeping at most `keep`
 /// bytes of it (the rest is read past, never held). Returns the line's length with its
 /// newline, and whether it had one (a last line cut by a kill has none); `None` at the end.
-pub(super) fn read_line_start(
+pub(crate) fn read_line_start(
     reader: &mut impl std::io::BufRead,
     keep: usize,
     out: &mut Vec<u8>,
@@ -160,7 +160,7 @@ pub(super) fn read_line_start(
 }
 
 /// What became of one line.
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     /// An HTTP answer: the status, the body as embedded (or the filter's result), and why
     /// `--jq` failed on a 2xx body (the body is then the unfiltered answer).
     Answer {
@@ -178,7 +178,7 @@ pub(super) enum Outcome {
 
 impl Outcome {
     /// About how many bytes this result holds.
-    pub(super) fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         match self {
             Outcome::Answer { body, .. } => body.len() + 64,
             Outcome::Failed { error, .. } => error.len() + 64,
@@ -186,7 +186,7 @@ impl Outcome {
         }
     }
 
-    pub(super) fn code(&self) -> u8 {
+    pub(crate) fn code(&self) -> u8 {
         match self {
             Outcome::Answer {
                 filter_error: Some(_),
@@ -203,13 +203,13 @@ impl Outcome {
     /// "exit":C,"error":"…"}`; a failed filter adds `"exit":1,"error":…` before the body. In a
     /// results file, `"input_blake3"` follows `"line"`. (The fields before `body` and `error`
     /// are what `--resume` reads back.)
-    pub(super) fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
+    pub(crate) fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
         self.to_line_with(n, digest, None)
     }
 
     /// [`Outcome::to_line`], with the digest of the input record itself after the input
     /// digest (`"record_blake3"`: what `results merge --input` compares).
-    pub(super) fn to_line_with(
+    pub(crate) fn to_line_with(
         &self,
         n: u64,
         digest: Option<&Digest>,
@@ -255,7 +255,7 @@ impl Outcome {
 }
 
 /// `--jq`'s results as one value: one result is itself, any other number an array of them.
-pub(super) fn one_value(results: &[u8]) -> Vec<u8> {
+pub(crate) fn one_value(results: &[u8]) -> Vec<u8> {
     let values: Vec<&[u8]> = results
         .split(|b| *b == b'\n')
         .filter(|v| !v.is_empty())
@@ -319,7 +319,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn heads_are_read_without_the_body() {
+    pub(crate) fn heads_are_read_without_the_body() {
         let h = parse_head(br#"{"line":7,"input_blake3":"ab","status":200,"body":{"x":"#).unwrap();
         assert_eq!((h.line, h.status, h.exit), (7, Some(200), None));
         let h =
@@ -431,5 +431,42 @@ mod tests {
             digest(&req(&base, "{}"), Some(".b"), None)
         );
         assert_ne!(d, digest(&req(&base, "{}"), None, Some("--expect .ok")));
+    }
+}
+
+/// Results-file lines (the fuzz target): a head that parses names a line; a result we write
+/// reads back with the line, digest, status and exit it was written with.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_results(data: &[u8]) {
+    for head in data.split(|b| *b == b'\n') {
+        let _ = parse_head(&head[..head.len().min(HEAD)]);
+    }
+    let (n, rest) = match data.split_first() {
+        Some((n, rest)) => (u64::from(*n) + 1, rest),
+        None => return,
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let digest: Digest = *blake3::hash(rest).as_bytes();
+    let outcomes = [
+        Outcome::Failed {
+            error: text.clone(),
+            code: 6,
+            sent: true,
+        },
+        Outcome::Answer {
+            status: 200,
+            body: embed(rest),
+            filter_error: Some(text),
+            unmet: None,
+        },
+    ];
+    for outcome in &outcomes {
+        let written = outcome.to_line(n, Some(&digest));
+        serde_json::from_slice::<serde_json::Value>(&written).expect("a result line is JSON");
+        let head = parse_head(&written[..written.len().min(HEAD)])
+            .expect("a result line we wrote has a head");
+        assert_eq!(head.line, n);
+        assert_eq!(head.input_blake3.as_deref().and_then(unhex), Some(digest));
+        assert_eq!(head.exit, Some(outcome.code()));
     }
 }

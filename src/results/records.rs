@@ -339,3 +339,45 @@ mod tests {
         ));
     }
 }
+
+/// JSON-lines input (the fuzz target): every byte is taken by some line, a kept line holds no
+/// newline and is at most the limit, and reading ends.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_jsonl(data: &[u8]) {
+    let mut reader = std::io::BufReader::with_capacity(7, data);
+    let mut taken = 0u64;
+    while let Some((line, n)) = read_line(&mut reader, 64).expect("reading a slice") {
+        assert!(n > 0, "a line took no bytes");
+        taken += n;
+        if let Line::Text(bytes) = line {
+            assert!(bytes.len() <= 64 && !bytes.contains(&b'\n'));
+        }
+    }
+    assert_eq!(taken, data.len() as u64, "bytes not accounted for");
+}
+
+/// CSV input (the fuzz target): written to a file, read as `--batch FILE.csv` reads it; every
+/// row builds JSON that parses, or says why not.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_csv(data: &[u8]) {
+    use crate::input::Source;
+    let path = std::env::temp_dir().join(format!("miiflow-fuzz-{}.csv", std::process::id()));
+    std::fs::write(&path, data).expect("a temporary file");
+    let Ok(mut input) = open(&Source::File(path), crate::cli::BatchFormat::Csv) else {
+        return;
+    };
+    let columns = input.columns.take().expect("a CSV input has columns");
+    for n in 1..=1000 {
+        match input.reader.next(n) {
+            None | Some((Record::End(_), _)) => break,
+            Some((Record::Row { at, cells }, _)) => {
+                if let Ok(bytes) = crate::input::from_row(&columns, &cells, n, at, &[], &mut |_| {})
+                {
+                    serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .expect("a CSV row built JSON that does not parse");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}

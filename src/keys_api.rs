@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::client::{self, Options, Pacer, Sender};
 use crate::credentials::ApiKey;
+use crate::engine::Job;
 use crate::error::Error;
-use crate::exchange::Job;
 use crate::request::{self, API_KEYS_PATH, Request};
 use crate::ui::Ui;
 

@@ -16,13 +16,13 @@ use std::fs::File;
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::line::{Digest, HEAD, Head, parse_head, read_line_start, record_digest, unhex};
-use super::source::{self, Record};
 use crate::cli::BatchFormat;
 use crate::error::{Error, code};
 use crate::input::Source;
 use crate::limits;
 use crate::output::OutputFile;
+use crate::results::line::{Digest, HEAD, Head, parse_head, read_line_start, record_digest, unhex};
+use crate::results::records::{self, Record};
 use crate::ui::Ui;
 
 /// The longest result line merged: the largest answer a line holds, and room for its error.
@@ -50,7 +50,7 @@ struct Candidate {
 
 impl Candidate {
     fn from(head: Head, bytes: Vec<u8>) -> Candidate {
-        let recorded = super::line::Recorded {
+        let recorded = crate::results::line::Recorded {
             digest: None,
             status: head.status,
             exit: head.exit,
@@ -160,7 +160,7 @@ impl Cursor {
 
 /// The batch's own lines, read alongside the merge (`--input`): each line's record digest.
 struct Expected {
-    reader: source::Reader,
+    reader: records::Reader,
     /// The next line number to read.
     next: u64,
     ended: bool,
@@ -241,7 +241,7 @@ pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
     let mut expected = match m.input {
         Some(path) => {
             let source = Source::from_arg(path);
-            let input = source::open(&source, source::format(&source, m.format))?;
+            let input = records::open(&source, records::format(&source, m.format))?;
             Some(Expected {
                 reader: input.reader,
                 next: 1,
@@ -255,7 +255,7 @@ pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
     let held = match m.output {
         Some(path) if !crate::output::file::through_descriptor(path) && !special(path) => {
             let existed = std::fs::symlink_metadata(path).is_ok();
-            let lock = super::results::lock(path, None)?;
+            let lock = crate::results::journal::lock(path, None)?;
             Some(Held {
                 path,
                 _lock: lock,

@@ -8,12 +8,12 @@ use std::io::{Read, Seek, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use super::line::Outcome;
-use super::summary::{Class, Closing, why};
 use crate::credentials::ApiKey;
 use crate::error::Error;
 use crate::output::OutputFile;
 use crate::output::safe::Quoted;
+use crate::report::summary::{Class, Closing, why};
+use crate::results::line::Outcome;
 
 /// How much of a failed line's answer its failure quotes, in characters.
 const QUOTED: usize = 1024;

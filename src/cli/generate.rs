@@ -5,8 +5,6 @@
 use clap_complete::Shell;
 use roff::{Roff, roman};
 
-use crate::cli;
-
 /// The date on the man pages: the date of this version's interface, a constant so that the
 /// pages are the same whenever they are generated. Change it with the interface.
 const MAN_DATE: &str = "2026-11-26";
@@ -105,7 +103,7 @@ fn shells() -> Vec<String> {
 /// The interface with the package version only: generated files must not change with every
 /// commit.
 fn reproducible() -> clap::Command {
-    crate::cli::command().version(env!("CARGO_PKG_VERSION"))
+    super::command().version(env!("CARGO_PKG_VERSION"))
 }
 
 /// Every man page: `miiflow.1` and one per subcommand (`miiflow-keys-create.1`, …), as
@@ -183,9 +181,9 @@ fn page(cmd: &clap::Command) -> (String, Vec<u8>) {
         }
         section(&mut roff, &title.to_uppercase(), &lines);
     }
-    section(&mut roff, "EXIT STATUS", &block_lines(cli::EXIT_CODES));
-    section(&mut roff, "ENVIRONMENT", &block_lines(cli::ENVIRONMENT));
-    section(&mut roff, "FILES", &block_lines(cli::FILES));
+    section(&mut roff, "EXIT STATUS", &block_lines(super::EXIT_CODES));
+    section(&mut roff, "ENVIRONMENT", &block_lines(super::ENVIRONMENT));
+    section(&mut roff, "FILES", &block_lines(super::FILES));
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(
         "miiflow(1), miiflow-run(1), miiflow-login(1), miiflow-status(1), miiflow-keys(1), \
@@ -259,7 +257,7 @@ fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// The lines of a one-block text such as [`cli::EXIT_CODES`], without its title.
+/// The lines of a one-block text such as [`super::EXIT_CODES`], without its title.
 fn block_lines(text: &str) -> Vec<String> {
     blocks(text)
         .into_iter()

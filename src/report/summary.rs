@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::line::Outcome;
 use crate::error::{Error, code};
-use crate::latency::{Latency, show_ms};
+use crate::report::latency::{Latency, show_ms};
+use crate::results::line::Outcome;
 
 /// How many failures the Markdown summary lists (the lowest line numbers).
-pub(super) const LISTED: usize = 20;
+pub(crate) const LISTED: usize = 20;
 
 /// Why a line failed, by class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Class {
+pub(crate) enum Class {
     Http4xx,
     Http5xx,
     Network,
@@ -25,7 +25,7 @@ pub(super) enum Class {
 }
 
 impl Class {
-    pub(super) const ALL: [Class; 6] = [
+    pub(crate) const ALL: [Class; 6] = [
         Class::Http4xx,
         Class::Http5xx,
         Class::Network,
@@ -35,7 +35,7 @@ impl Class {
     ];
 
     /// The name in `--summary-json` and JUnit's failure type.
-    pub(super) fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Class::Http4xx => "http_4xx",
             Class::Http5xx => "http_5xx",
@@ -47,7 +47,7 @@ impl Class {
     }
 
     /// In words, for people.
-    pub(super) fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Class::Http4xx => "HTTP 4xx",
             Class::Http5xx => "HTTP 5xx",
@@ -60,7 +60,7 @@ impl Class {
 
     /// The class of a failed line (`None`: it succeeded). A recorded result that a resume
     /// kept is classed by its recorded status and exit code.
-    pub(super) fn of(outcome: &Outcome) -> Option<Class> {
+    pub(crate) fn of(outcome: &Outcome) -> Option<Class> {
         if outcome.code() == code::OK {
             return None;
         }
@@ -93,35 +93,35 @@ fn by_status(status: u16) -> Class {
 }
 
 #[derive(Default)]
-pub(super) struct Summary {
-    pub(super) done: u64,
-    pub(super) failed: u64,
+pub(crate) struct Summary {
+    pub(crate) done: u64,
+    pub(crate) failed: u64,
     /// Lines whose recorded result a resume kept (not run).
-    pub(super) kept: u64,
+    pub(crate) kept: u64,
     /// The first failed line (by line number): its exit code and why.
-    pub(super) first_failure: Option<(u64, u8, String)>,
+    pub(crate) first_failure: Option<(u64, u8, String)>,
     /// How many records the input had (the last line number read).
-    pub(super) lines: u64,
+    pub(crate) lines: u64,
     /// The reader reached the end of the input (`lines` is all of it).
-    pub(super) input_ended: bool,
+    pub(crate) input_ended: bool,
     /// Lines that were run in this batch (sent, or at least tried): not bad input, not kept.
-    pub(super) ran: u64,
+    pub(crate) ran: u64,
     /// Ctrl-C or SIGTERM ended the batch early.
-    pub(super) stopped: Option<Error>,
+    pub(crate) stopped: Option<Error>,
     /// Failed lines by class.
-    pub(super) classes: BTreeMap<Class, u64>,
+    pub(crate) classes: BTreeMap<Class, u64>,
     /// How long each line that was sent took, retries included.
-    pub(super) latency: Latency,
+    pub(crate) latency: Latency,
     /// The failures with the lowest line numbers: line, class, why.
-    pub(super) failures: BTreeMap<u64, (Class, String)>,
+    pub(crate) failures: BTreeMap<u64, (Class, String)>,
     /// Retries and 429 waits (from the sender, at the end).
-    pub(super) retries: u64,
-    pub(super) waits_429: u64,
+    pub(crate) retries: u64,
+    pub(crate) waits_429: u64,
 }
 
 impl Summary {
     /// Counts a finished line: `took` is how long it ran (`None`: not sent).
-    pub(super) fn count(&mut self, n: u64, outcome: &Outcome, took: Option<Duration>) {
+    pub(crate) fn count(&mut self, n: u64, outcome: &Outcome, took: Option<Duration>) {
         self.done += 1;
         match outcome {
             Outcome::Kept(_) => self.kept += 1,
@@ -153,17 +153,17 @@ impl Summary {
 
     /// Lines of this shard that were read but never finished (after Ctrl-C).
     /// Runs sent a second over `wall`: the one figure every report gives.
-    pub(super) fn throughput(&self, wall: Duration) -> f64 {
+    pub(crate) fn throughput(&self, wall: Duration) -> f64 {
         self.ran as f64 / wall.as_secs_f64().max(1e-9)
     }
 
-    pub(super) fn not_run(&self, shard: Option<crate::shard::Shard>) -> u64 {
+    pub(crate) fn not_run(&self, shard: Option<crate::shard::Shard>) -> u64 {
         let taken = shard.map_or(self.lines, |s| s.count_in(self.lines));
         taken.saturating_sub(self.done)
     }
 
     /// `1 HTTP 4xx, 2 unmet expectation`: the failures by class.
-    pub(super) fn classes_in_words(&self) -> String {
+    pub(crate) fn classes_in_words(&self) -> String {
         let parts: Vec<String> = self
             .classes
             .iter()
@@ -173,7 +173,7 @@ impl Summary {
     }
 
     /// `p50 120 ms, p95 300 ms, p99 410 ms`, when anything ran.
-    pub(super) fn latency_in_words(&self) -> Option<String> {
+    pub(crate) fn latency_in_words(&self) -> Option<String> {
         let [p50, p95, p99] = [0.5, 0.95, 0.99].map(|q| self.latency.ms(q));
         Some(format!(
             "p50 {}, p95 {}, p99 {}",
@@ -185,7 +185,7 @@ impl Summary {
 }
 
 /// Why a line failed, in one line.
-pub(super) fn why(outcome: &Outcome) -> String {
+pub(crate) fn why(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Answer { unmet: Some(e), .. } => e.clone(),
         Outcome::Answer {
@@ -201,22 +201,22 @@ pub(super) fn why(outcome: &Outcome) -> String {
 }
 
 /// The summary as `--summary-json` writes it.
-pub(super) struct Closing<'a> {
-    pub(super) summary: &'a Summary,
-    pub(super) name: &'a str,
-    pub(super) wall: Duration,
-    pub(super) shard: Option<crate::shard::Shard>,
+pub(crate) struct Closing<'a> {
+    pub(crate) summary: &'a Summary,
+    pub(crate) name: &'a str,
+    pub(crate) wall: Duration,
+    pub(crate) shard: Option<crate::shard::Shard>,
     /// Lines of this shard that did not run (after Ctrl-C), when known.
-    pub(super) not_run: Option<u64>,
-    pub(super) exit: u8,
+    pub(crate) not_run: Option<u64>,
+    pub(crate) exit: u8,
 }
 
 impl Closing<'_> {
-    pub(super) fn throughput(&self) -> f64 {
+    pub(crate) fn throughput(&self) -> f64 {
         self.summary.throughput(self.wall)
     }
 
-    pub(super) fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         let s = self.summary;
         let classes: serde_json::Map<String, serde_json::Value> = Class::ALL
             .iter()
@@ -254,7 +254,7 @@ impl Closing<'_> {
     }
 
     /// The Markdown a CI job summary shows (`$GITHUB_STEP_SUMMARY`).
-    pub(super) fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         let s = self.summary;
         let mut md = format!("### miiflow batch: {}", md_code(self.name));
         if let Some(shard) = self.shard {

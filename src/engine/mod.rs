@@ -4,10 +4,10 @@
 //! it and reads its answer.
 
 mod job;
-pub(crate) mod once;
 mod print;
 mod record;
 mod send;
+pub(crate) mod single;
 
 use std::sync::Arc;
 

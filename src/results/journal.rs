@@ -12,9 +12,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::line::{Digest, HEAD, Recorded, parse_head, read_line_start, unhex};
 use crate::error::{Error, code};
 use crate::output::OutputFile;
+use crate::results::line::{Digest, HEAD, Recorded, parse_head, read_line_start, unhex};
 
 /// What a resume keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,15 @@
 //! What a batch says at the end: the summary, what a resume did, and after Ctrl-C how to go
 //! on.
 
-use super::results::{Journal, Resumed};
-use super::summary::Summary;
 use crate::cli::RunArgs;
+use crate::report::summary::Summary;
+use crate::results::journal::{Journal, Resumed};
 use crate::shard::Shard;
 use crate::ui::Ui;
 
 /// The closing line: how many lines, how they ended, how fast; on Ctrl-C, that it was
 /// interrupted and how many lines did not run.
-pub(super) fn say_summary(
+pub(crate) fn say_summary(
     ui: &Ui,
     summary: &Summary,
     name: &str,
@@ -77,7 +77,7 @@ pub(super) fn say_summary(
 }
 
 /// After Ctrl-C: the exact command that goes on where this batch stopped.
-pub(super) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
+pub(crate) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
     let mut words: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
@@ -121,7 +121,7 @@ pub(super) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
 }
 
 /// What a resume did, said once at the end.
-pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
+pub(crate) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
     if r.kept > 0 {
         let failed = match r.kept_failed {
             0 => String::new(),
@@ -163,7 +163,7 @@ pub(super) fn resume_notes(ui: &Ui, r: &Resumed, dropped: u64, lines: u64) {
 }
 
 /// Before a resumed batch starts: how many results RESULTS holds.
-pub(super) fn say_resuming(ui: &Ui, journal: &Journal, resumed: &Resumed) {
+pub(crate) fn say_resuming(ui: &Ui, journal: &Journal, resumed: &Resumed) {
     let path = journal.path().display();
     match resumed.recorded() {
         0 => ui.tell(&format!(
