@@ -112,7 +112,7 @@ pub(crate) struct Config {
 
 /// The config folder: `MIIFLOW_CONFIG_DIR`, else the platform's (`~/.config/miiflow` on Linux).
 pub(crate) fn dir() -> anyhow::Result<PathBuf> {
-    if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+    if let Some(d) = crate::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }
     directories::ProjectDirs::from("ai", "miiflow", "miiflow")

@@ -37,9 +37,9 @@ impl Context {
         let keyring = Box::new(KeyringStore::native());
         let mut ctx = Context::new(global, ui, config::dir()?, keyring)?;
         // Set but empty is unset, everywhere (runs, --curl's hint, status).
-        ctx.env_key = std::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
-        ctx.env_profile = std::env::var(PROFILE_ENV).ok().filter(|p| !p.is_empty());
-        ctx.env_base_url = std::env::var(BASE_URL_ENV).ok().filter(|u| !u.is_empty());
+        ctx.env_key = crate::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
+        ctx.env_profile = crate::env::given(PROFILE_ENV);
+        ctx.env_base_url = crate::env::given(BASE_URL_ENV);
         Ok(ctx)
     }
 

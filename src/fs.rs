@@ -114,8 +114,7 @@ pub(crate) fn lock(dir: &Path) -> anyhow::Result<Lock> {
         .write(true)
         .open(&path)
         .with_context(|| format!("cannot open {}", path.display()))?;
-    let timeout = std::env::var(LOCK_TIMEOUT_ENV)
-        .ok()
+    let timeout = crate::env::var(LOCK_TIMEOUT_ENV)
         .and_then(|t| t.parse::<f64>().ok())
         .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
         .unwrap_or(LOCK_TIMEOUT);

@@ -175,7 +175,7 @@ pub fn urls(data: &[u8]) {
         let url = crate::request::endpoint(&base, p);
         assert_eq!(url.origin(), base.origin(), "an endpoint left the origin");
     }
-    if let Ok(url) = crate::commands::fuzz_api_url(&base, path) {
+    if let Ok(url) = crate::request::api_url(&base, path) {
         assert_eq!(url.origin(), base.origin(), "api {path:?} left the origin");
     }
     if let Ok(target) = crate::target::RunTarget::workflow(path) {
@@ -228,20 +228,20 @@ pub fn config(data: &[u8]) {
 /// in their documented ranges, and a shard partitions lines.
 pub fn durations(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    if let Ok(d) = crate::cli::duration(text) {
+    if let Ok(d) = crate::duration::parse(text) {
         // A unit is always there (a bare number is refused), and the words a question shows
         // for it mean the same whole seconds (any length: a huge --since means everything).
         assert!(
             text.chars().any(|c| c.is_alphabetic()),
             "{text:?} has no unit"
         );
-        let words = crate::cli::duration_words(d);
+        let words = crate::duration::words(d);
         if d.as_secs() > 0 {
             let back = humantime::parse_duration(&words).expect("the words parse back");
             assert_eq!(back.as_secs(), d.as_secs(), "{text:?} → {words:?}");
         }
     }
-    if let Ok(every) = crate::cli::fuzz_rate(text) {
+    if let Ok(every) = crate::duration::rate(text) {
         assert!(every >= std::time::Duration::from_micros(1));
         assert!(every <= std::time::Duration::from_secs(3600));
     }

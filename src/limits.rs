@@ -37,8 +37,8 @@ const MIB: u64 = 1024 * 1024;
 
 /// The longest `Retry-After` honoured by waiting, in force.
 pub(crate) fn retry_wait() -> Result<std::time::Duration, Error> {
-    match std::env::var(RETRY_WAIT_ENV) {
-        Ok(text) if !text.trim().is_empty() => text
+    match crate::env::var(RETRY_WAIT_ENV) {
+        Some(text) if !text.trim().is_empty() => text
             .trim()
             .parse::<u64>()
             .ok()
@@ -64,8 +64,8 @@ pub(crate) fn buffer() -> Result<usize, Error> {
 }
 
 fn from_env(name: &str, default: u64) -> Result<u64, Error> {
-    match std::env::var(name) {
-        Ok(text) if !text.trim().is_empty() => parse_size(&text).ok_or_else(|| {
+    match crate::env::var(name) {
+        Some(text) if !text.trim().is_empty() => parse_size(&text).ok_or_else(|| {
             Error::BadInput(format!(
                 "{name}={text:?}: expected a size such as 512M, 2G or a number of bytes"
             ))

@@ -38,7 +38,7 @@ pub(crate) fn redact(url: &Url) -> String {
 
 /// The proxy for `target` from the environment, or `None` to connect directly.
 pub(crate) fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {
-    for_target_with(target, &|name| std::env::var(name).ok())
+    for_target_with(target, &|name| crate::env::var(name))
 }
 
 /// [`for_target`] with the environment given (the fuzz target).

@@ -264,6 +264,42 @@ impl Request {
     }
 }
 
+/// Whether two URLs are on the same origin (scheme, host, port): the key is sent only to the
+/// API's own (`api PATH`, and redirects).
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The path joined onto the base URL, or a full URL that must be on the API's own origin: the
+/// key is never sent anywhere else.
+pub(crate) fn api_url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, Error> {
+    // Only a PATH that starts with a scheme is a full URL (`/x?cb=https://…` is a path).
+    let scheme = path.split_once("://").map(|(s, _)| s);
+    let full = scheme.is_some_and(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if full {
+        let url = reqwest::Url::parse(path)
+            .map_err(|e| Error::BadInput(format!("'{path}': not a URL ({e})")))?;
+        if !same_origin(&url, base) || !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::BadInput(format!(
+                "'{}' is not on the API's origin ({}): the key is only ever sent there; give a \
+                 path such as /v1/workflows, or change --base-url",
+                crate::proxy::redact(&url),
+                base.origin().ascii_serialization()
+            )));
+        }
+        return Ok(url);
+    }
+    let joined = format!("/{}", path.trim_start_matches('/'));
+    reqwest::Url::parse(&format!("{}{joined}", base.as_str().trim_end_matches('/')))
+        .map_err(|e| Error::BadInput(format!("'{path}': not a usable path ({e})")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,5 +521,38 @@ mod tests {
         let req = Request::agent_run(&url("https://x.io"), "agent_1", &br#"{"q":"it's"}"#[..]);
         let curl = req.to_curl();
         assert!(!curl.contains("it's'"), "{curl}");
+    }
+
+    #[test]
+    fn paths_stay_on_the_api_origin() {
+        let base = reqwest::Url::parse("https://api.miiflow.ai/prefix/").unwrap();
+        let ok = [
+            (
+                "/v1/workflows",
+                "https://api.miiflow.ai/prefix/v1/workflows",
+            ),
+            (
+                "v1/workflows?limit=5",
+                "https://api.miiflow.ai/prefix/v1/workflows?limit=5",
+            ),
+            ("https://api.miiflow.ai:443/x", "https://api.miiflow.ai/x"),
+            (
+                "/x?cb=https://example.com/y",
+                "https://api.miiflow.ai/prefix/x?cb=https://example.com/y",
+            ),
+        ];
+        for (path, want) in ok {
+            assert_eq!(api_url(&base, path).unwrap().as_str(), want, "{path}");
+        }
+        for path in [
+            "https://evil.example/v1",
+            "http://api.miiflow.ai/v1",
+            "https://api.miiflow.ai:8443/v1",
+            "https://user:pw@api.miiflow.ai/v1",
+        ] {
+            let err = api_url(&base, path).unwrap_err().to_string();
+            assert!(err.contains("not on the API's origin"), "{path}: {err}");
+            assert!(!err.contains("pw@"), "{err}");
+        }
     }
 }

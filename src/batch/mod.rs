@@ -55,7 +55,7 @@ pub(crate) fn run(
     let shard = match args.shard {
         None => None,
         Some(arg) => {
-            let env = |name: &str| std::env::var(name).ok();
+            let env = |name: &str| crate::env::var(name);
             let (shard, said) = arg.resolve(&env).map_err(Error::BadInput)?;
             if let Some(said) = said
                 && !ctx.ui.quiet()
@@ -213,7 +213,7 @@ fn reports(
         text.push(b'\n');
         keep(file.write(&text).and_then(|()| file.commit()));
     }
-    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+    let step_summary = crate::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
     if let Some(path) = step_summary.map(std::path::PathBuf::from) {
         // Only a regular file (or none yet): a FIFO there would hold the batch's end.
         let appended = match std::fs::metadata(&path) {

@@ -102,7 +102,7 @@ impl Batch {
     pub(super) async fn one(&self, n: u64, record: Record) -> Ran {
         // Debug builds only: a seam for the test that a panicking line is a failed line.
         #[cfg(debug_assertions)]
-        if std::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_ok_and(|v| v == n.to_string()) {
+        if crate::env::var("MIIFLOW_DEBUG_PANIC_LINE").is_some_and(|v| v == n.to_string()) {
             panic!("line {n} panics (MIIFLOW_DEBUG_PANIC_LINE)");
         }
         let record_digest = self.resumed.as_ref().and_then(|_| record_digest(&record));

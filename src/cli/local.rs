@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::{NetworkArgs, OutputArgs, duration, non_empty};
+use super::{NetworkArgs, OutputArgs, non_empty};
 
 /// Runs recorded on this machine: list them, show one, run one again, clear them.
 ///
@@ -56,7 +56,7 @@ pub(crate) struct HistoryStatsArgs {
     pub(crate) agent: Option<String>,
 
     /// Only runs newer than this: 30m, 2h, 1d, 1w.
-    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) since: Option<Duration>,
 
     /// Print JSON, also on a terminal.
@@ -83,7 +83,7 @@ pub(crate) struct HistoryListArgs {
     pub(crate) failed: bool,
 
     /// Only runs newer than this: 30m, 2h, 1d, 1w.
-    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) since: Option<Duration>,
 
     /// Print JSON, also on a terminal.
@@ -143,7 +143,7 @@ pub(crate) struct HistoryRerunArgs {
 )]
 pub(crate) struct HistoryClearArgs {
     /// Only runs older than this: 30d, 12h.
-    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) older_than: Option<Duration>,
 
     /// Do not ask for confirmation.

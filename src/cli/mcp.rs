@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{rate, seconds};
-
 /// Serve your Miiflow agents to AI assistants (Claude, Cursor, VS Code, Zed) over the Model
 /// Context Protocol, the key kept in the keyring: no secret in any config file.
 ///
@@ -37,7 +35,7 @@ pub(crate) struct McpServeArgs {
     pub(crate) tools: Vec<String>,
 
     /// Start at most N runs per second (N/s) or per minute (N/m), across all calls.
-    #[arg(long, value_name = "N/s|N/m", value_parser = rate)]
+    #[arg(long, value_name = "N/s|N/m", value_parser = crate::duration::rate)]
     pub(crate) rate: Option<Duration>,
 
     /// How many runs are in flight at once; more calls wait their turn.
@@ -45,7 +43,7 @@ pub(crate) struct McpServeArgs {
     pub(crate) concurrency: u32,
 
     /// Seconds a call may take, retries included [default: 300].
-    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", value_parser = crate::duration::seconds)]
     pub(crate) timeout: Option<Duration>,
 
     /// How often to send again when nothing can have run (as `run --retries`).

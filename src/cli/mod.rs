@@ -1,8 +1,6 @@
 //! Every clap type of `miiflow`. Doc comments are the help text. No I/O here: parsing only
 //! validates (files, keys and the network are the commands' business).
 
-use std::time::Duration;
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod generate;
@@ -142,42 +140,6 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
 }
 
-/// `30m`, `2h`, `1d`, `1w`. A bare number is refused: `3` might mean seconds or days, and a
-/// history clear is no place to guess.
-pub(crate) fn duration(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(format!(
-            "'{text}' has no unit: write {t}d for days, {t}h for hours, {t}m for minutes (or \
-             1w, 30s)"
-        ));
-    }
-    humantime::parse_duration(t)
-        .map_err(|e| format!("'{text}': {e}; write it as 30m, 2h, 1d or 1w"))
-}
-
-/// A duration in words for a question or a message: `30 days`, `1 hour 30 minutes`.
-pub(crate) fn duration_words(d: Duration) -> String {
-    let mut secs = d.as_secs();
-    let mut parts = Vec::new();
-    for (unit, size) in [
-        ("day", 86_400),
-        ("hour", 3_600),
-        ("minute", 60),
-        ("second", 1),
-    ] {
-        let n = secs / size;
-        secs %= size;
-        if n > 0 {
-            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
-        }
-    }
-    match parts.is_empty() {
-        true => "0 seconds".into(),
-        false => parts.join(" "),
-    }
-}
-
 /// The global options that do something in each command; the others are hidden from its
 /// help (they are still accepted, as everywhere).
 const GLOBALS_USED: &[(&str, &[&str])] = &[
@@ -238,12 +200,6 @@ pub(crate) fn command() -> clap::Command {
     cmd
 }
 
-/// `--rate` (the fuzz target).
-#[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_rate(text: &str) -> Result<Duration, String> {
-    run::rate(text)
-}
-
 pub(super) fn non_empty(s: &str) -> Result<String, String> {
     if s.trim().is_empty() {
         Err("must not be empty".into())
@@ -252,34 +208,10 @@ pub(super) fn non_empty(s: &str) -> Result<String, String> {
     }
 }
 
-pub(super) fn seconds(s: &str) -> Result<Duration, String> {
-    let n: f64 = s
-        .parse()
-        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
-    if !(0.0..=crate::limits::MAX_SECONDS).contains(&n) {
-        return Err(format!(
-            "'{s}' is out of range: give 0 to {} seconds (a year)",
-            crate::limits::MAX_SECONDS
-        ));
-    }
-    Duration::try_from_secs_f64(n).map_err(|_| format!("'{s}' is not a usable number of seconds"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
-
-    /// Found by the `durations` fuzz target (its first assertion was wrong, not the parser): a
-    /// duration of centuries is accepted (a `--since` that means everything), and the words a
-    /// question shows for it mean the same whole seconds.
-    #[test]
-    fn huge_durations_are_accepted_and_their_words_read_back() {
-        let d = duration("109400000m").unwrap();
-        assert_eq!(d.as_secs(), 109_400_000 * 60);
-        let words = duration_words(d);
-        assert_eq!(humantime::parse_duration(&words).unwrap(), d, "{words}");
-    }
 
     #[test]
     fn cli_is_consistent() {
@@ -332,40 +264,6 @@ mod tests {
             let m = command().try_get_matches_from(argv).unwrap();
             let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
             assert_eq!(cli.global.profile.as_deref(), Some("p"), "{argv:?}");
-        }
-    }
-
-    #[test]
-    fn rates_are_spacings_between_starts() {
-        assert_eq!(rate("10/s"), Ok(Duration::from_millis(100)));
-        assert_eq!(rate("30/m"), Ok(Duration::from_secs(2)));
-        assert_eq!(rate("0.5/s"), Ok(Duration::from_secs(2)));
-        for bad in [
-            "0/s", "10", "10/h", "-1/s", "x/s", "inf/s", "1e9/s", "1e-20/s", "1e-19/s", "0.0001/s",
-        ] {
-            assert!(rate(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn durations_need_a_unit_and_read_as_words() {
-        assert!(duration("3").unwrap_err().contains("3d for days"));
-        assert!(duration("1.5").is_err());
-        assert_eq!(duration("3d").unwrap(), Duration::from_secs(3 * 86_400));
-        assert_eq!(duration("90m").unwrap(), Duration::from_secs(5_400));
-        assert_eq!(duration_words(Duration::from_secs(30 * 86_400)), "30 days");
-        assert_eq!(
-            duration_words(Duration::from_secs(5_400)),
-            "1 hour 30 minutes"
-        );
-    }
-
-    #[test]
-    fn seconds_are_bounded() {
-        assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
-        assert_eq!(seconds("31536000"), Ok(Duration::from_secs(31_536_000)));
-        for bad in ["9.3e18", "31536001", "-1", "NaN", "inf", "x"] {
-            assert!(seconds(bad).is_err(), "{bad}");
         }
     }
 

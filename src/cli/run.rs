@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{non_empty, seconds};
+use super::non_empty;
 
 /// Run a workflow (agent) and print its answer.
 ///
@@ -77,7 +77,7 @@ pub(crate) struct RunArgs {
 
     /// With --batch: start at most N runs per second (N/s) or per minute (N/m), across all
     /// workers.
-    #[arg(long, value_name = "N/s|N/m", requires = "batch", help_heading = "Batch", value_parser = rate)]
+    #[arg(long, value_name = "N/s|N/m", requires = "batch", help_heading = "Batch", value_parser = crate::duration::rate)]
     pub(crate) rate: Option<Duration>,
 
     /// With --batch: run only the lines whose (line - 1) mod N = I - 1, keeping their line
@@ -142,32 +142,6 @@ pub(crate) enum BatchFormat {
     Csv,
 }
 
-/// `--rate N/s` or `N/m`: the time between two starts.
-pub(super) fn rate(text: &str) -> Result<Duration, String> {
-    let usage = || format!("'{text}': expected N/s or N/m, e.g. 10/s or 300/m");
-    let (n, per) = text.split_once('/').ok_or_else(usage)?;
-    let n: f64 = n.trim().parse().map_err(|_| usage())?;
-    let per = match per.trim() {
-        "s" => 1.0,
-        "m" => 60.0,
-        _ => return Err(usage()),
-    };
-    if !(n.is_finite() && n > 0.0 && n <= 1_000_000.0) {
-        return Err(format!(
-            "'{text}': the rate must be above 0 and at most 1000000"
-        ));
-    }
-    // The slowest rate is one start an hour: a longer spacing is a typo, and a spacing of
-    // years would overflow the clock.
-    let spacing = per / n;
-    if spacing > 3600.0 {
-        return Err(format!(
-            "'{text}': too slow; the slowest rate is one start an hour (1/m is one a minute)"
-        ));
-    }
-    Duration::try_from_secs_f64(spacing).map_err(|_| usage())
-}
-
 /// How an answer is printed: shared by `run` and `api`.
 #[derive(Debug, Args)]
 pub(crate) struct OutputArgs {
@@ -211,13 +185,13 @@ pub(crate) struct NetworkArgs {
     pub(crate) retries: u32,
 
     /// Seconds to wait for a connection.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds, help_heading = "Network")]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = crate::duration::seconds, help_heading = "Network")]
     pub(crate) connect_timeout: Duration,
 
     /// Seconds the whole run may take, retries included; 0 means no limit [default: 600].
     /// In a batch, each line's; a quota pause (a long Retry-After) is bounded by it only when
     /// it is given.
-    #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Network")]
+    #[arg(long, value_name = "SECS", value_parser = crate::duration::seconds, help_heading = "Network")]
     pub(crate) timeout: Option<Duration>,
 }
 

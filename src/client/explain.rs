@@ -90,7 +90,7 @@ pub(super) fn tls_words(tls: &rustls::Error, host: &str) -> String {
     let set: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
         .iter()
         .filter_map(|v| {
-            std::env::var_os(v)
+            crate::env::var_os(v)
                 .filter(|x| !x.is_empty())
                 .map(|x| format!("{v}={}", std::path::Path::new(&x).display()))
         })

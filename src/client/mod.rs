@@ -25,12 +25,6 @@ pub(crate) struct Options {
     pub(crate) timeout: Option<Duration>,
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 #[derive(Debug)]
 struct CrossOrigin {
     from: Url,
@@ -78,7 +72,7 @@ pub(crate) fn client(base: &Url, opts: Options) -> anyhow::Result<Http> {
         let first = attempt.previous()[0].clone();
         if attempt.previous().len() > 10 {
             attempt.error("more than 10 redirects")
-        } else if same_origin(&first, attempt.url()) {
+        } else if crate::request::same_origin(&first, attempt.url()) {
             attempt.follow()
         } else {
             let to = attempt.url().clone();
@@ -118,10 +112,19 @@ mod tests {
     #[test]
     fn origins() {
         let u = |s| Url::parse(s).unwrap();
-        assert!(same_origin(&u("https://a.io/x"), &u("https://a.io:443/y")));
-        assert!(!same_origin(&u("https://a.io/"), &u("http://a.io/")));
-        assert!(!same_origin(&u("https://a.io/"), &u("https://b.io/")));
-        assert!(!same_origin(
+        assert!(crate::request::same_origin(
+            &u("https://a.io/x"),
+            &u("https://a.io:443/y")
+        ));
+        assert!(!crate::request::same_origin(
+            &u("https://a.io/"),
+            &u("http://a.io/")
+        ));
+        assert!(!crate::request::same_origin(
+            &u("https://a.io/"),
+            &u("https://b.io/")
+        ));
+        assert!(!crate::request::same_origin(
             &u("http://127.0.0.1:1/"),
             &u("http://127.0.0.1:2/")
         ));

@@ -13,7 +13,7 @@ use crate::error::Error;
 pub(super) fn roots() -> Result<Option<Vec<reqwest::Certificate>>, Error> {
     use std::path::PathBuf;
     let var = |name| {
-        std::env::var_os(name)
+        crate::env::var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };

@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         let profile = resolved
             .as_ref()
             .map_or(active.as_str(), |r| r.profile.as_str());
-        let req = Request::call(method, url(&ctx.base_url(profile)?, &args.path)?, body);
+        let req = Request::call(method, crate::request::api_url(&ctx.base_url(profile)?, &args.path)?, body);
         if args.out.curl {
             ctx.ui.out(req.to_curl().as_bytes())?;
         } else {
@@ -53,7 +53,7 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         .transpose()?;
     let limit = limits::buffer()?;
     let (resolved, base) = crate::engine::key_and_base(ctx, &active)?;
-    let req = Request::call(method, url(&base, &args.path)?, body);
+    let req = Request::call(method, crate::request::api_url(&base, &args.path)?, body);
     let label = format!("{} {}", req.method, req.url.path());
     let x = crate::engine::Exchanged {
         req: &req,
@@ -78,73 +78,9 @@ fn method(arg: Option<&str>, has_body: bool) -> Result<reqwest::Method, Error> {
     }
 }
 
-/// The path joined onto the base URL, or a full URL that must be on the API's own origin: the
-/// key is never sent anywhere else.
-pub(super) fn url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, Error> {
-    // Only a PATH that starts with a scheme is a full URL (`/x?cb=https://…` is a path).
-    let scheme = path.split_once("://").map(|(s, _)| s);
-    let full = scheme.is_some_and(|s| {
-        s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    if full {
-        let url = reqwest::Url::parse(path)
-            .map_err(|e| Error::BadInput(format!("'{path}': not a URL ({e})")))?;
-        let same = url.scheme() == base.scheme()
-            && url.host_str() == base.host_str()
-            && url.port_or_known_default() == base.port_or_known_default();
-        if !same || !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::BadInput(format!(
-                "'{}' is not on the API's origin ({}): the key is only ever sent there; give a \
-                 path such as /v1/workflows, or change --base-url",
-                crate::proxy::redact(&url),
-                base.origin().ascii_serialization()
-            )));
-        }
-        return Ok(url);
-    }
-    let joined = format!("/{}", path.trim_start_matches('/'));
-    reqwest::Url::parse(&format!("{}{joined}", base.as_str().trim_end_matches('/')))
-        .map_err(|e| Error::BadInput(format!("'{path}': not a usable path ({e})")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_stay_on_the_api_origin() {
-        let base = reqwest::Url::parse("https://api.miiflow.ai/prefix/").unwrap();
-        let ok = [
-            (
-                "/v1/workflows",
-                "https://api.miiflow.ai/prefix/v1/workflows",
-            ),
-            (
-                "v1/workflows?limit=5",
-                "https://api.miiflow.ai/prefix/v1/workflows?limit=5",
-            ),
-            ("https://api.miiflow.ai:443/x", "https://api.miiflow.ai/x"),
-            (
-                "/x?cb=https://example.com/y",
-                "https://api.miiflow.ai/prefix/x?cb=https://example.com/y",
-            ),
-        ];
-        for (path, want) in ok {
-            assert_eq!(url(&base, path).unwrap().as_str(), want, "{path}");
-        }
-        for path in [
-            "https://evil.example/v1",
-            "http://api.miiflow.ai/v1",
-            "https://api.miiflow.ai:8443/v1",
-            "https://user:pw@api.miiflow.ai/v1",
-        ] {
-            let err = url(&base, path).unwrap_err().to_string();
-            assert!(err.contains("not on the API's origin"), "{path}: {err}");
-            assert!(!err.contains("pw@"), "{err}");
-        }
-    }
 
     #[test]
     fn methods() {

@@ -241,7 +241,7 @@ fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {
     let what = match args.older_than {
         Some(d) => format!(
             "every recorded run older than {}",
-            crate::cli::duration_words(d)
+            crate::duration::words(d)
         ),
         None => "every recorded run".to_owned(),
     };

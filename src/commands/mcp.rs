@@ -170,7 +170,7 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     let mut entry = install::entry(args.client, &exe.to_string_lossy(), &serve_args);
     let mut env = serde_json::Map::new();
     for var in [crate::config::CONFIG_DIR_ENV, crate::history::DATA_DIR_ENV] {
-        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        if let Some(v) = crate::env::var_os(var).filter(|v| !v.is_empty()) {
             let dir = std::fs::canonicalize(&v)
                 .or_else(|_| std::path::absolute(&v))
                 .map_err(|e| anyhow::anyhow!("{var}: cannot make it absolute: {e}"))?;

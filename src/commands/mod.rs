@@ -12,15 +12,6 @@ pub(crate) mod run;
 pub(crate) mod status;
 pub(crate) mod token;
 
-/// `api PATH`'s URL (the fuzz target).
-#[cfg(feature = "fuzzing")]
-pub(crate) fn fuzz_api_url(
-    base: &reqwest::Url,
-    path: &str,
-) -> Result<reqwest::Url, crate::error::Error> {
-    api::url(base, path)
-}
-
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::ui::Ui;

@@ -33,8 +33,7 @@ pub(crate) struct KeyringStore {
 
 impl KeyringStore {
     pub(crate) fn native() -> KeyringStore {
-        let timeout = std::env::var(TIMEOUT_ENV)
-            .ok()
+        let timeout = crate::env::var(TIMEOUT_ENV)
             .and_then(|s| s.parse::<f64>().ok())
             .and_then(|s| Duration::try_from_secs_f64(s).ok())
             .unwrap_or(Duration::from_secs(5));
@@ -57,7 +56,7 @@ impl KeyringStore {
         profile: &str,
         op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
-        if std::env::var(OFF_ENV).is_ok_and(|v| v == "off") {
+        if crate::env::var(OFF_ENV).is_some_and(|v| v == "off") {
             return Err(StoreError::Unavailable(format!(
                 "{OFF_ENV}=off says not to use it here (miiflow-mock exec sets it: the stand-in's \
                  keys stay out of your keyring)"

@@ -56,7 +56,7 @@ const FOLD_WAIT: Duration = Duration::from_secs(1);
 
 /// The data folder: `MIIFLOW_DATA_DIR`, else the platform's (`$XDG_DATA_HOME/miiflow` on Linux).
 pub(crate) fn dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+    if let Some(d) = crate::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(d));
     }
     directories::ProjectDirs::from("ai", "miiflow", "miiflow").map(|p| p.data_dir().to_owned())
@@ -68,7 +68,7 @@ pub(crate) fn path(dir: &Path) -> PathBuf {
 
 /// `MIIFLOW_HISTORY=off` (or 0, false, no) turns recording off.
 pub(crate) fn off_by_env() -> bool {
-    std::env::var(HISTORY_ENV).is_ok_and(|v| {
+    crate::env::var(HISTORY_ENV).is_some_and(|v| {
         matches!(
             v.trim().to_ascii_lowercase().as_str(),
             "off" | "0" | "false" | "no"

@@ -56,7 +56,7 @@ impl Terminal {
 /// Whether to colour a stream: `--color` first, then `NO_COLOR`, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
 pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let set = |name: &str| crate::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
