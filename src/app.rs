@@ -1,12 +1,14 @@
 //! The program: parse the command line, run the command, say the error (the one place that
 //! does, with its hints), and turn it into the exit code.
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
-use crate::cli::{self, Cli, ColorChoice};
+use crate::cli::{self, Cli};
+use crate::ui::{Color, Ui};
 use crate::{commands, error, suggest};
 
 /// `miiflow: error:` — the one prefix of every error, clap's included; `error:` in bold red on
@@ -21,10 +23,13 @@ fn prefix(color: bool) -> &'static str {
 
 /// The words given on the command line that name (sub)commands: `["keys"]` for `miiflow
 /// --profile ci keys`. Options and their values are passed over.
-fn command_path(cmd: &clap::Command) -> Vec<String> {
+fn command_path(cmd: &clap::Command, argv: &[OsString]) -> Vec<String> {
     let mut path = Vec::new();
     let mut current = cmd.clone();
-    let mut args = std::env::args().skip(1);
+    let mut args = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
     while let Some(arg) = args.next() {
         if arg == "--" {
             break;
@@ -55,9 +60,9 @@ fn command_path(cmd: &clap::Command) -> Vec<String> {
 
 /// What a bare `miiflow` (or `miiflow keys`) prints: the usage line, the commands with their
 /// first line of help, and where the whole help is. Well under 25 lines.
-fn short_usage() -> String {
+fn short_usage(argv: &[OsString]) -> String {
     let root = cli::command();
-    let path = command_path(&root);
+    let path = command_path(&root, argv);
     let mut cmd = root;
     for name in &path {
         cmd = cmd
@@ -83,7 +88,7 @@ fn short_usage() -> String {
 }
 
 /// For an unknown command that clap found no suggestion for (`rn`): the close ones.
-fn did_you_mean(e: &clap::Error) -> String {
+fn did_you_mean(e: &clap::Error, argv: &[OsString]) -> String {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::InvalidSubcommand || e.get(ContextKind::SuggestedSubcommand).is_some()
     {
@@ -94,7 +99,7 @@ fn did_you_mean(e: &clap::Error) -> String {
     };
     let root = cli::command();
     let mut cmd = root.clone();
-    for name in command_path(&root) {
+    for name in command_path(&root, argv) {
         cmd = cmd
             .find_subcommand(&name)
             .expect("a subcommand just found")
@@ -110,11 +115,9 @@ fn did_you_mean(e: &clap::Error) -> String {
     }
 }
 
-/// A line on stderr, the active key masked, never panicking: the error line and its hints
-/// (everything else a command says goes through its [`crate::ui::Ui`]).
+/// A line on stderr before a command runs (clap's errors, the short usage): no key is known yet.
 fn say_line(text: &str) {
     use std::io::Write;
-    let text = crate::output::safe::scrub(text);
     let _ = writeln!(std::io::stderr(), "{text}");
 }
 
@@ -122,8 +125,10 @@ fn say_line(text: &str) {
 /// does), and the exit code.
 pub fn main() -> ExitCode {
     let stderr_tty = std::io::stderr().is_terminal();
+    // The command line, read once.
+    let argv: Vec<OsString> = std::env::args_os().collect();
     let parsed = cli::command()
-        .try_get_matches()
+        .try_get_matches_from(&argv)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
@@ -131,7 +136,7 @@ pub fn main() -> ExitCode {
             let code = e.exit_code().clamp(0, 255) as u8;
             if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 // `miiflow`, `miiflow keys`: the commands, short, and where the help is.
-                say_line(&short_usage());
+                say_line(&short_usage(&argv));
                 return ExitCode::from(error::code::USAGE);
             }
             if !e.use_stderr() {
@@ -139,7 +144,7 @@ pub fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::from(code);
             }
-            let color = crate::ui::use_color(ColorChoice::Auto, stderr_tty);
+            let color = crate::ui::use_color(Color::Auto, stderr_tty);
             let rendered = e.render();
             let text = if color {
                 rendered.ansi().to_string()
@@ -152,7 +157,7 @@ pub fn main() -> ExitCode {
                 .map(|(_, rest)| rest.trim_start_matches("\x1b[0m").trim_start().to_owned())
                 .unwrap_or(text);
             // clap's own tip where it has one; ours (a wider net) where it has none.
-            let text = match (text.split_once('\n'), did_you_mean(&e)) {
+            let text = match (text.split_once('\n'), did_you_mean(&e, &argv)) {
                 (Some((first, rest)), tip) if !tip.is_empty() => {
                     format!("{first}\n\n{tip}\n{rest}")
                 }
@@ -162,16 +167,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let color = crate::ui::use_color(cli.global.color, stderr_tty);
-    match commands::dispatch(cli) {
+    let color = crate::ui::use_color(cli.global.color.into(), stderr_tty);
+    let ui = Ui::new(cli.global.color.into(), cli.global.quiet);
+    let words = argv.into_iter().skip(1).collect();
+    // The error line and its hints go through the command's Ui: its key is masked in them.
+    match commands::dispatch(cli, ui.clone(), words) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let (err, hints) = error::split_hints(err);
             // Ctrl-C and a closed stdout end quietly, as cargo and gh do.
             if !error::is_broken_pipe(&err) && !error::is_interrupted(&err) {
-                say_line(&format!("{} {err:#}", prefix(color)));
+                ui.set_bar(None);
+                ui.say(&format!("{} {err:#}", prefix(color)));
                 for hint in hints {
-                    say_line(&format!("miiflow: note: {hint}"));
+                    ui.say(&format!("miiflow: note: {hint}"));
                 }
             }
             ExitCode::from(error::exit_code(&err))

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use reqwest::Url;
 
-use crate::cli::Global;
 use crate::config::{self, Config, DEFAULT_PROFILE, Storage};
 use crate::credentials::{self, ENV_KEY, KeyringStore, PlainFileStore, Resolved, Sources, Store};
 use crate::error::Error;
@@ -17,8 +16,21 @@ use crate::ui::Ui;
 pub(crate) const PROFILE_ENV: &str = "MIIFLOW_PROFILE";
 pub(crate) const BASE_URL_ENV: &str = "MIIFLOW_BASE_URL";
 
+/// The options every command takes (`--profile`, `--base-url`, `-v`, `-q`, `--allow-http`),
+/// and the command line as given (for a batch's "how to go on").
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) profile: Option<String>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) verbose: u8,
+    pub(crate) quiet: bool,
+    pub(crate) allow_http: bool,
+    /// The words after the program's name, read once.
+    pub(crate) argv: Vec<std::ffi::OsString>,
+}
+
 pub(crate) struct Context {
-    pub(crate) global: Global,
+    pub(crate) opts: Options,
     pub(crate) config_dir: PathBuf,
     pub(crate) config: Config,
     pub(crate) keyring: Box<dyn Store>,
@@ -33,9 +45,9 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    pub(crate) fn from_env(global: Global, ui: Ui) -> anyhow::Result<Context> {
+    pub(crate) fn from_env(opts: Options, ui: Ui) -> anyhow::Result<Context> {
         let keyring = Box::new(KeyringStore::native());
-        let mut ctx = Context::new(global, ui, config::dir()?, keyring)?;
+        let mut ctx = Context::new(opts, ui, config::dir()?, keyring)?;
         // Set but empty is unset, everywhere (runs, --curl's hint, status).
         ctx.env_key = crate::env::var_os(ENV_KEY).filter(|k| !k.is_empty());
         ctx.env_profile = crate::env::given(PROFILE_ENV);
@@ -45,7 +57,7 @@ impl Context {
 
     /// A context with the given config folder and keyring, and nothing from the environment.
     pub(crate) fn new(
-        global: Global,
+        opts: Options,
         ui: Ui,
         config_dir: PathBuf,
         keyring: Box<dyn Store>,
@@ -66,7 +78,7 @@ impl Context {
             env_profile: None,
             env_base_url: None,
             config_dir,
-            global,
+            opts,
         })
     }
 
@@ -80,7 +92,7 @@ impl Context {
     /// `--profile`, else `MIIFLOW_PROFILE`, else `default`.
     pub(crate) fn active_profile(&self) -> Result<String, Error> {
         let name = self
-            .global
+            .opts
             .profile
             .clone()
             .or_else(|| self.env_profile.clone())
@@ -92,24 +104,24 @@ impl Context {
     /// The key to send. Which key hides which is for `status`, `-v` and auth errors to say
     /// (see [`Context::key_note`]); a successful run says nothing about it.
     pub(crate) fn resolve_key(&self) -> Result<Resolved, Error> {
-        if let Some(p) = &self.global.profile {
+        if let Some(p) = &self.opts.profile {
             config::check_profile_name(p)?;
         }
         let resolved = credentials::resolve(&Sources {
-            explicit_profile: self.global.profile.as_deref(),
+            explicit_profile: self.opts.profile.as_deref(),
             env_key: self.env_key.clone(),
             env_profile: self.env_profile.as_deref(),
             config: &self.config,
             keyring: self.keyring.as_ref(),
             plain: &self.plain,
         })?;
-        if self.global.verbose > 0
+        if self.opts.verbose > 0
             && let Some(note) = key_note(&resolved)
         {
             self.note(&note);
         }
-        crate::output::safe::register(resolved.key.searched(), &resolved.key.masked());
-        if !resolved.key.maskable() && !self.global.quiet {
+        self.ui.mask_key(resolved.key.mask());
+        if !resolved.key.maskable() && !self.opts.quiet {
             self.note(&short_key_note(&resolved.key));
         }
         Ok(resolved)
@@ -133,13 +145,13 @@ impl Context {
             .profile(profile)
             .and_then(|p| p.base_url.clone());
         let text = self.override_base_url().map(str::to_owned).or(configured);
-        request::base_url(text.as_deref(), self.global.allow_http)
+        request::base_url(text.as_deref(), self.opts.allow_http)
     }
 
     /// The base URL given for this command alone (`--base-url`, else `MIIFLOW_BASE_URL`),
     /// over every profile's.
     pub(crate) fn override_base_url(&self) -> Option<&str> {
-        self.global
+        self.opts
             .base_url
             .as_deref()
             .or(self.env_base_url.as_deref())
@@ -147,7 +159,7 @@ impl Context {
 
     /// Where a profile's base URL comes from, in the words of an error message.
     pub(crate) fn base_url_source(&self, profile: &str) -> String {
-        if self.global.base_url.is_some() {
+        if self.opts.base_url.is_some() {
             return "--base-url".to_owned();
         }
         if self.env_base_url.is_some() {

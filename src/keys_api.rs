@@ -1,22 +1,13 @@
 //! The key API (an assumption of this project; see docs/API.md): list, create, delete.
 
-use std::time::Duration;
-
 use reqwest::Url;
 use serde::Deserialize;
 
-use crate::client::{self, Options, Pacer, Sender};
 use crate::credentials::ApiKey;
-use crate::engine::Job;
+use crate::engine::{Collect, Job, Net, Pace, Setup};
 use crate::error::Error;
 use crate::request::{self, API_KEYS_PATH, Request};
 use crate::ui::Ui;
-
-/// Key calls are quick; a stuck server must not hold a terminal for the run timeout.
-const OPTIONS: Options = Options {
-    connect_timeout: Duration::from_secs(10),
-    timeout: Some(Duration::from_secs(30)),
-};
 
 /// The most a key API answer may hold: a list of keys is small.
 const MAX_ANSWER: usize = 8 * 1024 * 1024;
@@ -73,40 +64,26 @@ impl Created {
 /// [`Job`] (the same send, body reader and failure words as a run), with the key calls' own
 /// timeouts and no retries (a create is not repeated on a doubt).
 pub(crate) struct Api {
-    sender: Sender,
+    job: Job,
     base: Url,
 }
 
 impl Api {
-    pub(crate) fn new(base: Url, ui: &Ui) -> anyhow::Result<Api> {
-        let ui = ui.clone();
-        Ok(Api {
-            sender: Sender {
-                // Each send sets its own timeout (the sender's).
-                http: client::client(
-                    &base,
-                    Options {
-                        timeout: None,
-                        ..OPTIONS
-                    },
-                )?,
-                opts: OPTIONS,
-                retries: 0,
-                pacer: Pacer::default(),
-                notify: std::sync::Arc::new(move |m: &str| ui.tell(m)),
-                quota_pause: false,
-                timeout_given: true,
-                max_wait: OPTIONS.timeout.unwrap_or_default(),
-                counts: Default::default(),
-            },
+    /// The key API of `base` (whose address came from `source`), called with `key` unless a
+    /// call names another.
+    pub(crate) fn new(base: &Url, source: String, key: ApiKey, ui: &Ui) -> anyhow::Result<Api> {
+        let setup = Setup {
+            key,
             base,
+            source,
+            net: Net::KEY_API,
+            pace: Pace::Single,
+            ui,
+        };
+        Ok(Api {
+            job: Job::new(setup, 0, None, MAX_ANSWER)?,
+            base: base.clone(),
         })
-    }
-
-    /// Says where the base URL came from in errors about reaching it.
-    pub(crate) fn with_source(mut self, source: String) -> Api {
-        self.sender.http = self.sender.http.with_source(source);
-        self
     }
 
     fn url(&self, suffix: &str) -> Url {
@@ -115,29 +92,26 @@ impl Api {
 
     /// A 2xx answer's body; anything else is the error it means, the key masked in it.
     async fn send(&self, req: Request, key: &ApiKey) -> Result<Vec<u8>, Error> {
-        let job = Job {
-            key: key.clone(),
-            sender: self.sender.clone(),
-            verbose: 0,
-            jq: None,
-            limit: MAX_ANSWER,
+        let job = self.job.rekeyed(key);
+        let too_big = || {
+            Error::Network(format!(
+                "the key API's answer is larger than {}: not what a key list is",
+                crate::limits::show_size(MAX_ANSWER as u64)
+            ))
         };
-        let mut resp = job.send(&req).await?;
-        let status = resp.status();
-        let body = job
-            .collect(&mut resp, None, MAX_ANSWER, || {
-                Error::Network(format!(
-                    "the key API's answer is larger than {}: not what a key list is",
-                    crate::limits::show_size(MAX_ANSWER as u64)
-                ))
-            })
-            .await?;
-        if status.is_success() {
-            return Ok(body);
+        let collect = Collect {
+            max: MAX_ANSWER,
+            too_big: &too_big,
+            prefix: "",
+            say: &|_| {},
+        };
+        let fetched = job.fetch(&req, None, &collect).await?;
+        if (200..300).contains(&fetched.status) {
+            return Ok(fetched.body);
         }
         Err(Error::Status {
-            status: status.as_u16(),
-            reason: crate::output::reason::status_reason(status.as_u16(), &body, &|t| {
+            status: fetched.status,
+            reason: crate::output::reason::status_reason(fetched.status, &fetched.body, &|t| {
                 job.masked(t)
             }),
         })

@@ -13,7 +13,7 @@ use super::{HELD, WINDOW};
 use crate::batch::reorder::Reorder;
 use crate::client;
 use crate::error::{Error, code};
-use crate::history::Writer;
+use crate::history::Recorder;
 use crate::report::summary::Summary;
 use crate::results::journal::Journal;
 use crate::results::line::Outcome;
@@ -30,11 +30,12 @@ pub(super) enum Sink {
 }
 
 /// How the batch is driven.
-pub(super) struct Plan<'a> {
+pub(super) struct Drive<'a> {
     pub(super) concurrency: usize,
     pub(super) shard: Option<Shard>,
     pub(super) bar: Option<indicatif::ProgressBar>,
-    pub(super) history: Option<&'a Writer>,
+    /// Where each line's entry is recorded (never waited for).
+    pub(super) history: &'a Recorder,
     /// `--junit FILE`: each line's test case, as it finishes.
     pub(super) junit: Option<&'a mut crate::report::junit::Junit>,
 }
@@ -173,7 +174,7 @@ pub(super) async fn drive(
     batch: Arc<Batch>,
     input: Input,
     sink: Sink,
-    plan: Plan<'_>,
+    plan: Drive<'_>,
 ) -> anyhow::Result<(Summary, Option<Sink>)> {
     let window = Arc::new(Semaphore::new(WINDOW));
     let progress = Arc::new(Progress::default());
@@ -222,7 +223,7 @@ enum Done {
 
 /// The receiving end: counts each finished line and writes it where results go.
 struct Collect<'a> {
-    plan: Plan<'a>,
+    plan: Drive<'a>,
     window: Arc<Semaphore>,
     held: Arc<Held>,
     sink: Sink,
@@ -323,8 +324,9 @@ impl Collect<'_> {
         if let Some(junit) = &mut self.plan.junit {
             junit.case(line, name.as_deref(), &outcome, took);
         }
-        if let (Some(w), Some(e)) = (self.plan.history, entry) {
-            w.send(e);
+        if let Some(e) = entry {
+            // A queued entry: recording never holds the batch.
+            let _ = self.plan.history.record(e, false);
         }
         if let Some(b) = &self.plan.bar {
             b.inc(if by_bytes { taken } else { 1 });

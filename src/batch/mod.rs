@@ -13,23 +13,22 @@ mod work;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::cli::RunArgs;
-use crate::client::{self};
+use std::path::PathBuf;
+
+use crate::client;
 use crate::context::Context;
-use crate::engine::{self, Job, Mode};
+use crate::engine::{Asked, Job, Pace, Plan};
 use crate::error::{Error, code};
-use crate::expect::Expectations;
-use crate::history::Writer;
+use crate::history::Recorder;
 use crate::input::{Prepared, Source};
-use crate::limits;
-use crate::output::Jq;
 use crate::report::junit::Junit;
 use crate::report::said::{resume_notes, say_how_to_go_on, say_resuming, say_summary};
 use crate::report::summary::{Closing, Summary};
 use crate::request::RunTarget;
-use crate::results::journal::{Journal, Planned, Resume};
+pub(crate) use crate::results::journal::Resume;
+use crate::results::journal::{Journal, Planned};
 use crate::results::records;
-use driver::{Plan, Sink, drive};
+use driver::{Drive, Sink, drive};
 use work::Batch;
 
 /// How far past the first unfinished line the reader may run: bounds memory when one early
@@ -40,23 +39,78 @@ const WINDOW: usize = 4096;
 /// past it no new line starts until the slow one is done (then they are all written).
 const HELD: usize = 64 * 1024 * 1024;
 
-/// Runs the batch. Everything that can be refused (the input, its CSV header, `-o`, `-r`,
-/// the key, the base URL) is refused before RESULTS is touched or anything is sent.
-pub(crate) fn run(
-    ctx: &Context,
-    args: &RunArgs,
-    target: RunTarget,
-    items: Vec<Prepared>,
-    jq: Option<Jq>,
-    expect: Option<Expectations>,
-) -> anyhow::Result<()> {
-    let resume = resume_mode(args)?;
-    distinct_files(args)?;
-    let shard = match args.shard {
+/// A batch as asked, in the engine's types (the command turns its arguments into one).
+pub(crate) struct Lines {
+    /// `--batch FILE|-`.
+    pub(crate) input: PathBuf,
+    pub(crate) format: Option<records::Format>,
+    /// `-o RESULTS`.
+    pub(crate) results: Option<PathBuf>,
+    pub(crate) resume: Resume,
+    pub(crate) junit: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
+    pub(crate) concurrency: usize,
+    pub(crate) rate: Option<std::time::Duration>,
+    pub(crate) shard: Option<crate::shard::ShardArg>,
+    /// The items every line's input gets.
+    pub(crate) items: Vec<Prepared>,
+}
+
+impl Lines {
+    /// What `--resume` and `--retry-failed` ask for; `-r`, and a resume with no `-o`, refused.
+    pub(crate) fn resume(
+        raw: bool,
+        resume: bool,
+        retry_failed: bool,
+        results: bool,
+    ) -> Result<Resume, Error> {
+        if raw {
+            return Err(Error::BadInput(
+                "-r does not go with --batch: each result is a JSON line, and --jq's result is \
+                 its body (pipe the results to `jq -r` for raw text)"
+                    .into(),
+            ));
+        }
+        let resume = match (retry_failed, resume) {
+            (true, _) => Resume::RetryFailed,
+            (false, true) => Resume::Keep,
+            (false, false) => Resume::Fresh,
+        };
+        if resume != Resume::Fresh && !results {
+            let flag = match resume {
+                Resume::RetryFailed => "--retry-failed",
+                _ => "--resume",
+            };
+            return Err(Error::BadInput(format!(
+                "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
+                 which lines already ran (results printed to stdout cannot be read back), e.g. \
+                 --batch in.jsonl -o results.jsonl {flag}"
+            )));
+        }
+        Ok(resume)
+    }
+}
+
+/// What a batch has settled before anything is sent.
+struct Ready {
+    input: records::Input,
+    planned: Option<Planned>,
+    plan: Plan,
+    junit: Option<Junit>,
+    summary_json: Option<crate::output::OutputFile>,
+    shard: Option<crate::shard::Shard>,
+}
+
+/// Everything that can be refused (the input, its CSV header, `-o`, the reports, the key, the
+/// base URL), refused before RESULTS is touched or anything is sent.
+fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
+    distinct_files(lines)?;
+    let shard = match lines.shard {
         None => None,
         Some(arg) => {
-            let env = |name: &str| crate::env::var(name);
-            let (shard, said) = arg.resolve(&env).map_err(Error::BadInput)?;
+            let (shard, said) = arg
+                .resolve(&|name: &str| crate::env::var(name))
+                .map_err(Error::BadInput)?;
             if let Some(said) = said
                 && !ctx.ui.quiet()
             {
@@ -65,61 +119,73 @@ pub(crate) fn run(
             Some(shard)
         }
     };
-    let source = Source::from_arg(args.batch.as_deref().expect("a batch"));
-    let input = records::open(&source, records::format(&source, args.batch_format))?;
-    let planned = args
-        .out
-        .output
+    let source = Source::from_arg(&lines.input);
+    let input = records::open(&source, records::format(&source, lines.format))?;
+    let planned = lines
+        .results
         .as_deref()
-        .map(|path| Planned::check(path, resume, input.handle.as_ref()))
+        .map(|path| Planned::check(path, lines.resume, input.handle.as_ref()))
         .transpose()?;
-    let limit = limits::buffer()?;
-    let active = ctx.active_profile()?;
-    let (resolved, base) = engine::key_and_base(ctx, &active)?;
-    let mut junit = args
+    let plan = Plan::resolve(ctx, asked)?;
+    let junit = lines
         .junit
         .as_deref()
-        .map(|path| Junit::create(path, resolved.key.clone()))
+        .map(|path| Junit::create(path, plan.origin.key.key.clone()))
         .transpose()?;
-    let summary_json = args
+    let summary_json = lines
         .summary_json
         .as_deref()
         .map(crate::output::OutputFile::create)
         .transpose()?;
+    Ok(Ready {
+        input,
+        planned,
+        plan,
+        junit,
+        summary_json,
+        shard,
+    })
+}
 
-    let bar = bar(ctx, args, input.total_bytes);
-    let quiet = ctx.ui.quiet();
-    let sender = engine::sender(ctx, &args.net, &base, Mode::Batch { rate: args.rate })?;
-    let history = ctx.history_dir(&resolved.profile, args.no_history);
+/// Runs the batch: refused before anything when it must be ([`ready`]), then RESULTS taken
+/// (locked, emptied or read), the lines driven, and the reports written.
+pub(crate) fn run(
+    ctx: &Context,
+    target: RunTarget,
+    mut lines: Lines,
+    asked: Asked,
+) -> anyhow::Result<()> {
+    let Ready {
+        input,
+        planned,
+        plan,
+        mut junit,
+        summary_json,
+        shard,
+    } = ready(ctx, &lines, asked)?;
+    let bar = bar(ctx, &lines, input.total_bytes);
+    let pace = Pace::Shared { rate: lines.rate };
+    let job = Job::planned(&plan, pace, &ctx.ui)?;
+    let recorder = Recorder::queue(plan.history.clone(), &ctx.ui);
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
     let (journal, resumed) = planned.map(Journal::open).transpose()?.unzip();
     if let (Some(journal), Some(resumed)) = (&journal, &resumed)
-        && resume != Resume::Fresh
-        && !quiet
+        && lines.resume != Resume::Fresh
+        && !ctx.ui.quiet()
     {
         say_resuming(&ctx.ui, journal, resumed);
     }
     let batch = Arc::new(Batch {
-        job: Job {
-            key: resolved.key.clone(),
-            sender,
-            verbose: ctx.global.verbose,
-            jq,
-            limit,
-        },
+        job,
         target,
-        base,
-        items,
+        items: std::mem::take(&mut lines.items),
         columns: input.columns.clone(),
         resumed: resumed.map(Mutex::new),
         ui: ctx.ui.clone(),
-        history: history.as_ref().map(|_| resolved.profile.clone()),
         name: input.name.clone(),
-        jq_text: args.out.jq.clone(),
-        expect,
         names: junit.is_some(),
+        plan,
     });
-    let writer = history.map(|dir| Writer::spawn(dir, ctx.ui.clone()));
     let sink = match journal {
         Some(j) => Sink::File(j),
         // Results on the bar's terminal are written around the bar, never through it.
@@ -133,11 +199,11 @@ pub(crate) fn run(
         batch.clone(),
         input,
         sink,
-        Plan {
-            concurrency: args.concurrency as usize,
+        Drive {
+            concurrency: lines.concurrency,
             shard,
             bar: bar.clone(),
-            history: writer.as_ref(),
+            history: &recorder,
             junit: junit.as_mut(),
         },
     ));
@@ -148,14 +214,10 @@ pub(crate) fn run(
     }
     ctx.ui.set_bar(None);
     let (mut summary, sink) = driven?;
-    let counts = &batch.job.sender.counts;
-    summary.retries = counts.retries.load(std::sync::atomic::Ordering::Relaxed);
-    summary.waits_429 = counts.waits_429.load(std::sync::atomic::Ordering::Relaxed);
-    if let Some(w) = writer
-        // Every entry sent is written (or spooled) before the process ends; after Ctrl-C
-        // only what the writer can do at once. A signal in that wait ends the batch with it.
-        && let Some(stop) = w.finish(summary.stopped.is_some())
-    {
+    summary.count_sends(&batch.job.sender.counts);
+    // Every entry sent is written (or spooled) before the process ends; after Ctrl-C only
+    // what the writer can do at once. A signal in that wait ends the batch with it.
+    if let Some(stop) = recorder.finish(summary.stopped.is_some()) {
         summary.stopped.get_or_insert(stop);
     }
     let (dropped, finished) = finish_results(sink, &summary);
@@ -171,7 +233,7 @@ pub(crate) fn run(
     if !ctx.ui.quiet() {
         let resumed = batch.resumed.as_ref();
         let resumed = resumed.map(|r| r.lock().unwrap_or_else(|e| e.into_inner()));
-        report(ctx, args, &closing, resumed.as_deref(), dropped);
+        report(ctx, &lines, &closing, resumed.as_deref(), dropped);
     }
     finished?;
     reported?;
@@ -239,31 +301,18 @@ fn reports(
     first.map_or(Ok(()), Err)
 }
 
-/// `miiflow results merge`.
-pub(crate) fn merge(ui: &crate::ui::Ui, args: &crate::cli::ResultsMergeArgs) -> anyhow::Result<()> {
-    crate::results::merge::merge(
-        ui,
-        crate::results::merge::Merge {
-            files: &args.files,
-            output: args.output.as_deref(),
-            input: args.input.as_deref(),
-            format: args.batch_format,
-        },
-    )
-}
-
 /// A bar is drawn on a terminal's stderr, except when stdout is a pipe: the program reading
 /// it (`| jq`) prints to the same terminal, and its lines would be glued to the bar.
-fn bar(ctx: &Context, args: &RunArgs, total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
+fn bar(ctx: &Context, lines: &Lines, total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
     let term = ctx.ui.term();
-    let fits = args.out.output.is_some() || !term.stdout_pipe;
+    let fits = lines.results.is_some() || !term.stdout_pipe;
     crate::ui::progress::batch_bar(term.stderr_tty && !ctx.ui.quiet() && fits, total_bytes)
 }
 
 /// What a batch says at its end: the summary, what a resume did, how to go on after Ctrl-C.
 fn report(
     ctx: &Context,
-    args: &RunArgs,
+    lines: &Lines,
     closing: &Closing,
     resumed: Option<&crate::results::journal::Resumed>,
     dropped: u64,
@@ -274,22 +323,20 @@ fn report(
         resume_notes(&ctx.ui, r, dropped, summary.lines);
     }
     if summary.stopped.is_some() {
-        say_how_to_go_on(&ctx.ui, args);
+        say_how_to_go_on(&ctx.ui, lines.results.as_deref(), &ctx.opts.argv);
     }
 }
 
 /// The files a batch writes are neither each other nor its input: a report written over the
 /// results (or the input) at the end would destroy them.
-fn distinct_files(args: &RunArgs) -> Result<(), Error> {
-    let input = args
-        .batch
-        .as_deref()
+fn distinct_files(lines: &Lines) -> Result<(), Error> {
+    let input = Some(lines.input.as_path())
         .filter(|p| p.as_os_str() != "-")
         .map(|p| ("--batch", p));
     let named = [
-        ("--junit", args.junit.as_deref()),
-        ("--summary-json", args.summary_json.as_deref()),
-        ("-o", args.out.output.as_deref()),
+        ("--junit", lines.junit.as_deref()),
+        ("--summary-json", lines.summary_json.as_deref()),
+        ("-o", lines.results.as_deref()),
     ];
     let named: Vec<(&str, &std::path::Path)> = named
         .iter()
@@ -310,34 +357,6 @@ fn distinct_files(args: &RunArgs) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// What `--resume` and `--retry-failed` ask for; `-r`, and a resume with no `-o`, refused.
-fn resume_mode(args: &RunArgs) -> Result<Resume, Error> {
-    if args.out.raw_output {
-        return Err(Error::BadInput(
-            "-r does not go with --batch: each result is a JSON line, and --jq's result is its \
-             body (pipe the results to `jq -r` for raw text)"
-                .into(),
-        ));
-    }
-    let resume = match (args.retry_failed, args.resume) {
-        (true, _) => Resume::RetryFailed,
-        (false, true) => Resume::Keep,
-        (false, false) => Resume::Fresh,
-    };
-    if resume != Resume::Fresh && args.out.output.is_none() {
-        let flag = match resume {
-            Resume::RetryFailed => "--retry-failed",
-            _ => "--resume",
-        };
-        return Err(Error::BadInput(format!(
-            "{flag} needs -o RESULTS: it reads back the results file that -o writes to know \
-             which lines already ran (results printed to stdout cannot be read back), e.g. \
-             --batch in.jsonl -o results.jsonl {flag}"
-        )));
-    }
-    Ok(resume)
 }
 
 /// Rewrites RESULTS in input order, after everything was sent: if that fails, the summary is
@@ -385,36 +404,19 @@ fn ended(summary: Summary) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
-    use clap::Parser;
-
-    fn args(line: &[&str]) -> RunArgs {
-        let mut argv = vec!["miiflow", "run", "agent_a", "--batch", "in.jsonl"];
-        argv.extend_from_slice(line);
-        match crate::cli::Cli::parse_from(argv).command {
-            crate::cli::Command::Run(a) => a,
-            _ => unreachable!("a run"),
-        }
-    }
-
     #[test]
     fn resume_modes_and_their_refusals() {
-        assert_eq!(resume_mode(&args(&[])).unwrap(), Resume::Fresh);
-        assert_eq!(
-            resume_mode(&args(&["-o", "r", "--resume"])).unwrap(),
-            Resume::Keep
-        );
-        let both = args(&["-o", "r", "--resume", "--retry-failed"]);
-        assert_eq!(resume_mode(&both).unwrap(), Resume::RetryFailed);
-        let no_file = resume_mode(&args(&["--retry-failed"]))
-            .unwrap_err()
-            .to_string();
+        // (-r, --resume, --retry-failed, -o)
+        let mode = |raw, resume, retry, results| Lines::resume(raw, resume, retry, results);
+        assert_eq!(mode(false, false, false, false).unwrap(), Resume::Fresh);
+        assert_eq!(mode(false, true, false, true).unwrap(), Resume::Keep);
+        assert_eq!(mode(false, true, true, true).unwrap(), Resume::RetryFailed);
+        let no_file = mode(false, false, true, false).unwrap_err().to_string();
         assert!(
             no_file.starts_with("--retry-failed needs -o RESULTS"),
             "{no_file}"
         );
-        let raw = resume_mode(&args(&["--jq", ".", "-r"]))
-            .unwrap_err()
-            .to_string();
+        let raw = mode(true, false, false, false).unwrap_err().to_string();
         assert!(raw.starts_with("-r does not go with --batch"), "{raw}");
     }
 

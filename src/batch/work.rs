@@ -4,9 +4,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use reqwest::Url;
-
-use crate::engine::{self, Job};
+use crate::engine::{self, Called, Collect, Fetched, Job, Plan};
 use crate::error::{self, Error, code};
 use crate::expect::Expectations;
 use crate::history::Entry;
@@ -32,22 +30,18 @@ const COMPACT: Render = Render {
 /// build its input, and (with `-o`) what a resume keeps.
 pub(super) struct Batch {
     pub(super) job: Job,
+    /// The plan every line is sent by: its server, filter and expectations (both part of a
+    /// line's digest), and whether lines are recorded.
+    pub(super) plan: Plan,
     pub(super) target: RunTarget,
-    pub(super) base: Url,
     pub(super) items: Vec<Prepared>,
     pub(super) columns: Option<Vec<Column>>,
     /// Results go to a file: each records its input's digest, and `--resume` decides here.
     pub(super) resumed: Option<Mutex<Resumed>>,
     /// Where the `-v` trace and warnings go (around the progress bar).
     pub(super) ui: Ui,
-    /// Each line run is recorded in the history, for this profile (`None`: history is off).
-    pub(super) history: Option<String>,
     /// The input's name, for history entries.
     pub(super) name: String,
-    /// The `--jq` filter as written: part of each line's digest.
-    pub(super) jq_text: Option<String>,
-    /// `--expect`, `--expect-schema`: checked on each 2xx answer (part of the digest too).
-    pub(super) expect: Option<Expectations>,
     /// `--junit`: each line's test case is named by its input's `id` or `name`.
     pub(super) names: bool,
 }
@@ -136,10 +130,11 @@ impl Batch {
         for w in warnings {
             self.ui.warn(&w);
         }
-        let req = Request::run(&self.base, &self.target, input);
+        let plan = &self.plan;
+        let req = Request::run(&plan.origin.base, &self.target, input);
         let digest = self.resumed.as_ref().map(|_| {
-            let expect = self.expect.as_ref().map(Expectations::identity);
-            digest(&req, self.jq_text.as_deref(), expect)
+            let expect = plan.expect.as_ref().map(Expectations::identity);
+            digest(&req, plan.filter.as_ref().map(|f| f.text.as_str()), expect)
         });
         if let Some(resumed) = &self.resumed {
             let kept = resumed
@@ -155,10 +150,10 @@ impl Batch {
                 };
             }
         }
-        let mut entry = self.history.as_ref().map(|profile| {
-            let mut e = engine::entry(profile, &self.base, &req, &self.target);
+        let mut entry = plan.history.as_ref().map(|_| {
+            let mut e = engine::entry(&plan.origin.profile, &plan.origin.base, &req, &self.target);
             e.batch = Some((self.name.clone(), n));
-            e.expect = self.expect.as_ref().map(Expectations::describe);
+            e.expect = plan.expect.as_ref().map(Expectations::describe);
             e
         });
         let started = Instant::now();
@@ -173,18 +168,7 @@ impl Batch {
             });
         let took = started.elapsed();
         if let Some(e) = &mut entry {
-            e.duration = took;
-            e.exit = outcome.code();
-            e.error = match &outcome {
-                Outcome::Failed { error, .. } => Some(error.clone()),
-                Outcome::Answer { unmet: Some(u), .. } => Some(u.clone()),
-                Outcome::Answer {
-                    filter_error: Some(f),
-                    ..
-                } => Some(f.clone()),
-                _ => None,
-            };
-            e.mask(&self.job.key);
+            e.finish(took, outcome.code(), outcome.why(), &self.job.key);
         }
         Ran {
             outcome,
@@ -212,30 +196,24 @@ impl Batch {
         };
         let started = Instant::now();
         let prefix = format!("line {n}: ");
-        let say = |text: &str| self.ui.err(text);
-        let engine::Fetched {
-            status,
-            events,
-            body,
+        let collect = Collect {
+            max: limits::MAX_BATCH_BODY,
+            too_big: &too_big,
+            prefix: &prefix,
+            say: &|text: &str| self.ui.err(text),
+        };
+        let Called {
+            fetched:
+                Fetched {
+                    status,
+                    events,
+                    body,
+                },
+            unmet,
         } = job
-            .fetch(req, entry, limits::MAX_BATCH_BODY, too_big, &prefix, &say)
+            .call(req, entry, &collect, self.plan.expect.as_ref())
             .await?;
         let ok = (200..300).contains(&status);
-        // Expectations judge the answer as received: events as the array of their data.
-        let unmet = match (&self.expect, ok) {
-            (Some(expect), true) => {
-                let whole = match events {
-                    true => embed_events(&body),
-                    false => body.clone(),
-                };
-                expect
-                    .check(whole.into(), job.deadline(started), &job.key.mask())
-                    .await
-                    .err()
-                    .map(|u| u.to_string())
-            }
-            _ => None,
-        };
         let body = match (events, ok) {
             (true, _) => embed_events(&body),
             (false, true) => embed(&body),
@@ -255,7 +233,7 @@ impl Batch {
             body,
             filter_error,
             // The answer may echo the key: the words naming what it yielded are masked.
-            unmet: unmet.map(|u| job.masked(&u)),
+            unmet: unmet.map(|u| job.masked(&u.to_string())),
         })
     }
 }

@@ -115,3 +115,16 @@ pub(crate) enum Client {
     Vscode,
     Zed,
 }
+
+impl From<Client> for crate::mcp::install::Client {
+    fn from(client: Client) -> Self {
+        use crate::mcp::install::Client as To;
+        match client {
+            Client::ClaudeDesktop => To::ClaudeDesktop,
+            Client::ClaudeCode => To::ClaudeCode,
+            Client::Cursor => To::Cursor,
+            Client::Vscode => To::Vscode,
+            Client::Zed => To::Zed,
+        }
+    }
+}

@@ -116,6 +116,31 @@ pub(crate) enum ColorChoice {
     Never,
 }
 
+impl Global {
+    /// What the commands below take of these options (the colour goes to the Ui), with the
+    /// command line's words.
+    pub(crate) fn options(&self, argv: Vec<std::ffi::OsString>) -> crate::context::Options {
+        crate::context::Options {
+            profile: self.profile.clone(),
+            base_url: self.base_url.clone(),
+            verbose: self.verbose,
+            quiet: self.quiet,
+            allow_http: self.allow_http,
+            argv,
+        }
+    }
+}
+
+impl From<ColorChoice> for crate::ui::Color {
+    fn from(choice: ColorChoice) -> crate::ui::Color {
+        match choice {
+            ColorChoice::Auto => crate::ui::Color::Auto,
+            ColorChoice::Always => crate::ui::Color::Always,
+            ColorChoice::Never => crate::ui::Color::Never,
+        }
+    }
+}
+
 // One command is parsed per process: the size of the largest variant (run's arguments) costs
 // nothing worth a box.
 #[allow(clippy::large_enum_variant)]

@@ -142,6 +142,15 @@ pub(crate) enum BatchFormat {
     Csv,
 }
 
+impl From<BatchFormat> for crate::results::records::Format {
+    fn from(format: BatchFormat) -> Self {
+        match format {
+            BatchFormat::Jsonl => crate::results::records::Format::Jsonl,
+            BatchFormat::Csv => crate::results::records::Format::Csv,
+        }
+    }
+}
+
 /// How an answer is printed: shared by `run` and `api`.
 #[derive(Debug, Args)]
 pub(crate) struct OutputArgs {
@@ -196,10 +205,36 @@ pub(crate) struct NetworkArgs {
 }
 
 impl NetworkArgs {
-    /// What a run may take in all, when limited.
-    pub(crate) fn timeout(&self) -> Option<Duration> {
+    /// The engine's network options: `--timeout` 600 s unless given, 0 for no limit.
+    pub(crate) fn net(&self) -> crate::engine::Net {
         let t = self.timeout.unwrap_or(Duration::from_secs(600));
-        (!t.is_zero()).then_some(t)
+        crate::engine::Net {
+            connect_timeout: self.connect_timeout,
+            timeout: (!t.is_zero()).then_some(t),
+            timeout_given: self.timeout.is_some(),
+            retries: self.retries,
+        }
+    }
+}
+
+impl OutputArgs {
+    /// What is done with the request: `--curl`, `--dry-run`, or sent.
+    pub(crate) fn act(&self) -> crate::engine::Act {
+        match (self.curl, self.dry_run) {
+            (true, _) => crate::engine::Act::Curl,
+            (false, true) => crate::engine::Act::DryRun,
+            (false, false) => crate::engine::Act::Send,
+        }
+    }
+
+    /// How the answer is printed.
+    pub(crate) fn shown(&self) -> crate::engine::Shown {
+        crate::engine::Shown {
+            include: self.include,
+            raw: self.raw_output,
+            compact: self.compact_output,
+            file: self.output.clone(),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 pub(crate) use pace::Pacer;
-pub(crate) use sender::Sender;
+pub(crate) use sender::{Counts, Sender};
 pub(crate) use signals::{Stop, block_on, runtime};
 
 use crate::proxy::Proxy;

@@ -44,7 +44,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
 
 /// The profile whose aliases `--profile` names; none means the global ones.
 fn scope(ctx: &Context) -> Result<Option<String>, Error> {
-    match &ctx.global.profile {
+    match &ctx.opts.profile {
         Some(p) => {
             crate::config::check_profile_name(p)?;
             Ok(Some(p.clone()))

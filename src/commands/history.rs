@@ -5,6 +5,7 @@ use crate::cli::{
     HistoryShowArgs,
 };
 use crate::context::Context;
+use crate::engine::single::{self, Given, Single, What};
 use crate::error::Error;
 use crate::history::{self, Filter, History, Row};
 use crate::output;
@@ -233,7 +234,20 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
             ))
         })?
         .flatten();
-    crate::engine::single::rerun(ctx, row.target, (row.id, row.input), &args, expect)
+    // The recorded target exactly (today's aliases do not apply) and the recorded input, the
+    // items merged over it.
+    let single = Single {
+        what: What::Run(row.target),
+        items: &args.items,
+        given: Given::Recorded(row.id, row.input),
+        act: args.out.act(),
+        shown: args.out.shown(),
+        net: args.net.net(),
+        jq: args.out.jq.clone(),
+        expect,
+        no_history: args.no_history,
+    };
+    single::run(ctx, single)
 }
 
 fn clear(ctx: &Context, args: &HistoryClearArgs) -> anyhow::Result<()> {

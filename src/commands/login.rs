@@ -40,12 +40,12 @@ pub(crate) fn run(ctx: &mut Context, args: LoginArgs) -> anyhow::Result<()> {
     }
     let key = read_key(&ctx.ui, args.with_key, &profile)?;
     // A server that echoes the key being checked (in an error, a redirect) has it masked.
-    crate::output::safe::register(key.searched(), &key.masked());
+    ctx.ui.mask_key(key.mask());
 
     let checked = if args.no_verify {
         Checked::Skipped
     } else {
-        let api = Api::new(base.clone(), &ctx.ui)?;
+        let api = Api::new(&base, ctx.base_url_source(&profile), key.clone(), &ctx.ui)?;
         match client::block_on(async { Ok(api.list(&key).await) })? {
             Ok(keys) => {
                 Checked::Yes(keys_api::find(&keys, &key).map(|k| (k.id.clone(), k.name.clone())))
@@ -98,7 +98,7 @@ pub(crate) fn store_key(
     base: &reqwest::Url,
     known: Option<(String, String)>,
 ) -> anyhow::Result<()> {
-    let explicit_base = ctx.global.base_url.is_some();
+    let explicit_base = ctx.opts.base_url.is_some();
     ctx.update_config(|ctx, config| {
         ctx.store(storage).set(profile, key).map_err(|e| match e {
             StoreError::Unavailable(_) => {

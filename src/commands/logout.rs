@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::Error;
 
 pub(crate) fn run(ctx: &mut Context, args: LogoutArgs) -> anyhow::Result<()> {
-    if args.all && ctx.global.profile.is_some() {
+    if args.all && ctx.opts.profile.is_some() {
         return Err(Error::BadInput("--all and --profile do not go together".into()).into());
     }
     let active = ctx.active_profile()?;

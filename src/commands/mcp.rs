@@ -4,12 +4,13 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs, NetworkArgs};
+use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs};
 use crate::client;
 use crate::context::Context;
 use crate::credentials::Origin;
-use crate::engine::{self, Job, Mode};
+use crate::engine::{Asked, Job, Net, Pace, Plan};
 use crate::error::Error;
+use crate::history::Recorder;
 use crate::mcp::install;
 use crate::mcp::serve::Server;
 use crate::mcp::tools::{self, ToolDef};
@@ -41,19 +42,19 @@ fn tools(ctx: &Context, wanted: &[String]) -> anyhow::Result<Vec<ToolDef>> {
 
 fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let tools = tools(ctx, &args.tools)?;
-    let active = ctx.active_profile()?;
-    let (resolved, base) = engine::key_and_base(ctx, &active)?;
     let call_timeout = args
         .timeout
         .filter(|t| !t.is_zero())
         .unwrap_or(CALL_TIMEOUT);
     // The call's own timeout bounds everything (retries and quota pauses included): the
     // sender gets none of its own.
-    let net = NetworkArgs {
-        retries: args.retries,
-        connect_timeout: Duration::from_secs(10),
-        timeout: Some(Duration::ZERO),
+    let asked = Asked {
+        net: Net::mcp(args.retries),
+        filter: None,
+        expect: None,
+        no_history: args.no_history,
     };
+    let plan = Plan::resolve(ctx, asked)?;
     if ctx.ui.term().stdin_tty {
         // Started by hand: without a word it would look hung.
         ctx.ui.tell(
@@ -62,25 +63,15 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
              it to one. Ctrl-D or Ctrl-C stops it.",
         );
     }
-    let history = ctx
-        .history_dir(&resolved.profile, args.no_history)
-        .map(|dir| std::sync::Arc::new(crate::history::Writer::spawn(dir, ctx.ui.clone())));
+    let recorder = Recorder::queue(plan.history.clone(), &ctx.ui);
     let runtime = client::runtime()?;
     let served = runtime.block_on(async {
-        // The client starts the server and its calls share one pace (--rate) and quota.
-        let sender = engine::sender(ctx, &net, &base, Mode::Batch { rate: args.rate })?;
+        // The client's calls share one pace (--rate) and quota.
         let server = Server {
             tools,
-            job: Job {
-                key: resolved.key.clone(),
-                sender,
-                verbose: 0,
-                jq: None,
-                limit: crate::limits::buffer()?,
-            },
-            base: base.clone(),
-            profile: resolved.profile.clone(),
-            history: history.clone(),
+            job: Job::planned(&plan, Pace::Shared { rate: args.rate }, &ctx.ui)?,
+            plan,
+            history: recorder.clone(),
             slots: Semaphore::new(args.concurrency as usize),
             call_timeout,
             ui: ctx.ui.clone(),
@@ -95,9 +86,7 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     drop(runtime);
     // Every call's entry is written before the process ends (the server, gone with the
     // runtime's tasks, held the only other handle).
-    if let Some(writer) = history.and_then(|w| std::sync::Arc::try_unwrap(w).ok())
-        && let Some(stop) = writer.finish(served.is_err())
-    {
+    if let Some(stop) = recorder.finish(served.is_err()) {
         return Err(stop.into());
     }
     served
@@ -146,7 +135,7 @@ fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
 fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     // The tools must exist now: a typo is found here, not when the client starts the server.
     tools(ctx, &args.tools)?;
-    let place = install::place(args.client, args.config.as_deref())?;
+    let place = install::place(args.client.into(), args.config.as_deref())?;
     let exe = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_err(|e| anyhow::anyhow!("cannot find this miiflow's own path: {e}"))?;
@@ -161,13 +150,13 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
         serve_args.extend(["--base-url".into(), url.to_owned()]);
     }
     serve_args.extend(["mcp".into(), "serve".into()]);
-    if ctx.global.profile.is_some() || profile != crate::config::DEFAULT_PROFILE {
+    if ctx.opts.profile.is_some() || profile != crate::config::DEFAULT_PROFILE {
         serve_args.extend(["--profile".into(), profile]);
     }
     for t in &args.tools {
         serve_args.extend(["--tool".into(), t.clone()]);
     }
-    let mut entry = install::entry(args.client, &exe.to_string_lossy(), &serve_args);
+    let mut entry = install::entry(args.client.into(), &exe.to_string_lossy(), &serve_args);
     let mut env = serde_json::Map::new();
     for var in [crate::config::CONFIG_DIR_ENV, crate::history::DATA_DIR_ENV] {
         if let Some(v) = crate::env::var_os(var).filter(|v| !v.is_empty()) {
@@ -181,7 +170,7 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
         entry["env"] = env.into();
     }
     let change = install::install(&place, &args.name, &entry, args.dry_run)?;
-    let client = install::client_name(args.client);
+    let client = install::client_name(args.client.into());
     let what = match (change.created, change.replaced) {
         _ if change.unchanged => "already there as it is; nothing was changed",
         (true, _) => "a new file",

@@ -8,6 +8,7 @@ pub(crate) mod keys;
 pub(crate) mod login;
 pub(crate) mod logout;
 pub(crate) mod mcp;
+pub(crate) mod results;
 pub(crate) mod run;
 pub(crate) mod status;
 pub(crate) mod token;
@@ -16,8 +17,8 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::ui::Ui;
 
-pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    let ui = Ui::new(cli.global.color, cli.global.quiet);
+/// Runs the command `cli` says, its bytes through `ui`; `argv` is the command line as given.
+pub(crate) fn dispatch(cli: Cli, ui: Ui, argv: Vec<std::ffi::OsString>) -> anyhow::Result<()> {
     let command = match cli.command {
         // Needs no config, key or network.
         Command::Version(args) => return version(&ui, args.json),
@@ -25,12 +26,10 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
             ui.out(&crate::cli::generate::completions(args.shell))?;
             return Ok(());
         }
-        Command::Results(crate::cli::ResultsCommand::Merge(args)) => {
-            return crate::batch::merge(&ui, &args);
-        }
+        Command::Results(command) => return results::run(&ui, command),
         other => other,
     };
-    let mut ctx = Context::from_env(cli.global, ui)?;
+    let mut ctx = Context::from_env(cli.global.options(argv), ui)?;
     match command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Login(args) => login::run(&mut ctx, args),
@@ -111,7 +110,7 @@ mod tests {
         // What the handlers say goes to buffers: the test's output stays clean.
         let ui = crate::ui::Ui::buffered(crate::ui::Terminal::default(), cli.global.quiet);
         Context::new(
-            cli.global,
+            cli.global.options(Vec::new()),
             ui,
             dir.to_owned(),
             Box::new(KeyringStore::with_store(store.clone())),

@@ -1,8 +1,10 @@
 //! `miiflow run`: build the input, send one agent run, print the answer.
 
+use crate::batch::Lines;
 use crate::cli::RunArgs;
 use crate::context::Context;
-use crate::engine::single::{self, Given, Once};
+use crate::engine::single::{self, Given, Single, What};
+use crate::engine::{Asked, Filter};
 use crate::error::Error;
 use crate::expect::Expectations;
 use crate::input::Source;
@@ -18,26 +20,62 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    let expect = Expectations::compile(&args.expect, args.expect_schema.as_deref())?;
+    if let Some(input) = args.batch.take() {
+        return batch(ctx, target, input, args, expect);
+    }
     let given = match (&args.text, &args.input) {
         (Some(text), _) => Given::Text(text),
         (None, input) => Given::Input(input.as_deref().map(Source::from_arg)),
     };
-    let expect = Expectations::compile(&args.expect, args.expect_schema.as_deref())?;
-    let once = Once {
-        target,
+    let single = Single {
+        what: What::Run(target),
         items: &args.items,
         given,
-        out: &args.out,
-        net: &args.net,
-        no_history: args.no_history,
+        act: args.out.act(),
+        shown: args.out.shown(),
+        net: args.net.net(),
+        jq: args.out.jq.clone(),
         expect,
+        no_history: args.no_history,
     };
-    if args.batch.is_some() {
-        let (items, jq) = single::checked(ctx, &once)?;
-        let expect = once.expect.clone();
-        return crate::batch::run(ctx, &args, once.target, items, jq, expect);
-    }
-    single::send(ctx, once)
+    single::run(ctx, single)
+}
+
+/// `--batch`: every refusal the arguments allow made here, before the batch opens anything.
+fn batch(
+    ctx: &Context,
+    target: RunTarget,
+    input: std::path::PathBuf,
+    args: RunArgs,
+    expect: Option<Expectations>,
+) -> anyhow::Result<()> {
+    let resume = Lines::resume(
+        args.out.raw_output,
+        args.resume,
+        args.retry_failed,
+        args.out.output.is_some(),
+    )?;
+    let items = single::items(ctx, &args.items)?;
+    let asked = Asked {
+        net: args.net.net(),
+        filter: Filter::compile(args.out.jq.as_deref())?,
+        expect,
+        no_history: args.no_history,
+    };
+    let lines = Lines {
+        input,
+        format: args.batch_format.map(Into::into),
+        results: args.out.output,
+        resume,
+        junit: args.junit,
+        summary_json: args.summary_json,
+        concurrency: args.concurrency as usize,
+        rate: args.rate,
+        shard: args.shard,
+        items,
+    };
+    crate::batch::run(ctx, target, lines, asked)
 }
 
 /// The agent or workflow: `--workflow ID`, an alias (its items go before the command

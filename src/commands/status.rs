@@ -105,7 +105,7 @@ fn profiles(ctx: &Context, active: &str) -> Vec<ProfileStatus> {
                 .base_url(&name)
                 .map(|u| u.to_string())
                 .unwrap_or_else(|e| e.to_string()),
-            base_url_source: match (ctx.global.base_url.is_some(), ctx.env_base_url.is_some()) {
+            base_url_source: match (ctx.opts.base_url.is_some(), ctx.env_base_url.is_some()) {
                 (true, _) => "--base-url",
                 (false, true) => crate::context::BASE_URL_ENV,
                 _ if profile.base_url.is_some() => "profile",

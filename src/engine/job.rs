@@ -3,9 +3,13 @@
 //! A single `run`, an `api` call and each line of a batch all go through one, and read their
 //! answers with its one body reader.
 
-use crate::client::Sender;
+use std::sync::Arc;
+
+use super::plan::{Net, Plan};
+use crate::client::{self, Options, Pacer, Sender};
 use crate::credentials::ApiKey;
 use crate::error::Error;
+use crate::expect::Expectations;
 use crate::output::safe::escape_controls;
 use crate::output::{Jq, JqError, Render};
 use crate::request::Request;
@@ -16,6 +20,43 @@ pub(crate) struct Fetched {
     pub(crate) status: u16,
     pub(crate) events: bool,
     pub(crate) body: Vec<u8>,
+}
+
+/// How a whole answer is collected: at most `max` bytes (else `too_big`'s error), `-v`'s
+/// trace said through `say`, each line after `prefix`.
+pub(crate) struct Collect<'a> {
+    pub(crate) max: usize,
+    pub(crate) too_big: &'a (dyn Fn() -> Error + Sync),
+    pub(crate) prefix: &'a str,
+    pub(crate) say: &'a (dyn Fn(&str) + Sync),
+}
+
+/// One call's outcome: the answer as received, and what the expectations found of it.
+pub(crate) struct Called {
+    pub(crate) fetched: Fetched,
+    pub(crate) unmet: Option<crate::expect::Unmet>,
+}
+
+/// How the requests of one command share the road.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Pace {
+    /// One at a time (`run`, `api`, the key API).
+    Single,
+    /// Many at once (a batch's lines, an MCP server's calls): a 429 asking for a long wait
+    /// pauses every one of them (a quota pause); `rate` spaces the starts (`--rate`).
+    Shared { rate: Option<std::time::Duration> },
+}
+
+/// Where a job's requests go and with what: everything [`Job::new`] builds it from.
+pub(crate) struct Setup<'a> {
+    pub(crate) key: ApiKey,
+    pub(crate) base: &'a reqwest::Url,
+    /// Where the base URL came from, named in errors about reaching it.
+    pub(crate) source: String,
+    pub(crate) net: Net,
+    pub(crate) pace: Pace,
+    /// Where retries and pauses are said (unless `-q`), around whatever bar it shows.
+    pub(crate) ui: &'a crate::ui::Ui,
 }
 
 pub(crate) struct Job {
@@ -30,6 +71,92 @@ pub(crate) struct Job {
 }
 
 impl Job {
+    /// The one place a job, its sender and its HTTP client are built.
+    pub(crate) fn new(
+        setup: Setup,
+        verbose: u8,
+        jq: Option<Jq>,
+        limit: usize,
+    ) -> anyhow::Result<Job> {
+        let Setup {
+            key,
+            base,
+            source,
+            net,
+            pace,
+            ui,
+        } = setup;
+        let opts = Options {
+            connect_timeout: net.connect_timeout,
+            timeout: net.timeout,
+        };
+        let ui = ui.clone();
+        let sender = Sender {
+            // Each send sets its own timeout: what is left of --timeout.
+            http: client::client(
+                base,
+                Options {
+                    timeout: None,
+                    ..opts
+                },
+            )?
+            .with_source(source),
+            opts,
+            retries: net.retries,
+            pacer: match pace {
+                Pace::Shared {
+                    rate: Some(interval),
+                } => Pacer::with_interval(interval),
+                _ => Pacer::default(),
+            },
+            quota_pause: matches!(pace, Pace::Shared { .. }),
+            timeout_given: net.timeout_given,
+            max_wait: match net.retries {
+                // Nothing is retried: a Retry-After is never waited for.
+                0 => net.timeout.unwrap_or_default(),
+                _ => crate::limits::retry_wait()?,
+            },
+            counts: Default::default(),
+            notify: Arc::new(move |m: &str| {
+                if !ui.quiet() {
+                    ui.tell(m);
+                }
+            }),
+        };
+        Ok(Job {
+            key,
+            sender,
+            verbose,
+            jq,
+            limit,
+        })
+    }
+
+    /// The job of a plan: its key, server, network options, `-v`, filter and limit.
+    pub(crate) fn planned(plan: &Plan, pace: Pace, ui: &crate::ui::Ui) -> anyhow::Result<Job> {
+        let setup = Setup {
+            key: plan.origin.key.key.clone(),
+            base: &plan.origin.base,
+            source: plan.origin.source.clone(),
+            net: plan.net,
+            pace,
+            ui,
+        };
+        let jq = plan.filter.as_ref().map(|f| f.jq.clone());
+        Job::new(setup, plan.verbose, jq, plan.limit)
+    }
+
+    /// The same job, sent with another key (`keys rotate` checks the new key it made).
+    pub(crate) fn rekeyed(&self, key: &ApiKey) -> Job {
+        Job {
+            key: key.clone(),
+            sender: self.sender.clone(),
+            verbose: self.verbose,
+            jq: self.jq.clone(),
+            limit: self.limit,
+        }
+    }
+
     /// Sends with the real key; retries, pace and timeouts as the sender says.
     pub(crate) async fn send(&self, req: &Request) -> Result<reqwest::Response, Error> {
         self.sender.send(req, &self.key).await
@@ -78,36 +205,76 @@ impl Job {
         Ok(chunk)
     }
 
-    /// One whole answer (a batch line, an MCP tool call): sent; with `-v` its request and
-    /// head traced through `say`, each line after `prefix`; its status noted in `keep`; its
-    /// body collected, at most `max` bytes, else `too_big`.
+    /// One whole answer (a batch line, an MCP tool call, the key API): sent; with `-v` its
+    /// request and head traced as `collect` says; its status noted in `keep`; its body
+    /// collected, at most `collect.max` bytes.
     pub(crate) async fn fetch(
         &self,
         req: &Request,
         mut keep: Option<&mut crate::history::Entry>,
-        max: usize,
-        too_big: impl FnOnce() -> Error,
-        prefix: &str,
-        say: &(dyn Fn(&str) + Sync),
+        collect: &Collect<'_>,
     ) -> Result<Fetched, Error> {
-        if let Some(text) = self.trace_request(req, prefix) {
-            say(&text);
+        if let Some(text) = self.trace_request(req, collect.prefix) {
+            (collect.say)(&text);
         }
         let mut resp = self.send(req).await?;
         let status = resp.status().as_u16();
         if let Some(e) = keep.as_deref_mut() {
             e.status = Some(status);
         }
-        if let Some(text) = self.trace_response(&head(&resp), prefix) {
-            say(&text);
+        if let Some(text) = self.trace_response(&head(&resp), collect.prefix) {
+            (collect.say)(&text);
         }
         let events = is_events(&resp);
-        let body = self.collect(&mut resp, keep, max, too_big).await?;
+        let body = self
+            .collect(&mut resp, keep, collect.max, collect.too_big)
+            .await?;
         Ok(Fetched {
             status,
             events,
             body,
         })
+    }
+
+    /// One call, one outcome: the answer fetched whole, and a 2xx answer judged by the
+    /// expectations (within what is left of `--timeout`).
+    pub(crate) async fn call(
+        &self,
+        req: &Request,
+        keep: Option<&mut crate::history::Entry>,
+        collect: &Collect<'_>,
+        expect: Option<&Expectations>,
+    ) -> Result<Called, Error> {
+        let started = std::time::Instant::now();
+        let fetched = self.fetch(req, keep, collect).await?;
+        let unmet = match expect {
+            Some(expect) if (200..300).contains(&fetched.status) => {
+                self.judge(expect, &fetched.body, fetched.events, started)
+                    .await
+            }
+            _ => None,
+        };
+        Ok(Called { fetched, unmet })
+    }
+
+    /// The expectations on a whole answer as received (events as the array of their data):
+    /// the one check of a run, a batch line and an MCP call. What an unmet filter quotes is
+    /// masked before it is cut.
+    pub(crate) async fn judge(
+        &self,
+        expect: &Expectations,
+        body: &[u8],
+        events: bool,
+        started: std::time::Instant,
+    ) -> Option<crate::expect::Unmet> {
+        let whole = match events {
+            true => crate::output::embed_events(body),
+            false => body.to_vec(),
+        };
+        expect
+            .check(whole.into(), self.deadline(started), &self.key.mask())
+            .await
+            .err()
     }
 
     /// The whole answer, collected (a batch line): at most `max` bytes, else `too_big`.
@@ -116,7 +283,7 @@ impl Job {
         resp: &mut reqwest::Response,
         mut keep: Option<&mut crate::history::Entry>,
         max: usize,
-        too_big: impl FnOnce() -> Error,
+        too_big: &(dyn Fn() -> Error + Sync),
     ) -> Result<Vec<u8>, Error> {
         let mut body = Vec::new();
         while let Some(chunk) = self.read(resp, keep.as_deref_mut()).await? {

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::Job;
-use crate::cli::OutputArgs;
+use super::plan::Shown;
 use crate::error::{self, Error};
 use crate::expect::Expectations;
 use crate::limits;
@@ -74,7 +74,7 @@ async fn render_event(
 pub(crate) struct Exchange<'a> {
     pub(crate) job: &'a Job,
     pub(crate) ui: &'a Ui,
-    pub(crate) out: &'a OutputArgs,
+    pub(crate) out: &'a Shown,
     pub(crate) spinner: Option<&'a indicatif::ProgressBar>,
     /// `--expect`, `--expect-schema`: checked on a 2xx answer as received.
     pub(crate) expect: Option<&'a Expectations>,
@@ -248,8 +248,8 @@ impl Exchange<'_> {
         };
         let color = term.stdout_color && !to_file;
         let render = Render {
-            raw: opts_out.raw_output,
-            compact: opts_out.compact_output,
+            raw: opts_out.raw,
+            compact: opts_out.compact,
             color,
         };
         let mut out = match file {
@@ -300,7 +300,7 @@ impl Exchange<'_> {
         started: Instant,
     ) -> Option<crate::expect::Unmet> {
         let whole = match sink {
-            Sink::Hold(_) if !events => body.to_vec(),
+            Sink::Hold(_) if !events => body,
             _ if seen.over => {
                 return Some(crate::expect::Unmet {
                     expectation: expect.describe(),
@@ -311,18 +311,9 @@ impl Exchange<'_> {
                     ),
                 });
             }
-            _ if events => output::embed_events(&seen.bytes),
-            _ => seen.bytes,
+            _ => &seen.bytes,
         };
-        // The answer may echo the key: what an unmet filter quotes is masked before it is cut.
-        expect
-            .check(
-                whole.into(),
-                self.job.deadline(started),
-                &self.job.key.mask(),
-            )
-            .await
-            .err()
+        self.job.judge(expect, whole, events, started).await
     }
 
     /// Reads the answer into `sink`: written as it comes, or held (returned).

@@ -1,20 +1,21 @@
-//! One run as the command line or a history entry asks for it: the items and the filter
-//! checked, the input built (byte for byte), then printed as `--curl` or `--dry-run`, or sent
-//! and printed (with the hint a 404 deserves). `run` and `history rerun` both end here.
+//! A single request as the command line (or a history entry) asks for it — a run of an agent
+//! or workflow (`run`, `history rerun`) or a call to any path (`api`): the items and the filter
+//! checked, the body built (byte for byte), then shown as `--curl` or `--dry-run`, or planned,
+//! sent and printed. `--curl` and `--dry-run` exist here only.
 
-use crate::cli::{NetworkArgs, OutputArgs};
+use super::plan::{Act, Asked, Filter, Net, Plan, Shown};
+use super::record::Recording;
 use crate::context::Context;
 use crate::credentials::ENV_KEY;
 use crate::error::Error;
 use crate::expect::Expectations;
 use crate::input::{self, Source};
-use crate::limits;
-use crate::output::{Jq, OutputFile};
+use crate::output::OutputFile;
 use crate::request::{Request, RunTarget};
 
-/// Where a run's input comes from.
+/// Where a request's body comes from.
 pub(crate) enum Given<'a> {
-    /// `--input FILE|-`, or none (items alone, or `{}`).
+    /// `--input FILE|-`, or none (items alone; for a run, `{}`).
     Input(Option<Source>),
     /// `--text TEXT|-`.
     Text(&'a str),
@@ -22,58 +23,50 @@ pub(crate) enum Given<'a> {
     Recorded(i64, Vec<u8>),
 }
 
-/// One run, as the command line (or a history entry) asks for it.
-pub(crate) struct Once<'a> {
-    pub(crate) target: RunTarget,
+/// What is asked of the API.
+pub(crate) enum What {
+    /// A run of an agent or workflow (recorded in the history).
+    Run(RunTarget),
+    /// `api [-X METHOD] PATH`: GET, or POST when there is a body, unless `method` says.
+    Call {
+        method: Option<reqwest::Method>,
+        path: String,
+    },
+}
+
+/// One request, as asked, in the engine's types.
+pub(crate) struct Single<'a> {
+    pub(crate) what: What,
     pub(crate) items: &'a [String],
     pub(crate) given: Given<'a>,
-    pub(crate) out: &'a OutputArgs,
-    pub(crate) net: &'a NetworkArgs,
-    pub(crate) no_history: bool,
+    pub(crate) act: Act,
+    pub(crate) shown: Shown,
+    pub(crate) net: Net,
+    /// `--jq`, as written.
+    pub(crate) jq: Option<String>,
     /// `--expect`, `--expect-schema`: what a 2xx answer must be.
     pub(crate) expect: Option<Expectations>,
+    pub(crate) no_history: bool,
 }
 
-/// `history rerun`: the recorded target exactly (today's aliases do not apply) and the
-/// recorded input, the items merged over it.
-pub(crate) fn rerun(
+/// The items, checked before a key is looked up or a byte is sent (warnings said).
+pub(crate) fn items(ctx: &Context, items: &[String]) -> anyhow::Result<Vec<input::Prepared>> {
+    Ok(input::parse_items(items, &mut |m| ctx.warn(&m))?)
+}
+
+/// The body's bytes: the given input with the items merged over it; a call with neither has
+/// none.
+fn body(
     ctx: &Context,
-    target: RunTarget,
-    recorded: (i64, Vec<u8>),
-    args: &crate::cli::HistoryRerunArgs,
-    expect: Option<Expectations>,
-) -> anyhow::Result<()> {
-    send(
-        ctx,
-        Once {
-            target,
-            items: &args.items,
-            given: Given::Recorded(recorded.0, recorded.1),
-            out: &args.out,
-            net: &args.net,
-            no_history: args.no_history,
-            expect,
-        },
-    )
-}
-
-/// The items and the filter, checked before a key is looked up or a byte is sent.
-pub(crate) fn checked(
-    ctx: &Context,
-    once: &Once,
-) -> anyhow::Result<(Vec<input::Prepared>, Option<Jq>)> {
-    let items = input::parse_items(once.items, &mut |m| ctx.warn(&m))?;
-    let jq = match &once.out.jq {
-        Some(code) => Some(Jq::compile(code).map_err(Error::BadInput)?),
-        None => None,
-    };
-    Ok((items, jq))
-}
-
-/// The input's bytes: the given input with the items merged over it.
-fn build(ctx: &Context, given: Given, items: &[input::Prepared]) -> anyhow::Result<Vec<u8>> {
+    what: &What,
+    given: Given,
+    items: &[input::Prepared],
+) -> anyhow::Result<Option<Vec<u8>>> {
     let mut warn = |m: String| ctx.warn(&m);
-    Ok(match given {
+    Ok(Some(match given {
+        Given::Input(None) if items.is_empty() && matches!(what, What::Call { .. }) => {
+            return Ok(None);
+        }
         Given::Recorded(id, bytes) => {
             let text = String::from_utf8(bytes)
                 .map_err(|_| Error::BadInput(format!("history entry {id}: not UTF-8")))?;
@@ -84,74 +77,107 @@ fn build(ctx: &Context, given: Given, items: &[input::Prepared]) -> anyhow::Resu
             ctx.reading_stdin(source.as_ref());
             input::build(source.as_ref(), items, &mut warn)?
         }
-    })
+    }))
 }
 
-/// One run: checked, built, then printed as `--curl` or `--dry-run`, or sent.
-pub(crate) fn send(ctx: &Context, once: Once) -> anyhow::Result<()> {
-    let (items, jq) = checked(ctx, &once)?;
-    let active = ctx.active_profile()?;
-    let Once {
-        target,
-        given,
-        out,
-        net,
-        no_history,
-        expect,
-        ..
-    } = once;
-    let input = build(ctx, given, &items)?;
-    if out.curl {
-        let req = Request::run(&ctx.base_url(&active)?, &target, input);
-        return curl(ctx, &req);
+impl What {
+    /// The request to `base`.
+    fn request(&self, base: &reqwest::Url, body: Option<Vec<u8>>) -> Result<Request, Error> {
+        Ok(match self {
+            What::Run(target) => Request::run(base, target, body.unwrap_or_default()),
+            What::Call { method, path } => {
+                let method = match (method, &body) {
+                    (Some(m), _) => m.clone(),
+                    (None, Some(_)) => reqwest::Method::POST,
+                    (None, None) => reqwest::Method::GET,
+                };
+                Request::call(method, crate::request::api_url(base, path)?, body)
+            }
+        })
     }
-    if out.dry_run {
-        return dry_run(ctx, &active, &target, input);
+}
+
+/// One request: checked, built, then shown (`--curl`, `--dry-run`) or planned and sent.
+pub(crate) fn run(ctx: &Context, single: Single) -> anyhow::Result<()> {
+    let items = items(ctx, single.items)?;
+    let filter = Filter::compile(single.jq.as_deref())?;
+    let Single {
+        what,
+        given,
+        act,
+        shown,
+        net,
+        expect,
+        no_history,
+        ..
+    } = single;
+    let body = body(ctx, &what, given, &items)?;
+    match act {
+        Act::Curl => {
+            return curl(
+                ctx,
+                &what.request(&ctx.base_url(&ctx.active_profile()?)?, body)?,
+            );
+        }
+        Act::DryRun => return dry_run(ctx, &what, body),
+        Act::Send => {}
     }
     // Where the answer goes is settled before anything is sent: a bad -o costs no run.
-    let file = out.output.as_deref().map(OutputFile::create).transpose()?;
-    let limit = limits::buffer()?;
-    // The base URL is checked before the keyring is asked for anything.
-    let (resolved, base) = super::key_and_base(ctx, &active)?;
-    let req = Request::run(&base, &target, input);
-    let exchanged = super::Exchanged {
-        req: &req,
-        label: target.id(),
-        out,
+    let file = shown.file.as_deref().map(OutputFile::create).transpose()?;
+    let run = matches!(what, What::Run(_));
+    let asked = Asked {
         net,
-        jq,
-        expect: expect.clone(),
-        limit,
-        record: Some(super::Recording {
-            target: target.clone(),
-            off: no_history,
-            expect: expect.as_ref().map(Expectations::describe),
-        }),
+        filter,
+        expect,
+        no_history: no_history || !run,
     };
-    let result = super::send(ctx, exchanged, &resolved, &base, file);
-    result.map_err(|e| {
-        if !matches!(
-            crate::error::typed(&e),
-            Some(Error::Status { status: 404, .. })
-        ) {
-            return e;
-        }
-        let hint = format!(
-            "POST {} answered 404: check the {} id ('{}') and the base URL (from {})",
-            req.url,
-            target.kind(),
-            target.id(),
-            ctx.base_url_source(&resolved.profile)
-        );
-        crate::error::with_hints(e, vec![hint])
-    })
+    let plan = Plan::resolve(ctx, asked)?;
+    let req = what.request(&plan.origin.base, body)?;
+    let (label, record) = match &what {
+        What::Run(target) => (
+            target.id().to_owned(),
+            Some(Recording {
+                target: target.clone(),
+            }),
+        ),
+        What::Call { .. } => (format!("{} {}", req.method, req.url.path()), None),
+    };
+    let x = super::Exchanged {
+        req: &req,
+        label: &label,
+        shown: &shown,
+        record,
+    };
+    let result = super::send(ctx, &plan, x, file);
+    match &what {
+        What::Run(target) => result.map_err(|e| not_found(e, &plan, &req, target)),
+        What::Call { .. } => result,
+    }
+}
+
+/// A run answered 404: which id and which base URL to check.
+fn not_found(e: anyhow::Error, plan: &Plan, req: &Request, target: &RunTarget) -> anyhow::Error {
+    if !matches!(
+        crate::error::typed(&e),
+        Some(Error::Status { status: 404, .. })
+    ) {
+        return e;
+    }
+    let hint = format!(
+        "POST {} answered 404: check the {} id ('{}') and the base URL (from {})",
+        req.url,
+        target.kind(),
+        target.id(),
+        plan.origin.source
+    );
+    crate::error::with_hints(e, vec![hint])
 }
 
 /// `--curl`: the equivalent command, reading the key from the environment.
 fn curl(ctx: &Context, req: &Request) -> anyhow::Result<()> {
     ctx.ui.out(req.to_curl().as_bytes())?;
     if ctx.env_key.is_none() {
-        let profile = match &ctx.global.profile {
+        let profile = match &ctx.opts.profile {
             Some(p) => format!(" --profile {p}"),
             None => String::new(),
         };
@@ -164,12 +190,16 @@ fn curl(ctx: &Context, req: &Request) -> anyhow::Result<()> {
 }
 
 /// `--dry-run`: the request that would be sent, key masked; without a key, said so.
-fn dry_run(ctx: &Context, active: &str, target: &RunTarget, input: Vec<u8>) -> anyhow::Result<()> {
+fn dry_run(ctx: &Context, what: &What, body: Option<Vec<u8>>) -> anyhow::Result<()> {
+    let base = ctx.base_url(&ctx.active_profile()?)?;
     let resolved = ctx.resolve_key();
-    let profile = resolved.as_ref().map_or(active, |r| r.profile.as_str());
-    let req = Request::run(&ctx.base_url(profile)?, target, input);
+    let req = what.request(&base, body)?;
     if let Err(e) = &resolved {
-        ctx.warn(&format!("{e}; a real run would stop here (exit 3)"));
+        let what = match what {
+            What::Run(_) => "run",
+            What::Call { .. } => "request",
+        };
+        ctx.warn(&format!("{e}; a real {what} would stop here (exit 3)"));
     }
     let key = resolved.as_ref().ok().map(|r| &r.key);
     ctx.ui

@@ -21,9 +21,12 @@ use crate::ui::Ui;
 mod spool;
 mod stats;
 pub(crate) use stats::Stat;
+mod recorder;
 mod writer;
+pub(crate) use recorder::Recorder;
 
-pub(crate) use writer::{Spooled, Writer, record_one, spool};
+pub(crate) use writer::Writer;
+use writer::{Spooled, record_one, spool};
 
 pub(crate) const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
 pub(crate) const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
@@ -139,6 +142,21 @@ impl Entry {
                 self.output.truncate(keep);
             }
         }
+    }
+
+    /// The entry of a run that ended: how long it took, its exit code, why it failed (when
+    /// it did); then the key masked in the answer and the error, the answer cut to size.
+    pub(crate) fn finish(
+        &mut self,
+        took: Duration,
+        exit: u8,
+        error: Option<String>,
+        key: &crate::credentials::ApiKey,
+    ) {
+        self.duration = took;
+        self.exit = exit;
+        self.error = error;
+        self.mask(key);
     }
 
     /// Keeps the start of an answer (a little more than [`MAX_ANSWER`], until [`Entry::mask`]

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use jsonc_parser::cst::{CstInputValue, CstRootNode};
 use serde_json::{Value, json};
 
-use crate::cli::Client;
 use crate::error::Error;
 
 /// Where a client keeps its MCP servers, and how an entry looks there.
@@ -16,6 +15,16 @@ pub(crate) struct Place {
     pub(crate) path: PathBuf,
     /// The object that holds the servers (`mcpServers`, `servers`, `context_servers`).
     pub(crate) key: &'static str,
+}
+
+/// An AI client with MCP servers in a config file (`mcp install --client`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Client {
+    ClaudeDesktop,
+    ClaudeCode,
+    Cursor,
+    Vscode,
+    Zed,
 }
 
 impl Client {

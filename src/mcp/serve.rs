@@ -17,9 +17,9 @@ use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 
 use super::tools::ToolDef;
-use crate::engine::{self, Job};
+use crate::engine::{self, Called, Collect, Job, Plan};
 use crate::error::{self, Error, code};
-use crate::history::{self, Entry};
+use crate::history::{Entry, Recorder};
 use crate::limits;
 use crate::output::safe::Quoted;
 use crate::request::Request;
@@ -35,11 +35,11 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 pub(crate) struct Server {
     pub(crate) tools: Vec<ToolDef>,
     pub(crate) job: Job,
-    pub(crate) base: reqwest::Url,
-    pub(crate) profile: String,
-    /// Where calls are recorded (`None`: history is off): a writer thread, so that recording
-    /// never holds a call, its answer or its slot.
-    pub(crate) history: Option<Arc<history::Writer>>,
+    /// The server and profile every call goes to.
+    pub(crate) plan: Plan,
+    /// Where calls are recorded: queued, so that recording never holds a call, its answer or
+    /// its slot.
+    pub(crate) history: Recorder,
     /// Calls in flight; more wait their turn.
     pub(crate) slots: Semaphore,
     pub(crate) call_timeout: Duration,
@@ -122,29 +122,18 @@ impl Server {
             ))
         };
         // No -v here: stderr is the client's log.
-        let engine::Fetched {
-            status,
-            events,
-            body,
-        } = self
-            .job
-            .fetch(
-                req,
-                Some(entry),
-                limits::MAX_BATCH_BODY,
-                too_big,
-                "",
-                &|_| {},
-            )
-            .await?;
-        Ok((
-            status,
-            if events {
-                crate::output::embed_events(&body)
-            } else {
-                body
-            },
-        ))
+        let collect = Collect {
+            max: limits::MAX_BATCH_BODY,
+            too_big: &too_big,
+            prefix: "",
+            say: &|_| {},
+        };
+        let Called { fetched, .. } = self.job.call(req, Some(entry), &collect, None).await?;
+        let body = match fetched.events {
+            true => crate::output::embed_events(&fetched.body),
+            false => fetched.body,
+        };
+        Ok((fetched.status, body))
     }
 
     /// One call: checked, waited for a slot, run within the per-call timeout (with progress
@@ -166,8 +155,9 @@ impl Server {
             Ok(input) => input,
             Err(e) => return error_result(e.to_string()),
         };
-        let req = Request::run(&self.base, &def.target, input);
-        let mut entry = engine::entry(&self.profile, &self.base, &req, &def.target);
+        let origin = &self.plan.origin;
+        let req = Request::run(&origin.base, &def.target, input);
+        let mut entry = engine::entry(&origin.profile, &origin.base, &req, &def.target);
         entry.via = Some(format!("mcp:{}", def.name));
         let slot = tokio::select! {
             slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),
@@ -207,22 +197,21 @@ impl Server {
         }
         // The next call may start: what is left is words and a queued record.
         drop(slot);
-        entry.duration = started.elapsed();
         let result = self.result(def, &ended);
-        entry.exit = match &ended {
+        let exit = match &ended {
             Ended::Answer { status, .. } => error::status_code(*status),
             Ended::Failed { error, .. } => error::code_of(error),
             Ended::TimedOut => code::NETWORK,
             Ended::Cancelled => code::INTERRUPTED,
         };
-        if entry.exit != code::OK {
-            entry.error = result
-                .content
-                .first()
-                .and_then(|c| c.as_text())
-                .map(|t| t.text.clone());
-        }
-        self.record(entry);
+        // The error's words are the tool result's own (already masked).
+        let why = (exit != code::OK)
+            .then(|| result.content.first().and_then(|c| c.as_text()))
+            .flatten()
+            .map(|t| t.text.clone());
+        entry.finish(started.elapsed(), exit, why, &self.job.key);
+        // Queued: the answer never waits on the history.
+        let _ = self.history.record(entry, false);
         result
     }
 
@@ -241,7 +230,7 @@ impl Server {
             }
             Ended::Answer { status, body } => {
                 let reason = crate::output::reason::status_reason(*status, body, &|t| masked(t));
-                let advice = advice(*status, def, &self.profile);
+                let advice = advice(*status, def, &self.plan.origin.profile);
                 let answer = Quoted::start_of(body, QUOTED, &self.job.key.mask());
                 error_result(format!("{reason}. {advice}\n\nThe answer: {answer}"))
             }
@@ -268,14 +257,6 @@ impl Server {
                 self.call_timeout.as_secs()
             )),
             Ended::Cancelled => error_result("Cancelled by the client.".into()),
-        }
-    }
-
-    /// Queues the call's entry, masked, for the writer thread: the answer never waits on it.
-    fn record(&self, mut entry: Entry) {
-        if let Some(writer) = &self.history {
-            entry.mask(&self.job.key);
-            writer.send(entry);
         }
     }
 }

@@ -33,31 +33,6 @@ pub(crate) fn mask(text: &str, secret: &str, masked: &str) -> String {
     text.replace(secret, masked)
 }
 
-/// The key this process sends, as (secret, masked): every text written to stderr goes
-/// through [`scrub`], so no error, warning or note can carry it, whatever server data it
-/// quotes (a redirect's `Location`, jq's words about a value, a proxy's answer).
-static ACTIVE: std::sync::RwLock<Option<(String, String)>> = std::sync::RwLock::new(None);
-
-/// From now on, [`scrub`] replaces `secret` with `masked` (an empty `secret`, a key too short
-/// to mask, changes nothing).
-pub(crate) fn register(secret: &str, masked: &str) {
-    if !secret.is_empty() {
-        *ACTIVE.write().unwrap_or_else(|e| e.into_inner()) =
-            Some((secret.to_owned(), masked.to_owned()));
-    }
-}
-
-/// `text` with the active key masked.
-pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
-    let active = ACTIVE.read().unwrap_or_else(|e| e.into_inner());
-    match active.as_ref() {
-        Some((secret, masked)) if text.contains(secret.as_str()) => {
-            Cow::Owned(text.replace(secret.as_str(), masked))
-        }
-        _ => Cow::Borrowed(text),
-    }
-}
-
 /// Where to cut `text` so that it does not end with the beginning of `secret` (what a cut
 /// may leave of a key whose rest was cut off): the length to keep.
 pub(crate) fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
@@ -68,15 +43,13 @@ pub(crate) fn cut_partial(text: &[u8], secret: &[u8]) -> usize {
     text.len() - longest
 }
 
-/// At most `max` characters of `text`, cut after the key is masked by `mask` (and the active
-/// key by [`scrub`]), never before: a key across the cut would be kept but for its last
+/// At most `max` characters of `text`, cut after the key is masked by `mask`, never before: a key across the cut would be kept but for its last
 /// characters.
 pub(crate) fn mask_then_cut(text: &str, mask: &dyn Fn(&str) -> String, max: usize) -> String {
     let masked = mask(text);
-    let masked = scrub(&masked);
     match masked.char_indices().nth(max) {
         Some((at, _)) => masked[..at].to_owned(),
-        None => masked.into_owned(),
+        None => masked,
     }
 }
 
@@ -103,9 +76,17 @@ impl Mask {
         }
     }
 
-    /// `text` with the key (and the process's active key, see [`scrub`]) masked.
+    /// `text` with the key masked.
     pub(crate) fn apply(&self, text: &str) -> String {
-        scrub(&mask(text, &self.secret, &self.masked)).into_owned()
+        mask(text, &self.secret, &self.masked)
+    }
+
+    /// `text` with the key masked, borrowed when it holds none.
+    pub(crate) fn hide<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match !self.secret.is_empty() && text.contains(&*self.secret) {
+            true => Cow::Owned(text.replace(&*self.secret, &self.masked)),
+            false => Cow::Borrowed(text),
+        }
     }
 }
 

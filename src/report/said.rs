@@ -1,7 +1,6 @@
 //! What a batch says at the end: the summary, what a resume did, and after Ctrl-C how to go
 //! on.
 
-use crate::cli::RunArgs;
 use crate::report::summary::Summary;
 use crate::results::journal::{Journal, Resumed};
 use crate::shard::Shard;
@@ -77,9 +76,13 @@ pub(crate) fn say_summary(
 }
 
 /// After Ctrl-C: the exact command that goes on where this batch stopped.
-pub(crate) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
-    let mut words: Vec<String> = std::env::args_os()
-        .skip(1)
+pub(crate) fn say_how_to_go_on(
+    ui: &Ui,
+    results: Option<&std::path::Path>,
+    argv: &[std::ffi::OsString],
+) {
+    let mut words: Vec<String> = argv
+        .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let resuming = words
@@ -96,11 +99,7 @@ pub(crate) fn say_how_to_go_on(ui: &Ui, args: &RunArgs) {
             .join(" ")
     };
     // Results written through a descriptor (`-o /dev/stdout`) cannot be read back to resume.
-    let kept = args
-        .out
-        .output
-        .as_ref()
-        .filter(|p| !crate::output::file::through_descriptor(p));
+    let kept = results.filter(|p| !crate::output::file::through_descriptor(p));
     match kept {
         Some(path) => {
             if !resuming {

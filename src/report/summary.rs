@@ -121,6 +121,13 @@ pub(crate) struct Summary {
 
 impl Summary {
     /// Counts a finished line: `took` is how long it ran (`None`: not sent).
+    /// What the sender did besides sending once: its retries and 429 waits.
+    pub(crate) fn count_sends(&mut self, counts: &crate::client::Counts) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.retries = counts.retries.load(Relaxed);
+        self.waits_429 = counts.waits_429.load(Relaxed);
+    }
+
     pub(crate) fn count(&mut self, n: u64, outcome: &Outcome, took: Option<Duration>) {
         self.done += 1;
         match outcome {

@@ -186,6 +186,20 @@ impl Outcome {
         }
     }
 
+    /// Why the line failed, in words (for its history entry): the error, the unmet
+    /// expectation, the filter's error; `None` when it did not.
+    pub(crate) fn why(&self) -> Option<String> {
+        match self {
+            Outcome::Failed { error, .. } => Some(error.clone()),
+            Outcome::Answer { unmet: Some(u), .. } => Some(u.clone()),
+            Outcome::Answer {
+                filter_error: Some(f),
+                ..
+            } => Some(f.clone()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn code(&self) -> u8 {
         match self {
             Outcome::Answer {

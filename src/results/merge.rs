@@ -16,12 +16,12 @@ use std::fs::File;
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::cli::BatchFormat;
 use crate::error::{Error, code};
 use crate::input::Source;
 use crate::limits;
 use crate::output::OutputFile;
 use crate::results::line::{Digest, HEAD, Head, parse_head, read_line_start, record_digest, unhex};
+use crate::results::records::Format;
 use crate::results::records::{self, Record};
 use crate::ui::Ui;
 
@@ -36,7 +36,7 @@ pub(crate) struct Merge<'a> {
     pub(crate) files: &'a [PathBuf],
     pub(crate) output: Option<&'a Path>,
     pub(crate) input: Option<&'a Path>,
-    pub(crate) format: Option<BatchFormat>,
+    pub(crate) format: Option<Format>,
 }
 
 /// One result line read back: its head's fields and its bytes (newline included).

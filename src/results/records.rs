@@ -5,7 +5,6 @@ use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::cli::BatchFormat;
 use crate::error::Error;
 use crate::input::{self, Column, Source};
 use crate::limits;
@@ -26,19 +25,28 @@ pub(crate) enum Reader {
     Csv(Box<csv::Reader<Bounded>>),
 }
 
+/// The format of a batch's input (`--batch-format`, else the file's extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// One JSON value per line.
+    Jsonl,
+    /// A header row naming the keys, then one row per run (RFC 4180).
+    Csv,
+}
+
 /// The format: `--batch-format`, else `.csv` means CSV and anything else JSON lines.
-pub(crate) fn format(source: &Source, given: Option<BatchFormat>) -> BatchFormat {
+pub(crate) fn format(source: &Source, given: Option<Format>) -> Format {
     given.unwrap_or(match source {
         Source::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
-            BatchFormat::Csv
+            Format::Csv
         }
-        _ => BatchFormat::Jsonl,
+        _ => Format::Jsonl,
     })
 }
 
 /// Opens the batch source; a missing file, a folder or a bad CSV header is bad input, found
 /// before anything is sent.
-pub(crate) fn open(source: &Source, format: BatchFormat) -> Result<Input, Error> {
+pub(crate) fn open(source: &Source, format: Format) -> Result<Input, Error> {
     let name = source.name();
     let (raw, total_bytes, handle): (Box<dyn Read + Send>, _, _) = match source {
         Source::Stdin => (
@@ -56,14 +64,14 @@ pub(crate) fn open(source: &Source, format: BatchFormat) -> Result<Input, Error>
         }
     };
     match format {
-        BatchFormat::Jsonl => Ok(Input {
+        Format::Jsonl => Ok(Input {
             reader: Reader::Lines(Box::new(BufReader::new(raw))),
             total_bytes,
             name,
             columns: None,
             handle,
         }),
-        BatchFormat::Csv => {
+        Format::Csv => {
             let mut csv = csv::ReaderBuilder::new()
                 .has_headers(true)
                 .flexible(true)
@@ -304,7 +312,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         std::fs::write(&path, text).unwrap();
-        let input = open(&Source::File(path), BatchFormat::Csv).unwrap();
+        let input = open(&Source::File(path), Format::Csv).unwrap();
         drop(dir);
         input
     }
@@ -363,7 +371,7 @@ pub(crate) fn fuzz_csv(data: &[u8]) {
     use crate::input::Source;
     let path = std::env::temp_dir().join(format!("miiflow-fuzz-{}.csv", std::process::id()));
     std::fs::write(&path, data).expect("a temporary file");
-    let Ok(mut input) = open(&Source::File(path), crate::cli::BatchFormat::Csv) else {
+    let Ok(mut input) = open(&Source::File(path), Format::Csv) else {
         return;
     };
     let columns = input.columns.take().expect("a CSV input has columns");

@@ -4,17 +4,25 @@
 //! process's streams ([`Ui::buffered`]).
 //!
 //! stdout ends quietly when its reader goes away (`| head`): later writes are dropped and
-//! [`Ui::closed`] says so. Everything said on stderr has the active key masked
-//! ([`crate::output::safe::scrub`]) and is written around a live bar, never through it.
+//! [`Ui::closed`] says so. Everything said on stderr has the command's key masked (the Ui
+//! carries it from the moment the key is known: [`Ui::mask_key`]) and is written around a
+//! live bar, never through it.
 
 pub(crate) mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::cli::ColorChoice;
 use crate::output::Layout;
-use crate::output::safe::scrub;
+use crate::output::safe::Mask;
+
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}
 
 /// What the streams are: terminals or not, coloured or not.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,7 +37,7 @@ pub(crate) struct Terminal {
 }
 
 impl Terminal {
-    fn detect(choice: ColorChoice) -> Terminal {
+    fn detect(choice: Color) -> Terminal {
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
         Terminal {
@@ -55,14 +63,14 @@ impl Terminal {
 
 /// Whether to colour a stream: `--color` first, then `NO_COLOR`, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
-pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: Color, is_terminal: bool) -> bool {
     let set = |name: &str| crate::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if set("NO_COLOR") => false,
-        ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
-        ColorChoice::Auto => is_terminal,
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto if set("NO_COLOR") => false,
+        Color::Auto if set("CLICOLOR_FORCE") => true,
+        Color::Auto => is_terminal,
     }
 }
 
@@ -98,6 +106,8 @@ struct Streams {
     closed: bool,
     /// The spinner or bar on stderr, while one is live.
     bar: Option<indicatif::ProgressBar>,
+    /// The key of this command, hidden in everything said on stderr.
+    mask: Mask,
 }
 
 /// The streams of one command. Cheap to clone: clones share the streams (a batch's workers,
@@ -111,7 +121,7 @@ pub(crate) struct Ui {
 
 impl Ui {
     /// The process's streams, as `--color` and `-q` say.
-    pub(crate) fn new(color: ColorChoice, quiet: bool) -> Ui {
+    pub(crate) fn new(color: Color, quiet: bool) -> Ui {
         Ui::with(Terminal::detect(color), quiet, Stream::Real, Stream::Real)
     }
 
@@ -135,6 +145,7 @@ impl Ui {
                 err,
                 closed: false,
                 bar: None,
+                mask: Mask::default(),
             })),
         }
     }
@@ -170,6 +181,12 @@ impl Ui {
     /// From now on, stderr text (and stdout on the same terminal) is written around `bar`.
     pub(crate) fn set_bar(&self, bar: Option<indicatif::ProgressBar>) {
         self.lock().bar = bar;
+    }
+
+    /// From now on, `mask`'s key is hidden in everything said on stderr (error lines and hints
+    /// included, whatever server text they quote).
+    pub(crate) fn mask_key(&self, mask: Mask) {
+        self.lock().mask = mask;
     }
 
     /// True once stdout's reader has gone away: there is no one left to read.
@@ -224,8 +241,8 @@ impl Ui {
     /// Text for stderr that ends its own lines, the active key masked, around a live bar;
     /// never an error (what cannot be said is dropped).
     pub(crate) fn err(&self, text: &str) {
-        let text = scrub(text);
         let mut s = self.lock();
+        let text = s.mask.hide(text).into_owned();
         let bar = s.bar.clone().filter(|b| !b.is_finished());
         match &mut s.err {
             Stream::Buffer(b) => b.extend_from_slice(text.as_bytes()),
@@ -359,8 +376,8 @@ mod tests {
 
     #[test]
     fn stderr_never_carries_the_active_key() {
-        crate::output::safe::register("mk_ui_test_0123456789", "mk_…6789");
         let ui = Ui::buffered(Terminal::default(), false);
+        ui.mask_key(Mask::new("mk_ui_test_0123456789", "mk_…6789"));
         ui.warn("the server said: bad key mk_ui_test_0123456789");
         ui.err("trace: mk_ui_test_0123456789\n");
         let err = ui.written().1;

@@ -47,7 +47,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
     };
     // The new profile's base URL: the one given with --base-url, else the one its maker's
     // profile keeps (never one that only came from MIIFLOW_BASE_URL).
-    let recorded = match ctx.global.base_url {
+    let recorded = match ctx.opts.base_url {
         Some(_) => super::recorded_base(&base),
         None => ctx
             .config

@@ -22,8 +22,12 @@ pub(crate) fn run(ctx: &mut Context, command: KeysCommand) -> anyhow::Result<()>
 /// The active key and an API client for its profile's server.
 fn connect(ctx: &Context) -> anyhow::Result<(Resolved, Api)> {
     let resolved = ctx.resolve_key()?;
-    let api = Api::new(ctx.base_url(&resolved.profile)?, &ctx.ui)?
-        .with_source(ctx.base_url_source(&resolved.profile));
+    let api = Api::new(
+        &ctx.base_url(&resolved.profile)?,
+        ctx.base_url_source(&resolved.profile),
+        resolved.key.clone(),
+        &ctx.ui,
+    )?;
     Ok((resolved, api))
 }
 

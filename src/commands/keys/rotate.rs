@@ -17,7 +17,8 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         None => ctx.active_profile()?,
     };
     let (record, storage, old) = stored(ctx, &profile)?;
-    let api = Api::new(ctx.base_url(&profile)?, &ctx.ui)?;
+    let source = ctx.base_url_source(&profile);
+    let api = Api::new(&ctx.base_url(&profile)?, source, old.clone(), &ctx.ui)?;
     let name = new_name(
         record.key_name.as_deref().unwrap_or(&profile),
         std::time::SystemTime::now(),
