@@ -381,6 +381,9 @@ fn merge_and_stats(dir: &Path, rows: &mut Vec<(String, String, String)>, mock: &
     ));
 }
 
+/// What one run sends: the body curl is given too.
+const BODY: &str = r#"{"agent_id":"agent_bench","input":{"a":"1"}}"#;
+
 fn main() {
     // `cargo bench` passes --bench; `-- ci` runs only the batches-as-CI-tests rows.
     let dir = tempfile::tempdir().unwrap();
@@ -395,20 +398,33 @@ fn main() {
         print(rows);
         return;
     }
-    let body = r#"{"agent_id":"agent_bench","input":{"a":"1"}}"#;
 
+    one_run(&mut rows);
+    one_https_run(dir.path(), &mut rows);
+    start_up(&mut rows);
+    batch_1000(dir.path(), &mut rows);
+    memory(dir.path(), &mut rows);
+    results_to_a_file(dir.path(), &mut rows);
+    rate(dir.path(), &mut rows);
+    memory_at_scale(dir.path(), &mut rows);
+    history(dir.path(), &mut rows);
+    print(rows);
+}
+
+/// A section of the benchmark (see `main`).
+fn one_run(rows: &mut Vec<(String, String, String)>) {
     // 1. One run against curl, interleaved.
     let mock = Mock::start(&[]);
     for _ in 0..5 {
         measure(miiflow(&mock.url).args(["run", "agent_bench", "a=1"]));
-        measure(&mut curl(&mock.url, body));
+        measure(&mut curl(&mock.url, BODY));
     }
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..51 {
         let (t, _, ok) = measure(miiflow(&mock.url).args(["run", "agent_bench", "a=1"]));
         assert!(ok, "miiflow run failed");
         ours.push(t);
-        let (t, _, ok) = measure(&mut curl(&mock.url, body));
+        let (t, _, ok) = measure(&mut curl(&mock.url, BODY));
         assert!(ok, "curl failed");
         theirs.push(t);
     }
@@ -421,10 +437,13 @@ fn main() {
             m.as_secs_f64() / c.as_secs_f64()
         ),
     ));
+}
 
+/// A section of the benchmark (see `main`).
+fn one_https_run(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 1b. One https run against curl: a local TLS mock with a private CA (SSL_CERT_FILE for
     // miiflow, --cacert for curl), interleaved.
-    let tls = dir.path().join("tls");
+    let tls = dir.join("tls");
     std::fs::create_dir(&tls).unwrap();
     let openssl = |args: &[&str]| {
         let ok = Command::new("openssl")
@@ -499,7 +518,7 @@ fn main() {
                 .args(["run", "agent_bench", "a=1"]),
         );
         assert!(ok, "miiflow https run failed");
-        let mut c = curl(&https, body);
+        let mut c = curl(&https, BODY);
         let (t2, _, ok) = measure(c.arg("--cacert").arg(&ca));
         assert!(ok, "curl https failed");
         if i > 4 {
@@ -523,7 +542,11 @@ fn main() {
         format!("{:.2} MB ({size} bytes)", size as f64 / 1e6),
         "target < 9 MB (issue 14)".into(),
     ));
+}
 
+/// A section of the benchmark (see `main`).
+fn start_up(rows: &mut Vec<(String, String, String)>) {
+    let mock = Mock::start(&[]);
     // 2. Start-up.
     let version: Vec<Duration> = (0..101)
         .map(|_| measure(Command::new(MIIFLOW).arg("--version").stdout(Stdio::null())).0)
@@ -542,11 +565,14 @@ fn main() {
         "".into(),
     ));
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn batch_1000(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 3. A batch of 1,000 at concurrency 50, 50 ms per answer: ideal 1.0 s.
     let mock = Mock::start(&["--latency", "50"]);
     let lines: String = (1..=1000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
-    let batch = dir.path().join("batch.jsonl");
+    let batch = dir.join("batch.jsonl");
     std::fs::write(&batch, lines).unwrap();
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
@@ -581,13 +607,16 @@ fn main() {
         ),
     ));
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn memory(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 4. Memory: a 200 MB answer piped on; a 100 MB input file.
-    let answers = dir.path().join("answers");
+    let answers = dir.join("answers");
     std::fs::create_dir(&answers).unwrap();
     big_json(&answers.join("agent_big.json"), 200);
     std::fs::write(answers.join("agent_sink.json"), r#"{"ok":true}"#).unwrap();
-    let input: PathBuf = dir.path().join("input.json");
+    let input: PathBuf = dir.join("input.json");
     big_json(&input, 100);
     let mock = Mock::start(&["--answers", answers.to_str().unwrap()]);
     let (_, rss, ok) = measure(miiflow(&mock.url).args(["run", "agent_big"]));
@@ -616,7 +645,7 @@ fn main() {
     ));
     let size = std::fs::metadata(&input).unwrap().len() as f64 / (1 << 20) as f64;
     for (history, target) in [("on", "target ≤ 1.2× (issue 19)"), ("off", "target < 1.5×")] {
-        let data = dir.path().join("input-history");
+        let data = dir.join("input-history");
         let (_, rss, ok) = measure(
             miiflow(&mock.url)
                 .env("MIIFLOW_DATA_DIR", &data)
@@ -633,13 +662,16 @@ fn main() {
         ));
     }
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn results_to_a_file(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 5. Results to a file: a 10,000-line batch with -o against the same to stdout.
     let mock = Mock::start(&[]);
     let lines: String = (1..=10_000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
-    let batch = dir.path().join("batch10k.jsonl");
+    let batch = dir.join("batch10k.jsonl");
     std::fs::write(&batch, lines).unwrap();
-    let results = dir.path().join("results10k.jsonl");
+    let results = dir.join("results10k.jsonl");
     let (mut to_file, mut to_stdout) = (Vec::new(), Vec::new());
     for _ in 0..7 {
         let (t, _, ok) = measure(
@@ -667,12 +699,15 @@ fn main() {
         format!("{:.3}× (target ≤ 1.05×)", f.as_secs_f64() / o.as_secs_f64()),
     ));
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn rate(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 6. --rate: how close the starts come to the rate asked for (from the mock's log).
-    let log = dir.path().join("rate.log");
+    let log = dir.join("rate.log");
     let mock = Mock::start(&["--log", log.to_str().unwrap()]);
     let lines: String = (1..=101).map(|n| format!("{{\"n\":{n}}}\n")).collect();
-    let batch = dir.path().join("rate.jsonl");
+    let batch = dir.join("rate.jsonl");
     std::fs::write(&batch, lines).unwrap();
     let (_, _, ok) = measure(
         miiflow(&mock.url)
@@ -717,17 +752,20 @@ fn main() {
         ),
     ));
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn memory_at_scale(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 7. Memory at scale: 200,000 lines with -o, then --resume over the complete results.
     let mock = Mock::start(&[]);
-    let batch = dir.path().join("batch200k.jsonl");
+    let batch = dir.join("batch200k.jsonl");
     {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&batch).unwrap());
         for n in 1..=200_000 {
             writeln!(f, "{{\"n\":{n},\"city\":\"Paris\"}}").unwrap();
         }
     }
-    let results = dir.path().join("results200k.jsonl");
+    let results = dir.join("results200k.jsonl");
     let (t, rss, ok) = measure(
         miiflow(&mock.url)
             .args(["run", "agent_bench", "--concurrency", "50", "--batch"])
@@ -771,13 +809,16 @@ fn main() {
         "target < 64 MB".into(),
     ));
     drop(mock);
+}
 
+/// A section of the benchmark (see `main`).
+fn history(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     // 8. History: a batch with its lines recorded against the same with MIIFLOW_HISTORY=off.
     let mock = Mock::start(&["--latency", "50"]);
     let lines: String = (1..=1000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
-    let batch = dir.path().join("history.jsonl");
+    let batch = dir.join("history.jsonl");
     std::fs::write(&batch, lines).unwrap();
-    let data = dir.path().join("history-data");
+    let data = dir.join("history-data");
     let batch_of = |url: &str, batch: &Path| {
         let mut cmd = miiflow(url);
         cmd.args(["run", "agent_bench", "--concurrency", "50", "--batch"])
@@ -796,7 +837,7 @@ fn main() {
     ));
     drop(mock);
     let mock = Mock::start(&[]);
-    let batch = dir.path().join("batch10k.jsonl");
+    let batch = dir.join("batch10k.jsonl");
     let (h, n) = history_on_off(&data, 5, || batch_of(&mock.url, &batch));
     rows.push((
         "`--batch` 10,000 inputs, no latency: history on vs off (5 interleaved, median)".into(),
@@ -822,9 +863,8 @@ fn main() {
     ));
     drop(mock);
 
-    ci_tests(dir.path(), &mut rows);
-    mcp_call(dir.path(), &mut rows);
-    print(rows);
+    ci_tests(dir, rows);
+    mcp_call(dir, rows);
 }
 
 /// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the

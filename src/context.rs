@@ -102,7 +102,7 @@ impl Context {
     }
 
     /// The key to send. Which key hides which is for `status`, `-v` and auth errors to say
-    /// (see [`Context::key_note`]); a successful run says nothing about it.
+    /// (see [`key_note`]); a successful run says nothing about it.
     pub(crate) fn resolve_key(&self) -> Result<Resolved, Error> {
         if let Some(p) = &self.opts.profile {
             config::check_profile_name(p)?;

@@ -134,9 +134,6 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<Error>() {
             return code_of(e);
         }
-        if let Some(e) = cause.downcast_ref::<clap::Error>() {
-            return e.exit_code().clamp(0, 255) as u8;
-        }
     }
     code::FAILURE
 }

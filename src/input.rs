@@ -1,7 +1,7 @@
 //! `--input FILE|-` and request items → the `input` value of an agent run, as JSON bytes.
 //!
 //! Everything here validates before anything is sent: a bad file or item is an
-//! [`Error::BadInput`](crate::error::Error::BadInput) naming the culprit.
+//! `Error::BadInput` naming the culprit.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

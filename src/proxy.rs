@@ -27,14 +27,7 @@ impl Proxy {
     }
 }
 
-/// A URL without its password, for messages.
-pub(crate) fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("xxxxx"));
-    }
-    shown.as_str().trim_end_matches('/').to_owned()
-}
+use crate::request::redact;
 
 /// The proxy for `target` from the environment, or `None` to connect directly.
 pub(crate) fn for_target(target: &Url) -> Result<Option<Proxy>, Error> {

@@ -264,6 +264,15 @@ impl Request {
     }
 }
 
+/// A URL without its password, for messages.
+pub(crate) fn redact(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("xxxxx"));
+    }
+    shown.as_str().trim_end_matches('/').to_owned()
+}
+
 /// Whether two URLs are on the same origin (scheme, host, port): the key is sent only to the
 /// API's own (`api PATH`, and redirects).
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
@@ -289,7 +298,7 @@ pub(crate) fn api_url(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, E
             return Err(Error::BadInput(format!(
                 "'{}' is not on the API's origin ({}): the key is only ever sent there; give a \
                  path such as /v1/workflows, or change --base-url",
-                crate::proxy::redact(&url),
+                redact(&url),
                 base.origin().ascii_serialization()
             )));
         }

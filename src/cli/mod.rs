@@ -87,9 +87,13 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "P")]
     pub(crate) profile: Option<String>,
 
-    /// The API's base URL [default: $MIIFLOW_BASE_URL, else the profile's, else
-    /// https://api.miiflow.ai].
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "The API's base URL [default: $MIIFLOW_BASE_URL, else the profile's, else \
+                https://api.miiflow.ai]"
+    )]
     pub(crate) base_url: Option<String>,
 
     /// When to colour output.

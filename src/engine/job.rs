@@ -375,34 +375,16 @@ mod tests {
 
     fn job(verbose: u8) -> Job {
         let base = reqwest::Url::parse("http://127.0.0.1:1").unwrap();
-        let http = crate::client::client(
-            &base,
-            crate::client::Options {
-                connect_timeout: std::time::Duration::from_secs(1),
-                timeout: None,
-            },
-        )
-        .unwrap();
-        Job {
-            key: crate::credentials::ApiKey::parse("mk_unit_0123456789abcd").unwrap(),
-            sender: crate::client::Sender {
-                http,
-                opts: crate::client::Options {
-                    connect_timeout: std::time::Duration::from_secs(1),
-                    timeout: None,
-                },
-                retries: 0,
-                pacer: Default::default(),
-                notify: std::sync::Arc::new(|_| {}),
-                quota_pause: false,
-                timeout_given: false,
-                max_wait: std::time::Duration::from_secs(1),
-                counts: Default::default(),
-            },
-            verbose,
-            jq: None,
-            limit: 1024,
-        }
+        let ui = crate::ui::Ui::buffered(crate::ui::Terminal::default(), true);
+        let setup = Setup {
+            key: ApiKey::parse("mk_unit_0123456789abcd").unwrap(),
+            base: &base,
+            source: "the test".into(),
+            net: Net::KEY_API,
+            pace: Pace::Single,
+            ui: &ui,
+        };
+        Job::new(setup, verbose, None, 1024).unwrap()
     }
 
     #[test]

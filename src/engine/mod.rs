@@ -1,7 +1,7 @@
 //! The engine: a command's request planned once ([`plan`]: the server, the key, the network
 //! options, the filter and expectations, where it is recorded), sent by a [`Job`] built in one
 //! place (the sender, the one body reader, `--jq` with its deadline, `-v` traces), and ended as
-//! one outcome that each surface renders: the printer of `run` and `api` ([`print`]), a batch
+//! one outcome that each surface renders: the printer of `run` and `api` ([`mod@print`]), a batch
 //! line, an MCP result. [`single`] is a single request as the command line asks for it, with
 //! `--curl` and `--dry-run`; [`record`] its history entry.
 

@@ -21,7 +21,9 @@ use crate::ui::Ui;
 mod spool;
 mod stats;
 pub(crate) use stats::Stat;
+mod entry;
 mod recorder;
+pub(crate) use entry::{Entry, MAX_ANSWER};
 mod writer;
 pub(crate) use recorder::Recorder;
 
@@ -31,8 +33,6 @@ use writer::{Spooled, record_one, spool};
 pub(crate) const DATA_DIR_ENV: &str = "MIIFLOW_DATA_DIR";
 pub(crate) const HISTORY_ENV: &str = "MIIFLOW_HISTORY";
 
-/// The most of an answer kept per entry; a longer answer is cut there and flagged.
-pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 /// The most of an input kept per entry; a longer input is cut there and flagged (such an
 /// entry cannot be re-run).
 pub(crate) const MAX_INPUT: usize = 16 * 1024 * 1024;
@@ -88,86 +88,6 @@ pub(crate) fn warn(ui: &Ui, e: &anyhow::Error) {
             "run history not recorded: {e:#} (the run itself is unaffected; MIIFLOW_HISTORY=off \
              turns history off)"
         ));
-    }
-}
-
-/// One run, as recorded.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Entry {
-    pub(crate) profile: String,
-    pub(crate) base_url: String,
-    /// `POST /api/v1/agent_run`, `POST /v1/workflows/ID/run`.
-    pub(crate) endpoint: String,
-    /// The agent or workflow run.
-    pub(crate) target: RunTarget,
-    pub(crate) input: bytes::Bytes,
-    pub(crate) status: Option<u16>,
-    /// The answer as received (capped at [`MAX_ANSWER`]).
-    pub(crate) output: Vec<u8>,
-    pub(crate) output_cut: bool,
-    pub(crate) duration: Duration,
-    pub(crate) exit: u8,
-    /// Why the run failed, when it did.
-    pub(crate) error: Option<String>,
-    /// For a batch line: the batch input's name and the line.
-    pub(crate) batch: Option<(String, u64)>,
-    /// The expectations the answer was checked against (`--expect …`), as given.
-    pub(crate) expect: Option<String>,
-    /// What asked for the run when not the command line: `mcp` (a tool call), with the tool.
-    pub(crate) via: Option<String>,
-}
-
-/// How much more than [`MAX_ANSWER`] is kept until the answer is masked: a key that starts
-/// before the cut is then whole, and masked, before the answer is cut to its size.
-const MASK_ROOM: usize = 4096;
-
-impl Entry {
-    /// Replaces the key wherever the answer or the error repeats it, then cuts the answer to
-    /// [`MAX_ANSWER`]: masked first, cut after, so no part of a key across the cut is kept.
-    pub(crate) fn mask(&mut self, key: &crate::credentials::ApiKey) {
-        use crate::output::safe::{Masker, cut_partial, mask};
-        let (secret, masked) = (key.expose(), key.masked());
-        if key.maskable() {
-            self.output = Masker::all(secret, &masked, &self.output);
-            if let Some(e) = &mut self.error {
-                *e = mask(e, secret, &masked);
-            }
-        }
-        if self.output.len() > MAX_ANSWER || self.output_cut {
-            self.output_cut = true;
-            self.output.truncate(MAX_ANSWER);
-            if key.maskable() {
-                // What is left at the cut may be the start of a key whose rest was cut off.
-                let keep = cut_partial(&self.output, secret.as_bytes());
-                self.output.truncate(keep);
-            }
-        }
-    }
-
-    /// The entry of a run that ended: how long it took, its exit code, why it failed (when
-    /// it did); then the key masked in the answer and the error, the answer cut to size.
-    pub(crate) fn finish(
-        &mut self,
-        took: Duration,
-        exit: u8,
-        error: Option<String>,
-        key: &crate::credentials::ApiKey,
-    ) {
-        self.duration = took;
-        self.exit = exit;
-        self.error = error;
-        self.mask(key);
-    }
-
-    /// Keeps the start of an answer (a little more than [`MAX_ANSWER`], until [`Entry::mask`]
-    /// masks it and cuts it to size), flagging a cut.
-    pub(crate) fn keep_output(&mut self, bytes: &[u8]) {
-        let room = (MAX_ANSWER + MASK_ROOM).saturating_sub(self.output.len());
-        if bytes.len() > room {
-            self.output_cut = true;
-        }
-        self.output
-            .extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 }
 
@@ -589,6 +509,7 @@ pub(crate) fn time_text(time_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entry::MASK_ROOM;
 
     fn row_entry() -> Entry {
         Entry {

@@ -205,6 +205,41 @@ fn vet(code: &str) -> Result<(), String> {
     walk(&term, 0, &mut Vec::new(), None)
 }
 
+/// The terms a destructuring pattern holds (object keys may be computed).
+fn in_pattern<'a, 's>(
+    p: &'a jaq_core::load::parse::Pattern<&'s str>,
+    out: &mut Vec<&'a jaq_core::load::parse::Term<&'s str>>,
+) {
+    use jaq_core::load::parse::Pattern;
+    match p {
+        Pattern::Var(_) => {}
+        Pattern::Arr(ps) => ps.iter().for_each(|p| in_pattern(p, out)),
+        Pattern::Obj(kv) => kv.iter().for_each(|(k, p)| {
+            out.push(k);
+            in_pattern(p, out);
+        }),
+    }
+}
+
+/// A call to `name` with `arity` arguments, inside the definitions of `defining`: refused
+/// unless it is the innermost one's call from a tail position.
+fn check_call(
+    name: &str,
+    arity: usize,
+    defining: &[(&str, usize)],
+    tail: Option<(&str, usize)>,
+) -> Result<(), String> {
+    let me = (name, arity);
+    if defining.contains(&me) && tail != Some(me) {
+        return Err(format!(
+            "it defines '{name}' in terms of itself; a recursive definition could recurse \
+             without end and crash, so it is not run (jq's recurse, walk, paths, until and \
+             while do this work within bounds)"
+        ));
+    }
+    Ok(())
+}
+
 /// Walks a parsed filter (see [`vet`]): `depth` levels in, inside the definitions of
 /// `defining` (name and arity), whose bodies must not call them — except the innermost one
 /// from a tail position (`tail`: the whole body, the right of a pipe, a branch), which jaq runs
@@ -216,19 +251,8 @@ fn walk<'s>(
     tail: Option<(&'s str, usize)>,
 ) -> Result<(), String> {
     use jaq_core::load::lex::StrPart;
-    use jaq_core::load::parse::{BinaryOp, Pattern, Term};
+    use jaq_core::load::parse::{BinaryOp, Term};
     use jaq_core::path::Part;
-    /// The terms a destructuring pattern holds (object keys may be computed).
-    fn in_pattern<'a, 's>(p: &'a Pattern<&'s str>, out: &mut Vec<&'a Term<&'s str>>) {
-        match p {
-            Pattern::Var(_) => {}
-            Pattern::Arr(ps) => ps.iter().for_each(|p| in_pattern(p, out)),
-            Pattern::Obj(kv) => kv.iter().for_each(|(k, p)| {
-                out.push(k);
-                in_pattern(p, out);
-            }),
-        }
-    }
     if depth > MAX_NESTING {
         return Err(format!(
             "the filter nests more than {MAX_NESTING} levels deep; a filter this deep could \
@@ -303,14 +327,7 @@ fn walk<'s>(
             walk(rest, d, defining, tail)
         }
         Term::Call(name, args) => {
-            let me = (*name, args.len());
-            if defining.contains(&me) && tail != Some(me) {
-                return Err(format!(
-                    "it defines '{name}' in terms of itself; a recursive definition could \
-                     recurse without end and crash, so it is not run (jq's recurse, walk, \
-                     paths, until and while do this work within bounds)"
-                ));
-            }
+            check_call(name, args.len(), defining, tail)?;
             all(&mut args.iter(), defining)
         }
         Term::Path(t, path) => {

@@ -1,7 +1,7 @@
-//! What reaches the user: the body on stdout (terminal: pretty and coloured; pipe: exact bytes),
-//! the status line, warnings and the spinner on stderr, and `--jq`. One room per concern:
-//! [`stdout`] (the only way to stdout), [`pretty`] (the JSON printer), [`jq`], [`progress`]
-//! (spinner and bar), [`safe`] (server text made safe for a terminal).
+//! How answers are shaped for whoever reads them — the bytes, not the streams (those are the
+//! [`crate::ui::Ui`]'s): [`pretty`] (the JSON printer), [`jq`] (`--jq`), [`mod@file`] (`-o`,
+//! replaced only once an answer is complete), [`reason`] (an error answer's reason), and
+//! [`safe`] (server text made safe: masked, cut, escaped).
 
 pub(crate) mod file;
 pub(crate) mod jq;

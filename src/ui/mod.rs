@@ -1,7 +1,7 @@
 //! Every byte a person sees, in one place (gh's IOStreams, jj's Ui): stdout and stderr, what is
 //! a terminal, colour, `-q`, the live spinner or bar, and questions asked on the terminal.
 //! Commands write through a [`Ui`] only; a test hands them one with buffers instead of the
-//! process's streams ([`Ui::buffered`]).
+//! process's streams (`Ui::buffered`).
 //!
 //! stdout ends quietly when its reader goes away (`| head`): later writes are dropped and
 //! [`Ui::closed`] says so. Everything said on stderr has the command's key masked (the Ui

@@ -717,6 +717,14 @@ fn install_adds_the_entry_to_each_clients_file_keeping_the_rest() {
         let value = jsonc(&std::fs::read_to_string(&path).unwrap());
         assert_eq!(value[key]["miiflow"]["args"][7], "echo", "{value}");
     }
+}
+
+#[test]
+fn install_finds_the_documented_places_and_leaves_a_file_that_is_not_json_alone() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let dir = temp();
     // The documented places, from the home folder (Linux).
     for (client, place) in [
         ("claude-code", ".claude.json"),
