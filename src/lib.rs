@@ -35,6 +35,8 @@ mod report;
 mod request;
 mod results;
 mod retry;
+#[cfg(test)]
+mod secret_safety;
 mod shard;
 mod sse;
 mod suggest;

@@ -21,7 +21,7 @@ use crate::engine::{self, Called, Collect, Job, Plan};
 use crate::error::{self, Error, code};
 use crate::history::{Entry, Recorder};
 use crate::limits;
-use crate::output::safe::Quoted;
+use crate::output::safe::{Mask, Quoted};
 use crate::request::Request;
 use crate::ui::Ui;
 
@@ -228,12 +228,13 @@ impl Server {
                 }
                 result
             }
-            Ended::Answer { status, body } => {
-                let reason = crate::output::reason::status_reason(*status, body, &|t| masked(t));
-                let advice = advice(*status, def, &self.plan.origin.profile);
-                let answer = Quoted::start_of(body, QUOTED, &self.job.key.mask());
-                error_result(format!("{reason}. {advice}\n\nThe answer: {answer}"))
-            }
+            Ended::Answer { status, body } => error_result(refused(
+                *status,
+                body,
+                def,
+                &self.plan.origin.profile,
+                &self.job.key.mask(),
+            )),
             // The server answered: the agent ran, whatever happened to its answer after.
             Ended::Failed {
                 error,
@@ -259,6 +260,21 @@ impl Server {
             Ended::Cancelled => error_result("Cancelled by the client.".into()),
         }
     }
+}
+
+/// A tool error for an error answer: its reason, what to do, and the start of the answer, the
+/// key masked in all of it.
+pub(crate) fn refused(
+    status: u16,
+    body: &[u8],
+    def: &ToolDef,
+    profile: &str,
+    mask: &Mask,
+) -> String {
+    let reason = crate::output::reason::status_reason(status, body, &|t| mask.apply(t));
+    let advice = advice(status, def, profile);
+    let answer = Quoted::start_of(body, QUOTED, mask);
+    format!("{reason}. {advice}\n\nThe answer: {answer}")
 }
 
 fn error_result(text: String) -> CallToolResult {
