@@ -100,7 +100,7 @@ fn crate_paths(code: &str) -> Vec<Vec<String>> {
                 path.push(last);
             }
             out.push(path);
-            rest = &tail[..];
+            rest = tail;
         }
     }
     out
