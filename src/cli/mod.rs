@@ -3,18 +3,30 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod agents;
+mod api;
 pub mod generate;
+mod history;
 mod keys;
-mod local;
+mod login;
 mod mcp;
+mod program;
 mod results;
 mod run;
+mod status;
+mod token;
 
+pub(crate) use agents::*;
+pub(crate) use api::*;
+pub(crate) use history::*;
 pub(crate) use keys::*;
-pub(crate) use local::*;
+pub(crate) use login::*;
 pub(crate) use mcp::*;
+pub(crate) use program::*;
 pub(crate) use results::*;
 pub(crate) use run::*;
+pub(crate) use status::*;
+pub(crate) use token::*;
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
