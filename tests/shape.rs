@@ -202,6 +202,11 @@ fn the_circle_finder_finds_circles() {
     assert!(circles(&edges).is_empty());
 }
 
+/// Whether `module` is one of the source files.
+fn files_named(module: &str) -> bool {
+    files().iter().any(|f| f.module == module)
+}
+
 #[test]
 fn commands_are_imported_by_the_program_only_and_never_by_each_other() {
     let mut wrong = Vec::new();
@@ -221,6 +226,23 @@ fn commands_are_imported_by_the_program_only_and_never_by_each_other() {
             };
             if !allowed {
                 wrong.push(format!("{}: crate::{}", f.path.display(), path.join("::")));
+            }
+        }
+        // Inside a command's folder, a file imports its folder's mod.rs, never a sibling.
+        if let Some(mine) = &command
+            && f.module.matches("::").count() == 2
+        {
+            for line in code_lines(&f.code) {
+                if let Some(at) = line.find("super::") {
+                    let next: String = line[at + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    let sibling = format!("commands::{mine}::{next}");
+                    if line[at + 7 + next.len()..].starts_with("::") && files_named(&sibling) {
+                        wrong.push(format!("{}: super::{next}", f.path.display()));
+                    }
+                }
             }
         }
         // `super::other_command` from inside a command.

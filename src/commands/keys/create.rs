@@ -5,7 +5,7 @@ use crate::cli::KeysCreateArgs;
 use crate::client;
 use crate::config::{self, Profile, Storage};
 use crate::context::Context;
-use crate::credentials::{ApiKey, Origin};
+use crate::credentials::Origin;
 use crate::error::Error;
 
 pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()> {
@@ -35,7 +35,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
         crate::output::safe::escape_controls(&created.id)
     ));
     if !store_it {
-        print_secret(&ctx.ui, &secret);
+        super::print_secret(&ctx.ui, &secret);
         return Ok(());
     }
     let base = ctx.base_url(&resolved.profile)?;
@@ -83,12 +83,12 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
                 args.name
             ));
             if args.show {
-                print_secret(&ctx.ui, &secret);
+                super::print_secret(&ctx.ui, &secret);
             }
             Ok(())
         }
         Err(e) => {
-            print_secret(&ctx.ui, &secret);
+            super::print_secret(&ctx.ui, &secret);
             Err(e.context(format!(
                 "the new key was NOT stored; it is printed above, once: copy it now (store it \
                  later with `miiflow login --profile {} --with-key`, adding --insecure-storage \
@@ -97,10 +97,4 @@ pub(crate) fn run(ctx: &mut Context, args: KeysCreateArgs) -> anyhow::Result<()>
             )))
         }
     }
-}
-
-/// The secret, alone on its line on stdout: the one place a full key is ever printed.
-pub(super) fn print_secret(ui: &crate::ui::Ui, key: &ApiKey) {
-    // A closed stdout cannot be helped here; the error that follows says what happened.
-    let _ = ui.line(key.expose());
 }

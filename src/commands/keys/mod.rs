@@ -36,3 +36,9 @@ fn recorded_base(base: &reqwest::Url) -> Option<String> {
     let default = crate::request::base_url(None, false).ok();
     (Some(base) != default.as_ref()).then(|| base.to_string())
 }
+
+/// The secret, alone on its line on stdout: the one place a full key is ever printed.
+pub(super) fn print_secret(ui: &crate::ui::Ui, key: &crate::credentials::ApiKey) {
+    // A closed stdout cannot be helped here; the error that follows says what happened.
+    let _ = ui.line(key.expose());
+}

@@ -35,7 +35,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
 
     // 2. Store it in the same profile. If that fails the new secret is printed, never lost.
     if let Err(e) = ctx.update_config(|ctx, _| Ok(ctx.store(storage).set(&profile, &new)?)) {
-        super::create::print_secret(&ctx.ui, &new);
+        super::print_secret(&ctx.ui, &new);
         return Err(e.context(format!(
             "the new key ({}) was NOT stored; it is printed above, once. The old key still works \
              and was not deleted",
@@ -49,7 +49,7 @@ pub(crate) fn run(ctx: &mut Context, args: KeysRotateArgs) -> anyhow::Result<()>
         let back = match restored {
             Ok(()) => "the old key is back in place".to_owned(),
             Err(m) => {
-                super::create::print_secret(&ctx.ui, &old);
+                super::print_secret(&ctx.ui, &old);
                 format!("the old key could not be put back ({m:#}) and is printed above")
             }
         };
