@@ -46,14 +46,18 @@ pub(crate) struct Lines {
     pub(crate) format: Option<records::Format>,
     /// `-o RESULTS`.
     pub(crate) results: Option<PathBuf>,
-    pub(crate) resume: Resume,
+    /// `-r`: refused (each result is a JSON line).
+    pub(crate) raw: bool,
+    /// `--resume`, `--retry-failed`.
+    pub(crate) resume: bool,
+    pub(crate) retry_failed: bool,
     pub(crate) junit: Option<PathBuf>,
     pub(crate) summary_json: Option<PathBuf>,
     pub(crate) concurrency: usize,
     pub(crate) rate: Option<std::time::Duration>,
     pub(crate) shard: Option<crate::shard::ShardArg>,
     /// The items every line's input gets.
-    pub(crate) items: Vec<Prepared>,
+    pub(crate) items: Vec<String>,
 }
 
 impl Lines {
@@ -93,6 +97,8 @@ impl Lines {
 
 /// What a batch has settled before anything is sent.
 struct Ready {
+    resume: Resume,
+    items: Vec<Prepared>,
     input: records::Input,
     planned: Option<Planned>,
     plan: Plan,
@@ -104,6 +110,14 @@ struct Ready {
 /// Everything that can be refused (the input, its CSV header, `-o`, the reports, the key, the
 /// base URL), refused before RESULTS is touched or anything is sent.
 fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
+    let checked = asked.check()?;
+    let resume = Lines::resume(
+        lines.raw,
+        lines.resume,
+        lines.retry_failed,
+        lines.results.is_some(),
+    )?;
+    let items = crate::engine::single::items(ctx, &lines.items)?;
     distinct_files(lines)?;
     let shard = match lines.shard {
         None => None,
@@ -124,9 +138,9 @@ fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
     let planned = lines
         .results
         .as_deref()
-        .map(|path| Planned::check(path, lines.resume, input.handle.as_ref()))
+        .map(|path| Planned::check(path, resume, input.handle.as_ref()))
         .transpose()?;
-    let plan = Plan::resolve(ctx, asked)?;
+    let plan = Plan::resolve(ctx, checked)?;
     let junit = lines
         .junit
         .as_deref()
@@ -138,6 +152,8 @@ fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
         .map(crate::output::OutputFile::create)
         .transpose()?;
     Ok(Ready {
+        resume,
+        items,
         input,
         planned,
         plan,
@@ -152,10 +168,12 @@ fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
 pub(crate) fn run(
     ctx: &Context,
     target: RunTarget,
-    mut lines: Lines,
+    lines: Lines,
     asked: Asked,
 ) -> anyhow::Result<()> {
     let Ready {
+        resume,
+        items,
         input,
         planned,
         plan,
@@ -170,7 +188,7 @@ pub(crate) fn run(
     // Nothing can refuse the batch any more: RESULTS is taken (locked, emptied or read).
     let (journal, resumed) = planned.map(Journal::open).transpose()?.unzip();
     if let (Some(journal), Some(resumed)) = (&journal, &resumed)
-        && lines.resume != Resume::Fresh
+        && resume != Resume::Fresh
         && !ctx.ui.quiet()
     {
         say_resuming(&ctx.ui, journal, resumed);
@@ -178,7 +196,7 @@ pub(crate) fn run(
     let batch = Arc::new(Batch {
         job,
         target,
-        items: std::mem::take(&mut lines.items),
+        items,
         columns: input.columns.clone(),
         resumed: resumed.map(Mutex::new),
         ui: ctx.ui.clone(),

@@ -5,6 +5,7 @@
 use crate::cli::ApiArgs;
 use crate::context::Context;
 use crate::engine::single::{self, Given, Single, What};
+use crate::engine::{Asked, Expect};
 use crate::error::Error;
 use crate::input::Source;
 
@@ -18,10 +19,12 @@ pub(crate) fn run(ctx: &Context, args: ApiArgs) -> anyhow::Result<()> {
         given: Given::Input(args.input.as_deref().map(Source::from_arg)),
         act: args.out.act(),
         shown: args.out.shown(),
-        net: args.net.net(),
-        jq: args.out.jq.clone(),
-        expect: None,
-        no_history: true,
+        asked: Asked {
+            net: args.net.net(),
+            jq: args.out.jq.clone(),
+            expect: Expect::None,
+            no_history: true,
+        },
     };
     single::run(ctx, single)
 }

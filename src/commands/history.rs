@@ -6,6 +6,7 @@ use crate::cli::{
 };
 use crate::context::Context;
 use crate::engine::single::{self, Given, Single, What};
+use crate::engine::{Asked, Expect};
 use crate::error::Error;
 use crate::history::{self, Filter, History, Row};
 use crate::output;
@@ -220,20 +221,6 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    // Checked as the run was: its recorded expectations apply again.
-    let expect = row
-        .expect
-        .as_deref()
-        .map(crate::expect::Expectations::from_described)
-        .transpose()
-        .map_err(|e| {
-            anyhow::Error::from(e).context(format!(
-                "history entry {} cannot be checked as it was (run it from the folder it was run \
-                 in, or run the agent again with `miiflow run`)",
-                row.id
-            ))
-        })?
-        .flatten();
     // The recorded target exactly (today's aliases do not apply) and the recorded input, the
     // items merged over it.
     let single = Single {
@@ -242,10 +229,16 @@ fn rerun(ctx: &Context, args: HistoryRerunArgs) -> anyhow::Result<()> {
         given: Given::Recorded(row.id, row.input),
         act: args.out.act(),
         shown: args.out.shown(),
-        net: args.net.net(),
-        jq: args.out.jq.clone(),
-        expect,
-        no_history: args.no_history,
+        asked: Asked {
+            net: args.net.net(),
+            jq: args.out.jq.clone(),
+            // Checked as the run was: its recorded expectations apply again.
+            expect: match row.expect {
+                Some(text) => Expect::Recorded { id: row.id, text },
+                None => Expect::None,
+            },
+            no_history: args.no_history,
+        },
     };
     single::run(ctx, single)
 }

@@ -8,7 +8,7 @@ use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs};
 use crate::client;
 use crate::context::Context;
 use crate::credentials::Origin;
-use crate::engine::{Asked, Job, Net, Pace, Plan};
+use crate::engine::{Asked, Expect, Job, Net, Pace, Plan};
 use crate::error::Error;
 use crate::history::Recorder;
 use crate::mcp::install;
@@ -50,11 +50,11 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     // sender gets none of its own.
     let asked = Asked {
         net: Net::mcp(args.retries),
-        filter: None,
-        expect: None,
+        jq: None,
+        expect: Expect::None,
         no_history: args.no_history,
     };
-    let plan = Plan::resolve(ctx, asked)?;
+    let plan = Plan::resolve(ctx, asked.check()?)?;
     if ctx.ui.term().stdin_tty {
         // Started by hand: without a word it would look hung.
         ctx.ui.tell(

@@ -4,9 +4,8 @@ use crate::batch::Lines;
 use crate::cli::RunArgs;
 use crate::context::Context;
 use crate::engine::single::{self, Given, Single, What};
-use crate::engine::{Asked, Filter};
+use crate::engine::{Asked, Expect};
 use crate::error::Error;
-use crate::expect::Expectations;
 use crate::input::Source;
 use crate::request::RunTarget;
 
@@ -20,62 +19,59 @@ pub(crate) fn run(ctx: &Context, mut args: RunArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    let expect = Expectations::compile(&args.expect, args.expect_schema.as_deref())?;
-    if let Some(input) = args.batch.take() {
-        return batch(ctx, target, input, args, expect);
-    }
-    let given = match (&args.text, &args.input) {
-        (Some(text), _) => Given::Text(text),
-        (None, input) => Given::Input(input.as_deref().map(Source::from_arg)),
-    };
-    let single = Single {
-        what: What::Run(target),
-        items: &args.items,
-        given,
-        act: args.out.act(),
-        shown: args.out.shown(),
-        net: args.net.net(),
-        jq: args.out.jq.clone(),
-        expect,
-        no_history: args.no_history,
-    };
-    single::run(ctx, single)
-}
-
-/// `--batch`: every refusal the arguments allow made here, before the batch opens anything.
-fn batch(
-    ctx: &Context,
-    target: RunTarget,
-    input: std::path::PathBuf,
-    args: RunArgs,
-    expect: Option<Expectations>,
-) -> anyhow::Result<()> {
-    let resume = Lines::resume(
-        args.out.raw_output,
-        args.resume,
-        args.retry_failed,
-        args.out.output.is_some(),
-    )?;
-    let items = single::items(ctx, &args.items)?;
     let asked = Asked {
         net: args.net.net(),
-        filter: Filter::compile(args.out.jq.as_deref())?,
-        expect,
+        jq: args.out.jq.clone(),
+        expect: Expect::Given {
+            filters: std::mem::take(&mut args.expect),
+            schema: args.expect_schema.take(),
+        },
         no_history: args.no_history,
     };
-    let lines = Lines {
+    match args.batch.take() {
+        Some(input) => {
+            let lines = lines(input, args);
+            crate::batch::run(ctx, target, lines, asked)
+        }
+        None => {
+            let single = single(target, &args, asked);
+            single::run(ctx, single)
+        }
+    }
+}
+
+/// One run, in the engine's words.
+fn single(target: RunTarget, args: &RunArgs, asked: Asked) -> Single<'_> {
+    Single {
+        what: What::Run(target),
+        items: &args.items,
+        given: match (&args.text, &args.input) {
+            (Some(text), _) => Given::Text(text),
+            (None, input) => Given::Input(input.as_deref().map(Source::from_arg)),
+        },
+        act: args.out.act(),
+        shown: args.out.shown(),
+        asked,
+    }
+}
+
+/// A batch (`--batch`), in the engine's words; the batch refuses what it must before it
+/// opens anything.
+fn lines(input: std::path::PathBuf, args: RunArgs) -> Lines {
+    Lines {
         input,
         format: args.batch_format.map(Into::into),
         results: args.out.output,
-        resume,
+        raw: args.out.raw_output,
+        resume: args.resume,
+        retry_failed: args.retry_failed,
         junit: args.junit,
         summary_json: args.summary_json,
         concurrency: args.concurrency as usize,
         rate: args.rate,
         shard: args.shard,
-        items,
-    };
-    crate::batch::run(ctx, target, lines, asked)
+        items: args.items,
+    }
 }
 
 /// The agent or workflow: `--workflow ID`, an alias (its items go before the command

@@ -13,7 +13,7 @@ mod send;
 pub(crate) mod single;
 
 pub(crate) use job::{Called, Collect, Fetched, Job, Pace, Setup, head, is_events};
-pub(crate) use plan::{Act, Asked, Filter, Net, Plan, Shown};
+pub(crate) use plan::{Act, Asked, Expect, Net, Plan, Shown};
 pub(crate) use record::entry;
 pub(crate) use send::{Exchanged, send};
 

@@ -97,8 +97,7 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    /// Compiled before anything is read or sent: a bad filter is exit 2.
-    pub(crate) fn compile(text: Option<&str>) -> Result<Option<Filter>, Error> {
+    fn compile(text: Option<&str>) -> Result<Option<Filter>, Error> {
         text.map(|t| {
             Ok(Filter {
                 jq: Jq::compile(t).map_err(Error::BadInput)?,
@@ -109,12 +108,67 @@ impl Filter {
     }
 }
 
-/// What a command asks of the engine, in the engine's types (clap's end at `commands/`).
+/// What a 2xx answer must be, as asked.
+pub(crate) enum Expect {
+    None,
+    /// `--expect FILTER…`, `--expect-schema FILE`.
+    Given {
+        filters: Vec<String>,
+        schema: Option<PathBuf>,
+    },
+    /// As history entry `id` recorded them (`history rerun` is checked as the run was).
+    Recorded {
+        id: i64,
+        text: String,
+    },
+}
+
+impl Expect {
+    fn compile(self) -> anyhow::Result<Option<Expectations>> {
+        match self {
+            Expect::None => Ok(None),
+            Expect::Given { filters, schema } => {
+                Ok(Expectations::compile(&filters, schema.as_deref())?)
+            }
+            Expect::Recorded { id, text } => Expectations::from_described(&text).map_err(|e| {
+                anyhow::Error::from(e).context(format!(
+                    "history entry {id} cannot be checked as it was (run it from the folder it \
+                     was run in, or run the agent again with `miiflow run`)"
+                ))
+            }),
+        }
+    }
+}
+
+/// What a command asks of the engine, in the engine's types (clap's end at `commands/`): the
+/// command hands it over as given, and the engine checks it ([`Asked::check`]) before it
+/// reads or sends anything.
 pub(crate) struct Asked {
+    pub(crate) net: Net,
+    /// `--jq`, as written.
+    pub(crate) jq: Option<String>,
+    pub(crate) expect: Expect,
+    /// `--no-history`.
+    pub(crate) no_history: bool,
+}
+
+impl Asked {
+    /// The expectations and the filter compiled: a bad one is exit 2 before anything is read.
+    pub(crate) fn check(self) -> anyhow::Result<Checked> {
+        Ok(Checked {
+            expect: self.expect.compile()?,
+            filter: Filter::compile(self.jq.as_deref())?,
+            net: self.net,
+            no_history: self.no_history,
+        })
+    }
+}
+
+/// What was asked, checked.
+pub(crate) struct Checked {
     pub(crate) net: Net,
     pub(crate) filter: Option<Filter>,
     pub(crate) expect: Option<Expectations>,
-    /// `--no-history`.
     pub(crate) no_history: bool,
 }
 
@@ -136,7 +190,7 @@ pub(crate) struct Plan {
 impl Plan {
     /// The plan for `asked`: the buffer limit read, the server and key resolved, the history's
     /// folder found.
-    pub(crate) fn resolve(ctx: &Context, asked: Asked) -> anyhow::Result<Plan> {
+    pub(crate) fn resolve(ctx: &Context, asked: Checked) -> anyhow::Result<Plan> {
         let limit = limits::buffer()?;
         let origin = Origin::resolve(ctx)?;
         let history = ctx.history_dir(&origin.profile, asked.no_history);

@@ -3,12 +3,11 @@
 //! checked, the body built (byte for byte), then shown as `--curl` or `--dry-run`, or planned,
 //! sent and printed. `--curl` and `--dry-run` exist here only.
 
-use super::plan::{Act, Asked, Filter, Net, Plan, Shown};
+use super::plan::{Act, Asked, Plan, Shown};
 use super::record::Recording;
 use crate::context::Context;
 use crate::credentials::ENV_KEY;
 use crate::error::Error;
-use crate::expect::Expectations;
 use crate::input::{self, Source};
 use crate::output::OutputFile;
 use crate::request::{Request, RunTarget};
@@ -41,12 +40,8 @@ pub(crate) struct Single<'a> {
     pub(crate) given: Given<'a>,
     pub(crate) act: Act,
     pub(crate) shown: Shown,
-    pub(crate) net: Net,
-    /// `--jq`, as written.
-    pub(crate) jq: Option<String>,
-    /// `--expect`, `--expect-schema`: what a 2xx answer must be.
-    pub(crate) expect: Option<Expectations>,
-    pub(crate) no_history: bool,
+    /// The network options, the filter, the expectations, whether it is recorded.
+    pub(crate) asked: Asked,
 }
 
 /// The items, checked before a key is looked up or a byte is sent (warnings said).
@@ -99,18 +94,16 @@ impl What {
 
 /// One request: checked, built, then shown (`--curl`, `--dry-run`) or planned and sent.
 pub(crate) fn run(ctx: &Context, single: Single) -> anyhow::Result<()> {
-    let items = items(ctx, single.items)?;
-    let filter = Filter::compile(single.jq.as_deref())?;
     let Single {
         what,
+        items,
         given,
         act,
         shown,
-        net,
-        expect,
-        no_history,
-        ..
+        asked,
     } = single;
+    let mut checked = asked.check()?;
+    let items = self::items(ctx, items)?;
     let body = body(ctx, &what, given, &items)?;
     match act {
         Act::Curl => {
@@ -124,14 +117,9 @@ pub(crate) fn run(ctx: &Context, single: Single) -> anyhow::Result<()> {
     }
     // Where the answer goes is settled before anything is sent: a bad -o costs no run.
     let file = shown.file.as_deref().map(OutputFile::create).transpose()?;
-    let run = matches!(what, What::Run(_));
-    let asked = Asked {
-        net,
-        filter,
-        expect,
-        no_history: no_history || !run,
-    };
-    let plan = Plan::resolve(ctx, asked)?;
+    // Only runs are recorded.
+    checked.no_history |= !matches!(what, What::Run(_));
+    let plan = Plan::resolve(ctx, checked)?;
     let req = what.request(&plan.origin.base, body)?;
     let (label, record) = match &what {
         What::Run(target) => (
