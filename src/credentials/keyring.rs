@@ -102,7 +102,7 @@ fn native_store() -> keyring_core::Result<Arc<CredentialStore>> {
     #[cfg(windows)]
     let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
     #[cfg(all(unix, not(target_os = "macos")))]
-    let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+    let store: Arc<CredentialStore> = dbus_secret_service_keyring_store::Store::new()?;
     #[cfg(any(unix, windows))]
     return Ok(store);
     #[cfg(not(any(unix, windows)))]

@@ -129,6 +129,57 @@ fn a_schema_names_the_place_in_the_answer_for_both_drafts() {
     assert_contains(&stderr(&out), "not a JSON Schema");
 }
 
+/// `pattern` is matched by regex-lite (vendor/README.md): ECMA's \d, \w and \s as before (\s
+/// with its non-ASCII spaces), and a Unicode property class refused before anything is sent.
+#[test]
+fn schema_patterns_keep_ecma_classes_and_refuse_unicode_properties_before_sending() {
+    let dir = temp();
+    let schema = write(
+        dir.path(),
+        "p.json",
+        r#"{"properties":{"output":{"properties":{
+             "code":{"type":"string","pattern":"^\\d{3}-\\w+$"},
+             "gap":{"type":"string","pattern":"^a\\sb$"}}}}}"#,
+    );
+    let server = Server::start();
+    let run = |items: &[&str]| {
+        server
+            .miiflow()
+            .args(["run", "agent_p"])
+            .args(items)
+            .arg("--expect-schema")
+            .arg(&schema)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["code=123-ab_c", "gap=a b"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let nbsp = run(&["code=123-x", "gap=a\u{a0}b"]);
+    assert!(
+        nbsp.status.success(),
+        "a no-break space is ECMA's \\s: {}",
+        stderr(&nbsp)
+    );
+    let bad = run(&["code=12-x"]);
+    assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
+    assert_contains(&stderr(&bad), "at /output/code: ");
+    let before = server.requests().len();
+    let unicode = write(
+        dir.path(),
+        "u.json",
+        r#"{"properties":{"output":{"properties":{"name":{"pattern":"^\\p{L}+$"}}}}}"#,
+    );
+    let out = server
+        .miiflow()
+        .args(["run", "agent_p", "name=é", "--expect-schema"])
+        .arg(&unicode)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "Unicode character classes are not supported");
+    assert_eq!(server.requests().len(), before, "nothing was sent");
+}
+
 #[test]
 fn a_batch_marks_each_unmet_line_and_fails_with_exit_1() {
     let dir = temp();
