@@ -1,5 +1,11 @@
 //! One integration binary, organised by command. Every test runs the real binaries against a
 //! real loopback server, in a scrubbed environment.
+//!
+//! Linux only: the tests read /proc, watch the binary with strace, give it a terminal with
+//! util-linux's `script`, and use FIFOs, signals and mount namespaces. On macOS and Windows
+//! (.github/workflows/ci.yml) the unit tests, the shape test, the stand-in's tests and a run of
+//! the real binaries against the stand-in stand in for them.
+#![cfg(target_os = "linux")]
 
 mod batch;
 mod batch_ci;
