@@ -111,11 +111,7 @@ impl Job {
             },
             quota_pause: matches!(pace, Pace::Shared { .. }),
             timeout_given: net.timeout_given,
-            max_wait: match net.retries {
-                // Nothing is retried: a Retry-After is never waited for.
-                0 => net.timeout.unwrap_or_default(),
-                _ => crate::limits::retry_wait()?,
-            },
+            max_wait: crate::limits::retry_wait()?,
             counts: Default::default(),
             notify: Arc::new(move |m: &str| {
                 if !ui.quiet() {
