@@ -14,6 +14,22 @@ pub(crate) fn longest_run_of_key(text: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// RESULTS' lines without their digests: random hex (the input's digest covers the stand-in's
+/// port) can hold five of the key's hex characters by chance, and is not server text.
+fn without_digests(results: &str) -> String {
+    results
+        .lines()
+        .map(|line| {
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            let o = v.as_object_mut().unwrap();
+            o.remove("input_blake3");
+            o.remove("record_blake3");
+            v.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn assert_no_key(surface: &str, text: &str) {
     let run = longest_run_of_key(text);
     assert!(
@@ -1294,7 +1310,7 @@ fn a_key_at_the_cut_of_an_error_reason_is_masked_in_every_report() {
     assert_no_key("stderr", &stderr(&out));
     let results = std::fs::read_to_string(results).unwrap();
     assert_eq!(results.lines().count(), 40);
-    assert_no_key("RESULTS", &results);
+    assert_no_key("RESULTS", &without_digests(&results));
     assert_no_key("JUnit", &std::fs::read_to_string(junit).unwrap());
     assert_no_key(
         "the summary JSON",
