@@ -265,8 +265,8 @@ pub(crate) fn merge(ui: &Ui, m: Merge) -> anyhow::Result<()> {
         _ => None,
     };
     let mut out = match m.output {
-        Some(path) => Target::File(OutputFile::create(path)?),
-        None => Target::Stdout(ui),
+        Some(path) => Target::new(To::File(OutputFile::create(path)?)),
+        None => Target::new(To::Stdout(ui)),
     };
     let merged = write_merged(&mut cursors, expected.as_mut(), &mut out)?;
     out.finish()?;
@@ -453,25 +453,51 @@ fn report(ui: &Ui, m: &Merge<'_>, cursors: &[Cursor], merged: Merged) -> anyhow:
     .into())
 }
 
-/// Where the merged results go.
-enum Target<'a> {
+/// Where the merged results go, written in blocks: a merge writes a million lines, and a
+/// write per line cost more than the merge itself (one system call each).
+struct Target<'a> {
+    to: To<'a>,
+    pending: Vec<u8>,
+}
+
+enum To<'a> {
     Stdout(&'a Ui),
     File(OutputFile),
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
+    /// How much is held before it is written.
+    const BLOCK: usize = 256 * 1024;
+
+    fn new(to: To<'a>) -> Self {
+        Target {
+            to,
+            pending: Vec::with_capacity(Self::BLOCK + MAX_RESULT_LINE.min(64 * 1024)),
+        }
+    }
+
     fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        match self {
-            Target::Stdout(ui) => ui.out(bytes)?,
-            Target::File(f) => f.write(bytes)?,
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= Self::BLOCK {
+            self.flush()?;
         }
         Ok(())
     }
 
-    fn finish(self) -> anyhow::Result<()> {
-        match self {
-            Target::File(f) => f.commit(),
-            Target::Stdout(_) => Ok(()),
+    fn flush(&mut self) -> anyhow::Result<()> {
+        match &mut self.to {
+            To::Stdout(ui) => ui.out(&self.pending)?,
+            To::File(f) => f.write(&self.pending)?,
+        }
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.flush()?;
+        match self.to {
+            To::File(f) => f.commit(),
+            To::Stdout(_) => Ok(()),
         }
     }
 }
