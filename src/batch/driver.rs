@@ -292,10 +292,10 @@ impl Collect<'_> {
         let mut current = Some(first);
         while let Some(done) = current.take() {
             let Finished { line, ran, taken } = done;
-            let (digest, record) = (ran.digest, ran.record);
+            let (digest, record, took) = (ran.digest, ran.record, ran.took);
             let outcome = self.account(line, ran, taken, by_bytes);
             if !matches!(outcome, Outcome::Kept(_)) {
-                let text = outcome.to_line_with(line, digest.as_ref(), record.as_ref());
+                let text = outcome.to_line_with(line, digest.as_ref(), record.as_ref(), took);
                 lines.push((line, text));
             }
             self.window.add_permits(1);

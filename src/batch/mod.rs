@@ -52,6 +52,8 @@ pub(crate) struct Lines {
     pub(crate) resume: bool,
     pub(crate) retry_failed: bool,
     pub(crate) junit: Option<PathBuf>,
+    /// `--html FILE`: the report page.
+    pub(crate) html: Option<PathBuf>,
     pub(crate) summary_json: Option<PathBuf>,
     pub(crate) concurrency: usize,
     pub(crate) rate: Option<std::time::Duration>,
@@ -103,8 +105,14 @@ struct Ready {
     planned: Option<Planned>,
     plan: Plan,
     junit: Option<Junit>,
-    summary_json: Option<crate::output::OutputFile>,
+    reports: Files,
     shard: Option<crate::shard::Shard>,
+}
+
+/// The report files a batch writes at its end besides JUnit (checked before anything).
+struct Files {
+    summary_json: Option<crate::output::OutputFile>,
+    html: Option<crate::output::OutputFile>,
 }
 
 /// Everything that can be refused (the input, its CSV header, `-o`, the reports, the key, the
@@ -151,6 +159,16 @@ fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
         .as_deref()
         .map(crate::output::OutputFile::create)
         .transpose()?;
+    let html = lines
+        .html
+        .as_deref()
+        .map(|path| {
+            crate::output::OutputFile::create(path).map_err(|e| match e {
+                Error::BadInput(m) => Error::BadInput(m.replacen("-o ", "--html ", 1)),
+                other => other,
+            })
+        })
+        .transpose()?;
     Ok(Ready {
         resume,
         items,
@@ -158,7 +176,7 @@ fn ready(ctx: &Context, lines: &Lines, asked: Asked) -> anyhow::Result<Ready> {
         planned,
         plan,
         junit,
-        summary_json,
+        reports: Files { summary_json, html },
         shard,
     })
 }
@@ -178,7 +196,7 @@ pub(crate) fn run(
         planned,
         plan,
         mut junit,
-        summary_json,
+        reports: files,
         shard,
     } = ready(ctx, &lines, asked)?;
     let bar = bar(ctx, &lines, input.total_bytes);
@@ -247,7 +265,7 @@ pub(crate) fn run(
         not_run: summary.input_ended.then(|| summary.not_run(shard)),
         exit: exit_of(&summary),
     };
-    let reported = reports(ctx, &closing, junit, summary_json);
+    let reported = reports(ctx, &closing, junit, files);
     if !ctx.ui.quiet() {
         let resumed = batch.resumed.as_ref();
         let resumed = resumed.map(|r| r.lock().unwrap_or_else(|e| e.into_inner()));
@@ -259,7 +277,7 @@ pub(crate) fn run(
 }
 
 /// The exit code the batch ends with (see [`ended`]).
-fn exit_of(summary: &Summary) -> u8 {
+pub(crate) fn exit_of(summary: &Summary) -> u8 {
     match (&summary.stopped, &summary.first_failure) {
         (Some(Error::Terminated), _) => code::TERMINATED,
         (Some(Error::ReaderGone), _) => code::READER_GONE,
@@ -271,13 +289,13 @@ fn exit_of(summary: &Summary) -> u8 {
 }
 
 /// The reports a batch writes at its end (also after Ctrl-C): `--junit`, `--summary-json`,
-/// and the CI job summary when `$GITHUB_STEP_SUMMARY` names a file. All are tried; the first
+/// `--html`, and the CI job summary when `$GITHUB_STEP_SUMMARY` names a file. All are tried; the first
 /// that failed is returned.
 fn reports(
     ctx: &Context,
     closing: &Closing,
     junit: Option<Junit>,
-    summary_json: Option<crate::output::OutputFile>,
+    files: Files,
 ) -> anyhow::Result<()> {
     let mut first: Option<anyhow::Error> = None;
     let mut keep = |r: anyhow::Result<()>| {
@@ -288,10 +306,18 @@ fn reports(
     if let Some(junit) = junit {
         keep(junit.finish(closing));
     }
-    if let Some(mut file) = summary_json {
+    if let Some(mut file) = files.summary_json {
         let mut text = serde_json::to_vec_pretty(&closing.to_json())?;
         text.push(b'\n');
         keep(file.write(&text).and_then(|()| file.commit()));
+    }
+    if let Some(mut file) = files.html {
+        let page = crate::report::html::page(&crate::report::html::Page {
+            closing,
+            timed: true,
+            diff: None,
+        });
+        keep(file.write(page.as_bytes()).and_then(|()| file.commit()));
     }
     let step_summary = crate::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
     if let Some(path) = step_summary.map(std::path::PathBuf::from) {
@@ -353,6 +379,7 @@ fn distinct_files(lines: &Lines) -> Result<(), Error> {
         .map(|p| ("--batch", p));
     let named = [
         ("--junit", lines.junit.as_deref()),
+        ("--html", lines.html.as_deref()),
         ("--summary-json", lines.summary_json.as_deref()),
         ("-o", lines.results.as_deref()),
     ];

@@ -118,6 +118,11 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "FILE", requires = "batch", help_heading = "Batch")]
     pub(crate) junit: Option<PathBuf>,
 
+    /// With --batch: write an HTML report to FILE (one self-contained page: the verdict,
+    /// counts, a latency histogram, the slowest lines, failures), at the end and on Ctrl-C.
+    #[arg(long, value_name = "FILE", requires = "batch", help_heading = "Batch")]
+    pub(crate) html: Option<PathBuf>,
+
     /// With --batch: also write the closing summary as JSON to FILE (counts by outcome,
     /// retries, wall time, throughput, latency percentiles).
     #[arg(long, value_name = "FILE", requires = "batch", help_heading = "Batch")]

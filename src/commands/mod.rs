@@ -26,7 +26,19 @@ pub(crate) fn dispatch(cli: Cli, ui: Ui, argv: Vec<std::ffi::OsString>) -> anyho
             ui.out(&crate::cli::generate::completions(args.shell))?;
             return Ok(());
         }
-        Command::Results(command) => return results::run(&ui, command),
+        Command::Results(command) => {
+            // The key is looked up only to be masked in what is quoted from the files; a
+            // missing key or config hides nothing and refuses nothing.
+            let global = cli.global;
+            let mask = || {
+                Context::from_env(global.options(argv.clone()), ui.clone())
+                    .ok()
+                    .and_then(|ctx| ctx.resolve_key().ok())
+                    .map(|r| r.key.mask())
+                    .unwrap_or_default()
+            };
+            return results::run(&ui, command, &mask);
+        }
         other => other,
     };
     let mut ctx = Context::from_env(cli.global.options(argv), ui)?;

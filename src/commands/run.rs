@@ -66,6 +66,7 @@ fn lines(input: std::path::PathBuf, args: RunArgs) -> Lines {
         resume: args.resume,
         retry_failed: args.retry_failed,
         junit: args.junit,
+        html: args.html,
         summary_json: args.summary_json,
         concurrency: args.concurrency as usize,
         rate: args.rate,

@@ -211,7 +211,7 @@ impl Junit {
 
 /// Text for XML 1.0, in an attribute or an element: the five entities escaped; characters
 /// XML 1.0 cannot hold at all (most control characters) become U+FFFD.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

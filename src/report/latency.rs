@@ -49,6 +49,33 @@ pub(crate) fn show_ms(ms: f64) -> String {
     }
 }
 
+/// The histogram in `steps` ranges a decade (log-spaced edges, in µs, from the decade of the
+/// fastest run to past the slowest): (from, to, runs), `to` excluded. For the HTML report.
+pub(crate) fn ranges(latency: &Latency, steps: u32) -> Vec<(u64, u64, u64)> {
+    let h = &latency.0;
+    if h.is_empty() {
+        return Vec::new();
+    }
+    let low = (h.min().max(1) as f64).log10().floor() as i32 * steps as i32;
+    let high = (h.max().max(1) as f64).log10().ceil() as i32 * steps as i32;
+    let edge = |i: i32| 10f64.powf(f64::from(i) / f64::from(steps)).round() as u64;
+    let mut out: Vec<(u64, u64, u64)> = Vec::new();
+    for i in low..high.max(low + 1) {
+        let (lo, hi) = (edge(i), edge(i + 1));
+        if hi > lo {
+            out.push((lo, hi, h.count_between(lo, hi - 1)));
+        }
+    }
+    // The last edge may fall on the slowest run itself.
+    if let Some(last) = out.last_mut()
+        && last.1 <= h.max()
+    {
+        last.1 = h.max() + 1;
+        last.2 = h.count_between(last.0, h.max());
+    }
+    out
+}
+
 /// The histogram as bars for a terminal: one row per range (1-2-5 steps from the fastest to
 /// the slowest run), the bar's length by how many runs fell in it.
 pub(crate) fn bars(latency: &Latency, width: usize) -> Vec<String> {
@@ -106,5 +133,9 @@ mod tests {
         assert!(rows[1].ends_with(" 0"), "{rows:#?}");
         assert!(rows[5].contains("100 ms – 200 ms"), "{rows:#?}");
         assert!(bars(&Latency::default(), 10).is_empty());
+        let r = ranges(&l, 10);
+        assert_eq!(r.iter().map(|r| r.2).sum::<u64>(), 5, "every run in a range: {r:?}");
+        assert!(r.first().unwrap().0 <= 3000 && r.last().unwrap().1 > 150_000, "{r:?}");
+        assert!(r.windows(2).all(|w| w[0].1 == w[1].0), "contiguous: {r:?}");
     }
 }

@@ -12,6 +12,21 @@ use crate::results::line::Outcome;
 /// How many failures the Markdown summary lists (the lowest line numbers).
 pub(crate) const LISTED: usize = 20;
 
+/// How many of the slowest lines are kept (the HTML report lists them).
+pub(crate) const SLOWEST: usize = 10;
+
+/// How much of a failed answer a listed failure keeps, in characters.
+pub(crate) const ANSWER_START: usize = 300;
+
+/// A listed failure: its class, why, and the start of its answer (an HTTP answer's body, as
+/// the outcome holds it: masked when it was made).
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub(crate) class: Class,
+    pub(crate) why: String,
+    pub(crate) answer: Option<crate::output::safe::Quoted>,
+}
+
 /// Why a line failed, by class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Class {
@@ -112,8 +127,12 @@ pub(crate) struct Summary {
     pub(crate) classes: BTreeMap<Class, u64>,
     /// How long each line that was sent took, retries included.
     pub(crate) latency: Latency,
-    /// The failures with the lowest line numbers: line, class, why.
-    pub(crate) failures: BTreeMap<u64, (Class, String)>,
+    /// The failures with the lowest line numbers.
+    pub(crate) failures: BTreeMap<u64, Failure>,
+    /// The unmet expectations with the lowest line numbers: line, the expectation and why.
+    pub(crate) unmet: BTreeMap<u64, String>,
+    /// The slowest lines: how long, line (the longest [`SLOWEST`], smallest first).
+    pub(crate) slowest: std::collections::BinaryHeap<std::cmp::Reverse<(Duration, u64)>>,
     /// Retries and 429 waits (from the sender, at the end).
     pub(crate) retries: u64,
     pub(crate) waits_429: u64,
@@ -137,6 +156,10 @@ impl Summary {
         }
         if let Some(took) = took {
             self.latency.record(took);
+            self.slowest.push(std::cmp::Reverse((took, n)));
+            if self.slowest.len() > SLOWEST {
+                self.slowest.pop();
+            }
         }
         let Some(class) = Class::of(outcome) else {
             return;
@@ -144,14 +167,21 @@ impl Summary {
         self.failed += 1;
         *self.classes.entry(class).or_default() += 1;
         let why = why(outcome);
-        if self.failures.len() < LISTED
-            || self.failures.last_key_value().is_some_and(|(m, _)| n < *m)
-        {
-            self.failures.insert(n, (class, why.clone()));
-            if self.failures.len() > LISTED {
-                self.failures.pop_last();
-            }
+        if let Outcome::Answer { unmet: Some(u), .. } = outcome {
+            listed(&mut self.unmet, n, || u.clone());
         }
+        listed(&mut self.failures, n, || Failure {
+            class,
+            why: why.clone(),
+            answer: match outcome {
+                Outcome::Answer { body, .. } => Some(crate::output::safe::Quoted::start_of(
+                    body,
+                    ANSWER_START,
+                    &crate::output::safe::Mask::default(),
+                )),
+                _ => None,
+            },
+        });
         if self.first_failure.as_ref().is_some_and(|(m, ..)| *m < n) {
             return;
         }
@@ -188,6 +218,25 @@ impl Summary {
             show_ms(p95?),
             show_ms(p99?)
         ))
+    }
+}
+
+/// Keeps `n`'s entry when it is among the [`LISTED`] lowest lines.
+fn listed<T>(map: &mut BTreeMap<u64, T>, n: u64, make: impl FnOnce() -> T) {
+    if map.len() < LISTED || map.last_key_value().is_some_and(|(m, _)| n < *m) {
+        map.insert(n, make());
+        if map.len() > LISTED {
+            map.pop_last();
+        }
+    }
+}
+
+impl Summary {
+    /// The slowest lines, slowest first: how long, line.
+    pub(crate) fn slowest(&self) -> Vec<(Duration, u64)> {
+        let mut all: Vec<(Duration, u64)> = self.slowest.iter().map(|r| r.0).collect();
+        all.sort_by(|a, b| b.cmp(a));
+        all
     }
 }
 
@@ -310,11 +359,11 @@ impl Closing<'_> {
             md.push_str(&format!(
                 "\n<details><summary>{title}</summary>\n\n| Line | Class | Why |\n|---:|---|---|\n"
             ));
-            for (line, (class, why)) in &s.failures {
+            for (line, f) in &s.failures {
                 md.push_str(&format!(
                     "| {line} | {} | {} |\n",
-                    class.words(),
-                    md_cell(why)
+                    f.class.words(),
+                    md_cell(&f.why)
                 ));
             }
             md.push_str("\n</details>\n");
@@ -327,7 +376,7 @@ impl Closing<'_> {
 /// A code span holding `text` as it is, on one line, for GitHub-flavoured Markdown (a file
 /// name, an id): fenced by more backticks than any run inside it, so nothing in it can close
 /// it, start HTML (`<!--`) or a link; line breaks become spaces (a newline would end a heading).
-fn md_code(text: &str) -> String {
+pub(crate) fn md_code(text: &str) -> String {
     let text: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -347,7 +396,7 @@ fn md_code(text: &str) -> String {
 /// table gives a meaning to (links, images, emphasis, HTML, pipes, backslashes) is written as a
 /// numeric character reference, which the renderer shows as the character and nothing more;
 /// line breaks become spaces (a cell is one line); at most 300 characters.
-fn md_cell(text: &str) -> String {
+pub(crate) fn md_cell(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().take(300) {
         match c {

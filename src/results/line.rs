@@ -1,7 +1,7 @@
 //! One result line: what became of a batch line ([`Outcome`]), the line written for it
 //! ([`Outcome::to_line`]) and read back by `--resume` ([`parse_head`]), and the digest that
 //! ties a result to what was sent ([`digest`]). The format, in one place:
-//! `{"line":N,"input_blake3":"…","status":S,"exit":C,"error":"…","body":…}`, fields always in
+//! `{"line":N,"input_blake3":"…","record_blake3":"…","duration_ms":T,"status":S,"exit":C,"error":"…","body":…}`, fields always in
 //! that order, so that `--resume` reads only each line's head.
 
 use crate::error::{self, code};
@@ -238,16 +238,19 @@ impl Outcome {
     /// results file, `"input_blake3"` follows `"line"`. (The fields before `body` and `error`
     /// are what `--resume` reads back.)
     pub(crate) fn to_line(&self, n: u64, digest: Option<&Digest>) -> Vec<u8> {
-        self.to_line_with(n, digest, None)
+        self.to_line_with(n, digest, None, None)
     }
 
     /// [`Outcome::to_line`], with the digest of the input record itself after the input
-    /// digest (`"record_blake3"`: what `results merge --input` compares).
+    /// digest (`"record_blake3"`: what `results merge --input` compares) and how long the
+    /// line took, retries included (`"duration_ms"`, to the microsecond: what `results diff`
+    /// and `results report` read; a line that was not sent has none).
     pub(crate) fn to_line_with(
         &self,
         n: u64,
         digest: Option<&Digest>,
         record: Option<&Digest>,
+        took: Option<std::time::Duration>,
     ) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(format!("{{\"line\":{n},").as_bytes());
@@ -257,6 +260,12 @@ impl Outcome {
                 hex_into(d, &mut out);
                 out.extend_from_slice(b"\",");
             }
+        }
+        if let Some(took) = took {
+            let micros = took.as_micros();
+            out.extend_from_slice(
+                format!("\"duration_ms\":{}.{:03},", micros / 1000, micros % 1000).as_bytes(),
+            );
         }
         let error = |out: &mut Vec<u8>, code: u8, error: &str| {
             out.extend_from_slice(format!("\"exit\":{code},\"error\":").as_bytes());

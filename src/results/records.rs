@@ -166,6 +166,32 @@ pub(crate) enum Record {
     End(String),
 }
 
+impl Record {
+    /// The record's first two fields, as a table shows which line is which: `city=Paris,
+    /// n=3` for a JSON object, the first cells of a CSV row, else the line's start.
+    pub(crate) fn first_fields(&self) -> Option<String> {
+        let compact = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match self {
+            Record::Line(bytes) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+                Ok(serde_json::Value::Object(map)) => Some(
+                    map.iter()
+                        .take(2)
+                        .map(|(k, v)| format!("{k}={}", compact(v)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Ok(other) => Some(compact(&other)),
+                Err(_) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            },
+            Record::Row { cells, .. } => Some(cells.iter().take(2).cloned().collect::<Vec<_>>().join(", ")),
+            Record::Bad(_) | Record::End(_) => None,
+        }
+    }
+}
+
 impl Reader {
     /// Reads the next record (numbered `n`, from 1) with the input bytes it took; `None` at
     /// the end. Blocking: called on the reader thread.
