@@ -92,7 +92,8 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
     let mut inputs = match &args.input {
         Some(path) => {
             let source = crate::input::Source::from_arg(path);
-            let format = crate::results::records::format(&source, args.batch_format.map(Into::into));
+            let format =
+                crate::results::records::format(&source, args.batch_format.map(Into::into));
             Some(Inputs {
                 reader: crate::results::records::open(&source, format)?.reader,
                 next: 1,
@@ -132,7 +133,11 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
         Ok(())
     })?;
     let met = fail_on.met(&tally);
-    let exit = if met.is_some() { code::FAILURE } else { code::OK };
+    let exit = if met.is_some() {
+        code::FAILURE
+    } else {
+        code::OK
+    };
     if let Some(j) = json {
         let closing = compared::closing_json(
             &tally,
@@ -182,11 +187,7 @@ fn say_diff(ui: &Ui, args: &ResultsDiffArgs, t: &Tally, listed: &Listed, more: (
         .size_checked()
         .map_or(100, |(_, w)| usize::from(w))
         .max(40);
-    let mut lines = vec![format!(
-        "{} → {}",
-        args.base.display(),
-        args.new.display()
-    )];
+    let mut lines = vec![format!("{} → {}", args.base.display(), args.new.display())];
     lines.extend(compared::counts_in_words(t));
     lines.push(format!(
         "  latency {}",

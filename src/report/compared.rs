@@ -66,7 +66,12 @@ pub(crate) fn counts_in_words(t: &Tally) -> Vec<String> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
         let n = t.of(kind);
-        if n > 0 || matches!(kind, Kind::Regressed | Kind::Fixed | Kind::Changed | Kind::Unchanged) {
+        if n > 0
+            || matches!(
+                kind,
+                Kind::Regressed | Kind::Fixed | Kind::Changed | Kind::Unchanged
+            )
+        {
             let mut line = format!("{:>9} {}", n, kind.words());
             if kind == Kind::Regressed && !t.regressed_by_class.is_empty() {
                 let by: Vec<String> = t
@@ -166,7 +171,10 @@ fn cut(text: &str, width: usize) -> String {
 }
 
 /// One side of a listed line in `--json`.
-fn side_json(ms: Option<std::time::Duration>, text: &crate::output::safe::Quoted) -> serde_json::Value {
+fn side_json(
+    ms: Option<std::time::Duration>,
+    text: &crate::output::safe::Quoted,
+) -> serde_json::Value {
     serde_json::json!({
         "ms": ms.map(|t| (t.as_secs_f64() * 1e6).round() / 1000.0),
         "text": text.to_string(),
@@ -267,8 +275,16 @@ impl JsonStream {
         Ok(JsonStream { first: true })
     }
 
-    pub(crate) fn line(&mut self, ui: &crate::ui::Ui, value: &serde_json::Value) -> anyhow::Result<()> {
-        let sep = if std::mem::take(&mut self.first) { "\n" } else { ",\n" };
+    pub(crate) fn line(
+        &mut self,
+        ui: &crate::ui::Ui,
+        value: &serde_json::Value,
+    ) -> anyhow::Result<()> {
+        let sep = if std::mem::take(&mut self.first) {
+            "\n"
+        } else {
+            ",\n"
+        };
         ui.out(format!("{sep}{value}").as_bytes())?;
         Ok(())
     }
@@ -394,12 +410,18 @@ pub(crate) fn markdown(
     for kind in Kind::ALL {
         md.push_str(&format!("| {} | {} |\n", kind.words(), t.of(kind)));
     }
-    md.push_str(&format!("| slower | {} |\n| faster | {} |\n", t.slower, t.faster));
+    md.push_str(&format!(
+        "| slower | {} |\n| faster | {} |\n",
+        t.slower, t.faster
+    ));
     md.push_str(&format!(
         "\n**Latency** (base → new): {}\n",
         md_cell(&latency_in_words(t).join(" · "))
     ));
-    for (title, group) in [("Regressed", &listed.regressed), ("Other differences", &listed.others)] {
+    for (title, group) in [
+        ("Regressed", &listed.regressed),
+        ("Other differences", &listed.others),
+    ] {
         if group.is_empty() {
             continue;
         }

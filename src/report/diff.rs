@@ -113,9 +113,14 @@ pub(crate) struct Verdict<'a> {
 }
 
 impl Verdict<'_> {
-    /// A line worth listing: anything but unchanged and same speed.
+    /// A line that differs, to list: anything but unchanged at the same speed, or failing in
+    /// both runs (counted, not listed: it is no difference).
     pub(crate) fn differs(&self) -> bool {
-        self.kind != Kind::Unchanged || matches!(self.speed, Speed::Slower(_) | Speed::Faster(_))
+        match self.kind {
+            Kind::Unchanged => matches!(self.speed, Speed::Slower(_) | Speed::Faster(_)),
+            Kind::StillFailing => false,
+            _ => true,
+        }
     }
 }
 
@@ -353,7 +358,9 @@ impl FailOn {
             first = first.into_iter().chain(t.first_slower).min();
         }
         let what = match self {
-            FailOn::Change => "changed (regressed, fixed, changed, input changed or in one file only)",
+            FailOn::Change => {
+                "changed (regressed, fixed, changed, input changed or in one file only)"
+            }
             FailOn::Latency => "regressed or slower",
             _ => "regressed",
         };
@@ -401,9 +408,9 @@ impl Verdict<'_> {
     pub(crate) fn note(&self, compare: &Compare, width: usize) -> Noted {
         let none = Mask::default();
         let took = |r: Option<&ResultLine>| {
-            let words = r
-                .and_then(|r| r.took)
-                .map_or("(no time)".to_owned(), |t| show_ms(t.as_secs_f64() * 1000.0));
+            let words = r.and_then(|r| r.took).map_or("(no time)".to_owned(), |t| {
+                show_ms(t.as_secs_f64() * 1000.0)
+            });
             Quoted::new(&words, &none)
         };
         let (before, after) = match self.kind {
@@ -594,25 +601,48 @@ mod tests {
         let failed = line(r#"{"line":1,"duration_ms":100,"status":500,"body":{"error":"x"}}"#);
         let slow = line(r#"{"line":1,"duration_ms":160,"status":200,"body":{"a":1,"b":[1,2]}}"#);
         let kind = |b: &ResultLine, n: &ResultLine| judge(Some(b), Some(n), &c).kind;
-        assert_eq!(kind(&ok, &same), Kind::Unchanged, "key order and number spelling");
+        assert_eq!(
+            kind(&ok, &same),
+            Kind::Unchanged,
+            "key order and number spelling"
+        );
         assert_eq!(kind(&ok, &other), Kind::Changed);
         assert_eq!(kind(&ok, &failed), Kind::Regressed);
-        assert_eq!(judge(Some(&ok), Some(&failed), &c).class, Some(Class::Http5xx));
+        assert_eq!(
+            judge(Some(&ok), Some(&failed), &c).class,
+            Some(Class::Http5xx)
+        );
         assert_eq!(kind(&failed, &ok), Kind::Fixed);
         assert_eq!(kind(&failed, &failed), Kind::StillFailing);
         assert_eq!(judge(Some(&ok), None, &c).kind, Kind::OnlyInBase);
         assert_eq!(judge(None, Some(&ok), &c).kind, Kind::OnlyInNew);
         assert_eq!(judge(Some(&ok), Some(&same), &c).speed, Speed::Same);
-        assert!(matches!(judge(Some(&ok), Some(&slow), &c).speed, Speed::Slower(r) if (r - 1.6).abs() < 1e-9));
-        assert!(matches!(judge(Some(&slow), Some(&ok), &c).speed, Speed::Faster(_)));
-        let a = line(r#"{"line":1,"record_blake3":"00000000000000000000000000000000000000000000000000000000000000aa","status":200,"body":1}"#);
-        let b = line(r#"{"line":1,"record_blake3":"00000000000000000000000000000000000000000000000000000000000000bb","status":500,"body":1}"#);
+        assert!(
+            matches!(judge(Some(&ok), Some(&slow), &c).speed, Speed::Slower(r) if (r - 1.6).abs() < 1e-9)
+        );
+        assert!(matches!(
+            judge(Some(&slow), Some(&ok), &c).speed,
+            Speed::Faster(_)
+        ));
+        let a = line(
+            r#"{"line":1,"record_blake3":"00000000000000000000000000000000000000000000000000000000000000aa","status":200,"body":1}"#,
+        );
+        let b = line(
+            r#"{"line":1,"record_blake3":"00000000000000000000000000000000000000000000000000000000000000bb","status":500,"body":1}"#,
+        );
         assert_eq!(kind(&a, &b), Kind::InputChanged);
         // Only --jq's part is compared.
-        assert_eq!(judge(Some(&ok), Some(&other), &compare(Some(".b"))).kind, Kind::Unchanged);
+        assert_eq!(
+            judge(Some(&ok), Some(&other), &compare(Some(".b"))).kind,
+            Kind::Unchanged
+        );
         let fast = line(r#"{"line":1,"duration_ms":10,"status":200,"body":{"a":1,"b":[1,2]}}"#);
         let faster = line(r#"{"line":1,"duration_ms":30,"status":200,"body":{"a":1,"b":[1,2]}}"#);
-        assert_eq!(judge(Some(&fast), Some(&faster), &c).speed, Speed::Same, "under the floor");
+        assert_eq!(
+            judge(Some(&fast), Some(&faster), &c).speed,
+            Speed::Same,
+            "under the floor"
+        );
         let untimed = line(r#"{"line":1,"status":200,"body":{"a":1,"b":[1,2]}}"#);
         assert_eq!(judge(Some(&untimed), Some(&ok), &c).speed, Speed::Unknown);
     }
@@ -620,14 +650,23 @@ mod tests {
     #[test]
     fn a_changed_line_shows_where_the_answers_first_differ() {
         let c = compare(None);
-        let a = line(r#"{"line":2,"status":200,"body":{"id":"r1","output":{"city":"Paris","list":[1,2]}}}"#);
-        let b = line(r#"{"line":2,"status":200,"body":{"id":"r1","output":{"list":[1,3],"city":"Paris"}}}"#);
+        let a = line(
+            r#"{"line":2,"status":200,"body":{"id":"r1","output":{"city":"Paris","list":[1,2]}}}"#,
+        );
+        let b = line(
+            r#"{"line":2,"status":200,"body":{"id":"r1","output":{"list":[1,3],"city":"Paris"}}}"#,
+        );
         let n = judge(Some(&a), Some(&b), &c).note(&c, 100);
         assert_eq!(
             (n.before.to_string(), n.after.to_string()),
-            (".output.list[1]: 2".to_owned(), ".output.list[1]: 3".to_owned())
+            (
+                ".output.list[1]: 2".to_owned(),
+                ".output.list[1]: 3".to_owned()
+            )
         );
-        let b = line(r#"{"line":2,"status":200,"body":{"id":"r1","output":{"city":"Paris","list":[1,2],"odd key":1}}}"#);
+        let b = line(
+            r#"{"line":2,"status":200,"body":{"id":"r1","output":{"city":"Paris","list":[1,2],"odd key":1}}}"#,
+        );
         let n = judge(Some(&a), Some(&b), &c).note(&c, 100);
         assert_eq!(n.after.to_string(), r#".output["odd key"]: 1"#);
         assert_eq!(n.before.to_string(), r#".output["odd key"]: (none)"#);

@@ -69,14 +69,14 @@ pub(crate) fn page(p: &Page) -> String {
     let s = p.closing.summary;
     let mut h = String::with_capacity(32 * 1024);
     let title = format!("miiflow report: {}", p.closing.name);
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>",
         esc(&title),
         esc(&title)
     );
@@ -85,12 +85,12 @@ pub(crate) fn page(p: &Page) -> String {
         since(&mut h, d);
     }
     counts(&mut h, p.closing, p.timed);
-    let _ = write!(h, "<h2>Latency</h2>\n");
+    let _ = writeln!(h, "<h2>Latency</h2>");
     match s.latency_in_words() {
         Some(words) => {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<p id=\"latency\">{} runs: {}</p>\n",
+                "<p id=\"latency\">{} runs: {}</p>",
                 s.latency.count(),
                 esc(&words)
             );
@@ -101,10 +101,10 @@ pub(crate) fn page(p: &Page) -> String {
     slowest(&mut h, p.closing);
     failures(&mut h, p.closing);
     unmet(&mut h, p.closing);
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p class=\"muted\">Written by miiflow {} · every answer quoted here is cut and has the \
-         API key masked.</p>\n</body>\n</html>\n",
+         API key masked.</p>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     );
     h
@@ -118,9 +118,9 @@ fn verdict(h: &mut String, p: &Page) {
             0 => ("pass", format!("No regressions since {}", d.base)),
             n => ("fail", format!("{n} regression(s) since {}", d.base)),
         };
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"verdict {class}\" id=\"diff-verdict\">{}</p>\n",
+            "<p class=\"verdict {class}\" id=\"diff-verdict\">{}</p>",
             esc(&words)
         );
     }
@@ -129,17 +129,17 @@ fn verdict(h: &mut String, p: &Page) {
         (None, 0) => ("pass", "Passed".to_owned()),
         (None, n) => ("fail", format!("Failed: {n} of {} lines", s.done)),
     };
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"verdict {class}\" id=\"verdict\">{}</p>\n",
+        "<p class=\"verdict {class}\" id=\"verdict\">{}</p>",
         esc(&words)
     );
 }
 
 fn since(h: &mut String, d: &Since) {
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2>Since {}</h2>\n<p id=\"gate\">{}</p>\n",
+        "<h2>Since {}</h2>\n<p id=\"gate\">{}</p>",
         esc(d.base),
         esc(&compared::gate_words(d.fail_on, d.met))
     );
@@ -150,20 +150,20 @@ fn since(h: &mut String, d: &Since) {
         if group.is_empty() {
             continue;
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<h3>{title}</h3>\n<table id=\"{id}\"><tr><th class=\"n\">Line</th><th>What</th>\
-             <th>Before</th><th>After</th></tr>\n"
+             <th>Before</th><th>After</th></tr>"
         );
         for (n, fields) in group {
             let input = fields
                 .as_deref()
                 .map(|f| format!("<br><span class=\"muted\">{}</span>", esc(f)))
                 .unwrap_or_default();
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<tr><td class=\"n\">{}</td><td>{}{input}</td><td><pre>{}</pre></td>\
-                 <td><pre>{}</pre></td></tr>\n",
+                 <td><pre>{}</pre></td></tr>",
                 n.line,
                 esc(&compared::what(n)),
                 esc(&n.before.to_string()),
@@ -174,17 +174,17 @@ fn since(h: &mut String, d: &Since) {
     }
     h.push_str("<table id=\"kinds\"><tr><th>Kind</th><th class=\"n\">Lines</th></tr>\n");
     for kind in Kind::ALL {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
             kind.words(),
             d.tally.of(kind)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<tr><td>slower</td><td class=\"n\">{}</td></tr>\n<tr><td>faster</td><td class=\"n\">{}\
-         </td></tr>\n</table>\n<p>Latency, base → new: {}</p>\n",
+         </td></tr>\n</table>\n<p>Latency, base → new: {}</p>",
         d.tally.slower,
         d.tally.faster,
         esc(&compared::latency_in_words(d.tally).join(" · "))
@@ -200,13 +200,13 @@ fn counts(h: &mut String, c: &Closing, timed: bool) {
         ),
         false => ("–".to_owned(), "–".to_owned()),
     };
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<h2>Counts</h2>\n<table id=\"counts\"><tr><th>Lines</th><th>Succeeded</th>\
          <th>Failed</th><th>Kept from results</th><th>Wall time</th><th>Throughput</th></tr>\n\
          <tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
          <td class=\"n\">{}</td><td class=\"n\">{wall}</td><td class=\"n\">{rate}</td></tr>\
-         </table>\n",
+         </table>",
         s.done,
         s.done - s.failed,
         s.failed,
@@ -218,9 +218,9 @@ fn counts(h: &mut String, c: &Closing, timed: bool) {
         );
         for class in Class::ALL {
             if let Some(n) = s.classes.get(&class) {
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<tr><td>{}</td><td class=\"n\">{n}</td></tr>\n",
+                    "<tr><td>{}</td><td class=\"n\">{n}</td></tr>",
                     class.words()
                 );
             }
@@ -239,28 +239,28 @@ fn histogram(h: &mut String, latency: &Latency) {
     let (lo, hi) = ((first.0 as f64).log10(), (last.1 as f64).log10());
     let x = |us: f64| pad + (us.max(1.0).log10() - lo) / (hi - lo).max(1e-9) * (w - 2.0 * pad);
     let most = bins.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64;
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<svg id=\"histogram\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" \
-         role=\"img\" aria-label=\"latency histogram\">\n",
+         role=\"img\" aria-label=\"latency histogram\">",
         ht + 40.0
     );
     for (from, to, n) in &bins {
         let (x0, x1) = (x(*from as f64), x(*to as f64));
         let bar = (*n as f64 / most) * (ht - 20.0);
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar:.1}\" fill=\"#6d8fd1\">\
-             <title>{} – {}: {n}</title></rect>\n",
+             <title>{} – {}: {n}</title></rect>",
             ht - bar,
             (x1 - x0 - 1.0).max(0.5),
             fine_ms(*from),
             fine_ms(*to)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<line x1=\"{pad}\" y1=\"{ht}\" x2=\"{}\" y2=\"{ht}\" stroke=\"#444\"/>\n",
+        "<line x1=\"{pad}\" y1=\"{ht}\" x2=\"{}\" y2=\"{ht}\" stroke=\"#444\"/>",
         w - pad
     );
     for (i, (name, q, color)) in [
@@ -273,21 +273,21 @@ fn histogram(h: &mut String, latency: &Latency) {
     {
         if let Some(ms) = latency.ms(*q) {
             let at = x(ms * 1000.0);
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<line x1=\"{at:.1}\" y1=\"0\" x2=\"{at:.1}\" y2=\"{ht}\" stroke=\"{color}\" \
                  stroke-dasharray=\"4 3\"/><text x=\"{at:.1}\" y=\"{:.1}\" font-size=\"12\" \
-                 fill=\"{color}\" text-anchor=\"middle\">{name} {}</text>\n",
+                 fill=\"{color}\" text-anchor=\"middle\">{name} {}</text>",
                 ht + 14.0 + 12.0 * i as f64,
                 esc(&show_ms(ms))
             );
         }
     }
     for (at, label) in [(first.0, first.0), (last.1, last.1)] {
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#666\" text-anchor=\"middle\">{}\
-             </text>\n",
+             </text>",
             x(at as f64),
             ht + 38.0,
             esc(&show_ms(label as f64 / 1000.0))
@@ -314,9 +314,9 @@ fn slowest(h: &mut String, c: &Closing) {
          <th class=\"n\">Took</th></tr>\n",
     );
     for (took, line) in slowest {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{line}</td><td class=\"n\">{}</td></tr>\n",
+            "<tr><td class=\"n\">{line}</td><td class=\"n\">{}</td></tr>",
             esc(&show_ms(took.as_secs_f64() * 1000.0))
         );
     }
@@ -332,17 +332,21 @@ fn failures(h: &mut String, c: &Closing) {
         true => format!("The first {} failures (of {})", s.failures.len(), s.failed),
         false => "Failures".to_owned(),
     };
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<h2>{}</h2>\n<table id=\"failures\"><tr><th class=\"n\">Line</th><th>Class</th>\
-         <th>Why</th><th>Start of the answer</th></tr>\n",
+         <th>Why</th><th>Start of the answer</th></tr>",
         esc(&title)
     );
     for (line, f) in &s.failures {
-        let answer = f.answer.as_ref().map(ToString::to_string).unwrap_or_default();
-        let _ = write!(
+        let answer = f
+            .answer
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{line}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>\n",
+            "<tr><td class=\"n\">{line}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
             f.class.words(),
             esc(&f.why),
             esc(&answer)
@@ -361,9 +365,9 @@ fn unmet(h: &mut String, c: &Closing) {
          <th>Expectation and why</th></tr>\n",
     );
     for (line, why) in &s.unmet {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td class=\"n\">{line}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"n\">{line}</td><td>{}</td></tr>",
             esc(why)
         );
     }

@@ -134,8 +134,15 @@ mod tests {
         assert!(rows[5].contains("100 ms – 200 ms"), "{rows:#?}");
         assert!(bars(&Latency::default(), 10).is_empty());
         let r = ranges(&l, 10);
-        assert_eq!(r.iter().map(|r| r.2).sum::<u64>(), 5, "every run in a range: {r:?}");
-        assert!(r.first().unwrap().0 <= 3000 && r.last().unwrap().1 > 150_000, "{r:?}");
+        assert_eq!(
+            r.iter().map(|r| r.2).sum::<u64>(),
+            5,
+            "every run in a range: {r:?}"
+        );
+        assert!(
+            r.first().unwrap().0 <= 3000 && r.last().unwrap().1 > 150_000,
+            "{r:?}"
+        );
         assert!(r.windows(2).all(|w| w[0].1 == w[1].0), "contiguous: {r:?}");
     }
 }

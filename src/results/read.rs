@@ -184,7 +184,10 @@ pub(crate) struct Merged {
 
 impl Merged {
     pub(crate) fn new(mut files: Vec<Ordered>) -> Result<Merged, Error> {
-        let next = files.iter_mut().map(Ordered::next).collect::<Result<_, _>>()?;
+        let next = files
+            .iter_mut()
+            .map(Ordered::next)
+            .collect::<Result<_, _>>()?;
         Ok(Merged { files, next })
     }
 
@@ -219,7 +222,9 @@ mod tests {
         let r = parse_(br#"{"line":3,"duration_ms":12.5,"status":200,"body":{"a":1}}"#).unwrap();
         assert_eq!(r.line, 3);
         assert_eq!(r.took, Some(Duration::from_micros(12_500)));
-        assert!(matches!(&r.outcome, Outcome::Answer { status: 200, body, unmet: None, .. } if body == br#"{"a":1}"#));
+        assert!(
+            matches!(&r.outcome, Outcome::Answer { status: 200, body, unmet: None, .. } if body == br#"{"a":1}"#)
+        );
         let r = parse_(
             br#"{"line":4,"status":200,"exit":1,"error":"unmet expectation --expect .ok: it yielded false","body":{}}"#,
         )
@@ -227,11 +232,27 @@ mod tests {
         assert!(matches!(&r.outcome, Outcome::Answer { unmet: Some(_), .. }));
         assert_eq!(r.outcome.code(), code::FAILURE);
         let r = parse_(br#"{"line":5,"status":null,"exit":2,"error":"not JSON"}"#).unwrap();
-        assert!(matches!(&r.outcome, Outcome::Failed { sent: false, code: 2, .. }));
+        assert!(matches!(
+            &r.outcome,
+            Outcome::Failed {
+                sent: false,
+                code: 2,
+                ..
+            }
+        ));
         assert_eq!(r.took, None, "a line written before durations: unknown");
         assert!(parse_(b"{\"nope\":1}").is_none());
-        let r = parse_(br#"{"line":6,"status":500,"body":{"echo":"mk_secret_0123456789"}}"#).unwrap();
-        assert!(matches!(&r.outcome, Outcome::Answer { body, .. } if body == "{\"echo\":\"mk_…6789\"}".as_bytes()), "masked as read");
-        assert!(parse_(br#"{"line":1,"duration_ms":-1,"status":200,"body":1}"#).unwrap().took.is_none());
+        let r =
+            parse_(br#"{"line":6,"status":500,"body":{"echo":"mk_secret_0123456789"}}"#).unwrap();
+        assert!(
+            matches!(&r.outcome, Outcome::Answer { body, .. } if body == "{\"echo\":\"mk_…6789\"}".as_bytes()),
+            "masked as read"
+        );
+        assert!(
+            parse_(br#"{"line":1,"duration_ms":-1,"status":200,"body":1}"#)
+                .unwrap()
+                .took
+                .is_none()
+        );
     }
 }

@@ -186,7 +186,9 @@ impl Record {
                 Ok(other) => Some(compact(&other)),
                 Err(_) => Some(String::from_utf8_lossy(bytes).into_owned()),
             },
-            Record::Row { cells, .. } => Some(cells.iter().take(2).cloned().collect::<Vec<_>>().join(", ")),
+            Record::Row { cells, .. } => {
+                Some(cells.iter().take(2).cloned().collect::<Vec<_>>().join(", "))
+            }
             Record::Bad(_) | Record::End(_) => None,
         }
     }

@@ -380,6 +380,7 @@ fn junit_is_written_on_ctrl_c_with_the_lines_done() {
     let input = write(dir.path(), "in.jsonl", input);
     let junit = dir.path().join("report.xml");
     let summary = dir.path().join("summary.json");
+    let html = dir.path().join("report.html");
     let server = Server::start();
     let mut child = server
         .miiflow_std()
@@ -387,6 +388,8 @@ fn junit_is_written_on_ctrl_c_with_the_lines_done() {
         .arg(&junit)
         .arg("--summary-json")
         .arg(&summary)
+        .arg("--html")
+        .arg(&html)
         .arg("--batch")
         .arg(&input)
         .stdout(Stdio::piped())
@@ -401,6 +404,16 @@ fn junit_is_written_on_ctrl_c_with_the_lines_done() {
     let status = wait_or_kill(&mut child, "the batch after Ctrl-C");
     let err = all_stderr(&mut child);
     assert_eq!(status.code(), Some(130), "{err}");
+    // The HTML report is written on Ctrl-C too, saying so first.
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_contains(
+        &page,
+        "<p class=\"verdict stop\" id=\"verdict\">Interrupted</p>",
+    );
+    assert_contains(
+        &page,
+        "<td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">0</td>",
+    );
     let text = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     let cases: Vec<roxmltree::Node> = doc

@@ -14,6 +14,7 @@ mod contracts;
 mod credentials;
 mod day_one;
 mod day_two;
+mod diff;
 mod generated;
 mod history;
 mod hostile;
