@@ -475,3 +475,65 @@ fn the_report_opens_in_a_browser_with_the_verdict_first_and_no_request_leaving_i
         "the page made a request to the listener"
     );
 }
+
+/// A night of a 200-line suite, made up to the millisecond (the page is the same at every
+/// run): failures of three classes, an unmet expectation, and for the new night two
+/// regressions, a fix, a changed answer and a slower line.
+fn made_up_night(new: bool) -> String {
+    (1..=200u64)
+        .map(|n| {
+            let ms = 180.0 + ((n * 7919) % 97) as f64 * 9.5 + if n % 50 == 0 { 2400.0 } else { 0.0 };
+            let ms = if new && n == 17 { ms * 3.0 } else { ms };
+            let city = ["Paris", "Lyon", "Nice", "Lille"][(n % 4) as usize];
+            let answer = if new && n == 42 { "sunny" } else { "cloudy" };
+            let ok = format!(
+                "{{\"line\":{n},\"duration_ms\":{ms:.3},\"status\":200,\"body\":{{\"status\":\"completed\",\"output\":{{\"city\":\"{city}\",\"sky\":\"{answer}\"}}}}}}"
+            );
+            match (n, new) {
+                (9, false) | (120, _) => format!("{{\"line\":{n},\"duration_ms\":{ms:.3},\"status\":503,\"body\":{{\"error\":\"upstream model timed out\"}}}}"),
+                (63, true) => format!("{{\"line\":{n},\"duration_ms\":{ms:.3},\"status\":422,\"body\":{{\"error\":\"input.city: unknown city\"}}}}"),
+                (77, true) => format!("{{\"line\":{n},\"status\":null,\"exit\":6,\"error\":\"cannot connect to api.miiflow.ai: connection reset\"}}"),
+                (150, _) => format!("{{\"line\":{n},\"duration_ms\":{ms:.3},\"status\":200,\"exit\":1,\"error\":\"unmet expectation --expect '.output.sky != null': it yielded false (it must yield true)\",\"body\":{{\"status\":\"completed\",\"output\":{{\"sky\":null}}}}}}"),
+                _ => ok,
+            }
+        })
+        .map(|l| l + "\n")
+        .collect()
+}
+
+/// The guide's screenshots of the report (docs/guide/img/), made from a made-up night by the
+/// browser the other tests use; rewritten when they change.
+#[test]
+fn the_guides_screenshots_of_the_report_are_made_here() {
+    let dir = temp();
+    let base = write(dir.path(), "last-night.jsonl", made_up_night(false));
+    let new = write(dir.path(), "results.jsonl", made_up_night(true));
+    let page = dir.path().join("report.html");
+    let out = miiflow()
+        .current_dir(dir.path())
+        .args(["results", "report", "results.jsonl", "-o", "report.html"])
+        .args(["--baseline", "last-night.jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_contains(&html, "id=\"diff-verdict\">2 regression(s) since last-night.jsonl");
+    let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide/img");
+    std::fs::create_dir_all(&img).unwrap();
+    let shot = dir.path().join("report.png");
+    let out = chromium(
+        dir.path(),
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1000,2300",
+            "--hide-scrollbars",
+        ],
+        &page,
+    );
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let committed = img.join("report.png");
+    if std::fs::read(&committed).ok().as_deref() != Some(&png[..]) {
+        std::fs::write(&committed, &png).unwrap();
+    }
+}

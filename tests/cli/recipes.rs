@@ -115,6 +115,36 @@ fn the_github_recipe_fails_then_goes_green_on_a_second_attempt_without_paying_tw
         .collect();
     assert_eq!(lines.len(), 6);
     assert!(lines.iter().all(|l| l["status"] == 200), "{text}");
+    nights(&workflow, dir.path(), &server);
+}
+
+/// The GitHub recipe's last steps over two nights: the first has no baseline (a report
+/// alone), the second fails on a regression after writing its report; each keeps its results
+/// for the next.
+fn nights(workflow: &str, dir: &Path, server: &Server) {
+    let compare = block_after(workflow, "name: Compare with last night");
+    let keep = block_after(workflow, "name: Keep tonight's results");
+    let first = run_script(&compare, dir, server, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_contains(&page, "id=\"verdict\">Passed</p>");
+    assert!(run_script(&keep, dir, server, &[]).status.success());
+    // The next night every line fails (an item asking the stand-in for a 503 once per input).
+    let out = server
+        .miiflow()
+        .current_dir(dir)
+        .args(["run", "agent_xxxYYYzzz", "--batch", "inputs.jsonl"])
+        .args(["-o", "results.jsonl", "$fault=503", "--retries", "0", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let second = run_script(&compare, dir, server, &[]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert_contains(&stderr(&second), "6 line(s) regressed since last-night/results.jsonl");
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_contains(&page, "id=\"diff-verdict\">6 regression(s) since last-night/results.jsonl");
+    let junit = std::fs::read_to_string(dir.join("diff.xml")).unwrap();
+    assert!(junit.contains("failures=\"6\""), "{junit}");
 }
 
 #[test]
