@@ -4,6 +4,7 @@
 //!     cargo bench --bench perf
 //!     cargo bench --bench perf -- ci     # only the batches-as-CI-tests rows (issue 22)
 //!     cargo bench --bench perf -- mcp    # only the MCP tool call row (issue 23)
+//!     cargo bench --bench perf -- diff   # only `results diff` and `results report` (issue 31)
 //!
 //! Prints a Markdown table; the latest one is kept in docs/PERFORMANCE.md.
 
@@ -398,6 +399,11 @@ fn main() {
         print(rows);
         return;
     }
+    if std::env::args().skip(1).any(|a| a == "diff") {
+        diff_and_report(dir.path(), &mut rows);
+        print(rows);
+        return;
+    }
 
     one_run(&mut rows);
     one_https_run(dir.path(), &mut rows);
@@ -408,7 +414,97 @@ fn main() {
     rate(dir.path(), &mut rows);
     memory_at_scale(dir.path(), &mut rows);
     history(dir.path(), &mut rows);
+    diff_and_report(dir.path(), &mut rows);
     print(rows);
+}
+
+/// Two nights of an `n`-line suite as results files: every line timed; in the new night 1% of
+/// the lines fail, 1% answer differently and 1% take three times as long.
+fn two_nights(dir: &Path, n: u64) -> (PathBuf, PathBuf) {
+    let paths = (
+        dir.join(format!("base-{n}.jsonl")),
+        dir.join(format!("new-{n}.jsonl")),
+    );
+    let mut base = std::io::BufWriter::new(std::fs::File::create(&paths.0).unwrap());
+    let mut new = std::io::BufWriter::new(std::fs::File::create(&paths.1).unwrap());
+    for line in 1..=n {
+        let ms = 200.0 + (line * 7919 % 997) as f64;
+        let record = blake3::hash(format!("{line}").as_bytes()).to_hex();
+        let ok = |ms: f64, city: &str| {
+            format!(
+                "{{\"line\":{line},\"record_blake3\":\"{record}\",\"duration_ms\":{ms:.3},\
+                 \"status\":200,\"body\":{{\"run_id\":\"run_{line}\",\"status\":\"completed\",\
+                 \"output\":{{\"n\":{line},\"city\":\"{city}\"}}}}}}"
+            )
+        };
+        writeln!(base, "{}", ok(ms, "Paris")).unwrap();
+        let tonight = match line % 100 {
+            7 => format!(
+                "{{\"line\":{line},\"record_blake3\":\"{record}\",\"duration_ms\":{ms:.3},\
+                 \"status\":503,\"body\":{{\"error\":\"upstream timed out\"}}}}"
+            ),
+            8 => ok(ms, "Lyon"),
+            9 => ok(ms * 3.0, "Paris"),
+            _ => ok(ms, "Paris"),
+        };
+        writeln!(new, "{tonight}").unwrap();
+    }
+    paths
+}
+
+/// A section of the benchmark (see `main`): `results diff` and `results report` over two
+/// nights of 1,000,000 and of 200,000 lines.
+fn diff_and_report(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+    for n in [1_000_000u64, 200_000] {
+        let (base, new) = two_nights(dir, n);
+        let size = std::fs::metadata(&new).unwrap().len() / 1_000_000;
+        let words = if n == 1_000_000 {
+            "1,000,000"
+        } else {
+            "200,000"
+        };
+        let (t, rss, ok) = measure(
+            miiflow("http://127.0.0.1:9")
+                .args(["results", "diff", "--json", "--fail-on", "never"])
+                .arg(&base)
+                .arg(&new),
+        );
+        assert!(ok, "results diff failed");
+        rows.push((
+            format!("`results diff --json` of two {words}-line runs ({size} MB each; 3% differ)"),
+            format!(
+                "{:.2} s, peak RSS {:.1} MB",
+                t.as_secs_f64(),
+                rss as f64 / 1024.0
+            ),
+            "target < 64 MB".into(),
+        ));
+        let page = dir.join("report.html");
+        let (t, rss, ok) = measure(
+            miiflow("http://127.0.0.1:9")
+                .args(["results", "report"])
+                .arg(&new)
+                .arg("-o")
+                .arg(&page)
+                .arg("--baseline")
+                .arg(&base),
+        );
+        assert!(ok, "results report failed");
+        let bytes = std::fs::metadata(&page).unwrap().len();
+        rows.push((
+            format!("`results report --baseline` of a {words}-line run"),
+            format!(
+                "{:.2} s, peak RSS {:.1} MB, the page {:.0} KB",
+                t.as_secs_f64(),
+                rss as f64 / 1024.0,
+                bytes as f64 / 1024.0
+            ),
+            "bounded memory; the page does not grow with the run".into(),
+        ));
+        for p in [&base, &new, &page] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// A section of the benchmark (see `main`).

@@ -506,8 +506,8 @@ fn made_up_night(new: bool) -> String {
 #[test]
 fn the_guides_screenshots_of_the_report_are_made_here() {
     let dir = temp();
-    let base = write(dir.path(), "last-night.jsonl", made_up_night(false));
-    let new = write(dir.path(), "results.jsonl", made_up_night(true));
+    write(dir.path(), "last-night.jsonl", made_up_night(false));
+    write(dir.path(), "results.jsonl", made_up_night(true));
     let page = dir.path().join("report.html");
     let out = miiflow()
         .current_dir(dir.path())
@@ -517,7 +517,10 @@ fn the_guides_screenshots_of_the_report_are_made_here() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(&page).unwrap();
-    assert_contains(&html, "id=\"diff-verdict\">2 regression(s) since last-night.jsonl");
+    assert_contains(
+        &html,
+        "id=\"diff-verdict\">2 regression(s) since last-night.jsonl",
+    );
     let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide/img");
     std::fs::create_dir_all(&img).unwrap();
     let shot = dir.path().join("report.png");
@@ -530,7 +533,8 @@ fn the_guides_screenshots_of_the_report_are_made_here() {
         ],
         &page,
     );
-    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let png = std::fs::read(&shot)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     let committed = img.join("report.png");
     if std::fs::read(&committed).ok().as_deref() != Some(&png[..]) {

@@ -140,9 +140,15 @@ fn nights(workflow: &str, dir: &Path, server: &Server) {
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let second = run_script(&compare, dir, server, &[]);
     assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
-    assert_contains(&stderr(&second), "6 line(s) regressed since last-night/results.jsonl");
+    assert_contains(
+        &stderr(&second),
+        "6 line(s) regressed since last-night/results.jsonl",
+    );
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert_contains(&page, "id=\"diff-verdict\">6 regression(s) since last-night/results.jsonl");
+    assert_contains(
+        &page,
+        "id=\"diff-verdict\">6 regression(s) since last-night/results.jsonl",
+    );
     let junit = std::fs::read_to_string(dir.join("diff.xml")).unwrap();
     assert!(junit.contains("failures=\"6\""), "{junit}");
 }
