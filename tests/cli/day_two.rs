@@ -863,7 +863,7 @@ fn a_signal_during_the_history_wait_ends_the_batch() {
 
 /// The tools' Python with GitHub's own Markdown engine (cmark-gfm's bindings), when installed
 /// (scripts/test installs it; MIIFLOW_TEST_REQUIRE_TOOLS says it must be there).
-fn gfm_python() -> Option<std::path::PathBuf> {
+pub(crate) fn gfm_python() -> Option<std::path::PathBuf> {
     let python =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools-venv/bin/python");
     let found = std::process::Command::new(&python)

@@ -541,3 +541,63 @@ fn the_guides_screenshots_of_the_report_are_made_here() {
         std::fs::write(&committed, &png).unwrap();
     }
 }
+
+/// The diff's section of the job summary, through GitHub's own Markdown engine: the server's
+/// words and the files' names are text, each table row has its cells.
+#[test]
+fn the_diffs_job_summary_renders_server_text_as_text_in_githubs_engine() {
+    let Some(python) = crate::day_two::gfm_python() else {
+        return;
+    };
+    let dir = temp();
+    let said = "![pwned](https://evil.example/p.png) [click](javascript:alert(1)) *bold* a | b <b>x</b>";
+    let base = write(
+        dir.path(),
+        "night`1 | <!--.jsonl",
+        "{\"line\":1,\"duration_ms\":5,\"status\":200,\"body\":{\"a\":1}}\n",
+    );
+    let new = write(
+        dir.path(),
+        "new.jsonl",
+        format!(
+            "{{\"line\":1,\"duration_ms\":5,\"status\":500,\"body\":{}}}\n",
+            serde_json::json!({ "error": said })
+        ),
+    );
+    let step = dir.path().join("step.md");
+    let out = miiflow()
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args(["results", "diff"])
+        .arg(&base)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&step).unwrap();
+    let html = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import sys, cmarkgfm\n\
+             from cmarkgfm.cmark import Options\n\
+             print(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
+        ])
+        .stdin(std::fs::File::open(&step).unwrap())
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    for tag in ["<img", "<a ", "<b>", "<em>", "<!--"] {
+        assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{md}");
+    }
+    assert!(html.contains("<h3>miiflow results diff: <code>"), "{html}");
+    assert!(html.contains("<p>❌ 1 line(s) regressed"), "{html}");
+    let rows: Vec<&str> = html
+        .split("<tr>")
+        .skip(1)
+        .map(|r| r.split("</tr>").next().unwrap())
+        .collect();
+    for row in &rows {
+        let cells = row.matches("<td").count() + row.matches("<th").count();
+        assert!(cells == 2 || cells == 4, "{cells} cells: {row}");
+    }
+    assert!(html.contains("![pwned](https://evil.example/p.png)"), "{html}");
+}
