@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A jq filter the answer must make true (repeatable): a 2xx answer for which it yields false, null, anything but true, an error or nothing is a failure (exit 1; in a batch, the line''s). Checked on the answer as received, before --jq')
             [CompletionResult]::new('--expect-schema', '--expect-schema', [CompletionResultType]::ParameterName, 'A JSON Schema file (draft 7 or 2020-12) a 2xx answer must validate against, else a failure naming where in the answer it does not')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'With --batch: write a JUnit XML report to FILE (one test case per line), at the end and on Ctrl-C')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'With --batch: write an HTML report to FILE (one self-contained page: the verdict, counts, a latency histogram, the slowest lines, failures), at the end and on Ctrl-C')
             [CompletionResult]::new('--summary-json', '--summary-json', [CompletionResultType]::ParameterName, 'With --batch: also write the closing summary as JSON to FILE (counts by outcome, retries, wall time, throughput, latency percentiles)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Apply a jq filter to a JSON answer (2xx only), in-process')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)')
@@ -515,6 +516,8 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -535,12 +538,57 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'miiflow;results;diff' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Compare only what this jq filter yields of each answer (e.g. `.output.answer`)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'What makes the diff exit 1: a regression; any change of outcome or answer (regressions included); a regression or a slower line; or never')
+            [CompletionResult]::new('--latency-ratio', '--latency-ratio', [CompletionResultType]::ParameterName, 'A line is slower when it took at least R times as long as in BASE (faster at 1/R)')
+            [CompletionResult]::new('--latency-floor', '--latency-floor', [CompletionResultType]::ParameterName, 'Lines that took less than this in both runs are never slower or faster (noise)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML file: one test case per line that differs (a regressed line is a failure there, whatever --fail-on says)')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'The batch file both ran: the table shows each line''s first fields')
+            [CompletionResult]::new('--batch-format', '--batch-format', [CompletionResultType]::ParameterName, 'The batch file''s format [default: csv for a .csv file, else jsonl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON document on stdout (docs/guide/nightly.md describes it) instead of the table')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'miiflow;results;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where the page is written (replaced only when complete)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where the page is written (replaced only when complete)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier run''s results: the page adds what changed since')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'miiflow;results;help' {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'miiflow;results;help;merge' {
+            break
+        }
+        'miiflow;results;help;diff' {
+            break
+        }
+        'miiflow;results;help;report' {
             break
         }
         'miiflow;results;help;help' {
@@ -755,9 +803,17 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
         }
         'miiflow;help;results' {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)')
             break
         }
         'miiflow;help;results;merge' {
+            break
+        }
+        'miiflow;help;results;diff' {
+            break
+        }
+        'miiflow;help;results;report' {
             break
         }
         'miiflow;help;mcp' {

@@ -169,8 +169,14 @@ _miiflow() {
             miiflow__subcmd__help__subcmd__mcp,serve)
                 cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__serve"
                 ;;
+            miiflow__subcmd__help__subcmd__results,diff)
+                cmd="miiflow__subcmd__help__subcmd__results__subcmd__diff"
+                ;;
             miiflow__subcmd__help__subcmd__results,merge)
                 cmd="miiflow__subcmd__help__subcmd__results__subcmd__merge"
+                ;;
+            miiflow__subcmd__help__subcmd__results,report)
+                cmd="miiflow__subcmd__help__subcmd__results__subcmd__report"
                 ;;
             miiflow__subcmd__history,clear)
                 cmd="miiflow__subcmd__history__subcmd__clear"
@@ -262,17 +268,29 @@ _miiflow() {
             miiflow__subcmd__mcp__subcmd__help,serve)
                 cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__serve"
                 ;;
+            miiflow__subcmd__results,diff)
+                cmd="miiflow__subcmd__results__subcmd__diff"
+                ;;
             miiflow__subcmd__results,help)
                 cmd="miiflow__subcmd__results__subcmd__help"
                 ;;
             miiflow__subcmd__results,merge)
                 cmd="miiflow__subcmd__results__subcmd__merge"
                 ;;
+            miiflow__subcmd__results,report)
+                cmd="miiflow__subcmd__results__subcmd__report"
+                ;;
+            miiflow__subcmd__results__subcmd__help,diff)
+                cmd="miiflow__subcmd__results__subcmd__help__subcmd__diff"
+                ;;
             miiflow__subcmd__results__subcmd__help,help)
                 cmd="miiflow__subcmd__results__subcmd__help__subcmd__help"
                 ;;
             miiflow__subcmd__results__subcmd__help,merge)
                 cmd="miiflow__subcmd__results__subcmd__help__subcmd__merge"
+                ;;
+            miiflow__subcmd__results__subcmd__help,report)
+                cmd="miiflow__subcmd__results__subcmd__help__subcmd__report"
                 ;;
             *)
                 ;;
@@ -931,7 +949,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__results)
-            opts="merge"
+            opts="merge diff report"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,7 +962,35 @@ _miiflow() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        miiflow__subcmd__help__subcmd__results__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         miiflow__subcmd__help__subcmd__results__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__results__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1817,7 +1863,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__results)
-            opts="-v -q -h --profile --base-url --color --verbose --allow-http --quiet --help merge help"
+            opts="-v -q -h --profile --base-url --color --verbose --allow-http --quiet --help merge diff report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1842,9 +1888,77 @@ _miiflow() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        miiflow__subcmd__results__subcmd__help)
-            opts="merge help"
+        miiflow__subcmd__results__subcmd__diff)
+            opts="-v -q -h --jq --fail-on --latency-ratio --latency-floor --json --junit --input --batch-format --profile --base-url --color --verbose --allow-http --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "regression change latency never" -- "${cur}"))
+                    return 0
+                    ;;
+                --latency-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-floor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help)
+            opts="merge diff report help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1871,6 +1985,20 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__results__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__results__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1926,8 +2054,46 @@ _miiflow() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        miiflow__subcmd__results__subcmd__report)
+            opts="-o -v -q -h --output --baseline --profile --base-url --color --verbose --allow-http --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         miiflow__subcmd__run)
-            opts="-i -r -c -o -v -q -h --workflow --input --text --batch --batch-format --concurrency --rate --shard --resume --retry-failed --expect --expect-schema --junit --summary-json --no-history --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
+            opts="-i -r -c -o -v -q -h --workflow --input --text --batch --batch-format --concurrency --rate --shard --resume --retry-failed --expect --expect-schema --junit --html --summary-json --no-history --jq --raw-output --compact-output --output --include --dry-run --curl --retries --connect-timeout --timeout --profile --base-url --color --verbose --quiet --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,6 +2144,10 @@ _miiflow() {
                     return 0
                     ;;
                 --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -58,6 +58,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --expect 'A jq filter the answer must make true (repeatable): a 2xx answer for which it yields false, null, anything but true, an error or nothing is a failure (exit 1; in a batch, the line''s). Checked on the answer as received, before --jq'
             cand --expect-schema 'A JSON Schema file (draft 7 or 2020-12) a 2xx answer must validate against, else a failure naming where in the answer it does not'
             cand --junit 'With --batch: write a JUnit XML report to FILE (one test case per line), at the end and on Ctrl-C'
+            cand --html 'With --batch: write an HTML report to FILE (one self-contained page: the verdict, counts, a latency histogram, the slowest lines, failures), at the end and on Ctrl-C'
             cand --summary-json 'With --batch: also write the closing summary as JSON to FILE (counts by outcome, retries, wall time, throughput, latency percentiles)'
             cand --jq 'Apply a jq filter to a JSON answer (2xx only), in-process'
             cand -o 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)'
@@ -472,6 +473,8 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+            cand diff 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+            cand report 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;results;merge'= {
@@ -490,11 +493,52 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'miiflow;results;diff'= {
+            cand --jq 'Compare only what this jq filter yields of each answer (e.g. `.output.answer`)'
+            cand --fail-on 'What makes the diff exit 1: a regression; any change of outcome or answer (regressions included); a regression or a slower line; or never'
+            cand --latency-ratio 'A line is slower when it took at least R times as long as in BASE (faster at 1/R)'
+            cand --latency-floor 'Lines that took less than this in both runs are never slower or faster (noise)'
+            cand --junit 'Also write a JUnit XML file: one test case per line that differs (a regressed line is a failure there, whatever --fail-on says)'
+            cand --input 'The batch file both ran: the table shows each line''s first fields'
+            cand --batch-format 'The batch file''s format [default: csv for a .csv file, else jsonl]'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand --json 'One JSON document on stdout (docs/guide/nightly.md describes it) instead of the table'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'miiflow;results;report'= {
+            cand -o 'Where the page is written (replaced only when complete)'
+            cand --output 'Where the page is written (replaced only when complete)'
+            cand --baseline 'An earlier run''s results: the page adds what changed since'
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'miiflow;results;help'= {
             cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+            cand diff 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+            cand report 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'miiflow;results;help;merge'= {
+        }
+        &'miiflow;results;help;diff'= {
+        }
+        &'miiflow;results;help;report'= {
         }
         &'miiflow;results;help;help'= {
         }
@@ -674,8 +718,14 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         }
         &'miiflow;help;results'= {
             cand merge 'Merge results files (a CI matrix''s shards, several nights'' runs) into one, in line order'
+            cand diff 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+            cand report 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
         }
         &'miiflow;help;results;merge'= {
+        }
+        &'miiflow;help;results;diff'= {
+        }
+        &'miiflow;help;results;report'= {
         }
         &'miiflow;help;mcp'= {
             cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'

@@ -60,6 +60,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l shard -d 'With -
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l expect -d 'A jq filter the answer must make true (repeatable): a 2xx answer for which it yields false, null, anything but true, an error or nothing is a failure (exit 1; in a batch, the line\'s). Checked on the answer as received, before --jq' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l expect-schema -d 'A JSON Schema file (draft 7 or 2020-12) a 2xx answer must validate against, else a failure naming where in the answer it does not' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l junit -d 'With --batch: write a JUnit XML report to FILE (one test case per line), at the end and on Ctrl-C' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l html -d 'With --batch: write an HTML report to FILE (one self-contained page: the verdict, counts, a latency histogram, the slowest lines, failures), at the end and on Ctrl-C' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l summary-json -d 'With --batch: also write the closing summary as JSON to FILE (counts by outcome, retries, wall time, throughput, latency percentiles)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -l jq -d 'Apply a jq filter to a JSON answer (2xx only), in-process' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -s o -l output -d 'Write the body to FILE instead of stdout (replaced only by a complete 2xx answer); with --batch, the results, as they finish (see --resume)' -r -F
@@ -349,17 +350,19 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s q -l quiet -d 'Print no status line, only errors'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
-complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -s h -l help -d 'Print help'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -f -a "diff" -d 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -f -a "report" -d 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and not __fish_seen_subcommand_from merge diff report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s o -l output -d 'Write the merged results to OUT (replaced only when complete; it may be one of the FILEs) instead of stdout' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l input -d 'The batch file the results are for: check that every line has a current result' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l batch-format -d 'The batch file\'s format [default: csv for a .csv file, else jsonl]' -r -f -a "jsonl\t'One JSON value per line'
@@ -373,7 +376,41 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l jq -d 'Compare only what this jq filter yields of each answer (e.g. `.output.answer`)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l fail-on -d 'What makes the diff exit 1: a regression; any change of outcome or answer (regressions included); a regression or a slower line; or never' -r -f -a "regression\t''
+change\t''
+latency\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l latency-ratio -d 'A line is slower when it took at least R times as long as in BASE (faster at 1/R)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l latency-floor -d 'Lines that took less than this in both runs are never slower or faster (noise)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l junit -d 'Also write a JUnit XML file: one test case per line that differs (a regressed line is a failure there, whatever --fail-on says)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l input -d 'The batch file both ran: the table shows each line\'s first fields' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l batch-format -d 'The batch file\'s format [default: csv for a .csv file, else jsonl]' -r -f -a "jsonl\t'One JSON value per line'
+csv\t'A header row naming the keys, then one row per run (RFC 4180)'"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l json -d 'One JSON document on stdout (docs/guide/nightly.md describes it) instead of the table'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -s o -l output -d 'Where the page is written (replaced only when complete)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l baseline -d 'An earlier run\'s results: the page adds what changed since' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Print no status line, only errors'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "diff" -d 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "report" -d 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
@@ -482,6 +519,8 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the aliases this profile sees (its own, then the global ones)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove an alias (with --profile, that profile\'s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "diff" -d 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "report" -d 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
