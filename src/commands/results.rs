@@ -111,6 +111,10 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
     let mut listed = Listed::default();
     let mut more = (0u64, 0u64);
     let tally = diff::diff(&mut base, &mut new, &compare, &mut |v| {
+        if ui.closed() {
+            // `--json | head`: no one reads on; the diff stops, and says so by its exit code.
+            return Err(Error::ReaderGone.into());
+        }
         if !v.differs() {
             return Ok(());
         }
@@ -150,6 +154,10 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
         j.finish(ui, closing)?;
     } else {
         say_diff(ui, args, &tally, &listed, more);
+    }
+    // What stdout's reader did not get is no verdict: not 0, not the gate's 1.
+    if ui.closed() {
+        return Err(Error::ReaderGone.into());
     }
     let suite = format!("{} → {}", args.base.display(), args.new.display());
     if let Some(j) = junit {

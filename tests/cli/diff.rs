@@ -550,7 +550,8 @@ fn the_diffs_job_summary_renders_server_text_as_text_in_githubs_engine() {
         return;
     };
     let dir = temp();
-    let said = "![pwned](https://evil.example/p.png) [click](javascript:alert(1)) *bold* a | b <b>x</b>";
+    let said =
+        "![pwned](https://evil.example/p.png) [click](javascript:alert(1)) *bold* a | b <b>x</b>";
     let base = write(
         dir.path(),
         "night`1 | <!--.jsonl",
@@ -599,5 +600,39 @@ fn the_diffs_job_summary_renders_server_text_as_text_in_githubs_engine() {
         let cells = row.matches("<td").count() + row.matches("<th").count();
         assert!(cells == 2 || cells == 4, "{cells} cells: {row}");
     }
-    assert!(html.contains("![pwned](https://evil.example/p.png)"), "{html}");
+    assert!(
+        html.contains("![pwned](https://evil.example/p.png)"),
+        "{html}"
+    );
+}
+
+/// A reader that goes away (`| head`) is no verdict: exit 141, whatever the gate, and the
+/// diff stops reading.
+#[test]
+fn a_closed_stdout_ends_the_diff_with_141_not_a_verdict() {
+    let dir = temp();
+    let night = |city: &str| -> String {
+        (1..=20_000)
+            .map(|n| {
+                format!(
+                    "{{\"line\":{n},\"duration_ms\":5,\"status\":200,\"body\":{{\"city\":\"{city}\"}}}}\n"
+                )
+            })
+            .collect()
+    };
+    let base = write(dir.path(), "base.jsonl", night("Paris"));
+    let new = write(dir.path(), "new.jsonl", night("Lyon"));
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' results diff '{}' '{}' --json --fail-on never | head -c 1 >/dev/null",
+            assert_cmd::cargo::cargo_bin("miiflow").display(),
+            base.display(),
+            new.display()
+        ))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
