@@ -84,8 +84,26 @@ fn compare(ratio: f64, floor: std::time::Duration, jq: Option<&str>) -> anyhow::
     })
 }
 
+/// A file this command writes is none of those it reads: it would be replaced by what was
+/// made from it.
+fn not_read(flag: &str, out: &std::path::Path, read: &[&std::path::Path]) -> Result<(), Error> {
+    match read.iter().find(|r| crate::fs::same_place(out, r)) {
+        Some(r) => Err(Error::BadInput(format!(
+            "{flag} {}: is {}, which this command reads; write it to another file",
+            out.display(),
+            r.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
     // Everything that can refuse the diff, before a word is said.
+    if let Some(junit) = &args.junit {
+        let mut read = vec![args.base.as_path(), args.new.as_path()];
+        read.extend(args.input.as_deref());
+        not_read("--junit", junit, &read)?;
+    }
     let compare = compare(args.latency_ratio, args.latency_floor, args.jq.as_deref())?;
     let mut base = Ordered::open(&args.base, mask)?;
     let mut new = Ordered::open(&args.new, mask)?;
@@ -241,6 +259,9 @@ fn step_summary(ui: &Ui, md: &str) {
 }
 
 fn report(ui: &Ui, args: &ResultsReportArgs, mask: &Mask) -> anyhow::Result<()> {
+    let mut read: Vec<&std::path::Path> = args.files.iter().map(|p| p.as_path()).collect();
+    read.extend(args.baseline.as_deref());
+    not_read("-o", &args.output, &read)?;
     let mut files = Vec::with_capacity(args.files.len());
     for path in &args.files {
         files.push(Ordered::open(path, mask)?);

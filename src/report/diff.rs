@@ -213,7 +213,8 @@ fn same_answer(base: &Outcome, new: &Outcome, compare: &Compare) -> bool {
         (Some(b), Some(n)) if b == n => true,
         (Some(b), Some(n)) => match (compared(b, compare), compared(n, compare)) {
             (Ok(b), Ok(n)) => b.len() == n.len() && b.iter().zip(&n).all(|(b, n)| same(b, n)),
-            (Err(b), Err(n)) => b == n,
+            // The filter failed the same way on both (a member neither has).
+            (Err(b), Err(n)) => compare.jq.is_some() && b == n,
             _ => false,
         },
         _ => false,

@@ -636,3 +636,63 @@ fn a_closed_stdout_ends_the_diff_with_141_not_a_verdict() {
     assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+/// A file the command writes is never one it reads (a JUnit file or a page written over the
+/// results would destroy them): refused with exit 2, the file untouched.
+#[test]
+fn an_output_over_an_input_is_refused_and_the_input_kept() {
+    let dir = temp();
+    let text = "{\"line\":1,\"duration_ms\":5,\"status\":200,\"body\":{}}\n";
+    let base = write(dir.path(), "base.jsonl", text);
+    let new = write(dir.path(), "new.jsonl", text);
+    std::os::unix::fs::symlink(&new, dir.path().join("link.jsonl")).unwrap();
+    let runs: [(&[&str], &str); 3] = [
+        (
+            &[
+                "results",
+                "diff",
+                "base.jsonl",
+                "new.jsonl",
+                "--junit",
+                "new.jsonl",
+            ],
+            "--junit new.jsonl: is new.jsonl",
+        ),
+        (
+            &[
+                "results",
+                "diff",
+                "base.jsonl",
+                "new.jsonl",
+                "--junit",
+                "link.jsonl",
+            ],
+            "--junit link.jsonl: is new.jsonl",
+        ),
+        (
+            &[
+                "results",
+                "report",
+                "new.jsonl",
+                "--baseline",
+                "base.jsonl",
+                "-o",
+                "base.jsonl",
+            ],
+            "-o base.jsonl: is base.jsonl",
+        ),
+    ];
+    for (args, why) in runs {
+        let out = miiflow()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_contains(&stderr(&out), why);
+        assert_eq!(stdout(&out), "");
+    }
+    for p in [&base, &new] {
+        assert_eq!(std::fs::read_to_string(p).unwrap(), text);
+    }
+}
