@@ -54,6 +54,20 @@ struct Inputs {
 }
 
 impl Inputs {
+    /// `--input`: the batch file, opened (refused as `results merge --input` refuses it).
+    fn open(args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<Option<Inputs>> {
+        let Some(path) = &args.input else {
+            return Ok(None);
+        };
+        let source = crate::input::Source::from_arg(path);
+        let format = crate::results::records::format(&source, args.batch_format.map(Into::into));
+        Ok(Some(Inputs {
+            reader: crate::results::records::open(&source, format)?.reader,
+            next: 1,
+            mask: mask.clone(),
+        }))
+    }
+
     fn fields(&mut self, n: u64) -> Option<String> {
         while self.next <= n {
             let (record, _) = self.reader.next(self.next)?;
@@ -100,26 +114,14 @@ fn not_read(flag: &str, out: &std::path::Path, read: &[&std::path::Path]) -> Res
 fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
     // Everything that can refuse the diff, before a word is said.
     if let Some(junit) = &args.junit {
-        let mut read = vec![args.base.as_path(), args.new.as_path()];
-        read.extend(args.input.as_deref());
+        let read = [args.base.as_path(), args.new.as_path()];
+        let read: Vec<&std::path::Path> = read.into_iter().chain(args.input.as_deref()).collect();
         not_read("--junit", junit, &read)?;
     }
     let compare = compare(args.latency_ratio, args.latency_floor, args.jq.as_deref())?;
     let mut base = Ordered::open(&args.base, mask)?;
     let mut new = Ordered::open(&args.new, mask)?;
-    let mut inputs = match &args.input {
-        Some(path) => {
-            let source = crate::input::Source::from_arg(path);
-            let format =
-                crate::results::records::format(&source, args.batch_format.map(Into::into));
-            Some(Inputs {
-                reader: crate::results::records::open(&source, format)?.reader,
-                next: 1,
-                mask: mask.clone(),
-            })
-        }
-        None => None,
-    };
+    let mut inputs = Inputs::open(args, mask)?;
     let mut junit = args.junit.as_deref().map(DiffJunit::create).transpose()?;
     let fail_on = FailOn::from(args.fail_on);
     let mut json = match args.json {
