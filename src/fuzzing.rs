@@ -149,8 +149,9 @@ pub fn csv_batch(data: &[u8]) {
     crate::results::records::fuzz_csv(data);
 }
 
-/// A results file's lines, as `--resume` reads them: heads parse or are refused, and what we
-/// write reads back as written.
+/// A results file's lines, as `--resume` reads their heads and `results diff` reads them
+/// whole: they parse or are refused, and what we write reads back as written (line, digest,
+/// time, exit code).
 pub fn results_lines(data: &[u8]) {
     crate::results::line::fuzz_results(data);
 }

@@ -532,13 +532,26 @@ pub(crate) fn fuzz_results(data: &[u8]) {
             unmet: None,
         },
     ];
+    let took =
+        std::time::Duration::from_micros(u64::from(rest.first().copied().unwrap_or(0)) * 997);
+    let mask = crate::output::safe::Mask::default();
     for outcome in &outcomes {
-        let written = outcome.to_line(n, Some(&digest));
+        let written = outcome.to_line_with(n, Some(&digest), Some(&digest), Some(took));
         serde_json::from_slice::<serde_json::Value>(&written).expect("a result line is JSON");
         let head = parse_head(&written[..written.len().min(HEAD)])
             .expect("a result line we wrote has a head");
         assert_eq!(head.line, n);
         assert_eq!(head.input_blake3.as_deref().and_then(unhex), Some(digest));
         assert_eq!(head.exit, Some(outcome.code()));
+        // Read whole (`results diff`, `results report`): the same line, time and verdict.
+        let read = crate::results::read::parse(&written, &mask).expect("a line we wrote reads");
+        assert_eq!(
+            (read.line, read.took, read.record),
+            (n, Some(took), Some(digest))
+        );
+        assert_eq!(read.outcome.code(), outcome.code());
+    }
+    for line in data.split(|b| *b == b'\n') {
+        let _ = crate::results::read::parse(line, &mask);
     }
 }
