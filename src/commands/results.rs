@@ -181,7 +181,7 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
     }
     let suite = format!("{} → {}", args.base.display(), args.new.display());
     if let Some(j) = junit {
-        j.finish(&suite)?;
+        j.finish(&suite, &tally)?;
     }
     let md = compared::markdown(
         &args.base.display().to_string(),

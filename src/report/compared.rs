@@ -363,17 +363,34 @@ impl DiffJunit {
         )
     }
 
-    pub(crate) fn finish(mut self, suite: &str) -> anyhow::Result<()> {
+    /// Writes FILE: the suite, its latency side as properties (`latency base p50` …), the cases.
+    pub(crate) fn finish(mut self, suite: &str, t: &Tally) -> anyhow::Result<()> {
         self.cases.flush()?;
         let mut scratch = self.cases.into_inner().map_err(|e| e.into_error())?;
         scratch.rewind()?;
         let (tests, failures) = (self.count, self.failures);
-        let head = format!(
+        let mut head = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"miiflow diff\" \
              tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n  <testsuite name=\"{}\" \
-             tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
+             tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n    <properties>\n",
             xml(suite)
         );
+        let ms = |v: Option<f64>| v.map_or("none".to_owned(), |v| format!("{v:.3} ms"));
+        for (name, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
+            let ratio = t.ratio(q).map_or("none".to_owned(), |r| format!("{r:.3}"));
+            for (key, value) in [
+                (format!("latency base {name}"), ms(t.base_latency.ms(q))),
+                (format!("latency new {name}"), ms(t.new_latency.ms(q))),
+                (format!("latency ratio {name}"), ratio),
+            ] {
+                head.push_str(&format!(
+                    "      <property name=\"{}\" value=\"{}\"/>\n",
+                    xml(&key),
+                    xml(&value)
+                ));
+            }
+        }
+        head.push_str("    </properties>\n");
         self.file.write(head.as_bytes())?;
         let mut buf = vec![0u8; 64 * 1024];
         loop {

@@ -200,6 +200,25 @@ fn every_kind_is_told_apart_in_json_and_junit_whatever_the_gate() {
         .find(|n| n.has_tag_name("testsuite"))
         .unwrap();
     assert_eq!(suite.attribute("failures"), Some("1"));
+    // The latency side, as the suite's properties.
+    let props: Vec<(&str, &str)> = parsed
+        .descendants()
+        .filter(|n| n.has_tag_name("property"))
+        .map(|p| (p.attribute("name").unwrap(), p.attribute("value").unwrap()))
+        .collect();
+    assert_eq!(props.len(), 9, "{xml}");
+    assert!(
+        props
+            .iter()
+            .any(|(k, v)| *k == "latency new p99" && v.ends_with(" ms")),
+        "{xml}"
+    );
+    assert!(
+        props
+            .iter()
+            .any(|(k, v)| *k == "latency ratio p99" && v.parse::<f64>().unwrap() > 1.5),
+        "{xml}"
+    );
 }
 
 #[test]
