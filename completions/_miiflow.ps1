@@ -563,6 +563,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where the page is written (replaced only when complete)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where the page is written (replaced only when complete)')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier run''s results: the page adds what changed since')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'With --baseline: compare only what this jq filter yields of each answer, as `results diff --jq` does (answers carry a run id that differs at every run)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')

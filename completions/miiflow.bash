@@ -2055,7 +2055,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__results__subcmd__report)
-            opts="-o -v -q -h --output --baseline --profile --base-url --color --verbose --allow-http --quiet --help"
+            opts="-o -v -q -h --output --baseline --jq --profile --base-url --color --verbose --allow-http --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2070,6 +2070,10 @@ _miiflow() {
                     return 0
                     ;;
                 --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

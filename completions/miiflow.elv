@@ -517,6 +517,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand -o 'Where the page is written (replaced only when complete)'
             cand --output 'Where the page is written (replaced only when complete)'
             cand --baseline 'An earlier run''s results: the page adds what changed since'
+            cand --jq 'With --baseline: compare only what this jq filter yields of each answer, as `results diff --jq` does (answers carry a run id that differs at every run)'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'

@@ -399,6 +399,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -s o -l output -d 'Where the page is written (replaced only when complete)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l baseline -d 'An earlier run\'s results: the page adds what changed since' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l jq -d 'With --baseline: compare only what this jq filter yields of each answer, as `results diff --jq` does (answers carry a run id that differs at every run)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand results; and __fish_seen_subcommand_from report" -l color -d 'When to colour output' -r -f -a "auto\t''

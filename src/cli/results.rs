@@ -128,7 +128,7 @@ pub(crate) enum FailOnArg {
 #[command(after_help = "\
 Examples:
   miiflow results report results.jsonl -o report.html
-  miiflow results report shard-*.jsonl -o report.html --baseline last-night.jsonl")]
+  miiflow results report shard-*.jsonl -o report.html --baseline last-night.jsonl --jq .output")]
 pub(crate) struct ResultsReportArgs {
     /// The results files of the run.
     #[arg(value_name = "RESULTS", required = true)]
@@ -141,4 +141,9 @@ pub(crate) struct ResultsReportArgs {
     /// An earlier run's results: the page adds what changed since.
     #[arg(long, value_name = "BASE")]
     pub(crate) baseline: Option<PathBuf>,
+
+    /// With --baseline: compare only what this jq filter yields of each answer, as
+    /// `results diff --jq` does (answers carry a run id that differs at every run).
+    #[arg(long, value_name = "FILTER", requires = "baseline")]
+    pub(crate) jq: Option<String>,
 }

@@ -264,6 +264,11 @@ fn report(ui: &Ui, args: &ResultsReportArgs, mask: &Mask) -> anyhow::Result<()> 
     let mut read: Vec<&std::path::Path> = args.files.iter().map(|p| p.as_path()).collect();
     read.extend(args.baseline.as_deref());
     not_read("-o", &args.output, &read)?;
+    let compare = compare(
+        1.5,
+        std::time::Duration::from_millis(50),
+        args.jq.as_deref(),
+    )?;
     let mut files = Vec::with_capacity(args.files.len());
     for path in &args.files {
         files.push(Ordered::open(path, mask)?);
@@ -276,7 +281,6 @@ fn report(ui: &Ui, args: &ResultsReportArgs, mask: &Mask) -> anyhow::Result<()> 
     let mut out = crate::output::OutputFile::create(&args.output)?;
     let mut new = Merged::new(files)?;
     let mut summary = crate::report::summary::Summary::default();
-    let compare = compare(1.5, std::time::Duration::from_millis(50), None)?;
     let mut listed = Listed::default();
     // Each line of the run counted as the batch counted it; with a baseline, judged too.
     let mut counting = Counting {

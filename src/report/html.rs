@@ -3,7 +3,7 @@
 //! SVG, p50/p95/p99 marked), the slowest lines, failures with the start of each answer, unmet
 //! expectations; with a baseline, what changed since, regressions first.
 //!
-//! It renders what the batch's [`Summary`] counted and what the diff's [`Tally`] and
+//! It renders what the batch's [`Summary`](crate::report::summary::Summary) counted and what the diff's [`Tally`] and
 //! [`Listed`] hold (the text quoted there: masked, cut); its own part is HTML escaping. Its
 //! Content-Security-Policy allows no request at all (`default-src 'none'`), with inline
 //! styles the one thing allowed; there is no script. Its size does not grow with the run:
