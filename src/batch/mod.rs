@@ -319,29 +319,7 @@ fn reports(
         });
         keep(file.write(page.as_bytes()).and_then(|()| file.commit()));
     }
-    let step_summary = crate::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
-    if let Some(path) = step_summary.map(std::path::PathBuf::from) {
-        // Only a regular file (or none yet): a FIFO there would hold the batch's end.
-        let appended = match std::fs::metadata(&path) {
-            Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
-            _ => Ok(()),
-        }
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&path)
-                .and_then(|mut f| {
-                    std::io::Write::write_all(&mut f, closing.to_markdown().as_bytes())
-                })
-        });
-        if let Err(e) = appended {
-            ctx.ui.warn(&format!(
-                "GITHUB_STEP_SUMMARY ({}): cannot append the summary: {e}",
-                path.display()
-            ));
-        }
-    }
+    crate::report::summary::append_to_job_summary(&ctx.ui, &closing.to_markdown());
     first.map_or(Ok(()), Err)
 }
 

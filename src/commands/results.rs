@@ -191,7 +191,7 @@ fn diff(ui: &Ui, args: &ResultsDiffArgs, mask: &Mask) -> anyhow::Result<()> {
         fail_on,
         met.as_ref(),
     );
-    step_summary(ui, &md);
+    crate::report::summary::append_to_job_summary(ui, &md);
     match met {
         Some(m) => Err(Error::Batch {
             code: code::FAILURE,
@@ -232,32 +232,6 @@ fn say_diff(ui: &Ui, args: &ResultsDiffArgs, t: &Tally, listed: &Listed, more: (
     let mut text = lines.join("\n");
     text.push('\n');
     let _ = ui.out(text.as_bytes());
-}
-
-/// Appends a section to the CI job summary when `$GITHUB_STEP_SUMMARY` names a file (a
-/// regular file or none yet; a FIFO there would hold the command).
-fn step_summary(ui: &Ui, md: &str) {
-    let Some(path) = crate::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return;
-    };
-    let path = std::path::PathBuf::from(path);
-    let appended = match std::fs::metadata(&path) {
-        Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
-        _ => Ok(()),
-    }
-    .and_then(|()| {
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, md.as_bytes()))
-    });
-    if let Err(e) = appended {
-        ui.warn(&format!(
-            "GITHUB_STEP_SUMMARY ({}): cannot append the summary: {e}",
-            path.display()
-        ));
-    }
 }
 
 fn report(ui: &Ui, args: &ResultsReportArgs, mask: &Mask) -> anyhow::Result<()> {

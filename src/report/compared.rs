@@ -312,25 +312,7 @@ pub(crate) struct DiffJunit {
 
 impl DiffJunit {
     pub(crate) fn create(path: &Path) -> Result<DiffJunit, crate::error::Error> {
-        let file = OutputFile::create(path).map_err(|e| match e {
-            crate::error::Error::BadInput(m) => {
-                crate::error::Error::BadInput(m.replacen("-o ", "--junit ", 1))
-            }
-            other => other,
-        })?;
-        let folder = crate::fs::resolve(path)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_owned))
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new(".").to_owned());
-        let scratch = tempfile::tempfile_in(&folder)
-            .or_else(|_| tempfile::tempfile())
-            .map_err(|e| {
-                crate::error::Error::BadInput(format!(
-                    "--junit {}: no scratch file for its cases: {e}",
-                    path.display()
-                ))
-            })?;
+        let (file, scratch) = crate::report::junit::open(path)?;
         Ok(DiffJunit {
             file,
             cases: std::io::BufWriter::new(scratch),

@@ -18,6 +18,31 @@ use crate::results::line::Outcome;
 /// How much of a failed line's answer its failure quotes, in characters.
 const QUOTED: usize = 1024;
 
+/// `--junit FILE` checked (as `-o` is: before anything is sent) and a scratch file for its
+/// cases beside it (FILE's folder was just checked; $TMPDIR may be small): what a batch's and
+/// a diff's JUnit files are written through.
+pub(crate) fn open(path: &Path) -> Result<(OutputFile, std::fs::File), Error> {
+    let file = OutputFile::create(path).map_err(|e| match e {
+        Error::BadInput(m) => Error::BadInput(m.replacen("-o ", "--junit ", 1)),
+        other => other,
+    })?;
+    let folder = crate::fs::resolve(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_owned))
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new(".").to_owned());
+    let scratch = tempfile::tempfile_in(&folder)
+        .or_else(|_| tempfile::tempfile())
+        .map_err(|e| {
+            Error::BadInput(format!(
+                "--junit {}: no scratch file for its cases in {}: {e}",
+                path.display(),
+                folder.display()
+            ))
+        })?;
+    Ok((file, scratch))
+}
+
 pub(crate) struct Junit {
     file: OutputFile,
     /// As the user named it, for messages.
@@ -34,25 +59,7 @@ pub(crate) struct Junit {
 impl Junit {
     /// Checks FILE (as `-o` is: before anything is sent) and opens the cases' scratch file.
     pub(crate) fn create(path: &Path, key: ApiKey) -> Result<Junit, Error> {
-        let file = OutputFile::create(path).map_err(|e| match e {
-            Error::BadInput(m) => Error::BadInput(m.replacen("-o ", "--junit ", 1)),
-            other => other,
-        })?;
-        // Beside FILE, whose folder was just checked (not $TMPDIR, which may be small).
-        let folder = crate::fs::resolve(path)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_owned))
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new(".").to_owned());
-        let scratch = tempfile::tempfile_in(&folder)
-            .or_else(|_| tempfile::tempfile())
-            .map_err(|e| {
-                Error::BadInput(format!(
-                    "--junit {}: no scratch file for its cases in {}: {e}",
-                    path.display(),
-                    folder.display()
-                ))
-            })?;
+        let (file, scratch) = open(path)?;
         Ok(Junit {
             file,
             shown: path.to_owned(),

@@ -373,6 +373,33 @@ impl Closing<'_> {
     }
 }
 
+/// Appends `md` to the CI job summary when `$GITHUB_STEP_SUMMARY` names a file: a regular file
+/// or none yet (a FIFO there would hold the command's end). A failure is warned about, never
+/// fatal: the job summary is a view, not the verdict.
+pub(crate) fn append_to_job_summary(ui: &crate::ui::Ui, md: &str) {
+    let Some(path) = crate::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = std::path::PathBuf::from(path);
+    let appended = match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
+        _ => Ok(()),
+    }
+    .and_then(|()| {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, md.as_bytes()))
+    });
+    if let Err(e) = appended {
+        ui.warn(&format!(
+            "GITHUB_STEP_SUMMARY ({}): cannot append the summary: {e}",
+            path.display()
+        ));
+    }
+}
+
 /// A code span holding `text` as it is, on one line, for GitHub-flavoured Markdown (a file
 /// name, an id): fenced by more backticks than any run inside it, so nothing in it can close
 /// it, start HTML (`<!--`) or a link; line breaks become spaces (a newline would end a heading).

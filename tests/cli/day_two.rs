@@ -880,6 +880,22 @@ pub(crate) fn gfm_python() -> Option<std::path::PathBuf> {
     found.then_some(python)
 }
 
+/// A Markdown file as GitHub renders it (cmark-gfm, raw HTML let through as GitHub's own
+/// sanitiser would see it).
+pub(crate) fn gfm_html(python: &std::path::Path, markdown: &std::path::Path) -> String {
+    let html = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import sys, cmarkgfm\n\
+             from cmarkgfm.cmark import Options\n\
+             print(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
+        ])
+        .stdin(std::fs::File::open(markdown).unwrap())
+        .output()
+        .unwrap();
+    String::from_utf8(html.stdout).unwrap()
+}
+
 /// Item 21: the job summary shows a server's words and a file's name as text in GitHub's own
 /// renderer: no image, no link, no hidden verdict, no broken table.
 #[cfg(unix)]
@@ -903,17 +919,7 @@ fn the_job_summary_renders_server_text_and_names_as_text_in_githubs_engine() {
         .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let md = std::fs::read_to_string(&step).unwrap();
-    let html = std::process::Command::new(python)
-        .args([
-            "-c",
-            "import sys, cmarkgfm\n\
-             from cmarkgfm.cmark import Options\n\
-             print(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
-        ])
-        .stdin(std::fs::File::open(&step).unwrap())
-        .output()
-        .unwrap();
-    let html = String::from_utf8(html.stdout).unwrap();
+    let html = gfm_html(&python, &step);
     for tag in ["<img", "<a ", "<b>", "<em>", "<!--"] {
         assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{md}");
     }
