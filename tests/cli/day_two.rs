@@ -896,6 +896,15 @@ pub(crate) fn gfm_html(python: &std::path::Path, markdown: &std::path::Path) -> 
     String::from_utf8(html.stdout).unwrap()
 }
 
+/// Each row of the HTML's tables, with how many cells it has.
+pub(crate) fn table_rows(html: &str) -> Vec<(&str, usize)> {
+    html.split("<tr>")
+        .skip(1)
+        .map(|r| r.split("</tr>").next().unwrap())
+        .map(|r| (r, r.matches("<td").count() + r.matches("<th").count()))
+        .collect()
+}
+
 /// Item 21: the job summary shows a server's words and a file's name as text in GitHub's own
 /// renderer: no image, no link, no hidden verdict, no broken table.
 #[cfg(unix)]
@@ -928,13 +937,7 @@ fn the_job_summary_renders_server_text_and_names_as_text_in_githubs_engine() {
     assert!(html.contains("| ✅ | passed |"), "{html}");
     assert!(html.contains("<p>❌ failed</p>"), "{html}");
     // Each failure row has its three cells, the server's words shown as written.
-    let rows: Vec<&str> = html
-        .split("<tr>")
-        .skip(1)
-        .map(|r| r.split("</tr>").next().unwrap())
-        .collect();
-    for row in &rows {
-        let cells = row.matches("<td").count() + row.matches("<th").count();
+    for (row, cells) in table_rows(&html) {
         assert!(cells == 3 || cells == 6, "{cells} cells: {row}");
     }
     assert!(html.contains("a \\| b"), "{html}");

@@ -600,13 +600,7 @@ fn the_diffs_job_summary_renders_server_text_as_text_in_githubs_engine() {
     }
     assert!(html.contains("<h3>miiflow results diff: <code>"), "{html}");
     assert!(html.contains("<p>❌ 1 line(s) regressed"), "{html}");
-    let rows: Vec<&str> = html
-        .split("<tr>")
-        .skip(1)
-        .map(|r| r.split("</tr>").next().unwrap())
-        .collect();
-    for row in &rows {
-        let cells = row.matches("<td").count() + row.matches("<th").count();
+    for (row, cells) in crate::day_two::table_rows(&html) {
         assert!(cells == 2 || cells == 4, "{cells} cells: {row}");
     }
     assert!(
