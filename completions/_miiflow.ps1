@@ -606,7 +606,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http')
             [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -618,10 +618,13 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many runs are in flight at once; more calls wait their turn')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a call may take, retries included [default: 300]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often to send again when nothing can have run (as `run --retries`)')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve over HTTP (MCP''s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'With --http: a browser origin allowed besides the server''s own (repeatable), e.g. https://chat.example.com:443')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]')
             [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not record the calls in the history')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'With --http: listen on an address other machines reach (not loopback)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers on stderr (key masked); twice also the request body')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no status line, only errors')
@@ -665,7 +668,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;mcp;help' {
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http')
             [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -818,7 +821,7 @@ Register-ArgumentCompleter -Native -CommandName 'miiflow' -ScriptBlock {
             break
         }
         'miiflow;help;mcp' {
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http')
             [CompletionResult]::new('list-tools', 'list-tools', [CompletionResultType]::ParameterValue, 'Show the tools a client would see: names, descriptions and input schemas')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key')
             break

@@ -1817,7 +1817,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__mcp__subcmd__serve)
-            opts="-v -q -h --tool --rate --concurrency --timeout --retries --no-history --color --verbose --profile --base-url --quiet --allow-http --help"
+            opts="-v -q -h --tool --rate --concurrency --timeout --retries --no-history --http --allow-remote --allow-origin --color --verbose --profile --base-url --quiet --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1840,6 +1840,14 @@ _miiflow() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

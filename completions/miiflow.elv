@@ -554,7 +554,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -565,10 +565,13 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --concurrency 'How many runs are in flight at once; more calls wait their turn'
             cand --timeout 'Seconds a call may take, retries included [default: 300]'
             cand --retries 'How often to send again when nothing can have run (as `run --retries`)'
+            cand --http 'Serve over HTTP (MCP''s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN'
+            cand --allow-origin 'With --http: a browser origin allowed besides the server''s own (repeatable), e.g. https://chat.example.com:443'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --no-history 'Do not record the calls in the history'
+            cand --allow-remote 'With --http: listen on an address other machines reach (not loopback)'
             cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
             cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
             cand -q 'Print no status line, only errors'
@@ -609,7 +612,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;mcp;help'= {
-            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -729,7 +732,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;results;report'= {
         }
         &'miiflow;help;mcp'= {
-            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+            cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
         }

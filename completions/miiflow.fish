@@ -422,7 +422,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and not __fish_seen_subcommand_from serve list-tools install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -431,12 +431,15 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l concurrency -d 'How many runs are in flight at once; more calls wait their turn' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l timeout -d 'Seconds a call may take, retries included [default: 300]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l retries -d 'How often to send again when nothing can have run (as `run --retries`)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l http -d 'Serve over HTTP (MCP\'s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-origin -d 'With --http: a browser origin allowed besides the server\'s own (repeatable), e.g. https://chat.example.com:443' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l profile -d 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l no-history -d 'Do not record the calls in the history'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-remote -d 'With --http: listen on an address other machines reach (not loopback)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Show request and response headers on stderr (key masked); twice also the request body'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
@@ -470,7 +473,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print no status line, only errors'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l allow-http -d 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -522,7 +525,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_su
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "merge" -d 'Merge results files (a CI matrix\'s shards, several nights\' runs) into one, in line order'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "diff" -d 'What changed between two runs of one suite: each line regressed (passed, now fails), fixed, changed (both passed, the answers differ as JSON values), still failing, unchanged, input changed, or in one file only; and slower or faster past --latency-ratio'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from results" -f -a "report" -d 'One self-contained HTML page about a run: the verdict, counts by class, a latency histogram, the slowest lines, failures with the start of each answer, unmet expectations; with --baseline, what changed since (regressions first)'
-complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol)'
+complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list-tools" -d 'Show the tools a client would see: names, descriptions and input schemas'
 complete -c miiflow -n "__fish_miiflow_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "install" -d 'Add (or update) a `miiflow` server in an AI client\'s config file: the absolute path of this miiflow and its arguments, never a key'
 complete -c miiflow -n "__fish_miiflow_using_subcommand run" -f -a "(miiflow agents list --names 2>/dev/null)" -d 'alias (miiflow agents)'

@@ -21,12 +21,14 @@ pub(crate) enum McpCommand {
     Install(McpInstallArgs),
 }
 
-/// Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol).
+/// Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or
+/// over HTTP with --http.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   miiflow mcp serve                                # every alias the profile sees
   miiflow mcp serve --profile work --tool support --tool weather
+  MIIFLOW_MCP_TOKEN=$(openssl rand -hex 32) miiflow mcp serve --http 127.0.0.1:8931
   miiflow mcp install --client claude-desktop      # writes this into the client's config")]
 pub(crate) struct McpServeArgs {
     /// Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every
@@ -53,6 +55,21 @@ pub(crate) struct McpServeArgs {
     /// Do not record the calls in the history.
     #[arg(long)]
     pub(crate) no_history: bool,
+
+    /// Serve over HTTP (MCP's Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g.
+    /// 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must
+    /// carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) http: Option<std::net::SocketAddr>,
+
+    /// With --http: listen on an address other machines reach (not loopback).
+    #[arg(long, requires = "http")]
+    pub(crate) allow_remote: bool,
+
+    /// With --http: a browser origin allowed besides the server's own (repeatable), e.g.
+    /// https://chat.example.com:443.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", requires = "http")]
+    pub(crate) allow_origins: Vec<String>,
 }
 
 /// Show the tools a client would see: names, descriptions and input schemas.

@@ -54,8 +54,21 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
         expect: Expect::None,
         no_history: args.no_history,
     };
+    let http = match args.http {
+        Some(addr) => {
+            let http = crate::mcp::http::Http {
+                addr,
+                allow_remote: args.allow_remote,
+                origins: args.allow_origins.clone(),
+                token: crate::mcp::http::token_from_env()?,
+            };
+            http.check()?;
+            Some(http)
+        }
+        None => None,
+    };
     let plan = Plan::resolve(ctx, asked.check()?)?;
-    if ctx.ui.term().stdin_tty {
+    if ctx.ui.term().stdin_tty && http.is_none() {
         // Started by hand: without a word it would look hung.
         ctx.ui.tell(
             "mcp serve: waiting for an MCP client's messages on stdin (JSON-RPC, one a line). \
@@ -75,11 +88,18 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
             slots: Semaphore::new(args.concurrency as usize),
             call_timeout,
             ui: ctx.ui.clone(),
+            via: if http.is_some() { "mcp-http" } else { "mcp" },
         };
         let mut stop = client::Stop::new()?;
-        tokio::select! {
-            served = server.run() => served,
-            stopped = stop.recv() => Err(stopped.into()),
+        match http {
+            // A stop signal drains the calls in flight: a clean stop (exit 0).
+            Some(http) => {
+                crate::mcp::http::serve(std::sync::Arc::new(server), http, stop.recv()).await
+            }
+            None => tokio::select! {
+                served = server.run() => served,
+                stopped = stop.recv() => Err(stopped.into()),
+            },
         }
     });
     // A read of stdin cannot be cancelled: the runtime is left behind (see client::Runtime).

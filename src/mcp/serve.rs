@@ -44,7 +44,14 @@ pub(crate) struct Server {
     pub(crate) slots: Semaphore,
     pub(crate) call_timeout: Duration,
     pub(crate) ui: Ui,
+    /// How the history names the transport: `mcp` (stdio) or `mcp-http`.
+    pub(crate) via: &'static str,
 }
+
+/// The server shared by the HTTP transport's sessions and stateless calls (one queue of
+/// slots, one pace, one history for all).
+#[derive(Clone)]
+pub(crate) struct Shared(pub(crate) Arc<Server>);
 
 /// How a call ended, before it is a tool result.
 enum Ended {
@@ -158,7 +165,7 @@ impl Server {
         let origin = &self.plan.origin;
         let req = Request::run(&origin.base, &def.target, input);
         let mut entry = engine::entry(&origin.profile, &origin.base, &req, &def.target);
-        entry.via = Some(format!("mcp:{}", def.name));
+        entry.via = Some(format!("{}:{}", self.via, def.name));
         let slot = tokio::select! {
             slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),
             () = ctx.ct.cancelled() => return error_result("cancelled by the client before it ran".into()),
@@ -347,5 +354,31 @@ impl ServerHandler for Server {
         };
         let args = request.arguments.unwrap_or_default();
         Ok(self.call(def, args, &context).await.into())
+    }
+}
+
+impl ServerHandler for Shared {
+    fn get_info(&self) -> ServerConfig {
+        self.0.get_info()
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        self.0.list_tools(request, context).await
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.0.get_tool(name)
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        self.0.call_tool(request, context).await
     }
 }

@@ -23,6 +23,7 @@ mod keyring;
 mod keys;
 mod local_state;
 mod mcp;
+mod mcp_http;
 mod merge;
 
 mod network;

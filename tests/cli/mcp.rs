@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// A config folder with the aliases the tests serve.
-fn aliases(home: &Home, server: &Server) {
+pub(crate) fn aliases(home: &Home, server: &Server) {
     for args in [
         &[
             "weather",
@@ -41,7 +41,7 @@ fn aliases(home: &Home, server: &Server) {
 
 /// The tools' virtual environment's Python, when it has the MCP SDK (scripts/test installs
 /// it; MIIFLOW_TEST_REQUIRE_TOOLS says it must be there).
-fn sdk_python() -> Option<PathBuf> {
+pub(crate) fn sdk_python() -> Option<PathBuf> {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools-venv/bin/python");
     let found = std::process::Command::new(&python)
         .args(["-c", "import mcp"])
@@ -58,7 +58,7 @@ fn sdk_python() -> Option<PathBuf> {
     found.then_some(python)
 }
 
-fn history(home: &Home, server: &Server) -> Vec<Value> {
+pub(crate) fn history(home: &Home, server: &Server) -> Vec<Value> {
     let out = home
         .miiflow(server)
         .args(["history", "list", "-n", "50"])
@@ -85,6 +85,12 @@ fn an_assistant_uses_the_tools_through_the_official_sdk() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let seen: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    check_scenario(&seen, &home, &server, "mcp");
+}
+
+/// What tests/mcp/client.py saw, and what the stand-in and the history saw of it; `via` is
+/// the transport's name in the history (`mcp`, `mcp-http`).
+pub(crate) fn check_scenario(seen: &Value, home: &Home, server: &Server, via: &str) {
     assert_eq!(seen["server"], "miiflow");
     assert_eq!(
         seen["tools"]["weather"]["description"],
@@ -151,14 +157,18 @@ fn an_assistant_uses_the_tools_through_the_official_sdk() {
         json!({"units": "metric", "city": "Oslo", "days": 2})
     );
     // Every call is in the history, marked as coming from MCP; the cancelled one as 130.
-    let entries = history(&home, &server);
+    let entries = history(home, server);
     assert_eq!(entries.len(), 5, "{entries:#?}");
     assert!(
         entries
             .iter()
-            .all(|e| e["via"].as_str().unwrap().starts_with("mcp:"))
+            .all(|e| e["via"].as_str().unwrap().starts_with(&format!("{via}:"))),
+        "{entries:#?}"
     );
-    let slow = entries.iter().find(|e| e["via"] == "mcp:slow").unwrap();
+    let slow = entries
+        .iter()
+        .find(|e| e["via"] == format!("{via}:slow"))
+        .unwrap();
     assert_eq!(slow["exit"], 130);
     assert_eq!(slow["error"], "Cancelled by the client.");
     assert!(!serde_json::to_string(&entries).unwrap().contains(&KEY[8..]));

@@ -1,10 +1,12 @@
-"""Drives `miiflow mcp serve` through the official MCP Python SDK's stdio client, as an AI
+"""Drives `miiflow mcp serve` through the official MCP Python SDK's clients, as an AI
 assistant would, and prints what it saw as one JSON object (tests/cli/mcp.rs checks it).
 
-    python client.py MIIFLOW [SERVE_ARGS...]
+    python client.py MIIFLOW [SERVE_ARGS...]     # stdio: the client starts the server
+    python client.py --http URL                  # Streamable HTTP: a server already running,
+                                                 # the token in MIIFLOW_MCP_TOKEN
 
-The server inherits this process's environment (the stand-in's base URL, the key, the config
-folder with the aliases the test made).
+The stdio server inherits this process's environment (the stand-in's base URL, the key, the
+config folder with the aliases the test made).
 """
 
 import json
@@ -14,6 +16,7 @@ import sys
 import anyio
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 
 
 def text_of(result):
@@ -21,12 +24,26 @@ def text_of(result):
 
 
 async def main():
-    params = StdioServerParameters(
-        command=sys.argv[1], args=["mcp", "serve", *sys.argv[2:]], env=dict(os.environ)
-    )
     seen = {}
-    async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as session:
+    if sys.argv[1] == "--http":
+        headers = {"Authorization": "Bearer " + os.environ["MIIFLOW_MCP_TOKEN"]}
+        async with create_mcp_http_client(headers=headers) as http:
+            async with streamable_http_client(sys.argv[2], http_client=http) as (read, write, *_):
+                async with ClientSession(read, write) as session:
+                    await scenario(session, seen)
+    else:
+        params = StdioServerParameters(
+            command=sys.argv[1], args=["mcp", "serve", *sys.argv[2:]], env=dict(os.environ)
+        )
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await scenario(session, seen)
+    print(json.dumps(seen))
+
+
+async def scenario(session, seen):
+    if True:
+        if True:
             init = await session.initialize()
             seen["server"] = init.server_info.name
             tools = await session.list_tools()
@@ -60,7 +77,6 @@ async def main():
             seen["progress"] = progress
             after = await session.call_tool("weather", {"city": "Bergen"})
             seen["after_cancel"] = {"error": bool(after.is_error), "text": text_of(after)}
-    print(json.dumps(seen))
 
 
 anyio.run(main)

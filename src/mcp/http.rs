@@ -1,0 +1,189 @@
+//! `miiflow mcp serve --http ADDR`: the same tools over MCP's Streamable HTTP transport (the
+//! official SDK's server, `rmcp`), for assistants that do not start miiflow as a child process.
+//!
+//! In front of the SDK's service, every request must carry `Authorization: Bearer TOKEN`
+//! (compared in constant time; else 401 with `WWW-Authenticate`); the SDK itself refuses a
+//! `Host` that is not the bound address and an `Origin` that is not the server's own or one
+//! allowed by `--allow-origin` (403: DNS rebinding), bodies over [`MAX_BODY`], and wrong
+//! methods and media types. Current clients are served statelessly, 2025-11-25 clients with
+//! sessions; a call that needs no stream gets a JSON answer.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, Response, StatusCode};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+
+use super::serve::Server;
+use crate::error::Error;
+
+/// The largest request body taken (a tool call's arguments).
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
+
+/// How long calls in flight may go on after a stop signal.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// Where and to whom the server listens.
+pub(crate) struct Http {
+    pub(crate) addr: SocketAddr,
+    pub(crate) allow_remote: bool,
+    /// Browser origins allowed besides the server's own (`--allow-origin`).
+    pub(crate) origins: Vec<String>,
+    /// The token every request must carry, as its BLAKE3 digest (compared in constant time).
+    pub(crate) token: blake3::Hash,
+}
+
+/// The token a server takes from its environment: none, or one too short to be a secret, is a
+/// usage error (the server is never open to anyone on the machine).
+pub(crate) fn token_from_env() -> Result<blake3::Hash, Error> {
+    const MIN: usize = 32;
+    match crate::env::var("MIIFLOW_MCP_TOKEN") {
+        Some(t) if t.trim().len() >= MIN => Ok(blake3::hash(t.trim().as_bytes())),
+        Some(_) => Err(Error::BadInput(format!(
+            "MIIFLOW_MCP_TOKEN is shorter than {MIN} characters: use a random one (openssl rand \
+             -hex 32)"
+        ))),
+        None => Err(Error::BadInput(
+            "mcp serve --http needs a token that clients send as `Authorization: Bearer TOKEN`: \
+             set MIIFLOW_MCP_TOKEN (e.g. `export MIIFLOW_MCP_TOKEN=$(openssl rand -hex 32)`) \
+             and give the same token to the assistant"
+                .into(),
+        )),
+    }
+}
+
+impl Http {
+    /// A non-loopback address is refused unless `--allow-remote` says so.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if !self.addr.ip().is_loopback() && !self.allow_remote {
+            return Err(Error::BadInput(format!(
+                "--http {}: not a loopback address; serving other machines needs \
+                 --allow-remote (and TLS in front: docs/guide/mcp.md)",
+                self.addr
+            )));
+        }
+        if self.addr.ip().is_unspecified() {
+            return Err(Error::BadInput(format!(
+                "--http {}: name the address clients use (a Host header must match it)",
+                self.addr
+            )));
+        }
+        Ok(())
+    }
+
+    /// The SDK's configuration: the bound address as the only `Host`, the server's own origin
+    /// and `--allow-origin`'s as the only `Origin`s.
+    fn config(&self, local: SocketAddr) -> StreamableHttpServerConfig {
+        let port = local.port();
+        let mut hosts = vec![local.to_string()];
+        let mut origins = vec![format!("http://{local}")];
+        if local.ip().is_loopback() {
+            hosts.push(format!("localhost:{port}"));
+            origins.push(format!("http://localhost:{port}"));
+        }
+        origins.extend(self.origins.iter().cloned());
+        StreamableHttpServerConfig::default()
+            .with_allowed_hosts(hosts)
+            .with_allowed_origins(origins)
+            .with_json_response(true)
+            .with_max_request_body_bytes(MAX_BODY)
+    }
+}
+
+type Body = http_body_util::combinators::BoxBody<Bytes, Infallible>;
+
+fn unauthorized(why: &str) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::UNAUTHORIZED)
+        .header(
+            hyper::header::WWW_AUTHENTICATE,
+            "Bearer realm=\"miiflow mcp\"",
+        )
+        .header(hyper::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Full::new(Bytes::from(why.to_owned())).boxed())
+        .expect("a valid response")
+}
+
+/// Whether the request carries the token (`Authorization: Bearer TOKEN`).
+fn authorized<B>(req: &Request<B>, token: &blake3::Hash) -> bool {
+    req.headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|t| blake3::hash(t.trim().as_bytes()) == *token)
+}
+
+/// Serves until `stop` resolves: then no connection is accepted, and those open may finish
+/// their calls for up to [`DRAIN`].
+pub(crate) async fn serve(
+    server: Arc<Server>,
+    http: Http,
+    stop: impl std::future::Future<Output = Error>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(http.addr)
+        .await
+        .map_err(|e| Error::BadInput(format!("--http {}: cannot listen there: {e}", http.addr)))?;
+    let local = listener.local_addr()?;
+    let ui = server.ui.clone();
+    let tools = server.tools.len();
+    let handler = server.clone();
+    let service = StreamableHttpService::new(
+        move || Ok(super::serve::Shared(handler.clone())),
+        Arc::new(LocalSessionManager::default()),
+        http.config(local),
+    );
+    // One line a script can read: the URL.
+    ui.tell(&format!(
+        "mcp: serving {tools} tool(s) at http://{local}/mcp"
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let token = http.token;
+    tokio::pin!(stop);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => continue,
+            },
+            _ = &mut stop => break,
+        };
+        let service = service.clone();
+        let respond = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+            let mut service = service.clone();
+            async move {
+                if !authorized(&req, &token) {
+                    return Ok::<_, Infallible>(unauthorized(
+                        "a bearer token is required: Authorization: Bearer TOKEN (the server's \
+                         MIIFLOW_MCP_TOKEN)\n",
+                    ));
+                }
+                tower_service::Service::call(&mut service, req).await
+            }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), respond);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    if !ui.quiet() {
+        ui.tell("mcp: stopping: no new connections; calls in flight may finish");
+    }
+    if tokio::time::timeout(DRAIN, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        ui.warn(&format!(
+            "mcp: calls still in flight after {} s were dropped",
+            DRAIN.as_secs()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! `miiflow mcp serve --http`: the same tools over Streamable HTTP, driven by the official MCP
+//! Python SDK's HTTP client, and the doors checked with raw HTTP (a token, the Host, the
+//! Origin, methods, media types, the body's size), then a stop signal that drains.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use serde_json::Value;
+
+use crate::mcp::{aliases, check_scenario, sdk_python};
+use crate::support::*;
+
+const TOKEN: &str = "mcp-test-token-0123456789abcdefghijklmnop";
+
+/// `miiflow mcp serve --http 127.0.0.1:0 ARGS`, started and read until it says its URL.
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Running {
+    fn start(home: &Home, server: &Server, args: &[&str]) -> Running {
+        let mut child = miiflow_std()
+            .env("MIIFLOW_CONFIG_DIR", home.config_dir())
+            .env("MIIFLOW_DATA_DIR", home.data_dir())
+            .env("MIIFLOW_BASE_URL", &server.url)
+            .env("MIIFLOW_API_KEY", KEY)
+            .env("MIIFLOW_MCP_TOKEN", TOKEN)
+            .args(["mcp", "serve", "--http", "127.0.0.1:0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        // The event: the line that says where it serves.
+        err.read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_owned();
+        std::thread::spawn(move || {
+            // Keep stderr drained; the lines are not needed.
+            for _ in err.lines() {}
+        });
+        Running { child, url }
+    }
+
+    /// SIGTERM, then the exit code.
+    fn stop(mut self) -> Option<i32> {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        self.child.wait().unwrap().code()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_assistant_uses_the_tools_over_http_through_the_official_sdk() {
+    let Some(python) = sdk_python() else { return };
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let running = Running::start(&home, &server, &[]);
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
+    let out = std::process::Command::new(python)
+        .arg(client)
+        .arg("--http")
+        .arg(&running.url)
+        .env("MIIFLOW_MCP_TOKEN", TOKEN)
+        .env("MIIFLOW_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // A stop signal: no new connection, the calls in flight finish, exit 0.
+    assert_eq!(running.stop(), Some(0));
+    check_scenario(&seen, &home, &server, "mcp-http");
+}
+
+/// A raw HTTP/1.1 request to the server; the status code and the whole answer.
+fn raw(url: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let authority = url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, answer)
+}
+
+fn post(url: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    let authority = url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut request = format!("POST /mcp HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    let has = |name: &str| headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name));
+    if !has("content-type") {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    if !has("accept") {
+        request.push_str("Accept: application/json, text/event-stream\r\n");
+    }
+    for (h, v) in headers {
+        if h.eq_ignore_ascii_case("host") {
+            request = request.replace(&format!("Host: {authority}\r\n"), "");
+        }
+        request.push_str(&format!("{h}: {v}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    raw(url, &request)
+}
+
+const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
+
+#[test]
+fn the_doors_refuse_a_missing_token_a_foreign_origin_a_rebinding_host_and_oversized_bodies() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let running = Running::start(&home, &server, &[]);
+    let url = &running.url;
+    let bearer = format!("Bearer {TOKEN}");
+    // The token opens the door: a 2025-11-25 client's handshake is answered.
+    let (status, answer) = post(url, &[("Authorization", &bearer)], INIT);
+    assert_eq!(status, 200, "{answer}");
+    assert_contains(&answer, "\"name\":\"miiflow\"");
+    // No token, a wrong one, another scheme: 401 with WWW-Authenticate, nothing else said.
+    for auth in [
+        None,
+        Some("Bearer nope"),
+        Some(format!("Basic {TOKEN}").as_str()),
+    ] {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+        let (status, answer) = post(url, &headers, INIT);
+        assert_eq!(status, 401, "{auth:?}: {answer}");
+        assert_contains(&answer.to_ascii_lowercase(), "www-authenticate: bearer");
+        assert!(!answer.contains("miiflow\",\"version"), "{answer}");
+    }
+    // A page from another origin, and a rebinding Host: 403.
+    let (status, answer) = post(
+        url,
+        &[
+            ("Authorization", &bearer),
+            ("Origin", "https://evil.example"),
+        ],
+        INIT,
+    );
+    assert_eq!(status, 403, "{answer}");
+    let port = url.rsplit(':').next().unwrap().trim_end_matches("/mcp");
+    let (status, answer) = post(
+        url,
+        &[
+            ("Authorization", &bearer),
+            ("Host", &format!("evil.example:{port}")),
+        ],
+        INIT,
+    );
+    assert_eq!(status, 403, "{answer}");
+    // The server's own origin is welcome.
+    let own = format!("http://127.0.0.1:{port}");
+    let (status, answer) = post(url, &[("Authorization", &bearer), ("Origin", &own)], INIT);
+    assert_eq!(status, 200, "{answer}");
+    // Wrong media type, wrong method: 415, 405.
+    let (status, answer) = post(
+        url,
+        &[("Authorization", &bearer), ("Content-Type", "text/plain")],
+        INIT,
+    );
+    assert_eq!(status, 415, "{answer}");
+    let authority = url.trim_start_matches("http://").trim_end_matches("/mcp");
+    let (status, answer) = raw(
+        url,
+        &format!(
+            "PUT /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: {bearer}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 405, "{answer}");
+    // A body over the limit (1 MiB): refused, not read into memory.
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{{"pad":"{}"}}}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let (status, answer) = post(url, &[("Authorization", &bearer)], &big);
+    assert!(
+        status == 413 || status == 400,
+        "{status}: {}",
+        &answer[..answer.len().min(300)]
+    );
+    // Nothing ran.
+    assert_eq!(agent_runs(&server), 0);
+}
+
+#[test]
+fn the_server_refuses_to_start_without_a_token_or_on_a_remote_address_unasked() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let cases: [(&[&str], Option<&str>, &str); 3] = [
+        (&["--http", "127.0.0.1:0"], None, "needs a token"),
+        (
+            &["--http", "127.0.0.1:0"],
+            Some("tiny-token-xyz"),
+            "shorter than 32 characters",
+        ),
+        (
+            &["--http", "10.1.2.3:8931"],
+            Some(TOKEN),
+            "not a loopback address",
+        ),
+    ];
+    for (args, token, why) in cases {
+        let mut cmd = home.miiflow(&server);
+        cmd.args(["mcp", "serve"]).args(args);
+        match token {
+            Some(t) => cmd.env("MIIFLOW_MCP_TOKEN", t),
+            None => cmd.env_remove("MIIFLOW_MCP_TOKEN"),
+        };
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_contains(&stderr(&out), why);
+        assert!(
+            !stderr(&out).contains("tiny-token-xyz"),
+            "the token is not repeated"
+        );
+    }
+}
