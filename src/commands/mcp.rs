@@ -124,16 +124,8 @@ fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
         ));
     }
     if args.json || !ctx.ui.term().stdout_tty {
-        let list: Vec<serde_json::Value> = tools
-            .iter()
-            .map(|t| {
-                serde_json::json!({
-                    "name": t.name,
-                    "description": t.description,
-                    "inputSchema": t.schema(),
-                })
-            })
-            .collect();
+        // What `tools/list` gives a client, the same value.
+        let list: Vec<rmcp::model::Tool> = tools.iter().map(ToolDef::to_tool).collect();
         let mut text = serde_json::to_vec_pretty(&serde_json::json!({ "tools": list }))?;
         text.push(b'\n');
         return Ok(ctx.ui.out(&text)?);

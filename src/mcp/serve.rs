@@ -91,14 +91,6 @@ impl Server {
         Ok(())
     }
 
-    fn tool(&self, def: &ToolDef) -> Tool {
-        Tool::new(
-            def.name.clone(),
-            def.description.clone(),
-            Arc::new(def.schema()),
-        )
-    }
-
     /// The input a call sends: the alias's items, the arguments merged over them (an
     /// argument replaces the item of the same top-level key).
     fn input(&self, def: &ToolDef, args: Map<String, Value>) -> Result<Vec<u8>, Error> {
@@ -330,7 +322,7 @@ impl ServerHandler for Server {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(
-            self.tools.iter().map(|t| self.tool(t)).collect(),
+            self.tools.iter().map(ToolDef::to_tool).collect(),
         ))
     }
 
@@ -338,7 +330,7 @@ impl ServerHandler for Server {
         self.tools
             .iter()
             .find(|t| t.name == name)
-            .map(|t| self.tool(t))
+            .map(ToolDef::to_tool)
     }
 
     async fn call_tool(

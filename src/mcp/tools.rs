@@ -117,6 +117,38 @@ pub(crate) struct ToolDef {
 }
 
 impl ToolDef {
+    /// The tool's title for people: the description's first sentence (the alias's name when
+    /// there is none, or it runs long).
+    pub(crate) fn title(&self) -> String {
+        let first = self
+            .description
+            .split(['.', '\n'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        match first.is_empty() || first.chars().count() > 80 {
+            true => self.alias.clone(),
+            false => first.to_owned(),
+        }
+    }
+
+    /// The tool as clients see it (`tools/list`, `mcp list-tools --json`). Its annotations
+    /// say what a call is: it reaches the world outside (a Miiflow run), is not read-only, and
+    /// is not idempotent (a repeated call runs the agent again).
+    pub(crate) fn to_tool(&self) -> rmcp::model::Tool {
+        let hints = rmcp::model::ToolAnnotations::new()
+            .read_only(false)
+            .idempotent(false)
+            .open_world(true);
+        rmcp::model::Tool::new(
+            self.name.clone(),
+            self.description.clone(),
+            std::sync::Arc::new(self.schema()),
+        )
+        .with_title(self.title())
+        .with_annotations(hints)
+    }
+
     fn from_alias(name: &str, alias: &Alias) -> Result<ToolDef, Error> {
         let target = alias.target()?;
         let params = alias

@@ -102,6 +102,14 @@ pub(crate) fn check_scenario(seen: &Value, home: &Home, server: &Server, via: &s
                "days": {"type": "integer"}}, "required": ["city"]})
     );
     assert_eq!(seen["tools"]["echo"]["schema"], json!({"type": "object"}));
+    // What a call is, for the client: it reaches the world outside, changes things, and a
+    // repeated call runs the agent again; the title is the description's first sentence.
+    assert_eq!(
+        seen["tools"]["weather"]["annotations"],
+        json!({"readOnlyHint": false, "idempotentHint": false, "openWorldHint": true}),
+        "{seen}"
+    );
+    assert_eq!(seen["tools"]["weather"]["title"], "Weather for a city");
     // A 2xx answer: its exact JSON as text, and as structured content.
     assert_eq!(seen["ok"]["error"], false);
     let text: Value = serde_json::from_str(seen["ok"]["text"].as_str().unwrap()).unwrap();

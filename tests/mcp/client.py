@@ -47,7 +47,15 @@ async def scenario(session, seen):
             init = await session.initialize()
             seen["server"] = init.server_info.name
             tools = await session.list_tools()
-            seen["tools"] = {t.name: {"description": t.description, "schema": t.input_schema} for t in tools.tools}
+            seen["tools"] = {
+                t.name: {
+                    "description": t.description,
+                    "schema": t.input_schema,
+                    "title": t.title,
+                    "annotations": t.annotations.model_dump(by_alias=True, exclude_none=True) if t.annotations else None,
+                }
+                for t in tools.tools
+            }
             ok = await session.call_tool("weather", {"city": "Oslo", "days": 2})
             seen["ok"] = {"error": bool(ok.is_error), "text": text_of(ok), "structured": ok.structured_content}
             fail = await session.call_tool("broken", {})
