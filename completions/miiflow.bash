@@ -169,6 +169,18 @@ _miiflow() {
             miiflow__subcmd__help__subcmd__mcp,serve)
                 cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__serve"
                 ;;
+            miiflow__subcmd__help__subcmd__mcp,token)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__token"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp__subcmd__token,create)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__create"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp__subcmd__token,list)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__list"
+                ;;
+            miiflow__subcmd__help__subcmd__mcp__subcmd__token,revoke)
+                cmd="miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__revoke"
+                ;;
             miiflow__subcmd__help__subcmd__results,diff)
                 cmd="miiflow__subcmd__help__subcmd__results__subcmd__diff"
                 ;;
@@ -256,6 +268,9 @@ _miiflow() {
             miiflow__subcmd__mcp,serve)
                 cmd="miiflow__subcmd__mcp__subcmd__serve"
                 ;;
+            miiflow__subcmd__mcp,token)
+                cmd="miiflow__subcmd__mcp__subcmd__token"
+                ;;
             miiflow__subcmd__mcp__subcmd__help,help)
                 cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__help"
                 ;;
@@ -267,6 +282,42 @@ _miiflow() {
                 ;;
             miiflow__subcmd__mcp__subcmd__help,serve)
                 cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__serve"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help,token)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__token"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help__subcmd__token,create)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__create"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help__subcmd__token,list)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__list"
+                ;;
+            miiflow__subcmd__mcp__subcmd__help__subcmd__token,revoke)
+                cmd="miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token,create)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__create"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token,help)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__help"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token,list)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__list"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token,revoke)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__revoke"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token__subcmd__help,create)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__create"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token__subcmd__help,help)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__help"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token__subcmd__help,list)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__list"
+                ;;
+            miiflow__subcmd__mcp__subcmd__token__subcmd__help,revoke)
+                cmd="miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__revoke"
                 ;;
             miiflow__subcmd__results,diff)
                 cmd="miiflow__subcmd__results__subcmd__diff"
@@ -893,7 +944,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__help__subcmd__mcp)
-            opts="serve list-tools install"
+            opts="token serve list-tools install"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -937,6 +988,62 @@ _miiflow() {
         miiflow__subcmd__help__subcmd__mcp__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__token)
+            opts="create list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__help__subcmd__mcp__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1649,7 +1756,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__mcp)
-            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help serve list-tools install help"
+            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help token serve list-tools install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1675,7 +1782,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__mcp__subcmd__help)
-            opts="serve list-tools install help"
+            opts="token serve list-tools install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1733,6 +1840,62 @@ _miiflow() {
         miiflow__subcmd__mcp__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__token)
+            opts="create list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__help__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1861,6 +2024,180 @@ _miiflow() {
                     ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token)
+            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help create list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__create)
+            opts="-v -q -h --insecure-storage --profile --base-url --color --verbose --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__help)
+            opts="create list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__list)
+            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        miiflow__subcmd__mcp__subcmd__token__subcmd__revoke)
+            opts="-v -q -h --profile --base-url --color --verbose --quiet --allow-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -554,10 +554,78 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand token 'The bearer tokens `mcp serve --http` accepts, kept where the API key is (the OS keyring, or a plain file with --insecure-storage); config.toml records only their names and digests'
             cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;token'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Make a new token (256 random bits) and show it once, alone on stdout'
+            cand list 'The tokens there are: name, store, when made (never the secret)'
+            cand revoke 'End a token: a server that is running refuses it from its next request'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;token;create'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand --insecure-storage 'Keep it in a plain file (mode 0600) instead of the OS keyring'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;mcp;token;list'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;mcp;token;revoke'= {
+            cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
+            cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
+            cand --color 'When to colour output'
+            cand -v 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand --verbose 'Show request and response headers on stderr (key masked); twice also the request body'
+            cand -q 'Print no status line, only errors'
+            cand --quiet 'Print no status line, only errors'
+            cand --allow-http 'Allow plain http:// to a host that is not loopback (the key would cross the network unencrypted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'miiflow;mcp;token;help'= {
+            cand create 'Make a new token (256 random bits) and show it once, alone on stdout'
+            cand list 'The tokens there are: name, store, when made (never the secret)'
+            cand revoke 'End a token: a server that is running refuses it from its next request'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;token;help;create'= {
+        }
+        &'miiflow;mcp;token;help;list'= {
+        }
+        &'miiflow;mcp;token;help;revoke'= {
+        }
+        &'miiflow;mcp;token;help;help'= {
         }
         &'miiflow;mcp;serve'= {
             cand --tool 'Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every alias the profile sees]'
@@ -565,7 +633,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --concurrency 'How many runs are in flight at once; more calls wait their turn'
             cand --timeout 'Seconds a call may take, retries included [default: 300]'
             cand --retries 'How often to send again when nothing can have run (as `run --retries`)'
-            cand --http 'Serve over HTTP (MCP''s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN'
+            cand --http 'Serve over HTTP (MCP''s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer TOKEN`, a token of `mcp token create` or MIIFLOW_MCP_TOKEN'
             cand --allow-origin 'With --http: a browser origin allowed besides the server''s own (repeatable), e.g. https://chat.example.com:443'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
@@ -612,10 +680,22 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'miiflow;mcp;help'= {
+            cand token 'The bearer tokens `mcp serve --http` accepts, kept where the API key is (the OS keyring, or a plain file with --insecure-storage); config.toml records only their names and digests'
             cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'miiflow;mcp;help;token'= {
+            cand create 'Make a new token (256 random bits) and show it once, alone on stdout'
+            cand list 'The tokens there are: name, store, when made (never the secret)'
+            cand revoke 'End a token: a server that is running refuses it from its next request'
+        }
+        &'miiflow;mcp;help;token;create'= {
+        }
+        &'miiflow;mcp;help;token;list'= {
+        }
+        &'miiflow;mcp;help;token;revoke'= {
         }
         &'miiflow;mcp;help;serve'= {
         }
@@ -732,9 +812,21 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;help;results;report'= {
         }
         &'miiflow;help;mcp'= {
+            cand token 'The bearer tokens `mcp serve --http` accepts, kept where the API key is (the OS keyring, or a plain file with --insecure-storage); config.toml records only their names and digests'
             cand serve 'Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or over HTTP with --http'
             cand list-tools 'Show the tools a client would see: names, descriptions and input schemas'
             cand install 'Add (or update) a `miiflow` server in an AI client''s config file: the absolute path of this miiflow and its arguments, never a key'
+        }
+        &'miiflow;help;mcp;token'= {
+            cand create 'Make a new token (256 random bits) and show it once, alone on stdout'
+            cand list 'The tokens there are: name, store, when made (never the secret)'
+            cand revoke 'End a token: a server that is running refuses it from its next request'
+        }
+        &'miiflow;help;mcp;token;create'= {
+        }
+        &'miiflow;help;mcp;token;list'= {
+        }
+        &'miiflow;help;mcp;token;revoke'= {
         }
         &'miiflow;help;mcp;serve'= {
         }

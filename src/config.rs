@@ -84,6 +84,27 @@ pub(crate) struct McpConfig {
     /// The aliases served as tools (all the profile sees when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) tools: Vec<String>,
+    /// `mcp token create NAME`: where each token's secret is kept (never here).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) tokens: BTreeMap<String, McpToken>,
+}
+
+/// An `mcp serve --http` token: its secret is in `storage` under [`McpToken::account`]; here
+/// only its BLAKE3 digest, which a running server compares with what a request presents (so
+/// it needs no keyring, and sees a revoked token go at once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct McpToken {
+    pub(crate) storage: Storage,
+    pub(crate) created: String,
+    pub(crate) blake3: String,
+}
+
+impl McpToken {
+    /// The store's account for token NAME: `+` is in no profile's name, so no profile's key
+    /// can be taken for a token, nor the other way round.
+    pub(crate) fn account(name: &str) -> String {
+        format!("mcp-token+{name}")
+    }
 }
 
 impl Alias {
@@ -271,9 +292,16 @@ fn sweep(dir: &Path, config: &Config) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let recorded = name.strip_suffix(".key").is_some_and(|profile| {
-            config
-                .profile(profile)
-                .is_some_and(|p| p.storage == Some(Storage::PlainFile))
+            match profile.strip_prefix("mcp-token+") {
+                Some(token) => config
+                    .mcp
+                    .as_ref()
+                    .and_then(|m| m.tokens.get(token))
+                    .is_some_and(|t| t.storage == Storage::PlainFile),
+                None => config
+                    .profile(profile)
+                    .is_some_and(|p| p.storage == Some(Storage::PlainFile)),
+            }
         });
         let ours = name.starts_with(fs::TEMP_PREFIX) || name.ends_with(".key");
         if ours && !recorded {

@@ -19,6 +19,46 @@ pub(crate) enum McpCommand {
     Serve(McpServeArgs),
     ListTools(McpListToolsArgs),
     Install(McpInstallArgs),
+    #[command(subcommand)]
+    Token(McpTokenCommand),
+}
+
+/// The bearer tokens `mcp serve --http` accepts, kept where the API key is (the OS keyring, or
+/// a plain file with --insecure-storage); config.toml records only their names and digests.
+#[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  miiflow mcp token create open-webui          # the token alone on stdout, once
+  miiflow mcp token list
+  miiflow mcp token revoke open-webui          # a running server refuses it at once")]
+pub(crate) enum McpTokenCommand {
+    /// Make a new token (256 random bits) and show it once, alone on stdout.
+    #[command(after_help = "Examples:
+  miiflow mcp token create open-webui
+  miiflow mcp token create gateway --insecure-storage   # a machine without a keyring")]
+    Create(McpTokenCreateArgs),
+    /// The tokens there are: name, store, when made (never the secret).
+    #[command(after_help = "Examples:\n  miiflow mcp token list")]
+    List,
+    /// End a token: a server that is running refuses it from its next request.
+    #[command(after_help = "Examples:\n  miiflow mcp token revoke open-webui")]
+    Revoke(McpTokenNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpTokenCreateArgs {
+    /// A name for the token (who or what uses it).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: String,
+
+    /// Keep it in a plain file (mode 0600) instead of the OS keyring.
+    #[arg(long)]
+    pub(crate) insecure_storage: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpTokenNameArgs {
+    #[arg(value_name = "NAME")]
+    pub(crate) name: String,
 }
 
 /// Run the MCP server on stdio (what an assistant starts; stdout carries only the protocol), or
@@ -58,7 +98,7 @@ pub(crate) struct McpServeArgs {
 
     /// Serve over HTTP (MCP's Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g.
     /// 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must
-    /// carry `Authorization: Bearer` and the token in MIIFLOW_MCP_TOKEN.
+    /// carry `Authorization: Bearer TOKEN`, a token of `mcp token create` or MIIFLOW_MCP_TOKEN.
     #[arg(long, value_name = "ADDR")]
     pub(crate) http: Option<std::net::SocketAddr>,
 

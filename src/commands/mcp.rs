@@ -4,10 +4,14 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use crate::cli::{McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs};
+use crate::cli::{
+    McpCommand, McpInstallArgs, McpListToolsArgs, McpServeArgs, McpTokenCommand, McpTokenCreateArgs,
+};
 use crate::client;
+use crate::config::{McpToken, Storage};
 use crate::context::Context;
 use crate::credentials::Origin;
+use crate::credentials::{ApiKey, StoreError};
 use crate::engine::{Asked, Expect, Job, Net, Pace, Plan};
 use crate::error::Error;
 use crate::history::Recorder;
@@ -18,12 +22,111 @@ use crate::mcp::tools::{self, ToolDef};
 /// A call's time limit when `--timeout` is not given.
 const CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
-pub(crate) fn run(ctx: &Context, command: McpCommand) -> anyhow::Result<()> {
+pub(crate) fn run(ctx: &mut Context, command: McpCommand) -> anyhow::Result<()> {
     match command {
         McpCommand::Serve(args) => serve(ctx, &args),
         McpCommand::ListTools(args) => list_tools(ctx, &args),
         McpCommand::Install(args) => install_entry(ctx, &args),
+        McpCommand::Token(command) => token(ctx, command),
     }
+}
+
+/// `mcp token create | list | revoke`.
+fn token(ctx: &mut Context, command: McpTokenCommand) -> anyhow::Result<()> {
+    match command {
+        McpTokenCommand::Create(args) => token_create(ctx, &args),
+        McpTokenCommand::List => token_list(ctx),
+        McpTokenCommand::Revoke(args) => token_revoke(ctx, &args.name),
+    }
+}
+
+fn token_create(ctx: &mut Context, args: &McpTokenCreateArgs) -> anyhow::Result<()> {
+    crate::mcp::tokens::check_name(&args.name)?;
+    let storage = match args.insecure_storage {
+        true => Storage::PlainFile,
+        false => Storage::Keyring,
+    };
+    let secret = crate::mcp::tokens::new_secret()?;
+    let key = ApiKey::parse(&secret).map_err(Error::BadInput)?;
+    let name = args.name.clone();
+    ctx.update_config(|ctx, config| {
+        let mcp = config.mcp.get_or_insert_with(Default::default);
+        if mcp.tokens.contains_key(&name) {
+            return Err(Error::BadInput(format!(
+                "mcp token '{name}' exists; revoke it first (miiflow mcp token revoke {name})"
+            ))
+            .into());
+        }
+        ctx.store(storage)
+            .set(&McpToken::account(&name), &key)
+            .map_err(|e| match e {
+                StoreError::Unavailable(_) => anyhow::anyhow!(
+                    "{e}; no token was made. --insecure-storage keeps it in a plain file"
+                ),
+                StoreError::Other(m) => anyhow::anyhow!("cannot store the token: {m}"),
+            })?;
+        mcp.tokens.insert(
+            name.clone(),
+            McpToken {
+                storage,
+                created: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                blake3: blake3::hash(secret.as_bytes()).to_hex().to_string(),
+            },
+        );
+        Ok(())
+    })?;
+    // The token alone on stdout (for scripts); the advice on stderr.
+    ctx.ui.line(&secret)?;
+    if !ctx.ui.quiet() {
+        ctx.ui.tell(&format!(
+            "mcp token '{name}' made and kept in {}; it is shown this once: give it to the \
+             assistant as `Authorization: Bearer TOKEN`. `miiflow mcp token revoke {name}` ends it.",
+            ctx.store(storage).describe()
+        ));
+    }
+    Ok(())
+}
+
+fn token_list(ctx: &Context) -> anyhow::Result<()> {
+    let tokens = ctx.config.mcp.as_ref().map(|m| &m.tokens);
+    let mut text = String::new();
+    for (name, t) in tokens.into_iter().flatten() {
+        text.push_str(&format!("{name}\t{}\t{}\n", t.storage.id(), t.created));
+    }
+    if text.is_empty() {
+        ctx.note("no mcp tokens; make one with `miiflow mcp token create NAME`");
+        return Ok(());
+    }
+    Ok(ctx.ui.out(text.as_bytes())?)
+}
+
+fn token_revoke(ctx: &mut Context, name: &str) -> anyhow::Result<()> {
+    crate::mcp::tokens::check_name(name)?;
+    let name = name.to_owned();
+    let removed = ctx.update_config(|ctx, config| {
+        let Some(token) = config.mcp.as_mut().and_then(|m| m.tokens.remove(&name)) else {
+            return Err(Error::BadInput(format!(
+                "there is no mcp token '{name}' (miiflow mcp token list)"
+            ))
+            .into());
+        };
+        // Out of config.toml first: a running server refuses it from its next request.
+        if let Err(e) = ctx.store(token.storage).delete(&McpToken::account(&name)) {
+            ctx.warn(&format!(
+                "could not remove the secret from {}: {e}",
+                ctx.store(token.storage).describe()
+            ));
+        }
+        Ok(token)
+    })?;
+    if !ctx.ui.quiet() {
+        ctx.ui.tell(&format!(
+            "mcp token '{name}' revoked (removed from {})",
+            ctx.store(removed.storage).describe()
+        ));
+    }
+    Ok(())
 }
 
 /// The tools to serve; none is a usage error that says how to make one.
@@ -56,11 +159,18 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     };
     let http = match args.http {
         Some(addr) => {
+            let tokens = crate::mcp::tokens::Accepted::new(
+                crate::mcp::http::token_from_env()?,
+                ctx.config_dir.clone(),
+            );
+            if tokens.count() == 0 {
+                return Err(crate::mcp::http::no_token().into());
+            }
             let http = crate::mcp::http::Http {
                 addr,
                 allow_remote: args.allow_remote,
                 origins: args.allow_origins.clone(),
-                token: crate::mcp::http::token_from_env()?,
+                tokens: std::sync::Arc::new(tokens),
             };
             http.check()?;
             Some(http)

@@ -56,7 +56,7 @@ pub(crate) fn dispatch(cli: Cli, ui: Ui, argv: Vec<std::ffi::OsString>) -> anyho
         }) => history_stats::run(&ctx, &args),
         Command::History(args) => history::run(&ctx, args),
         Command::Agents(command) => agents::run(&mut ctx, command),
-        Command::Mcp(command) => mcp::run(&ctx, command),
+        Command::Mcp(command) => mcp::run(&mut ctx, command),
         Command::Completions(_) | Command::Version(_) | Command::Results(_) => Ok(()),
     }
 }

@@ -20,6 +20,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
 use super::serve::Server;
+use super::tokens::Accepted;
 use crate::error::Error;
 
 /// The largest request body taken (a tool call's arguments).
@@ -34,27 +35,32 @@ pub(crate) struct Http {
     pub(crate) allow_remote: bool,
     /// Browser origins allowed besides the server's own (`--allow-origin`).
     pub(crate) origins: Vec<String>,
-    /// The token every request must carry, as its BLAKE3 digest (compared in constant time).
-    pub(crate) token: blake3::Hash,
+    /// The tokens a request may carry (`mcp token create`'s, MIIFLOW_MCP_TOKEN).
+    pub(crate) tokens: Arc<Accepted>,
 }
 
-/// The token a server takes from its environment: none, or one too short to be a secret, is a
-/// usage error (the server is never open to anyone on the machine).
-pub(crate) fn token_from_env() -> Result<blake3::Hash, Error> {
+/// The token a server takes from its environment, as its BLAKE3 digest; one too short to be
+/// a secret is a usage error.
+pub(crate) fn token_from_env() -> Result<Option<blake3::Hash>, Error> {
     const MIN: usize = 32;
     match crate::env::var("MIIFLOW_MCP_TOKEN") {
-        Some(t) if t.trim().len() >= MIN => Ok(blake3::hash(t.trim().as_bytes())),
+        Some(t) if t.trim().len() >= MIN => Ok(Some(blake3::hash(t.trim().as_bytes()))),
         Some(_) => Err(Error::BadInput(format!(
-            "MIIFLOW_MCP_TOKEN is shorter than {MIN} characters: use a random one (openssl rand \
-             -hex 32)"
+            "MIIFLOW_MCP_TOKEN is shorter than {MIN} characters: use a random one (`miiflow \
+             mcp token create NAME` makes one)"
         ))),
-        None => Err(Error::BadInput(
-            "mcp serve --http needs a token that clients send as `Authorization: Bearer TOKEN`: \
-             set MIIFLOW_MCP_TOKEN (e.g. `export MIIFLOW_MCP_TOKEN=$(openssl rand -hex 32)`) \
-             and give the same token to the assistant"
-                .into(),
-        )),
+        None => Ok(None),
     }
+}
+
+/// No token at all: the server would be open to anyone on the machine, so it does not start.
+pub(crate) fn no_token() -> Error {
+    Error::BadInput(
+        "mcp serve --http needs a token that clients send as `Authorization: Bearer TOKEN`: \
+         make one with `miiflow mcp token create NAME` (or set MIIFLOW_MCP_TOKEN in a \
+         container) and give it to the assistant"
+            .into(),
+    )
 }
 
 impl Http {
@@ -109,13 +115,13 @@ fn unauthorized(why: &str) -> Response<Body> {
         .expect("a valid response")
 }
 
-/// Whether the request carries the token (`Authorization: Bearer TOKEN`).
-fn authorized<B>(req: &Request<B>, token: &blake3::Hash) -> bool {
+/// Whether the request carries a live token (`Authorization: Bearer TOKEN`).
+fn authorized<B>(req: &Request<B>, tokens: &Accepted) -> bool {
     req.headers()
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| blake3::hash(t.trim().as_bytes()) == *token)
+        .is_some_and(|t| tokens.accepts(t.trim()))
 }
 
 /// Serves until `stop` resolves: then no connection is accepted, and those open may finish
@@ -142,7 +148,7 @@ pub(crate) async fn serve(
         "mcp: serving {tools} tool(s) at http://{local}/mcp"
     ));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let token = http.token;
+    let tokens = http.tokens.clone();
     tokio::pin!(stop);
     loop {
         let (stream, _) = tokio::select! {
@@ -153,13 +159,15 @@ pub(crate) async fn serve(
             _ = &mut stop => break,
         };
         let service = service.clone();
+        let tokens = tokens.clone();
         let respond = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
             let mut service = service.clone();
+            let tokens = tokens.clone();
             async move {
-                if !authorized(&req, &token) {
+                if !authorized(&req, &tokens) {
                     return Ok::<_, Infallible>(unauthorized(
-                        "a bearer token is required: Authorization: Bearer TOKEN (the server's \
-                         MIIFLOW_MCP_TOKEN)\n",
+                        "a live bearer token is required: Authorization: Bearer TOKEN (`miiflow \
+                         mcp token create`)\n",
                     ));
                 }
                 tower_service::Service::call(&mut service, req).await

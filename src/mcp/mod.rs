@@ -5,4 +5,5 @@ pub(crate) mod http;
 pub(crate) mod install;
 pub(crate) mod serve;
 mod stdio;
+pub(crate) mod tokens;
 pub(crate) mod tools;

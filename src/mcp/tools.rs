@@ -373,6 +373,7 @@ mod tests {
         );
         config.mcp = Some(crate::config::McpConfig {
             tools: vec!["b".into()],
+            ..Default::default()
         });
         assert_eq!(names(select(&config, "work", &[]).unwrap()).len(), 1);
         let named = names(select(&config, "default", &["a".into()]).unwrap());

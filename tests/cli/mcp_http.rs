@@ -21,12 +21,20 @@ struct Running {
 
 impl Running {
     fn start(home: &Home, server: &Server, args: &[&str]) -> Running {
-        let mut child = miiflow_std()
+        Running::start_with(home, server, args, Some(TOKEN))
+    }
+
+    /// The same, with `env_token` as MIIFLOW_MCP_TOKEN (none: the stored tokens only).
+    fn start_with(home: &Home, server: &Server, args: &[&str], env_token: Option<&str>) -> Running {
+        let mut cmd = miiflow_std();
+        if let Some(t) = env_token {
+            cmd.env("MIIFLOW_MCP_TOKEN", t);
+        }
+        let mut child = cmd
             .env("MIIFLOW_CONFIG_DIR", home.config_dir())
             .env("MIIFLOW_DATA_DIR", home.data_dir())
             .env("MIIFLOW_BASE_URL", &server.url)
             .env("MIIFLOW_API_KEY", KEY)
-            .env("MIIFLOW_MCP_TOKEN", TOKEN)
             .args(["mcp", "serve", "--http", "127.0.0.1:0"])
             .args(args)
             .stdin(Stdio::null())
@@ -209,7 +217,11 @@ fn the_server_refuses_to_start_without_a_token_or_on_a_remote_address_unasked() 
     let server = Server::start();
     aliases(&home, &server);
     let cases: [(&[&str], Option<&str>, &str); 3] = [
-        (&["--http", "127.0.0.1:0"], None, "needs a token"),
+        (
+            &["--http", "127.0.0.1:0"],
+            None,
+            "needs a token that clients send",
+        ),
         (
             &["--http", "127.0.0.1:0"],
             Some("tiny-token-xyz"),
@@ -236,4 +248,80 @@ fn the_server_refuses_to_start_without_a_token_or_on_a_remote_address_unasked() 
             "the token is not repeated"
         );
     }
+}
+
+/// `mcp token create` shows a token once, alone on stdout; a server started with no token in
+/// its environment accepts it; `mcp token revoke` ends it for that running server at once.
+#[test]
+fn a_created_token_opens_the_door_and_a_revoked_one_is_refused_by_the_running_server() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let created = home
+        .miiflow(&server)
+        .args(["mcp", "token", "create", "webui", "--insecure-storage"])
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", stderr(&created));
+    let token = stdout(&created);
+    let token = token.strip_suffix('\n').unwrap();
+    assert!(token.starts_with("mcp_") && token.len() == 68, "{token:?}");
+    assert!(!token.contains('\n'), "alone on its line");
+    assert_contains(&stderr(&created), "shown this once");
+    assert!(
+        !stderr(&created).contains(token),
+        "the advice does not repeat it"
+    );
+    // The secret is in the store, never in config.toml (its digest is).
+    assert!(!home.config().contains(token), "{}", home.config());
+    assert_contains(&home.config(), "[mcp.tokens.webui]");
+    let kept = home.config_dir().join("credentials/mcp-token+webui.key");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap().trim(), token);
+    // Another change to the config keeps it (the credentials folder is swept of what no
+    // profile or token records).
+    let other = home
+        .miiflow(&server)
+        .args(["agents", "add", "other", "agent_other"])
+        .output()
+        .unwrap();
+    assert!(other.status.success(), "{}", stderr(&other));
+    assert!(kept.exists(), "the token's secret was swept away");
+    let list = home
+        .miiflow(&server)
+        .args(["mcp", "token", "list"])
+        .output()
+        .unwrap();
+    assert_contains(&stdout(&list), "webui\tplain-file\t");
+    assert!(!stdout(&list).contains(token));
+    // A second token of that name is refused.
+    let again = home
+        .miiflow(&server)
+        .args(["mcp", "token", "create", "webui", "--insecure-storage"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+
+    let running = Running::start_with(&home, &server, &[], None);
+    let bearer = format!("Bearer {token}");
+    let (status, answer) = post(&running.url, &[("Authorization", &bearer)], INIT);
+    assert_eq!(status, 200, "{answer}");
+    let revoked = home
+        .miiflow(&server)
+        .args(["mcp", "token", "revoke", "webui"])
+        .output()
+        .unwrap();
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    let (status, answer) = post(&running.url, &[("Authorization", &bearer)], INIT);
+    assert_eq!(
+        status, 401,
+        "the running server refuses it at once: {answer}"
+    );
+    // Its secret is gone from the store too, and revoking it again is an error.
+    assert!(home.files_containing(token).is_empty());
+    let twice = home
+        .miiflow(&server)
+        .args(["mcp", "token", "revoke", "webui"])
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
 }
