@@ -325,3 +325,71 @@ fn a_created_token_opens_the_door_and_a_revoked_one_is_refused_by_the_running_se
         .unwrap();
     assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
 }
+
+/// A stateless tools/call as a 2026-07-28 client sends it.
+fn call(url: &str, token: &str, city: &str) -> (u16, String) {
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"weather","arguments":{{"city":"{city}"}},"_meta":{{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{{}}}}}}}}"#
+    );
+    post(
+        url,
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("MCP-Protocol-Version", "2026-07-28"),
+            ("Mcp-Method", "tools/call"),
+            ("Mcp-Name", "weather"),
+        ],
+        &body,
+    )
+}
+
+/// 200 calls from 20 clients at once: every one answered and recorded (as mcp-http:weather),
+/// calls past --concurrency queued, the server's memory bounded.
+#[test]
+fn two_hundred_calls_from_twenty_clients_are_all_answered_and_recorded() {
+    let home = Home::new();
+    let server = Server::with(&["--latency", "20"]);
+    aliases(&home, &server);
+    let running = Running::start(&home, &server, &["--concurrency", "8"]);
+    let url = running.url.clone();
+    let clients: Vec<_> = (0..20)
+        .map(|c| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|i| call(&url, TOKEN, &format!("c{c}-{i}")))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut answered = 0;
+    for client in clients {
+        for (status, answer) in client.join().unwrap() {
+            assert_eq!(status, 200, "{answer}");
+            assert_contains(&answer, "\"isError\":false");
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 200);
+    assert_eq!(agent_runs(&server), 200);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.child.id())).unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(peak_kb < 64 * 1024, "peak RSS {peak_kb} KB");
+    assert_eq!(running.stop(), Some(0));
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "-n", "500"])
+        .output()
+        .unwrap();
+    let entries: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let http = entries
+        .iter()
+        .filter(|e| e["via"] == "mcp-http:weather")
+        .count();
+    assert_eq!(http, 200, "every call recorded");
+}
