@@ -396,6 +396,7 @@ fn main() {
     }
     if std::env::args().skip(1).any(|a| a == "mcp") {
         mcp_call(dir.path(), &mut rows);
+        mcp_http_calls(dir.path(), &mut rows);
         print(rows);
         return;
     }
@@ -961,6 +962,7 @@ fn history(dir: &Path, rows: &mut Vec<(String, String, String)>) {
 
     ci_tests(dir, rows);
     mcp_call(dir, rows);
+    mcp_http_calls(dir, rows);
 }
 
 /// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the
@@ -1047,6 +1049,146 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
             "{:.2}× the run ({:+.2} ms: the server is already up, its connection kept alive)",
             c.as_secs_f64() / r.as_secs_f64(),
             (c.as_secs_f64() - r.as_secs_f64()) * 1e3
+        ),
+    ));
+}
+
+/// One keep-alive HTTP/1.1 exchange: the answer's body.
+fn exchange_http(stream: &mut std::net::TcpStream, request: &[u8]) -> String {
+    use std::io::Read;
+    stream.write_all(request).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|v| v.trim().parse().unwrap())
+        .expect("a JSON answer with its length");
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).unwrap();
+    String::from_utf8(body).unwrap()
+}
+
+/// 20 clients at once, each sending `request` 30 times on one keep-alive connection and
+/// checking that the answer holds `expect`: how long each call took, but the first five of
+/// each client (they warm the connection and the server).
+fn twenty_clients(authority: &str, request: &str, expect: &'static str) -> Vec<Duration> {
+    let clients: Vec<_> = (0..20)
+        .map(|_| {
+            let (authority, request) = (authority.to_owned(), request.to_owned());
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(&authority).unwrap();
+                stream.set_nodelay(true).unwrap();
+                (0..30)
+                    .map(|i| {
+                        let started = Instant::now();
+                        let answer = exchange_http(&mut stream, request.as_bytes());
+                        assert!(answer.contains(expect), "{answer}");
+                        (i >= 5).then(|| started.elapsed())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .flatten()
+        .collect()
+}
+
+/// A section of the benchmark (see `main`): tool calls over `mcp serve --http`, 20 clients on
+/// keep-alive connections calling at once, against the stand-in answered directly by curl.
+fn mcp_http_calls(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+    use std::io::{BufRead, BufReader};
+    const TOKEN: &str = "bench-token-0123456789abcdef0123456789";
+    let mock = Mock::start(&[]);
+    let config = dir.join("mcp-http-config");
+    let added = miiflow(&mock.url)
+        .env("MIIFLOW_CONFIG_DIR", &config)
+        .args([
+            "agents",
+            "add",
+            "bench",
+            "agent_bench",
+            "--param",
+            "a:string",
+        ])
+        .status()
+        .unwrap();
+    assert!(added.success(), "agents add failed");
+    let mut server = miiflow(&mock.url)
+        .env("MIIFLOW_CONFIG_DIR", &config)
+        .env("MIIFLOW_HISTORY", "off")
+        .env("MIIFLOW_MCP_TOKEN", TOKEN)
+        .args([
+            "mcp",
+            "serve",
+            "--http",
+            "127.0.0.1:0",
+            "--concurrency",
+            "20",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mcp serve --http");
+    let mut line = String::new();
+    BufReader::new(server.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let authority = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("the URL")
+        .to_owned();
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"bench","arguments":{"a":"1"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#;
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n\
+         MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: bench\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let calls = twenty_clients(&authority, &request, r#""isError":false"#);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    // The same 20 clients posting the run to the stand-in themselves: what a call costs
+    // without MCP, the token, miiflow's engine and the second hop.
+    let mock_authority = mock.url.trim_start_matches("http://").to_owned();
+    let run_body = r#"{"agent_id":"agent_bench","input":{"a":"1"}}"#;
+    let direct_request = format!(
+        "POST /api/v1/agent_run HTTP/1.1\r\nHost: {mock_authority}\r\nAuthorization: Bearer \
+         {KEY}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{run_body}",
+        run_body.len()
+    );
+    let direct = twenty_clients(&mock_authority, &direct_request, r#""status":"completed""#);
+    let (call, run) = (median(calls), median(direct));
+    rows.push((
+        "tool calls over `mcp serve --http`, 20 clients at once on keep-alive connections (500 \
+         calls, median) vs the same clients posting the run to the stand-in directly"
+            .into(),
+        format!(
+            "{} vs {}; the server's peak RSS {:.1} MB",
+            ms(call),
+            ms(run),
+            peak_kb as f64 / 1024.0
+        ),
+        format!(
+            "{:+.2} ms a call: MCP, the token, the engine and the second hop (goal: < 1 ms at p50)",
+            (call.as_secs_f64() - run.as_secs_f64()) * 1e3
         ),
     ));
 }
