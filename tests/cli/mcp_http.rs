@@ -393,3 +393,42 @@ fn two_hundred_calls_from_twenty_clients_are_all_answered_and_recorded() {
         .count();
     assert_eq!(http, 200, "every call recorded");
 }
+
+/// SIGTERM while a call is in flight: the server takes no new connection, the call gets its
+/// answer, it is recorded, and the server exits 0.
+#[test]
+fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
+    let home = Home::new();
+    let server = Server::with(&["--latency", "1500"]);
+    aliases(&home, &server);
+    let running = Running::start(&home, &server, &[]);
+    let url = running.url.clone();
+    let call = std::thread::spawn(move || call(&url, TOKEN, "Tromsø"));
+    // The event: the stand-in has the run.
+    server.wait_for_requests(1);
+    let pid = running.child.id() as i32;
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let (status, answer) = call.join().unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_contains(&answer, "\"isError\":false");
+    assert_contains(&answer, "Tromsø");
+    let mut running = running;
+    let code = running.child.wait().unwrap().code();
+    assert_eq!(code, Some(0));
+    // No new connection after the signal.
+    let authority = running
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp")
+        .to_owned();
+    assert!(std::net::TcpStream::connect(&authority).is_err());
+    let out = home
+        .miiflow(&server)
+        .args(["history", "list", "-n", "5"])
+        .output()
+        .unwrap();
+    let entries: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(entries[0]["via"], "mcp-http:weather");
+    assert_eq!(entries[0]["exit"], 0);
+}
