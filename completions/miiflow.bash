@@ -402,7 +402,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__agents__subcmd__add)
-            opts="-v -q -h --workflow --description --param --base-url --color --verbose --quiet --allow-http --profile --help"
+            opts="-v -q -h --workflow --description --param --output-schema --base-url --color --verbose --quiet --allow-http --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +413,10 @@ _miiflow() {
                     return 0
                     ;;
                 --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-schema)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -409,6 +409,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
         &'miiflow;agents;add'= {
             cand --description 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)'
             cand --param 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)'
+            cand --output-schema 'A JSON Schema (an object''s) that a 2xx answer must fit: the MCP tool''s outputSchema; an answer that does not fit is a tool error saying where'
             cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'

@@ -316,6 +316,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_s
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l description -d 'What the agent does, in a sentence: shown by `agents list`, and the description AI assistants read (`miiflow mcp serve`)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l param -d 'A parameter the agent takes, NAME:TYPE (TYPE: string, integer, number, boolean, object, array; NAME:TYPE? when it may be left out); repeatable. The input schema AI assistants see (`miiflow mcp serve`)' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l output-schema -d 'A JSON Schema (an object\'s) that a 2xx answer must fit: the MCP tool\'s outputSchema; an answer that does not fit is a tool error saying where' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand agents; and __fish_seen_subcommand_from add" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''

@@ -76,6 +76,9 @@ pub(crate) struct Alias {
     /// Its declared parameters, `name:type` or `name:type?` (`mcp serve`'s input schema).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) params: Vec<String>,
+    /// A JSON Schema file (absolute path) a 2xx answer must fit: `mcp serve`'s output schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) output_schema: Option<String>,
 }
 
 /// `[mcp]`: what `miiflow mcp serve` offers when no `--tool` is given.

@@ -97,6 +97,7 @@ fn rendered(answer: &str, dir: &std::path::Path, n: u64) -> Vec<(&'static str, S
         items: Vec::new(),
         description: String::new(),
         params: Vec::new(),
+        output: None,
     };
     let mcp = crate::mcp::serve::refused(500, answer.as_bytes(), &def, "default", &mask);
     out.push(("MCP", mcp));

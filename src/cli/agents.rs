@@ -55,6 +55,11 @@ pub(crate) struct AgentsAddArgs {
     /// assistants see (`miiflow mcp serve`).
     #[arg(long = "param", value_name = "NAME:TYPE[?]")]
     pub(crate) params: Vec<String>,
+
+    /// A JSON Schema (an object's) that a 2xx answer must fit: the MCP tool's outputSchema; an
+    /// answer that does not fit is a tool error saying where.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output_schema: Option<std::path::PathBuf>,
 }
 
 /// List the aliases this profile sees (its own, then the global ones).

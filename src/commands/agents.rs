@@ -69,6 +69,16 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
             return Err(Error::BadInput(format!("--param {}: declared twice", p.name)).into());
         }
     }
+    // The schema must read and compile now; it is read again when a server starts.
+    let output_schema = match &args.output_schema {
+        Some(path) => {
+            crate::mcp::tools::OutputSchema::read(path)?;
+            let absolute = std::fs::canonicalize(path)
+                .map_err(|e| Error::BadInput(format!("--output-schema {}: {e}", path.display())))?;
+            Some(absolute.display().to_string())
+        }
+        None => None,
+    };
     let scope = scope(ctx)?;
     let alias = Alias {
         id: args.id.clone(),
@@ -76,6 +86,7 @@ fn add(ctx: &mut Context, args: AgentsAddArgs) -> anyhow::Result<()> {
         items: args.items.clone(),
         description: args.description.clone(),
         params: args.params.clone(),
+        output_schema,
     };
     let replaced = ctx.update_config(|_, config| {
         let aliases = match &scope {

@@ -220,6 +220,16 @@ impl Server {
         let masked = |text: &str| self.job.masked(text);
         match ended {
             Ended::Answer { status, body } if (200..300).contains(status) => {
+                // An answer that does not fit the alias's output schema: a tool error saying
+                // where (the check `--expect-schema` makes).
+                if let Some(output) = &def.output
+                    && let Err(unmet) = output.check.check_now(body, &self.job.key.mask())
+                {
+                    return error_result(masked(&format!(
+                        "The run's answer does not fit the tool's output schema: {unmet}. The \
+                         agent ran: calling again runs it again."
+                    )));
+                }
                 let text = masked(&String::from_utf8_lossy(body));
                 let mut result = CallToolResult::success(vec![ContentBlock::text(text.clone())]);
                 if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(&text) {

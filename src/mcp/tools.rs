@@ -114,6 +114,47 @@ pub(crate) struct ToolDef {
     pub(crate) items: Vec<String>,
     pub(crate) description: String,
     pub(crate) params: Vec<Param>,
+    /// `agents add --output-schema`: what a 2xx answer must fit.
+    pub(crate) output: Option<OutputSchema>,
+}
+
+/// An alias's output schema: the JSON object a client is given, and the check a 2xx answer
+/// goes through (`--expect-schema`'s: the same validator, the same words for where).
+#[derive(Clone)]
+pub(crate) struct OutputSchema {
+    pub(crate) schema: serde_json::Map<String, serde_json::Value>,
+    pub(crate) check: std::sync::Arc<crate::expect::Expectations>,
+}
+
+impl std::fmt::Debug for OutputSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OutputSchema({})", self.check.describe())
+    }
+}
+
+impl OutputSchema {
+    /// Reads and compiles FILE; MCP wants an object's schema (`"type": "object"`).
+    pub(crate) fn read(path: &std::path::Path) -> Result<OutputSchema, Error> {
+        let bad =
+            |why: String| Error::BadInput(format!("--output-schema {}: {why}", path.display()));
+        let text = std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        let schema = match serde_json::from_slice::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(map)) if map.get("type") == Some(&"object".into()) => map,
+            Ok(_) => {
+                return Err(bad(
+                    "an MCP output schema describes an object: it needs \"type\": \"object\""
+                        .into(),
+                ));
+            }
+            Err(e) => return Err(bad(format!("not JSON: {e}"))),
+        };
+        let check = crate::expect::Expectations::compile(&[], Some(path))?
+            .ok_or_else(|| bad("no schema".into()))?;
+        Ok(OutputSchema {
+            schema,
+            check: std::sync::Arc::new(check),
+        })
+    }
 }
 
 impl ToolDef {
@@ -140,13 +181,17 @@ impl ToolDef {
             .read_only(false)
             .idempotent(false)
             .open_world(true);
-        rmcp::model::Tool::new(
+        let tool = rmcp::model::Tool::new(
             self.name.clone(),
             self.description.clone(),
             std::sync::Arc::new(self.schema()),
         )
         .with_title(self.title())
-        .with_annotations(hints)
+        .with_annotations(hints);
+        match &self.output {
+            Some(o) => tool.with_raw_output_schema(std::sync::Arc::new(o.schema.clone())),
+            None => tool,
+        }
     }
 
     fn from_alias(name: &str, alias: &Alias) -> Result<ToolDef, Error> {
@@ -170,6 +215,11 @@ impl ToolDef {
             items: alias.items.clone(),
             description,
             params,
+            output: alias
+                .output_schema
+                .as_deref()
+                .map(|p| OutputSchema::read(std::path::Path::new(p)))
+                .transpose()?,
         })
     }
 

@@ -432,3 +432,82 @@ fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
     assert_eq!(entries[0]["via"], "mcp-http:weather");
     assert_eq!(entries[0]["exit"], 0);
 }
+
+/// `agents add --output-schema FILE`: the tool's outputSchema, and a 2xx answer that does not
+/// fit it is a tool error saying where; a schema that is not an object's is refused.
+#[test]
+fn an_output_schema_is_given_to_clients_and_answers_that_do_not_fit_are_tool_errors() {
+    let home = Home::new();
+    let server = Server::start();
+    let dir = temp();
+    let schema = write(
+        dir.path(),
+        "thermo.json",
+        r#"{"type":"object","required":["output"],"properties":{"output":{"type":"object","required":["temp"],"properties":{"temp":{"type":"number"}}}}}"#,
+    );
+    let not_object = write(dir.path(), "list.json", r#"{"type":"array"}"#);
+    let refused = home
+        .miiflow(&server)
+        .args(["agents", "add", "bad", "agent_b", "--output-schema"])
+        .arg(&not_object)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert_contains(&stderr(&refused), "needs \"type\": \"object\"");
+    let added = home
+        .miiflow(&server)
+        .args([
+            "agents",
+            "add",
+            "thermo",
+            "agent_t",
+            "--param",
+            "city:string",
+        ])
+        .args([
+            "--param",
+            "temp:number?",
+            "--description",
+            "Temperature",
+            "--output-schema",
+        ])
+        .arg(&schema)
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr(&added));
+    let tools = home
+        .miiflow(&server)
+        .args(["mcp", "list-tools", "--json"])
+        .output()
+        .unwrap();
+    let tools: Value = serde_json::from_str(&stdout(&tools)).unwrap();
+    assert_eq!(
+        tools["tools"][0]["outputSchema"]["properties"]["output"]["required"][0],
+        "temp"
+    );
+    let running = Running::start(&home, &server, &[]);
+    let call = |args: &str| {
+        let body = format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"thermo","arguments":{args},"_meta":{{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{{}}}}}}}}"#
+        );
+        post(
+            &running.url,
+            &[
+                ("Authorization", &format!("Bearer {TOKEN}")),
+                ("MCP-Protocol-Version", "2026-07-28"),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "thermo"),
+            ],
+            &body,
+        )
+    };
+    let (status, fits) = call(r#"{"city":"Oslo","temp":21.5}"#);
+    assert_eq!(status, 200, "{fits}");
+    assert_contains(&fits, "\"isError\":false");
+    let (status, misfit) = call(r#"{"city":"Oslo"}"#);
+    assert_eq!(status, 200, "{misfit}");
+    assert_contains(&misfit, "\"isError\":true");
+    assert_contains(&misfit, "does not fit the tool's output schema");
+    assert_contains(&misfit, "/output");
+    assert_contains(&misfit, "temp");
+}
