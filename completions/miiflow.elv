@@ -635,7 +635,7 @@ set edit:completion:arg-completer[miiflow] = {|@words|
             cand --timeout 'Seconds a call may take, retries included [default: 300]'
             cand --retries 'How often to send again when nothing can have run (as `run --retries`)'
             cand --http 'Serve over HTTP (MCP''s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer TOKEN`, a token of `mcp token create` or MIIFLOW_MCP_TOKEN'
-            cand --allow-origin 'With --http: a browser origin allowed besides the server''s own (repeatable), e.g. https://chat.example.com:443'
+            cand --allow-origin 'With --http: a browser origin allowed besides the server''s own (repeatable), e.g. `https://chat.example.com:443`'
             cand --color 'When to colour output'
             cand --profile 'The profile whose stored key and base URL to use [default: $MIIFLOW_PROFILE, else "default"]'
             cand --base-url 'The API''s base URL [default: $MIIFLOW_BASE_URL, else the profile''s, else https://api.miiflow.ai]'

@@ -447,7 +447,7 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l timeout -d 'Seconds a call may take, retries included [default: 300]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l retries -d 'How often to send again when nothing can have run (as `run --retries`)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l http -d 'Serve over HTTP (MCP\'s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer TOKEN`, a token of `mcp token create` or MIIFLOW_MCP_TOKEN' -r
-complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-origin -d 'With --http: a browser origin allowed besides the server\'s own (repeatable), e.g. https://chat.example.com:443' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-origin -d 'With --http: a browser origin allowed besides the server\'s own (repeatable), e.g. `https://chat.example.com:443`' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

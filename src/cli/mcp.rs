@@ -107,7 +107,7 @@ pub(crate) struct McpServeArgs {
     pub(crate) allow_remote: bool,
 
     /// With --http: a browser origin allowed besides the server's own (repeatable), e.g.
-    /// https://chat.example.com:443.
+    /// `https://chat.example.com:443`.
     #[arg(long = "allow-origin", value_name = "ORIGIN", requires = "http")]
     pub(crate) allow_origins: Vec<String>,
 }
