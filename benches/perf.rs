@@ -965,14 +965,11 @@ fn history(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     mcp_http_calls(dir, rows);
 }
 
-/// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the
-/// same run as a `miiflow run` process, interleaved.
-fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
-    use std::io::{BufRead, BufReader};
-    let mock = Mock::start(&[]);
-    let config = dir.join("mcp-config");
+/// `miiflow mcp serve` (its arguments still to add) for the stand-in, with the alias `bench`
+/// in a config folder of its own and the history off.
+fn mcp_server(mock: &Mock, config: &Path) -> Command {
     let added = miiflow(&mock.url)
-        .env("MIIFLOW_CONFIG_DIR", &config)
+        .env("MIIFLOW_CONFIG_DIR", config)
         .args([
             "agents",
             "add",
@@ -984,9 +981,20 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
         .status()
         .unwrap();
     assert!(added.success(), "agents add failed");
-    let mut server = miiflow(&mock.url)
-        .env("MIIFLOW_CONFIG_DIR", &config)
-        .env("MIIFLOW_HISTORY", "off")
+    let mut server = miiflow(&mock.url);
+    server
+        .env("MIIFLOW_CONFIG_DIR", config)
+        .env("MIIFLOW_HISTORY", "off");
+    server
+}
+
+/// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the
+/// same run as a `miiflow run` process, interleaved.
+fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+    use std::io::{BufRead, BufReader};
+    let mock = Mock::start(&[]);
+    let config = dir.join("mcp-config");
+    let mut server = mcp_server(&mock, &config)
         .args(["mcp", "serve", "-q"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -1109,22 +1117,7 @@ fn mcp_http_calls(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     const TOKEN: &str = "bench-token-0123456789abcdef0123456789";
     let mock = Mock::start(&[]);
     let config = dir.join("mcp-http-config");
-    let added = miiflow(&mock.url)
-        .env("MIIFLOW_CONFIG_DIR", &config)
-        .args([
-            "agents",
-            "add",
-            "bench",
-            "agent_bench",
-            "--param",
-            "a:string",
-        ])
-        .status()
-        .unwrap();
-    assert!(added.success(), "agents add failed");
-    let mut server = miiflow(&mock.url)
-        .env("MIIFLOW_CONFIG_DIR", &config)
-        .env("MIIFLOW_HISTORY", "off")
+    let mut server = mcp_server(&mock, &config)
         .env("MIIFLOW_MCP_TOKEN", TOKEN)
         .args([
             "mcp",
