@@ -110,6 +110,9 @@ pub(crate) struct Verdict<'a> {
     pub(crate) class: Option<Class>,
     pub(crate) base: Option<&'a ResultLine>,
     pub(crate) new: Option<&'a ResultLine>,
+    /// A changed line's compared values (each side's answer, or what `--jq` yields of it), as
+    /// the judging read them: the note shows where they differ without reading them again.
+    pub(crate) values: Option<(Vec<serde_json::Value>, Vec<serde_json::Value>)>,
 }
 
 impl Verdict<'_> {
@@ -134,6 +137,7 @@ pub(crate) fn judge<'a>(
     new: Option<&'a ResultLine>,
     compare: &Compare,
 ) -> Verdict<'a> {
+    let mut values = None;
     let (kind, class) = match (base, new) {
         (None, Some(_)) => (Kind::OnlyInNew, None),
         (Some(_), None) | (None, None) => (Kind::OnlyInBase, None),
@@ -145,8 +149,11 @@ pub(crate) fn judge<'a>(
             (false, true) => (Kind::Fixed, Class::of(&b.outcome)),
             (false, false) => (Kind::StillFailing, Class::of(&n.outcome)),
             (true, true) => match same_answer(&b.outcome, &n.outcome, compare) {
-                true => (Kind::Unchanged, None),
-                false => (Kind::Changed, None),
+                Judged::Same => (Kind::Unchanged, None),
+                Judged::Differ(read) => {
+                    values = read;
+                    (Kind::Changed, None)
+                }
             },
         },
     };
@@ -161,6 +168,7 @@ pub(crate) fn judge<'a>(
         class,
         base,
         new,
+        values,
     }
 }
 
@@ -208,16 +216,25 @@ fn compared(body: &[u8], compare: &Compare) -> Result<Vec<serde_json::Value>, St
     }
 }
 
-fn same_answer(base: &Outcome, new: &Outcome, compare: &Compare) -> bool {
+/// Two answers judged: the same, or different (with the values compared, when both read).
+enum Judged {
+    Same,
+    Differ(Option<(Vec<serde_json::Value>, Vec<serde_json::Value>)>),
+}
+
+fn same_answer(base: &Outcome, new: &Outcome, compare: &Compare) -> Judged {
     match (body(base), body(new)) {
-        (Some(b), Some(n)) if b == n => true,
+        (Some(b), Some(n)) if b == n => Judged::Same,
         (Some(b), Some(n)) => match (compared(b, compare), compared(n, compare)) {
-            (Ok(b), Ok(n)) => b.len() == n.len() && b.iter().zip(&n).all(|(b, n)| same(b, n)),
+            (Ok(b), Ok(n)) if b.len() == n.len() && b.iter().zip(&n).all(|(b, n)| same(b, n)) => {
+                Judged::Same
+            }
+            (Ok(b), Ok(n)) => Judged::Differ(Some((b, n))),
             // The filter failed the same way on both (a member neither has).
-            (Err(b), Err(n)) => compare.jq.is_some() && b == n,
-            _ => false,
+            (Err(b), Err(n)) if compare.jq.is_some() && b == n => Judged::Same,
+            _ => Judged::Differ(None),
         },
-        _ => false,
+        _ => Judged::Differ(None),
     }
 }
 
@@ -415,7 +432,7 @@ impl Verdict<'_> {
             Quoted::new(&words, &none)
         };
         let (before, after) = match self.kind {
-            Kind::Changed => changed(self.base, self.new, compare, width),
+            Kind::Changed => changed(self, compare, width),
             // Only its time differs: the times are what there is to see.
             Kind::Unchanged => (took(self.base), took(self.new)),
             _ => (
@@ -439,19 +456,10 @@ impl Verdict<'_> {
 }
 
 /// A changed line's two sides: where the answers first differ (`.output.city: "Paris"`).
-fn changed(
-    base: Option<&ResultLine>,
-    new: Option<&ResultLine>,
-    compare: &Compare,
-    width: usize,
-) -> (Quoted, Quoted) {
-    let values = |r: Option<&ResultLine>| {
-        r.and_then(|r| body(&r.outcome))
-            .and_then(|b| compared(b, compare).ok())
-    };
+fn changed(v: &Verdict, compare: &Compare, width: usize) -> (Quoted, Quoted) {
     let none = Mask::default();
-    match (values(base), values(new)) {
-        (Some(b), Some(n)) => {
+    match &v.values {
+        Some((b, n)) => {
             let (path, x, y) = match (b.as_slice(), n.as_slice()) {
                 ([x], [y]) => first_difference(x, y, String::new()),
                 _ => (
@@ -469,7 +477,7 @@ fn changed(
                 Quoted::new(&show(y), &none).cut(width),
             )
         }
-        _ => (side(base, compare, width), side(new, compare, width)),
+        None => (side(v.base, compare, width), side(v.new, compare, width)),
     }
 }
 
