@@ -204,7 +204,7 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
         match http {
             // A stop signal drains the calls in flight: a clean stop (exit 0).
             Some(http) => {
-                crate::mcp::http::serve(std::sync::Arc::new(server), http, stop.recv()).await
+                crate::mcp::http::serve(std::sync::Arc::new(server), http, &mut stop).await
             }
             None => tokio::select! {
                 served = server.run() => served,

@@ -124,12 +124,13 @@ fn authorized<B>(req: &Request<B>, tokens: &Accepted) -> bool {
         .is_some_and(|t| tokens.accepts(t.trim()))
 }
 
-/// Serves until `stop` resolves: then no connection is accepted, and those open may finish
-/// their calls for up to [`DRAIN`].
+/// Serves until a stop signal: then no connection is accepted, and those open may finish their
+/// calls for up to [`DRAIN`] — a clean stop, `Ok`. A second signal, or calls still running at
+/// the deadline, end it at once with the signal's error (130 for Ctrl-C, 143 for SIGTERM).
 pub(crate) async fn serve(
     server: Arc<Server>,
     http: Http,
-    stop: impl std::future::Future<Output = Error>,
+    stop: &mut crate::client::Stop,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(http.addr)
         .await
@@ -149,14 +150,13 @@ pub(crate) async fn serve(
     ));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let tokens = http.tokens.clone();
-    tokio::pin!(stop);
-    loop {
+    let signal = loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(_) => continue,
             },
-            _ = &mut stop => break,
+            signal = stop.recv() => break signal,
         };
         let service = service.clone();
         let tokens = tokens.clone();
@@ -179,19 +179,28 @@ pub(crate) async fn serve(
         tokio::spawn(async move {
             let _ = conn.await;
         });
-    }
+    };
     drop(listener);
-    if !ui.quiet() {
-        ui.tell("mcp: stopping: no new connections; calls in flight may finish");
+    // Said even with --quiet: a test or a supervisor waits for it.
+    ui.tell(&format!(
+        "mcp: stopping: no new connections; calls in flight may finish (up to {} s; a second \
+         signal stops at once)",
+        DRAIN.as_secs()
+    ));
+    tokio::select! {
+        drained = tokio::time::timeout(DRAIN, graceful.shutdown()) => match drained {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                ui.warn(&format!(
+                    "mcp: calls still in flight after {} s were dropped",
+                    DRAIN.as_secs()
+                ));
+                Err(signal.into())
+            }
+        },
+        again = stop.recv() => {
+            ui.warn("mcp: stopped at once: calls in flight were dropped");
+            Err(again.into())
+        }
     }
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        ui.warn(&format!(
-            "mcp: calls still in flight after {} s were dropped",
-            DRAIN.as_secs()
-        ));
-    }
-    Ok(())
 }

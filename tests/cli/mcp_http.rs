@@ -17,6 +17,8 @@ const TOKEN: &str = "mcp-test-token-0123456789abcdefghijklmnop";
 struct Running {
     child: Child,
     url: String,
+    /// Its stderr's later lines, as they come.
+    lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl Running {
@@ -51,11 +53,24 @@ impl Running {
             .find(|w| w.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"))
             .to_owned();
+        let (send, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            // Keep stderr drained; the lines are not needed.
-            for _ in err.lines() {}
+            // Keep stderr drained, its lines at hand.
+            for line in err.lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
         });
-        Running { child, url }
+        Running { child, url, lines }
+    }
+
+    /// Waits for a stderr line holding `needle` (the event), and returns it.
+    fn wait_for(&self, needle: &str) -> String {
+        for line in self.lines.iter() {
+            if line.contains(needle) {
+                return line;
+            }
+        }
+        panic!("stderr ended without a line holding {needle:?}")
     }
 
     /// SIGTERM, then the exit code.
@@ -431,6 +446,33 @@ fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
     assert_eq!(entries.len(), 1, "{entries:#?}");
     assert_eq!(entries[0]["via"], "mcp-http:weather");
     assert_eq!(entries[0]["exit"], 0);
+}
+
+/// A second signal while calls drain stops at once, with the signal's exit code (143 for
+/// SIGTERM, 130 for Ctrl-C); the call cut is not left hanging for the client: its connection
+/// closes.
+#[test]
+fn a_second_signal_while_draining_stops_at_once_with_the_signals_code() {
+    for (second, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let home = Home::new();
+        let server = Server::with(&["--latency", "60000"]);
+        aliases(&home, &server);
+        let running = Running::start(&home, &server, &[]);
+        let url = running.url.clone();
+        let call = std::thread::spawn(move || call(&url, TOKEN, "Tromsø"));
+        server.wait_for_requests(1);
+        let pid = running.child.id() as i32;
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        running.wait_for("mcp: stopping");
+        unsafe { libc::kill(pid, second) };
+        let mut running = running;
+        assert_eq!(running.child.wait().unwrap().code(), Some(code));
+        let line = running.wait_for("warning");
+        assert_contains(&line, "calls in flight were dropped");
+        // The client is not left waiting for the minute the stand-in would take.
+        let (status, _) = call.join().unwrap();
+        assert_ne!(status, 200);
+    }
 }
 
 /// `agents add --output-schema FILE`: the tool's outputSchema, and a 2xx answer that does not
