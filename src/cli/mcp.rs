@@ -69,6 +69,8 @@ Examples:
   miiflow mcp serve                                # every alias the profile sees
   miiflow mcp serve --profile work --tool support --tool weather
   MIIFLOW_MCP_TOKEN=$(openssl rand -hex 32) miiflow mcp serve --http 127.0.0.1:8931
+  miiflow mcp serve --http 10.0.0.5:8931 --allow-remote --allow-host mcp.example.com \\
+      --tls-cert /etc/miiflow/cert.pem --tls-key /etc/miiflow/key.pem
   miiflow mcp install --client claude-desktop      # writes this into the client's config")]
 pub(crate) struct McpServeArgs {
     /// Serve only this alias (repeatable) [default: `[mcp] tools` in config.toml, else every
@@ -110,6 +112,20 @@ pub(crate) struct McpServeArgs {
     /// `https://chat.example.com:443`.
     #[arg(long = "allow-origin", value_name = "ORIGIN", requires = "http")]
     pub(crate) allow_origins: Vec<String>,
+
+    /// With --http: a name clients reach the server by, taken in the `Host` header besides
+    /// the bound address (repeatable), e.g. `mcp.example.com` (any port) or
+    /// `mcp.example.com:8931`: the certificate's name, or a proxy's.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]", requires = "http")]
+    pub(crate) allow_hosts: Vec<String>,
+
+    /// With --http: serve https with this certificate chain (PEM; the server's first).
+    #[arg(long, value_name = "FILE", requires_all = ["http", "tls_key"])]
+    pub(crate) tls_cert: Option<PathBuf>,
+
+    /// With --http: the certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", requires_all = ["http", "tls_cert"])]
+    pub(crate) tls_key: Option<PathBuf>,
 }
 
 /// Show the tools a client would see: names, descriptions and input schemas.
@@ -140,7 +156,8 @@ pub(crate) struct McpListToolsArgs {
 Examples:
   miiflow mcp install --client claude-desktop --dry-run
   miiflow mcp install --client cursor --profile work --tool support
-  miiflow mcp install --client vscode --config .vscode/mcp.json")]
+  miiflow mcp install --client vscode --config .vscode/mcp.json
+  miiflow mcp install --client cursor --url http://127.0.0.1:8931/mcp   # token from $MIIFLOW_MCP_TOKEN")]
 pub(crate) struct McpInstallArgs {
     /// The client whose config to change.
     #[arg(long, value_enum, value_name = "CLIENT")]
@@ -151,8 +168,25 @@ pub(crate) struct McpInstallArgs {
     pub(crate) config: Option<PathBuf>,
 
     /// Serve only this alias (repeatable): added to the server's arguments.
-    #[arg(long = "tool", value_name = "ALIAS")]
+    #[arg(long = "tool", value_name = "ALIAS", conflicts_with = "url")]
     pub(crate) tools: Vec<String>,
+
+    /// Point the client at a server already running over HTTP (`mcp serve --http`), e.g.
+    /// `http://127.0.0.1:8931/mcp`, instead of having it start one. The token comes from the
+    /// client's environment reference (Claude Code, Cursor) or its secret prompt (VS Code),
+    /// never from the file.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+
+    /// With --url: the environment variable the client reads the token from (Claude Code,
+    /// Cursor).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "MIIFLOW_MCP_TOKEN",
+        requires = "url"
+    )]
+    pub(crate) token_env: String,
 
     /// The server's name in the client's config.
     #[arg(long, value_name = "NAME", default_value = "miiflow")]

@@ -170,6 +170,11 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
                 addr,
                 allow_remote: args.allow_remote,
                 origins: args.allow_origins.clone(),
+                hosts: args.allow_hosts.clone(),
+                tls: match (&args.tls_cert, &args.tls_key) {
+                    (Some(cert), Some(key)) => Some(crate::mcp::http::tls(cert, key)?),
+                    _ => None,
+                },
                 tokens: std::sync::Arc::new(tokens),
             };
             http.check()?;
@@ -255,9 +260,61 @@ fn list_tools(ctx: &Context, args: &McpListToolsArgs) -> anyhow::Result<()> {
 }
 
 fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
+    let client = install::client_name(args.client.into());
+    let (entry, prompt, token_from) = match &args.url {
+        Some(url) => {
+            let http = http_entry(ctx, args, url)?;
+            (http.entry, http.prompt, Some(http.token_from))
+        }
+        None => (stdio_entry(ctx, args)?, None, None),
+    };
+    let place = install::place(args.client.into(), args.config.as_deref())?;
+    let change = install::install(&place, &args.name, &entry, prompt.as_ref(), args.dry_run)?;
+    let what = match (change.created, change.replaced) {
+        _ if change.unchanged => "already there as it is; nothing was changed",
+        (true, _) => "a new file",
+        (false, true) => "the server entry replaced",
+        (false, false) => "the server entry added",
+    };
+    let pretty = serde_json::to_string_pretty(&serde_json::json!({ &args.name: entry }))?;
+    if args.dry_run {
+        ctx.ui.out(format!("{pretty}\n").as_bytes())?;
+        ctx.note(&format!(
+            "--dry-run: {} would be written ({what}); nothing was changed",
+            change.path.display()
+        ));
+    } else {
+        ctx.ui.say(&format!(
+            "{client}: '{}' written to {} ({what}{}). Restart {client} to load it.",
+            args.name,
+            change.path.display(),
+            change.backup.as_ref().map_or(String::new(), |b| format!(
+                "; the previous file is {}",
+                b.display()
+            ))
+        ));
+    }
+    if let Some(from) = token_from {
+        ctx.note(&format!(
+            "{client} takes the token from {from}: a token of `miiflow mcp token create NAME` \
+             (the server takes those; the file holds none)"
+        ));
+    } else if let Ok(resolved) = ctx.resolve_key()
+        && matches!(resolved.origin, Origin::Env)
+    {
+        ctx.warn(&format!(
+            "the key here comes from {}, which {client} will not pass to the server: store it \
+             with `miiflow login` (the keyring) so that the server finds it",
+            crate::credentials::ENV_KEY
+        ));
+    }
+    Ok(())
+}
+
+/// The entry that has the client start `miiflow mcp serve` itself (stdio).
+fn stdio_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<serde_json::Value> {
     // The tools must exist now: a typo is found here, not when the client starts the server.
     tools(ctx, &args.tools)?;
-    let place = install::place(args.client.into(), args.config.as_deref())?;
     let exe = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_err(|e| anyhow::anyhow!("cannot find this miiflow's own path: {e}"))?;
@@ -291,40 +348,45 @@ fn install_entry(ctx: &Context, args: &McpInstallArgs) -> anyhow::Result<()> {
     if !env.is_empty() {
         entry["env"] = env.into();
     }
-    let change = install::install(&place, &args.name, &entry, args.dry_run)?;
+    Ok(entry)
+}
+
+/// The entry that points the client at a server over HTTP (`--url`); a client that cannot
+/// take the token from anywhere but its file is refused, with what to paste instead.
+fn http_entry(
+    ctx: &Context,
+    args: &McpInstallArgs,
+    url: &str,
+) -> anyhow::Result<install::HttpEntry> {
     let client = install::client_name(args.client.into());
-    let what = match (change.created, change.replaced) {
-        _ if change.unchanged => "already there as it is; nothing was changed",
-        (true, _) => "a new file",
-        (false, true) => "the server entry replaced",
-        (false, false) => "the server entry added",
-    };
-    let pretty = serde_json::to_string_pretty(&serde_json::json!({ &args.name: entry }))?;
-    if args.dry_run {
-        ctx.ui.out(format!("{pretty}\n").as_bytes())?;
-        ctx.note(&format!(
-            "--dry-run: {} would be written ({what}); nothing was changed",
-            change.path.display()
-        ));
-    } else {
-        ctx.ui.say(&format!(
-            "{client}: '{}' written to {} ({what}{}). Restart {client} to load it.",
-            args.name,
-            change.path.display(),
-            change.backup.as_ref().map_or(String::new(), |b| format!(
-                "; the previous file is {}",
-                b.display()
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| {
+            Error::BadInput(format!(
+                "--url {url}: not an http(s) URL; give the one `miiflow mcp serve --http` says, \
+                 e.g. http://127.0.0.1:8931/mcp"
             ))
-        ));
-    }
-    if let Ok(resolved) = ctx.resolve_key()
-        && matches!(resolved.origin, Origin::Env)
-    {
+        })?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if parsed.scheme() == "http" && !loopback {
         ctx.warn(&format!(
-            "the key here comes from {}, which {client} will not pass to the server: store it \
-             with `miiflow login` (the keyring) so that the server finds it",
-            crate::credentials::ENV_KEY
+            "--url {url}: plain http to another machine: the token crosses the network in \
+             clear text; serve it with --tls-cert/--tls-key or behind a TLS proxy (https://…)"
         ));
     }
-    Ok(())
+    install::http_entry(args.client.into(), url, &args.token_env, &args.name).map_err(|no| {
+        let paste = no.paste.map_or(String::new(), |p| format!(":\n{p}"));
+        Error::BadInput(format!(
+            "{client} cannot keep a server's token out of its file: {}; nothing was \
+             changed{paste}",
+            no.why
+        ))
+        .into()
+    })
 }

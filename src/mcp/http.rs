@@ -10,12 +10,14 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
@@ -29,12 +31,19 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 /// How long calls in flight may go on after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// How long a client may take over its TLS handshake.
+const HANDSHAKE: Duration = Duration::from_secs(10);
+
 /// Where and to whom the server listens.
 pub(crate) struct Http {
     pub(crate) addr: SocketAddr,
     pub(crate) allow_remote: bool,
     /// Browser origins allowed besides the server's own (`--allow-origin`).
     pub(crate) origins: Vec<String>,
+    /// Names taken in `Host` besides the bound address (`--allow-host`).
+    pub(crate) hosts: Vec<String>,
+    /// https with this certificate chain and key (`--tls-cert`, `--tls-key`).
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
     /// The tokens a request may carry (`mcp token create`'s, MIIFLOW_MCP_TOKEN).
     pub(crate) tokens: Arc<Accepted>,
 }
@@ -63,7 +72,45 @@ pub(crate) fn no_token() -> Error {
     )
 }
 
+/// The TLS settings of `--tls-cert FILE --tls-key FILE`: read before the server listens, so a
+/// bad file is a usage error (exit 2) and nothing is served.
+pub(crate) fn tls(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |flag: &str, file: &Path, why: &dyn std::fmt::Display| {
+        Error::BadInput(format!("{flag} {}: {why}", file.display()))
+    };
+    let chain = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad("--tls-cert", cert, &e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad("--tls-cert", cert, &e))?;
+    if chain.is_empty() {
+        return Err(bad("--tls-cert", cert, &"no PEM certificate in it"));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad("--tls-key", key, &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::BadInput(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key_der)
+        .map_err(|e| {
+            bad(
+                "--tls-cert",
+                cert,
+                &format!("{e} (does --tls-key hold this certificate's key?)"),
+            )
+        })?;
+    // hyper serves HTTP/1.1 here.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
 impl Http {
+    fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
+
     /// A non-loopback address is refused unless `--allow-remote` says so.
     pub(crate) fn check(&self) -> Result<(), Error> {
         if !self.addr.ip().is_loopback() && !self.allow_remote {
@@ -82,16 +129,24 @@ impl Http {
         Ok(())
     }
 
-    /// The SDK's configuration: the bound address as the only `Host`, the server's own origin
-    /// and `--allow-origin`'s as the only `Origin`s.
+    /// The SDK's configuration: the bound address and `--allow-host`'s names as the only
+    /// `Host`s; the server's own origins (on those) and `--allow-origin`'s as the only
+    /// `Origin`s.
     fn config(&self, local: SocketAddr) -> StreamableHttpServerConfig {
         let port = local.port();
+        let scheme = self.scheme();
         let mut hosts = vec![local.to_string()];
-        let mut origins = vec![format!("http://{local}")];
         if local.ip().is_loopback() {
             hosts.push(format!("localhost:{port}"));
-            origins.push(format!("http://localhost:{port}"));
         }
+        hosts.extend(self.hosts.iter().cloned());
+        let mut origins: Vec<String> = hosts
+            .iter()
+            .map(|host| match host.rsplit_once(':') {
+                Some((_, p)) if p.parse::<u16>().is_ok() => format!("{scheme}://{host}"),
+                _ => format!("{scheme}://{host}:{port}"),
+            })
+            .collect();
         origins.extend(self.origins.iter().cloned());
         StreamableHttpServerConfig::default()
             .with_allowed_hosts(hosts)
@@ -146,10 +201,18 @@ pub(crate) async fn serve(
     );
     // One line a script can read: the URL.
     ui.tell(&format!(
-        "mcp: serving {tools} tool(s) at http://{local}/mcp"
+        "mcp: serving {tools} tool(s) at {}://{local}/mcp",
+        http.scheme()
     ));
+    if !local.ip().is_loopback() && http.tls.is_none() {
+        ui.warn(
+            "serving plain HTTP to other machines: tokens cross the network in clear text; \
+             give --tls-cert/--tls-key, or put a TLS proxy in front (docs/guide/mcp.md)",
+        );
+    }
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let tokens = http.tokens.clone();
+    let acceptor = http.tls.clone().map(tokio_rustls::TlsAcceptor::from);
     let signal = loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -173,11 +236,27 @@ pub(crate) async fn serve(
                 tower_service::Service::call(&mut service, req).await
             }
         });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), respond);
-        let conn = graceful.watch(conn);
+        // Watched from the start: a stop waits for a handshake under way too.
+        let watcher = graceful.watcher();
+        let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let _ = conn.await;
+            let http1 = hyper::server::conn::http1::Builder::new();
+            match acceptor {
+                None => {
+                    let conn = http1.serve_connection(TokioIo::new(stream), respond);
+                    let _ = watcher.watch(conn).await;
+                }
+                Some(acceptor) => {
+                    // A client that does not finish its handshake is dropped.
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(HANDSHAKE, acceptor.accept(stream)).await
+                    else {
+                        return;
+                    };
+                    let conn = http1.serve_connection(TokioIo::new(tls), respond);
+                    let _ = watcher.watch(conn).await;
+                }
+            }
         });
     };
     drop(listener);

@@ -85,6 +85,84 @@ pub(crate) fn entry(client: Client, command: &str, args: &[String]) -> Value {
     }
 }
 
+/// A client's entry for a server over HTTP (`mcp serve --http`), with the token taken from
+/// where the client keeps secrets, never written in the file.
+pub(crate) struct HttpEntry {
+    pub(crate) entry: Value,
+    /// VS Code: the secret prompt the entry refers to, kept in the file's `inputs`.
+    pub(crate) prompt: Option<Value>,
+    /// Where the client takes the token from, for the message.
+    pub(crate) token_from: String,
+}
+
+/// Why a client cannot take an HTTP entry without the token in its file, and what to paste
+/// by hand instead (with a placeholder, never a token).
+pub(crate) struct Unsupported {
+    pub(crate) why: String,
+    pub(crate) paste: Option<String>,
+}
+
+/// The entry that points `client` at `url`, the token coming from the client's environment
+/// reference (`token_env`) or its secret prompt; `Err` for a client that has neither.
+pub(crate) fn http_entry(
+    client: Client,
+    url: &str,
+    token_env: &str,
+    name: &str,
+) -> Result<HttpEntry, Unsupported> {
+    let bearer = |reference: &str| json!({ "Authorization": format!("Bearer {reference}") });
+    match client {
+        // `${VAR}` is expanded in url and headers (Claude Code's MCP docs).
+        Client::ClaudeCode => Ok(HttpEntry {
+            entry: json!({ "type": "http", "url": url, "headers": bearer(&format!("${{{token_env}}}")) }),
+            prompt: None,
+            token_from: format!("the environment variable {token_env} of the shell that starts Claude Code"),
+        }),
+        // `${env:NAME}` is interpolated in url and headers (Cursor's MCP docs).
+        Client::Cursor => Ok(HttpEntry {
+            entry: json!({ "url": url, "headers": bearer(&format!("${{env:{token_env}}}")) }),
+            prompt: None,
+            token_from: format!("the environment variable {token_env} of the Cursor process"),
+        }),
+        // A `promptString` input with `password`: VS Code asks once and keeps it in its
+        // secret storage.
+        Client::Vscode => {
+            let id = format!("{name}-token");
+            Ok(HttpEntry {
+                entry: json!({ "type": "http", "url": url, "headers": bearer(&format!("${{input:{id}}}")) }),
+                prompt: Some(json!({
+                    "type": "promptString",
+                    "id": id,
+                    "description": format!("The bearer token for {url} (miiflow mcp token create NAME)"),
+                    "password": true,
+                })),
+                token_from: "a password prompt when VS Code first starts the server (kept in its secret storage)".into(),
+            })
+        }
+        Client::ClaudeDesktop => Err(Unsupported {
+            why: "remote servers are not read from claude_desktop_config.json, and its \
+                  connectors (Customize → Connectors) take OAuth, not a bearer token; install the \
+                  local server instead: `miiflow mcp install --client claude-desktop` \
+                  (without --url)"
+                .into(),
+            paste: None,
+        }),
+        Client::Zed => Err(Unsupported {
+            why: "a remote server's headers are sent as written in settings.json (no environment \
+                  reference, no secret prompt); install the local server instead (`miiflow mcp install --client zed`, without --url), or \
+                  paste this into settings.json's \"context_servers\" yourself, with a token of \
+                  `miiflow mcp token create`"
+                .into(),
+            paste: Some(
+                serde_json::to_string_pretty(&json!({
+                    name: { "url": url, "headers": bearer("<TOKEN>") }
+                }))
+                .expect("a JSON value"),
+            ),
+        }),
+    }
+}
+
 /// What installing did (or would do).
 pub(crate) struct Change {
     /// The file written: the config, or the file its symlink points to.
@@ -114,6 +192,7 @@ pub(crate) fn install(
     place: &Place,
     name: &str,
     entry: &Value,
+    prompt: Option<&Value>,
     dry_run: bool,
 ) -> anyhow::Result<Change> {
     let path = crate::fs::resolve(&place.path)
@@ -121,10 +200,14 @@ pub(crate) fn install(
     let shown = place.path.display().to_string();
     let old = read_existing(&path).map_err(|why| Error::BadInput(format!("{shown}: {why}")))?;
     let text = match &old {
-        Some((text, _)) if !text.trim().is_empty() => edited(text, place.key, name, entry)
+        Some((text, _)) if !text.trim().is_empty() => edited(text, place.key, name, entry, prompt)
             .map_err(|why| Error::BadInput(format!("{shown}: {why}; nothing was changed")))?,
         _ => {
-            let mut text = serde_json::to_string_pretty(&json!({ place.key: { name: entry } }))?;
+            let mut new = json!({ place.key: { name: entry } });
+            if let Some(prompt) = prompt {
+                new["inputs"] = json!([prompt]);
+            }
+            let mut text = serde_json::to_string_pretty(&new)?;
             text.push('\n');
             text
         }
@@ -252,8 +335,15 @@ fn same_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> anyhow::Result<
     Ok(())
 }
 
-/// `text` with `servers[name] = entry`, every other byte kept (comments, layout, order).
-fn edited(text: &str, key: &str, name: &str, entry: &Value) -> Result<String, String> {
+/// `text` with `servers[name] = entry` (and `prompt` in `inputs`, replacing one of the same
+/// id), every other byte kept (comments, layout, order).
+fn edited(
+    text: &str,
+    key: &str,
+    name: &str,
+    entry: &Value,
+    prompt: Option<&Value>,
+) -> Result<String, String> {
     let root = CstRootNode::parse(text, &Default::default())
         .map_err(|e| format!("not JSON (with comments): {e}"))?;
     let object = root
@@ -268,10 +358,30 @@ fn edited(text: &str, key: &str, name: &str, entry: &Value) -> Result<String, St
             .object_value()
             .expect("an object was just appended"),
     };
+    // What is already as asked is left byte for byte (the tree would re-indent it).
     match servers.get(name) {
+        Some(prop) if prop.value().and_then(|v| v.to_serde_value()).as_ref() == Some(entry) => {}
         Some(prop) => prop.set_value(input(entry)),
         None => {
             servers.append(name, input(entry));
+        }
+    }
+    if let Some(prompt) = prompt {
+        let inputs = object
+            .array_value_or_create("inputs")
+            .ok_or_else(|| "'inputs' is not an array".to_owned())?;
+        let same = inputs.elements().into_iter().find_map(|node| {
+            let object = node.as_object()?;
+            (object.to_serde_value()?.get("id") == prompt.get("id")).then_some(object)
+        });
+        match same {
+            Some(old) if old.to_serde_value().as_ref() == Some(prompt) => {}
+            Some(old) => {
+                old.replace_with(input(prompt));
+            }
+            None => {
+                inputs.append(input(prompt));
+            }
         }
     }
     Ok(root.to_string())
@@ -334,7 +444,7 @@ mod tests {
             "/usr/bin/miiflow",
             &["mcp".into(), "serve".into()],
         );
-        let out = edited(text, "context_servers", "miiflow", &entry).unwrap();
+        let out = edited(text, "context_servers", "miiflow", &entry, None).unwrap();
         for kept in [
             "// my settings\n",
             "\"theme\": \"One Dark\", // keep me\n",
@@ -356,6 +466,7 @@ mod tests {
             "context_servers",
             "miiflow",
             &json!({"command": "/new"}),
+            None,
         )
         .unwrap();
         let value = CstRootNode::parse(&again, &Default::default())
@@ -371,8 +482,44 @@ mod tests {
 
     #[test]
     fn files_that_are_not_an_object_are_refused() {
-        assert!(edited("[1]", "mcpServers", "m", &json!({})).is_err());
-        assert!(edited("{\"mcpServers\": 3}", "mcpServers", "m", &json!({})).is_err());
-        assert!(edited("{ nope", "mcpServers", "m", &json!({})).is_err());
+        assert!(edited("[1]", "mcpServers", "m", &json!({}), None).is_err());
+        assert!(edited("{\"mcpServers\": 3}", "mcpServers", "m", &json!({}), None).is_err());
+        assert!(edited("{ nope", "mcpServers", "m", &json!({}), None).is_err());
+        let prompt = json!({"id": "m-token"});
+        assert!(
+            edited(
+                "{\"inputs\": {}}",
+                "servers",
+                "m",
+                &json!({}),
+                Some(&prompt)
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_secret_prompt_is_added_to_inputs_once_keeping_the_others() {
+        let text = "{\n  // mine\n  \"inputs\": [{\"type\": \"promptString\", \"id\": \"other\"}],\n  \"servers\": {}\n}\n";
+        let http = http_entry(Client::Vscode, "http://127.0.0.1:8931/mcp", "T", "m")
+            .ok()
+            .unwrap();
+        let prompt = http.prompt.as_ref().unwrap();
+        let once = edited(text, "servers", "m", &http.entry, Some(prompt)).unwrap();
+        let twice = edited(&once, "servers", "m", &http.entry, Some(prompt)).unwrap();
+        assert_eq!(once, twice);
+        assert!(once.contains("// mine"));
+        let value = CstRootNode::parse(&once, &Default::default())
+            .unwrap()
+            .to_serde_value()
+            .unwrap();
+        assert_eq!(value["inputs"].as_array().unwrap().len(), 2);
+        assert_eq!(value["inputs"][0]["id"], "other");
+        assert_eq!(value["inputs"][1]["id"], "m-token");
+        assert_eq!(value["inputs"][1]["password"], true);
+        assert_eq!(
+            value["servers"]["m"]["headers"]["Authorization"],
+            "Bearer ${input:m-token}"
+        );
     }
 }

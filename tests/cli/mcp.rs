@@ -797,3 +797,128 @@ fn jsonc(text: &str) -> Value {
         .replace_all(&stripped, "$1");
     serde_json::from_str(&no_trailing).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
+
+/// `mcp install --url URL`: an HTTP client's entry points at the running server and takes the
+/// token from the client's environment reference (Claude Code, Cursor) or its password prompt
+/// (VS Code), never from the file; Claude Desktop and Zed are refused with what to do (Zed's
+/// with what to paste, a placeholder in place of the token), nothing written.
+#[test]
+fn install_points_http_clients_at_the_url_with_the_token_never_in_the_file() {
+    let home = Home::new();
+    let server = Server::start();
+    let out = home
+        .miiflow(&server)
+        .args(["mcp", "token", "create", "editor", "--insecure-storage"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&out).trim().to_owned();
+    let dir = temp();
+    let url = "http://127.0.0.1:8931/mcp";
+    let install = |client: &str, path: &Path, extra: &[&str]| {
+        home.miiflow(&server)
+            .env("MIIFLOW_MCP_TOKEN", &token)
+            .args([
+                "mcp", "install", "--client", client, "--url", url, "--config",
+            ])
+            .arg(path)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for (client, key, reference) in [
+        ("claude-code", "mcpServers", "Bearer ${MIIFLOW_MCP_TOKEN}"),
+        ("cursor", "mcpServers", "Bearer ${env:EDITOR_TOKEN}"),
+        ("vscode", "servers", "Bearer ${input:miiflow-token}"),
+    ] {
+        let path = dir.path().join(client).join("mcp.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "{\n  // mine\n  \"inputs\": [],\n  \"other\": 1\n}\n",
+        )
+        .unwrap();
+        let extra: &[&str] = match client {
+            "cursor" => &["--token-env", "EDITOR_TOKEN"],
+            _ => &[],
+        };
+        let dry = install(client, &path, &[extra, &["--dry-run"]].concat());
+        assert!(dry.status.success(), "{client}: {}", stderr(&dry));
+        assert_contains(&stdout(&dry), reference);
+        for _ in 0..2 {
+            let out = install(client, &path, extra);
+            assert!(out.status.success(), "{client}: {}", stderr(&out));
+            assert_contains(&stderr(&out), "a token of `miiflow mcp token create NAME`");
+        }
+        // The second time found it as asked: nothing written, no second backup.
+        assert!(
+            !path.with_file_name("mcp.json.miiflow-backup.1").exists(),
+            "{client}"
+        );
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(!written.contains(&token), "{client}: no token in {written}");
+        assert!(
+            !written.contains(&KEY[8..]),
+            "{client}: no key in {written}"
+        );
+        assert_contains(&written, "// mine");
+        let value = jsonc(&written);
+        let entry = &value[key]["miiflow"];
+        assert_eq!(entry["url"], url, "{client}: {written}");
+        assert_eq!(entry["headers"]["Authorization"], reference, "{written}");
+        assert!(entry.get("command").is_none(), "{written}");
+        match client {
+            "vscode" => {
+                assert_eq!(entry["type"], "http");
+                // Installed twice: one prompt, a password one.
+                let inputs = value["inputs"].as_array().unwrap();
+                assert_eq!(inputs.len(), 1, "{written}");
+                assert_eq!(inputs[0]["id"], "miiflow-token");
+                assert_eq!(inputs[0]["type"], "promptString");
+                assert_eq!(inputs[0]["password"], true);
+            }
+            "claude-code" => assert_eq!(entry["type"], "http"),
+            _ => assert_eq!(value["inputs"], serde_json::json!([])),
+        }
+    }
+    for (client, says) in [
+        ("claude-desktop", "Customize → Connectors"),
+        ("zed", "\"Authorization\": \"Bearer <TOKEN>\""),
+    ] {
+        let path = dir.path().join(client).join("settings.json");
+        let out = install(client, &path, &[]);
+        assert_eq!(out.status.code(), Some(2), "{client}: {}", stderr(&out));
+        assert_contains(&stderr(&out), says);
+        assert_contains(&stderr(&out), "nothing was changed");
+        assert!(!stderr(&out).contains(&token));
+        assert!(!path.exists(), "{client}: nothing written");
+    }
+}
+
+/// `mcp install` refuses a --url that is not http(s), --tool with --url (the server chooses
+/// its tools), --token-env without --url: exit 2, nothing written.
+#[test]
+fn install_refuses_a_bad_url_and_options_that_do_not_go_with_it() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let dir = temp();
+    let url = "http://127.0.0.1:8931/mcp";
+    for args in [
+        &["--url", "ftp://127.0.0.1/mcp"][..],
+        &["--url", "127.0.0.1:8931"],
+        &["--url", url, "--tool", "weather"],
+        &["--token-env", "X"],
+    ] {
+        let path = dir.path().join("bad.json");
+        let out = home
+            .miiflow(&server)
+            .args(["mcp", "install", "--client", "cursor", "--config"])
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(!path.exists(), "{args:?}");
+    }
+}

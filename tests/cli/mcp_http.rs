@@ -50,7 +50,7 @@ impl Running {
         err.read_line(&mut line).unwrap();
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"))
             .to_owned();
         let (send, lines) = std::sync::mpsc::channel();
@@ -108,6 +108,138 @@ fn an_assistant_uses_the_tools_over_http_through_the_official_sdk() {
     // A stop signal: no new connection, the calls in flight finish, exit 0.
     assert_eq!(running.stop(), Some(0));
     check_scenario(&seen, &home, &server, "mcp-http");
+}
+
+/// `--tls-cert`/`--tls-key`: the same scenario through the official SDK over https, trusting
+/// only the private CA; plain HTTP to the TLS port gets no answer; bad files are refused
+/// before anything listens.
+#[test]
+fn it_serves_https_with_a_certificate_and_key() {
+    let Some(python) = sdk_python() else { return };
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = private_ca(dir.path(), "IP:127.0.0.1,DNS:localhost");
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let running = Running::start(&home, &server, &["--tls-cert", cert, "--tls-key", key]);
+    assert!(
+        running.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
+    let out = std::process::Command::new(&python)
+        .arg(&client)
+        .arg("--http")
+        .arg(&running.url)
+        .env("SSL_CERT_FILE", &ca)
+        .env("MIIFLOW_MCP_TOKEN", TOKEN)
+        .env("MIIFLOW_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // Not over plain HTTP: the TLS port does not answer in clear text.
+    let (status, _) = post(
+        &running.url.replacen("https://", "http://", 1),
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        "{}",
+    );
+    assert_eq!(status, 0);
+    assert_eq!(running.stop(), Some(0));
+    check_scenario(&seen, &home, &server, "mcp-http");
+
+    // A key that is not the certificate's, a file that is not PEM, a missing one: exit 2.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (_, other, _) = private_ca(elsewhere.path(), "IP:127.0.0.1");
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    for (cert, key, says) in [
+        (
+            other.to_str().unwrap(),
+            key,
+            "does --tls-key hold this certificate's key?",
+        ),
+        (readme.to_str().unwrap(), key, "--tls-cert"),
+        (
+            cert,
+            "/nonexistent/key.pem",
+            "--tls-key /nonexistent/key.pem",
+        ),
+    ] {
+        let out = home
+            .miiflow(&server)
+            .env("MIIFLOW_MCP_TOKEN", TOKEN)
+            .args([
+                "mcp",
+                "serve",
+                "--http",
+                "127.0.0.1:0",
+                "--tls-cert",
+                cert,
+                "--tls-key",
+                key,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_contains(&stderr(&out), says);
+        assert!(!stderr(&out).contains("serving"), "{}", stderr(&out));
+    }
+}
+
+/// `--allow-host NAME`: a name clients use (a certificate's, a proxy's) is taken in `Host`,
+/// and that name's origin in `Origin`; without it, 403.
+#[test]
+fn allow_host_admits_a_name_the_server_is_reached_by() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let list = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#;
+    let bearer = format!("Bearer {TOKEN}");
+    for (allowed, host, origin, expected) in [
+        (None, "mcp.example.test", None, 403),
+        (Some("mcp.example.test"), "mcp.example.test", None, 200),
+        (Some("mcp.example.test"), "other.example.test", None, 403),
+        (Some("mcp.example.test:9"), "mcp.example.test", None, 403),
+        (
+            Some("mcp.example.test"),
+            "mcp.example.test",
+            Some("http://mcp.example.test"),
+            200,
+        ),
+        (
+            Some("mcp.example.test"),
+            "mcp.example.test",
+            Some("http://evil.test"),
+            403,
+        ),
+    ] {
+        let args: Vec<&str> = allowed.iter().flat_map(|h| ["--allow-host", h]).collect();
+        let running = Running::start(&home, &server, &args);
+        let port = running
+            .url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches("/mcp");
+        let host = format!("{host}:{port}");
+        let origin = origin.map(|o| format!("{o}:{port}"));
+        let mut headers = vec![
+            ("Authorization", bearer.as_str()),
+            ("Host", host.as_str()),
+            ("MCP-Protocol-Version", "2026-07-28"),
+            ("Mcp-Method", "tools/list"),
+        ];
+        if let Some(origin) = &origin {
+            headers.push(("Origin", origin));
+        }
+        let (status, answer) = post(&running.url, &headers, list);
+        assert_eq!(status, expected, "{allowed:?} {host} {origin:?}: {answer}");
+        if expected == 200 {
+            assert_contains(&answer, "\"weather\"");
+        }
+    }
 }
 
 /// A raw HTTP/1.1 request to the server; the status code and the whole answer.
