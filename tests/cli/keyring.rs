@@ -162,3 +162,47 @@ fn a_locked_keyring_is_a_clear_message_not_a_hang() {
     assert!(!err.contains(KEY));
     assert!(!config.path().join("config.toml").exists());
 }
+
+/// `mcp token create|list|revoke` on the real keyring: the secret is stored where the API key
+/// is (seen by `secret-tool` under `mcp-token+NAME`), config.toml keeps only its digest, and
+/// revoking removes the item.
+#[test]
+#[ignore = "needs a private Secret Service: run scripts/test"]
+fn mcp_tokens_on_the_real_keyring() {
+    require_private_keyring();
+    let home = Home::new();
+    let server = Server::start();
+    let name = unique("assistant");
+    let account = format!("mcp-token+{name}");
+    let out = home
+        .miiflow(&server)
+        .args(["mcp", "token", "create", &name])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&out).trim().to_owned();
+    assert!(token.starts_with("mcp_") && token.len() == 68, "{token}");
+    assert_eq!(secret_tool(&account).as_deref(), Some(token.as_str()));
+    assert!(
+        home.files_containing(&token).is_empty(),
+        "the config folder never holds the token"
+    );
+    let digest = blake3::hash(token.as_bytes()).to_hex().to_string();
+    assert_contains(&home.config(), &digest);
+    let out = home
+        .miiflow(&server)
+        .args(["mcp", "token", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_contains(&stdout(&out), &name);
+    assert_contains(&stdout(&out), "keyring");
+    assert!(!stdout(&out).contains(&token));
+
+    home.miiflow(&server)
+        .args(["mcp", "token", "revoke", &name])
+        .assert()
+        .success();
+    assert_eq!(secret_tool(&account), None);
+    assert!(!home.config().contains(&digest));
+}
