@@ -1912,7 +1912,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__mcp__subcmd__install)
-            opts="-v -q -h --client --config --tool --name --dry-run --base-url --color --verbose --quiet --allow-http --profile --help"
+            opts="-v -q -h --client --config --tool --url --token-env --name --dry-run --base-url --color --verbose --quiet --allow-http --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1927,6 +1927,14 @@ _miiflow() {
                     return 0
                     ;;
                 --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1984,7 +1992,7 @@ _miiflow() {
             return 0
             ;;
         miiflow__subcmd__mcp__subcmd__serve)
-            opts="-v -q -h --tool --rate --concurrency --timeout --retries --no-history --http --allow-remote --allow-origin --color --verbose --profile --base-url --quiet --allow-http --help"
+            opts="-v -q -h --tool --rate --concurrency --timeout --retries --no-history --http --allow-remote --allow-origin --allow-host --tls-cert --tls-key --color --verbose --profile --base-url --quiet --allow-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2015,6 +2023,18 @@ _miiflow() {
                     return 0
                     ;;
                 --allow-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

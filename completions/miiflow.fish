@@ -448,6 +448,9 @@ complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_sub
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l retries -d 'How often to send again when nothing can have run (as `run --retries`)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l http -d 'Serve over HTTP (MCP\'s Streamable HTTP, at /mcp) on ADDR instead of stdio, e.g. 127.0.0.1:8931 (port 0: a free one; the URL is said on stderr). Every request must carry `Authorization: Bearer TOKEN`, a token of `mcp token create` or MIIFLOW_MCP_TOKEN' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-origin -d 'With --http: a browser origin allowed besides the server\'s own (repeatable), e.g. `https://chat.example.com:443`' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l allow-host -d 'With --http: a name clients reach the server by, taken in the `Host` header besides the bound address (repeatable), e.g. `mcp.example.com` (any port) or `mcp.example.com:8931`: the certificate\'s name, or a proxy\'s' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l tls-cert -d 'With --http: serve https with this certificate chain (PEM; the server\'s first)' -r -F
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l tls-key -d 'With --http: the certificate\'s private key (PEM: PKCS#8, PKCS#1 or SEC1)' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -477,6 +480,8 @@ vscode\t''
 zed\t''"
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l config -d 'The config file [default: the client\'s own, for this platform and user]' -r -F
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l tool -d 'Serve only this alias (repeatable): added to the server\'s arguments' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l url -d 'Point the client at a server already running over HTTP (`mcp serve --http`), e.g. `http://127.0.0.1:8931/mcp`, instead of having it start one. The token comes from the client\'s environment reference (Claude Code, Cursor) or its secret prompt (VS Code), never from the file' -r
+complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l token-env -d 'With --url: the environment variable the client reads the token from (Claude Code, Cursor)' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l name -d 'The server\'s name in the client\'s config' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l base-url -d 'The API\'s base URL [default: $MIIFLOW_BASE_URL, else the profile\'s, else https://api.miiflow.ai]' -r
 complete -c miiflow -n "__fish_miiflow_using_subcommand mcp; and __fish_seen_subcommand_from install" -l color -d 'When to colour output' -r -f -a "auto\t''

@@ -157,7 +157,7 @@ Examples:
   miiflow mcp install --client claude-desktop --dry-run
   miiflow mcp install --client cursor --profile work --tool support
   miiflow mcp install --client vscode --config .vscode/mcp.json
-  miiflow mcp install --client cursor --url http://127.0.0.1:8931/mcp   # token from $MIIFLOW_MCP_TOKEN")]
+  miiflow mcp install --client cursor --url http://127.0.0.1:8931/mcp")]
 pub(crate) struct McpInstallArgs {
     /// The client whose config to change.
     #[arg(long, value_enum, value_name = "CLIENT")]
