@@ -395,8 +395,8 @@ fn main() {
         return;
     }
     if std::env::args().skip(1).any(|a| a == "mcp") {
-        mcp_call(dir.path(), &mut rows);
-        mcp_http_calls(dir.path(), &mut rows);
+        let run = mcp_call(dir.path(), &mut rows);
+        mcp_http_calls(dir.path(), run, &mut rows);
         print(rows);
         return;
     }
@@ -961,8 +961,8 @@ fn history(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     drop(mock);
 
     ci_tests(dir, rows);
-    mcp_call(dir, rows);
-    mcp_http_calls(dir, rows);
+    let run = mcp_call(dir, rows);
+    mcp_http_calls(dir, run, rows);
 }
 
 /// `miiflow mcp serve` (its arguments still to add) for the stand-in, with the alias `bench`
@@ -990,7 +990,8 @@ fn mcp_server(mock: &Mock, config: &Path) -> Command {
 
 /// An MCP tool call (a request on a running `miiflow mcp serve`, to its answer) against the
 /// same run as a `miiflow run` process, interleaved.
-fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+/// Returns the median of the direct `miiflow run`s, for the HTTP row.
+fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) -> Duration {
     use std::io::{BufRead, BufReader};
     let mock = Mock::start(&[]);
     let config = dir.join("mcp-config");
@@ -1059,6 +1060,7 @@ fn mcp_call(dir: &Path, rows: &mut Vec<(String, String, String)>) {
             (c.as_secs_f64() - r.as_secs_f64()) * 1e3
         ),
     ));
+    r
 }
 
 /// One keep-alive HTTP/1.1 exchange: the answer's body.
@@ -1112,7 +1114,7 @@ fn twenty_clients(authority: &str, request: &str, expect: &'static str) -> Vec<D
 
 /// A section of the benchmark (see `main`): tool calls over `mcp serve --http`, 20 clients on
 /// keep-alive connections calling at once, against the stand-in answered directly by curl.
-fn mcp_http_calls(dir: &Path, rows: &mut Vec<(String, String, String)>) {
+fn mcp_http_calls(dir: &Path, direct_run: Duration, rows: &mut Vec<(String, String, String)>) {
     use std::io::{BufRead, BufReader};
     const TOKEN: &str = "bench-token-0123456789abcdef0123456789";
     let mock = Mock::start(&[]);
@@ -1171,12 +1173,15 @@ fn mcp_http_calls(dir: &Path, rows: &mut Vec<(String, String, String)>) {
     let (call, run) = (median(calls), median(direct));
     rows.push((
         "tool calls over `mcp serve --http`, 20 clients at once on keep-alive connections (500 \
-         calls, median) vs the same clients posting the run to the stand-in directly"
+         calls, median) vs the same clients posting the run to the stand-in directly, and a \
+         direct `miiflow run` (the row above)"
             .into(),
         format!(
-            "{} vs {}; the server's peak RSS {:.1} MB",
+            "{} vs {}; {:.2}× a `miiflow run` ({}); the server's peak RSS {:.1} MB",
             ms(call),
             ms(run),
+            call.as_secs_f64() / direct_run.as_secs_f64(),
+            ms(direct_run),
             peak_kb as f64 / 1024.0
         ),
         format!(

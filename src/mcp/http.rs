@@ -31,7 +31,8 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 /// How long calls in flight may go on after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
-/// How long a client may take over its TLS handshake.
+/// How long a client may take over its TLS handshake, and over a request's head: a
+/// connection cannot be held open without sending a request (and its token) in time.
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
 /// Where and to whom the server listens.
@@ -240,7 +241,10 @@ pub(crate) async fn serve(
         let watcher = graceful.watcher();
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let http1 = hyper::server::conn::http1::Builder::new();
+            let mut http1 = hyper::server::conn::http1::Builder::new();
+            http1
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HANDSHAKE);
             match acceptor {
                 None => {
                     let conn = http1.serve_connection(TokioIo::new(stream), respond);

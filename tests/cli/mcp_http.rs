@@ -685,3 +685,35 @@ fn an_output_schema_is_given_to_clients_and_answers_that_do_not_fit_are_tool_err
     assert_contains(&misfit, "/output");
     assert_contains(&misfit, "temp");
 }
+
+/// A client that opens a connection and never finishes its request's head (a slow-loris) is
+/// cut off after the header timeout (10 s), before any token is looked at: connections cannot
+/// be held open without a token.
+#[test]
+fn a_request_head_that_never_ends_is_cut_off() {
+    use std::io::{Read, Write};
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let running = Running::start(&home, &server, &[]);
+    let authority = running
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp");
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    stream.write_all(b"POST /mcp HTTP/1.1\r\nHost: ").unwrap();
+    // The event: the server closes it (a read returns); a bound far past the server's timeout
+    // keeps a broken server from hanging the suite.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open: {read:?}"
+    );
+    // The server is still serving others.
+    let (status, answer) = call(&running.url, TOKEN, "Oslo");
+    assert_eq!(status, 200, "{answer}");
+}
