@@ -368,6 +368,14 @@ fn http_entry(
                  e.g. http://127.0.0.1:8931/mcp"
             ))
         })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::BadInput(
+            "--url: a user or password in the URL would put a secret in the client's file; \
+             the token goes in the Authorization header, from the client's secret store"
+                .into(),
+        )
+        .into());
+    }
     let loopback = match parsed.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

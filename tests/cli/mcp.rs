@@ -907,6 +907,7 @@ fn install_refuses_a_bad_url_and_options_that_do_not_go_with_it() {
     for args in [
         &["--url", "ftp://127.0.0.1/mcp"][..],
         &["--url", "127.0.0.1:8931"],
+        &["--url", "http://me:mcp_secret@127.0.0.1:8931/mcp"],
         &["--url", url, "--tool", "weather"],
         &["--token-env", "X"],
     ] {

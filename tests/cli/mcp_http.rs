@@ -691,19 +691,40 @@ fn an_output_schema_is_given_to_clients_and_answers_that_do_not_fit_are_tool_err
 /// be held open without a token.
 #[test]
 fn a_request_head_that_never_ends_is_cut_off() {
-    use std::io::{Read, Write};
     let home = Home::new();
     let server = Server::start();
     aliases(&home, &server);
     let running = Running::start(&home, &server, &[]);
-    let authority = running
-        .url
+    cut_off(&running.url, b"POST /mcp HTTP/1.1\r\nHost: ");
+    // The server is still serving others.
+    let (status, answer) = call(&running.url, TOKEN, "Oslo");
+    assert_eq!(status, 200, "{answer}");
+}
+
+/// The same for a TLS handshake that never starts: cut off after 10 s.
+#[test]
+fn a_tls_handshake_that_never_ends_is_cut_off() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cert, key) = private_ca(dir.path(), "IP:127.0.0.1");
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let running = Running::start(&home, &server, &["--tls-cert", cert, "--tls-key", key]);
+    cut_off(&running.url, b"");
+}
+
+/// Connects to `url`'s server, sends `start`, and waits for the server to close the
+/// connection (the event; a bound far past the server's timeout keeps a broken server from
+/// hanging the suite).
+fn cut_off(url: &str, start: &[u8]) {
+    use std::io::{Read, Write};
+    let authority = url
         .trim_start_matches("http://")
+        .trim_start_matches("https://")
         .trim_end_matches("/mcp");
     let mut stream = std::net::TcpStream::connect(authority).unwrap();
-    stream.write_all(b"POST /mcp HTTP/1.1\r\nHost: ").unwrap();
-    // The event: the server closes it (a read returns); a bound far past the server's timeout
-    // keeps a broken server from hanging the suite.
+    stream.write_all(start).unwrap();
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(120)))
         .unwrap();
@@ -713,7 +734,4 @@ fn a_request_head_that_never_ends_is_cut_off() {
         read.is_ok(),
         "the server kept the connection open: {read:?}"
     );
-    // The server is still serving others.
-    let (status, answer) = call(&running.url, TOKEN, "Oslo");
-    assert_eq!(status, 200, "{answer}");
 }
