@@ -541,20 +541,32 @@ fn two_hundred_calls_from_twenty_clients_are_all_answered_and_recorded() {
     assert_eq!(http, 200, "every call recorded");
 }
 
-/// SIGTERM while a call is in flight: the server takes no new connection, the call gets its
-/// answer, it is recorded, and the server exits 0.
-#[test]
-fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
+/// A server whose stand-in answers after `latency_ms`, sent SIGTERM once a call's run has
+/// reached the stand-in (the event); the call's thread gives its status and answer.
+fn stopped_with_a_call_in_flight(
+    latency_ms: u32,
+) -> (
+    Home,
+    Server,
+    Running,
+    std::thread::JoinHandle<(u16, String)>,
+) {
     let home = Home::new();
-    let server = Server::with(&["--latency", "1500"]);
+    let server = Server::with(&["--latency", &latency_ms.to_string()]);
     aliases(&home, &server);
     let running = Running::start(&home, &server, &[]);
     let url = running.url.clone();
     let call = std::thread::spawn(move || call(&url, TOKEN, "Tromsø"));
-    // The event: the stand-in has the run.
     server.wait_for_requests(1);
-    let pid = running.child.id() as i32;
-    unsafe { libc::kill(pid, libc::SIGTERM) };
+    unsafe { libc::kill(running.child.id() as i32, libc::SIGTERM) };
+    (home, server, running, call)
+}
+
+/// SIGTERM while a call is in flight: the server takes no new connection, the call gets its
+/// answer, it is recorded, and the server exits 0.
+#[test]
+fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
+    let (home, server, running, call) = stopped_with_a_call_in_flight(1500);
     let (status, answer) = call.join().unwrap();
     assert_eq!(status, 200, "{answer}");
     assert_contains(&answer, "\"isError\":false");
@@ -586,15 +598,8 @@ fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
 #[test]
 fn a_second_signal_while_draining_stops_at_once_with_the_signals_code() {
     for (second, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
-        let home = Home::new();
-        let server = Server::with(&["--latency", "60000"]);
-        aliases(&home, &server);
-        let running = Running::start(&home, &server, &[]);
-        let url = running.url.clone();
-        let call = std::thread::spawn(move || call(&url, TOKEN, "Tromsø"));
-        server.wait_for_requests(1);
+        let (_home, _server, running, call) = stopped_with_a_call_in_flight(60_000);
         let pid = running.child.id() as i32;
-        unsafe { libc::kill(pid, libc::SIGTERM) };
         running.wait_for("mcp: stopping");
         unsafe { libc::kill(pid, second) };
         let mut running = running;
