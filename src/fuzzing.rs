@@ -153,7 +153,7 @@ pub fn csv_batch(data: &[u8]) {
 /// whole: they parse or are refused, and what we write reads back as written (line, digest,
 /// time, exit code).
 pub fn results_lines(data: &[u8]) {
-    crate::results::line::fuzz_results(data);
+    crate::results::read::fuzz_results(data);
 }
 
 /// A spooled history entry (`pending/`): anything that decodes re-encodes to the same bytes.

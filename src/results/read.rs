@@ -256,3 +256,53 @@ mod tests {
         );
     }
 }
+
+/// Results-file lines (the fuzz target): a head that parses names a line; a result we write
+/// reads back with the line, digest, status and exit it was written with.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_results(data: &[u8]) {
+    for head in data.split(|b| *b == b'\n') {
+        let _ = parse_head(&head[..head.len().min(HEAD)]);
+    }
+    let (n, rest) = match data.split_first() {
+        Some((n, rest)) => (u64::from(*n) + 1, rest),
+        None => return,
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let digest: Digest = *blake3::hash(rest).as_bytes();
+    let outcomes = [
+        Outcome::Failed {
+            error: text.clone(),
+            code: 6,
+            sent: true,
+        },
+        Outcome::Answer {
+            status: 200,
+            body: crate::output::embed(rest),
+            filter_error: Some(text),
+            unmet: None,
+        },
+    ];
+    let took =
+        std::time::Duration::from_micros(u64::from(rest.first().copied().unwrap_or(0)) * 997);
+    let mask = crate::output::safe::Mask::default();
+    for outcome in &outcomes {
+        let written = outcome.to_line_with(n, Some(&digest), Some(&digest), Some(took));
+        serde_json::from_slice::<serde_json::Value>(&written).expect("a result line is JSON");
+        let head = parse_head(&written[..written.len().min(HEAD)])
+            .expect("a result line we wrote has a head");
+        assert_eq!(head.line, n);
+        assert_eq!(head.input_blake3.as_deref().and_then(unhex), Some(digest));
+        assert_eq!(head.exit, Some(outcome.code()));
+        // Read whole (`results diff`, `results report`): the same line, time and verdict.
+        let read = parse(&written, &mask).expect("a line we wrote reads");
+        assert_eq!(
+            (read.line, read.took, read.record),
+            (n, Some(took), Some(digest))
+        );
+        assert_eq!(read.outcome.code(), outcome.code());
+    }
+    for line in data.split(|b| *b == b'\n') {
+        let _ = parse(line, &mask);
+    }
+}
