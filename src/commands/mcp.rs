@@ -143,6 +143,9 @@ fn tools(ctx: &Context, wanted: &[String]) -> anyhow::Result<Vec<ToolDef>> {
     Ok(tools)
 }
 
+/// How long a stop at once waits for the calls in flight to be recorded.
+const HALT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let tools = tools(ctx, &args.tools)?;
     let call_timeout = args
@@ -195,12 +198,14 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let runtime = client::runtime()?;
     let served = runtime.block_on(async {
         // The client's calls share one pace (--rate) and quota.
+        let slots = std::sync::Arc::new(Semaphore::new(args.concurrency as usize));
         let server = Server {
             tools,
             job: Job::planned(&plan, Pace::Shared { rate: args.rate }, &ctx.ui)?,
             plan,
             history: recorder.clone(),
-            slots: Semaphore::new(args.concurrency as usize),
+            slots: slots.clone(),
+            halt: crate::mcp::serve::Halt::new(&slots, args.concurrency),
             call_timeout,
             ui: ctx.ui.clone(),
             via: if http.is_some() { "mcp-http" } else { "mcp" },
@@ -211,10 +216,26 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
             Some(http) => {
                 crate::mcp::http::serve(std::sync::Arc::new(server), http, &mut stop).await
             }
-            None => tokio::select! {
-                served = server.run() => served,
-                stopped = stop.recv() => Err(stopped.into()),
-            },
+            None => {
+                let halt = server.halt.clone();
+                let run = server.run();
+                tokio::pin!(run);
+                tokio::select! {
+                    served = &mut run => served,
+                    stopped = stop.recv() => {
+                        // The calls in flight end now, each recorded as stopped (the client
+                        // may still read their results); bounded, as a stuck client could be.
+                        let ended = async {
+                            tokio::select! {
+                                () = halt.now(&stopped) => {}
+                                _ = &mut run => {}
+                            }
+                        };
+                        let _ = tokio::time::timeout(HALT_WAIT, ended).await;
+                        Err(stopped.into())
+                    }
+                }
+            }
         }
     });
     // A read of stdin cannot be cancelled: the runtime is left behind (see client::Runtime).

@@ -31,6 +31,9 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 /// How long calls in flight may go on after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// How long a stop at once waits for the calls it stops to be recorded and answered.
+const HALT_WAIT: Duration = Duration::from_secs(5);
+
 /// How long a client may take over its TLS handshake, and over a request's head: a
 /// connection cannot be held open without sending a request (and its token) in time.
 const HANDSHAKE: Duration = Duration::from_secs(10);
@@ -270,20 +273,30 @@ pub(crate) async fn serve(
          signal stops at once)",
         DRAIN.as_secs()
     ));
-    tokio::select! {
-        drained = tokio::time::timeout(DRAIN, graceful.shutdown()) => match drained {
-            Ok(()) => Ok(()),
+    let drained = graceful.shutdown();
+    tokio::pin!(drained);
+    let cut = tokio::select! {
+        done = tokio::time::timeout(DRAIN, &mut drained) => match done {
+            Ok(()) => return Ok(()),
             Err(_) => {
                 ui.warn(&format!(
-                    "mcp: calls still in flight after {} s were dropped",
+                    "mcp: calls still in flight after {} s were stopped",
                     DRAIN.as_secs()
                 ));
-                Err(signal.into())
+                signal
             }
         },
         again = stop.recv() => {
-            ui.warn("mcp: stopped at once: calls in flight were dropped");
-            Err(again.into())
+            ui.warn("mcp: stopped at once: calls in flight were stopped");
+            again
         }
-    }
+    };
+    // Each call in flight ends now, recorded as stopped, and its client is told so while its
+    // connection is there; bounded, as a client that does not read could hold it.
+    let _ = tokio::time::timeout(HALT_WAIT, async {
+        server.halt.now(&cut).await;
+        drained.await;
+    })
+    .await;
+    Err(cut.into())
 }

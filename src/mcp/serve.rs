@@ -4,6 +4,7 @@
 //! `miiflow run`. stdout carries only protocol messages; diagnostics go to stderr.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
@@ -41,11 +42,43 @@ pub(crate) struct Server {
     /// its slot.
     pub(crate) history: Recorder,
     /// Calls in flight; more wait their turn.
-    pub(crate) slots: Semaphore,
+    pub(crate) slots: Arc<Semaphore>,
+    /// Stopping at once (a second signal, the drain's deadline).
+    pub(crate) halt: Arc<Halt>,
     pub(crate) call_timeout: Duration,
     pub(crate) ui: Ui,
     /// How the history names the transport: `mcp` (stdio) or `mcp-http`.
     pub(crate) via: &'static str,
+}
+
+/// Stopping at once: every call in flight ends now, recorded as stopped by the signal (its
+/// client told so, when its connection is still there); calls waiting for a slot never start.
+pub(crate) struct Halt {
+    token: tokio_util::sync::CancellationToken,
+    /// The signal's exit code, for the calls' records.
+    code: AtomicU8,
+    slots: Arc<Semaphore>,
+    size: u32,
+}
+
+impl Halt {
+    /// For a server whose calls take `size` slots of `slots`.
+    pub(crate) fn new(slots: &Arc<Semaphore>, size: u32) -> Arc<Halt> {
+        Arc::new(Halt {
+            token: tokio_util::sync::CancellationToken::new(),
+            code: AtomicU8::new(code::INTERRUPTED),
+            slots: slots.clone(),
+            size,
+        })
+    }
+
+    /// Ends every call in flight as stopped by `signal`; returns once each has been recorded
+    /// (a call gives its slot back after its record is queued).
+    pub(crate) async fn now(&self, signal: &Error) {
+        self.code.store(error::code_of(signal), Ordering::SeqCst);
+        self.token.cancel();
+        let _ = self.slots.acquire_many(self.size).await;
+    }
 }
 
 /// The server shared by the HTTP transport's sessions and stateless calls (one queue of
@@ -66,6 +99,8 @@ enum Ended {
     },
     TimedOut,
     Cancelled,
+    /// The server was stopped at once, by a signal with this exit code.
+    Halted(u8),
 }
 
 impl Server {
@@ -161,6 +196,7 @@ impl Server {
         let slot = tokio::select! {
             slot = self.slots.acquire() => slot.expect("the semaphore is never closed"),
             () = ctx.ct.cancelled() => return error_result("cancelled by the client before it ran".into()),
+            () = self.halt.token.cancelled() => return error_result("The server is stopping: the call was not run.".into()),
         };
         let started = Instant::now();
         let ticker = ctx.meta.get_progress_token().map(|token| {
@@ -190,18 +226,18 @@ impl Server {
             }
             // Dropping the exchange aborts the HTTP request.
             () = ctx.ct.cancelled() => Ended::Cancelled,
+            () = self.halt.token.cancelled() => Ended::Halted(self.halt.code.load(Ordering::SeqCst)),
         };
         if let Some(t) = ticker {
             t.abort();
         }
-        // The next call may start: what is left is words and a queued record.
-        drop(slot);
         let result = self.result(def, &ended);
         let exit = match &ended {
             Ended::Answer { status, .. } => error::status_code(*status),
             Ended::Failed { error, .. } => error::code_of(error),
             Ended::TimedOut => code::NETWORK,
             Ended::Cancelled => code::INTERRUPTED,
+            Ended::Halted(code) => *code,
         };
         // The error's words are the tool result's own (already masked).
         let why = (exit != code::OK)
@@ -211,6 +247,8 @@ impl Server {
         entry.finish(started.elapsed(), exit, why, &self.job.key);
         // Queued: the answer never waits on the history.
         let _ = self.history.record(entry, false);
+        // The next call may start (and a halt knows this one is recorded).
+        drop(slot);
         result
     }
 
@@ -267,6 +305,11 @@ impl Server {
                 self.call_timeout.as_secs()
             )),
             Ended::Cancelled => error_result("Cancelled by the client.".into()),
+            Ended::Halted(_) => error_result(
+                "The server was stopped before the run answered; it may have run on Miiflow's \
+                 side all the same."
+                    .into(),
+            ),
         }
     }
 }

@@ -923,3 +923,23 @@ fn install_refuses_a_bad_url_and_options_that_do_not_go_with_it() {
         assert!(!path.exists(), "{args:?}");
     }
 }
+
+/// SIGTERM to the stdio server while a call is in flight: the call ends at once, recorded with
+/// the signal's exit code (143), and the server exits 143.
+#[test]
+fn a_stop_signal_on_stdio_records_the_call_it_stops() {
+    let home = Home::new();
+    let server = Server::start();
+    aliases(&home, &server);
+    let mut s = Session::start(&home, &server, &["--tool", "slow"]);
+    s.initialize();
+    s.call(1, "slow", json!({}), None);
+    wait_for_a_slow_run(&server);
+    unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
+    let (status, err, _) = s.finish();
+    assert_eq!(status.code(), Some(143), "{err}");
+    let entries = history(&home, &server);
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(entries[0]["via"], "mcp:slow");
+    assert_eq!(entries[0]["exit"], 143, "{entries:#?}");
+}

@@ -593,22 +593,33 @@ fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
 }
 
 /// A second signal while calls drain stops at once, with the signal's exit code (143 for
-/// SIGTERM, 130 for Ctrl-C); the call cut is not left hanging for the client: its connection
-/// closes.
+/// SIGTERM, 130 for Ctrl-C): the call in flight ends now, its client is told the server
+/// stopped (not left waiting for the minute the stand-in would take), and it is recorded with
+/// that exit code.
 #[test]
 fn a_second_signal_while_draining_stops_at_once_with_the_signals_code() {
     for (second, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
-        let (_home, _server, running, call) = stopped_with_a_call_in_flight(60_000);
+        let (home, server, running, call) = stopped_with_a_call_in_flight(60_000);
         let pid = running.child.id() as i32;
         running.wait_for("mcp: stopping");
         unsafe { libc::kill(pid, second) };
         let mut running = running;
         assert_eq!(running.child.wait().unwrap().code(), Some(code));
         let line = running.wait_for("warning");
-        assert_contains(&line, "calls in flight were dropped");
-        // The client is not left waiting for the minute the stand-in would take.
-        let (status, _) = call.join().unwrap();
-        assert_ne!(status, 200);
+        assert_contains(&line, "calls in flight were stopped");
+        let (status, answer) = call.join().unwrap();
+        assert_eq!(status, 200, "{answer}");
+        assert_contains(&answer, "\"isError\":true");
+        assert_contains(&answer, "The server was stopped before the run answered");
+        let out = home
+            .miiflow(&server)
+            .args(["history", "list", "-n", "5"])
+            .output()
+            .unwrap();
+        let entries: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(entries.len(), 1, "{entries:#?}");
+        assert_eq!(entries[0]["via"], "mcp-http:weather");
+        assert_eq!(entries[0]["exit"], code, "{entries:#?}");
     }
 }
 
