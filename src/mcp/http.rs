@@ -267,6 +267,18 @@ pub(crate) async fn serve(
         });
     };
     drop(listener);
+    stopping(&server, graceful, stop, signal).await
+}
+
+/// After a stop signal: calls in flight finish for up to [`DRAIN`] (`Ok`), unless a second
+/// signal or the deadline stops them at once (the signal's error).
+async fn stopping(
+    server: &Server,
+    graceful: hyper_util::server::graceful::GracefulShutdown,
+    stop: &mut crate::client::Stop,
+    signal: Error,
+) -> anyhow::Result<()> {
+    let ui = &server.ui;
     // Said even with --quiet: a test or a supervisor waits for it.
     ui.tell(&format!(
         "mcp: stopping: no new connections; calls in flight may finish (up to {} s; a second \
