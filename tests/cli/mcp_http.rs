@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 
 use serde_json::Value;
 
-use crate::mcp::{aliases, check_scenario, sdk_python};
+use crate::mcp::{aliases, check_scenario, history, sdk_python};
 use crate::support::*;
 
 const TOKEN: &str = "mcp-test-token-0123456789abcdefghijklmnop";
@@ -581,12 +581,7 @@ fn a_stop_signal_lets_the_call_in_flight_finish_and_records_it() {
         .trim_end_matches("/mcp")
         .to_owned();
     assert!(std::net::TcpStream::connect(&authority).is_err());
-    let out = home
-        .miiflow(&server)
-        .args(["history", "list", "-n", "5"])
-        .output()
-        .unwrap();
-    let entries: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let entries = history(&home, &server);
     assert_eq!(entries.len(), 1, "{entries:#?}");
     assert_eq!(entries[0]["via"], "mcp-http:weather");
     assert_eq!(entries[0]["exit"], 0);
@@ -611,12 +606,7 @@ fn a_second_signal_while_draining_stops_at_once_with_the_signals_code() {
         assert_eq!(status, 200, "{answer}");
         assert_contains(&answer, "\"isError\":true");
         assert_contains(&answer, "The server was stopped before the run answered");
-        let out = home
-            .miiflow(&server)
-            .args(["history", "list", "-n", "5"])
-            .output()
-            .unwrap();
-        let entries: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+        let entries = history(&home, &server);
         assert_eq!(entries.len(), 1, "{entries:#?}");
         assert_eq!(entries[0]["via"], "mcp-http:weather");
         assert_eq!(entries[0]["exit"], code, "{entries:#?}");
