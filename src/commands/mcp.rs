@@ -143,9 +143,6 @@ fn tools(ctx: &Context, wanted: &[String]) -> anyhow::Result<Vec<ToolDef>> {
     Ok(tools)
 }
 
-/// How long a stop at once waits for the calls in flight to be recorded.
-const HALT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
     let tools = tools(ctx, &args.tools)?;
     let call_timeout = args
@@ -231,7 +228,7 @@ fn serve(ctx: &Context, args: &McpServeArgs) -> anyhow::Result<()> {
                                 _ = &mut run => {}
                             }
                         };
-                        let _ = tokio::time::timeout(HALT_WAIT, ended).await;
+                        let _ = tokio::time::timeout(crate::mcp::serve::HALT_WAIT, ended).await;
                         Err(stopped.into())
                     }
                 }

@@ -21,7 +21,7 @@ use hyper_util::rt::TokioIo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
-use super::serve::Server;
+use super::serve::{HALT_WAIT, Server};
 use super::tokens::Accepted;
 use crate::error::Error;
 
@@ -30,9 +30,6 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 
 /// How long calls in flight may go on after a stop signal.
 const DRAIN: Duration = Duration::from_secs(30);
-
-/// How long a stop at once waits for the calls it stops to be recorded and answered.
-const HALT_WAIT: Duration = Duration::from_secs(5);
 
 /// How long a client may take over its TLS handshake, and over a request's head: a
 /// connection cannot be held open without sending a request (and its token) in time.

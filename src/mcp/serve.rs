@@ -51,6 +51,10 @@ pub(crate) struct Server {
     pub(crate) via: &'static str,
 }
 
+/// How long a stop at once waits for the calls it ends to be recorded (and, over HTTP,
+/// answered): bounded, as a client that does not read could hold them.
+pub(crate) const HALT_WAIT: Duration = Duration::from_secs(5);
+
 /// Stopping at once: every call in flight ends now, recorded as stopped by the signal (its
 /// client told so, when its connection is still there); calls waiting for a slot never start.
 pub(crate) struct Halt {
